@@ -1,0 +1,443 @@
+/*
+ * client.c: the asynchronous side of libismsclient.
+ *
+ * One bufferevent per connection. Requests are matched to replies by id in a
+ * pending table: ids are handed out in increasing order, so appending keeps
+ * the table sorted and a reply is found by binary search.
+ *
+ * Callbacks may call back into the library, even isms_client_free: while a
+ * callback runs the client is "busy" and a free only marks it dead; the
+ * outermost libevent callback destroys it on the way out.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "frame.h"
+#include "ismsclient.h"
+#include "log.h"
+#include "pbbudget.h"
+#include "xmalloc.h"
+
+struct client_pending {
+	uint64_t id;
+	unsigned flags; /* ISMS_CALL_* */
+	isms_reply_cb cb;
+	void *arg;
+};
+
+struct isms_client {
+	struct event_base *base;
+	struct bufferevent *bev; /* NULL once closed */
+	size_t max_frame;
+	uint64_t next_id;
+
+	struct client_pending *pend; /* sorted by id */
+	size_t npend;
+	size_t cappend;
+
+	int closed; /* err says why */
+	struct isms_err err;
+	char notice[256]; /* last id-less error from server */
+
+	int busy; /* depth of our callbacks on the stack */
+	int dead; /* freed while busy */
+};
+
+/* One way to open a transport; TCP/TLS adds a row. */
+struct client_scheme {
+	const char *prefix;
+	int (*open)(const char *endpoint, struct isms_err *err);
+};
+
+static int client_open_unix(const char *, struct isms_err *);
+
+static const struct client_scheme client_schemes[] = {
+    {"unix:", client_open_unix},
+};
+
+#define CLIENT_NSCHEMES (sizeof client_schemes / sizeof client_schemes[0])
+
+int
+isms_endpoint_unix_path(const char *endpoint, char *path, size_t len,
+                        struct isms_err *err)
+{
+	const char *p;
+
+	if (strncmp(endpoint, "tcp://", 6) == 0 ||
+	    strncmp(endpoint, "tcp:", 4) == 0)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "endpoint %s: tcp needs TLS support, which is not built "
+		    "yet; use unix:PATH",
+		    endpoint);
+	if (strncmp(endpoint, "unix:", 5) != 0)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "endpoint '%s' not understood; use unix:relative/path, "
+		    "unix:/abs/path or unix:///abs/path",
+		    endpoint);
+	p = endpoint + 5;
+	if (strncmp(p, "//", 2) == 0) {
+		/* unix://AUTHORITY/path: only an empty authority is valid. */
+		p += 2;
+		if (*p != '/')
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "endpoint '%s': unix:// needs an absolute path, "
+			    "as in unix:///run/ismsd/ismsd.sock",
+			    endpoint);
+	}
+	if (*p == '\0')
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "endpoint '%s' has no socket path",
+		                    endpoint);
+	if (strlen(p) >= len ||
+	    strlen(p) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "endpoint '%s': socket path too long",
+		                    endpoint);
+	memcpy(path, p, strlen(p) + 1);
+	return 0;
+}
+
+/* Connects a Unix stream socket; returns the non-blocking fd or -code. */
+static int
+client_open_unix(const char *endpoint, struct isms_err *err)
+{
+	struct sockaddr_un sun;
+	int fd, r, saved;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if ((r = isms_endpoint_unix_path(endpoint, sun.sun_path,
+	                                 sizeof sun.sun_path, err)) != 0)
+		return r;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return isms_err_set(err, ISMS_EUNAVAIL, "socket: %s",
+		                    strerror(errno));
+	/*
+	 * A blocking connect: on AF_UNIX it completes at once or fails at
+	 * once, except when the listen backlog is full, where waiting is
+	 * what we want anyway.
+	 */
+	do {
+		r = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+	} while (r == -1 && errno == EINTR);
+	if (r == -1) {
+		saved = errno;
+		close(fd);
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "cannot connect to unix:%s: %s",
+		                    sun.sun_path, strerror(saved));
+	}
+	if (evutil_make_socket_nonblocking(fd) == -1) {
+		close(fd);
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "cannot make socket non-blocking");
+	}
+	return fd;
+}
+
+/* Opens a transport for endpoint with the matching scheme; fd or -code. */
+static int
+client_open(const char *endpoint, struct isms_err *err)
+{
+	size_t i, n;
+
+	for (i = 0; i < CLIENT_NSCHEMES; i++) {
+		n = strlen(client_schemes[i].prefix);
+		if (strncmp(endpoint, client_schemes[i].prefix, n) == 0)
+			return client_schemes[i].open(endpoint, err);
+	}
+	/* Let the Unix parser word the error (tcp, unknown spelling). */
+	return isms_endpoint_unix_path(endpoint, (char[8]){0}, 8, err);
+}
+
+/* Index of id in the pending table, or -1. */
+static ssize_t
+client_find(const struct isms_client *c, uint64_t id)
+{
+	size_t lo = 0, hi = c->npend, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->pend[mid].id == id)
+			return (ssize_t)mid;
+		if (c->pend[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Removes entry i from the pending table. */
+static void
+client_remove(struct isms_client *c, size_t i)
+{
+	memmove(&c->pend[i], &c->pend[i + 1],
+	        (c->npend - i - 1) * sizeof c->pend[0]);
+	c->npend--;
+}
+
+/* Frees everything; the caller made sure no callback is running. */
+static void
+client_destroy(struct isms_client *c)
+{
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	free(c->pend);
+	free(c);
+}
+
+/*
+ * Ends the connection: records why, and calls every pending callback once
+ * with a synthesized UNAVAILABLE reply carrying its id.
+ */
+static void
+client_close(struct isms_client *c, const char *fmt, ...)
+{
+	Isms__V1__Reply reply = ISMS__V1__REPLY__INIT;
+	Isms__V1__Status status = ISMS__V1__STATUS__INIT;
+	struct client_pending p;
+	va_list ap;
+	size_t n;
+
+	if (c->closed)
+		return;
+	c->closed = 1;
+	c->err.code = ISMS_EUNAVAIL;
+	va_start(ap, fmt);
+	vsnprintf(c->err.msg, sizeof c->err.msg, fmt, ap);
+	va_end(ap);
+	if (c->notice[0] != '\0') {
+		n = strlen(c->err.msg);
+		snprintf(c->err.msg + n, sizeof c->err.msg - n, " (%s)",
+		         c->notice);
+	}
+	if (c->bev != NULL) {
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+
+	status.has_code = 1;
+	status.code = ISMS__V1__CODE__UNAVAILABLE;
+	status.message = c->err.msg;
+	reply.status = &status;
+	reply.has_id = 1;
+	c->busy++;
+	while (c->npend > 0) {
+		p = c->pend[0];
+		client_remove(c, 0);
+		reply.id = p.id;
+		p.cb(c, &reply, p.arg);
+	}
+	c->busy--;
+}
+
+/* Hands one reply to its pending entry. */
+static void
+client_dispatch(struct isms_client *c, const Isms__V1__Reply *reply)
+{
+	struct client_pending p;
+	ssize_t i;
+	int failed;
+
+	failed = reply->status != NULL && reply->status->has_code &&
+	         reply->status->code != ISMS__V1__CODE__OK;
+	if (!reply->has_id || (i = client_find(c, reply->id)) == -1) {
+		/* A connection-level error (bad frame, shutdown): keep it. */
+		if (failed)
+			snprintf(c->notice, sizeof c->notice,
+			         "server said %s: %s",
+			         isms_code_name((int)reply->status->code),
+			         reply->status->message != NULL
+			             ? reply->status->message
+			             : "");
+		log_debug("reply for unknown request %llu dropped",
+		          (unsigned long long)reply->id);
+		return;
+	}
+	p = c->pend[i];
+	if (!(p.flags & ISMS_CALL_STREAM) || failed)
+		client_remove(c, (size_t)i);
+	p.cb(c, reply, p.arg);
+}
+
+/* Reads every complete frame and dispatches its reply. */
+static void
+client_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct isms_client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	const uint8_t *msg;
+	size_t mlen, flen, limit;
+	enum frame_result r;
+	struct pb_budget budget;
+	ProtobufCMessage *m;
+
+	c->busy++;
+	while (!c->closed) {
+		r = frame_next(in, c->max_frame, &msg, &mlen, &flen);
+		if (r == FRAME_NEED_MORE)
+			break;
+		if (r == FRAME_TOO_BIG) {
+			client_close(c, "ismsd sent a frame over %zu bytes",
+			             c->max_frame);
+			break;
+		}
+		if (r != FRAME_OK) {
+			client_close(c, "ismsd sent a malformed frame");
+			break;
+		}
+		limit = PB_BUDGET_DEFAULT;
+		if (c->max_frame > limit / 4)
+			limit = c->max_frame * 4;
+		pb_budget_init(&budget, limit);
+		m = pb_budget_unpack(&budget, &isms__v1__reply__descriptor, msg,
+		                     mlen);
+		evbuffer_drain(in, flen);
+		if (m == NULL) {
+			client_close(
+			    c, "cannot decode a reply from ismsd%s",
+			    budget.exceeded ? " (over the memory budget)" : "");
+			break;
+		}
+		client_dispatch(c, (Isms__V1__Reply *)m);
+		protobuf_c_message_free_unpacked(m, NULL);
+	}
+	c->busy--;
+	if (c->dead && c->busy == 0)
+		client_destroy(c);
+}
+
+/* EOF or a socket error: the connection is gone. */
+static void
+client_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct isms_client *c = arg;
+	int e = EVUTIL_SOCKET_ERROR();
+
+	(void)bev;
+	c->busy++;
+	if (what & BEV_EVENT_EOF)
+		client_close(c, "connection to ismsd lost");
+	else if (what & BEV_EVENT_ERROR)
+		client_close(c, "connection to ismsd lost: %s", strerror(e));
+	c->busy--;
+	if (c->dead && c->busy == 0)
+		client_destroy(c);
+}
+
+struct isms_client *
+isms_client_connect(struct event_base *base, const char *endpoint,
+                    struct isms_err *err)
+{
+	struct isms_client *c;
+	int fd;
+
+	if ((fd = client_open(endpoint, err)) < 0)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->base = base;
+	c->max_frame = FRAME_MAX_DEFAULT;
+	c->next_id = 1;
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		close(fd);
+		free(c);
+		isms_err_set(err, ISMS_EUNAVAIL,
+		             "bufferevent_socket_new failed");
+		return NULL;
+	}
+	bufferevent_setcb(c->bev, client_read_cb, NULL, client_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return c;
+}
+
+void
+isms_client_free(struct isms_client *c)
+{
+	if (c == NULL || c->dead)
+		return;
+	c->dead = 1;
+	c->busy++;
+	client_close(c, "connection to ismsd closed by the client");
+	c->busy--;
+	if (c->busy == 0)
+		client_destroy(c);
+}
+
+uint64_t
+isms_client_call_flags(struct isms_client *c, Isms__V1__Request *req,
+                       unsigned flags, isms_reply_cb cb, void *arg)
+{
+	struct client_pending *p;
+
+	if (c->closed)
+		return 0;
+	req->has_id = 1;
+	req->id = c->next_id++;
+	if (frame_write(bufferevent_get_output(c->bev), &req->base) != 0) {
+		client_close(c, "cannot queue a request: out of buffer space");
+		return 0;
+	}
+	if (c->npend == c->cappend) {
+		c->cappend = c->cappend == 0 ? 8 : c->cappend * 2;
+		c->pend = xreallocarray(c->pend, c->cappend, sizeof *c->pend);
+	}
+	p = &c->pend[c->npend++];
+	p->id = req->id;
+	p->flags = flags;
+	p->cb = cb;
+	p->arg = arg;
+	return req->id;
+}
+
+uint64_t
+isms_client_call(struct isms_client *c, Isms__V1__Request *req,
+                 isms_reply_cb cb, void *arg)
+{
+	return isms_client_call_flags(c, req, 0, cb, arg);
+}
+
+int
+isms_client_cancel(struct isms_client *c, uint64_t id)
+{
+	ssize_t i;
+
+	if ((i = client_find(c, id)) == -1)
+		return -ISMS_ENOTFOUND;
+	client_remove(c, (size_t)i);
+	return 0;
+}
+
+const struct isms_err *
+isms_client_error(const struct isms_client *c)
+{
+	return c->closed ? &c->err : NULL;
+}
+
+size_t
+isms_client_pending(const struct isms_client *c)
+{
+	return c->npend;
+}
+
+void
+isms_client_set_max_frame(struct isms_client *c, size_t max_frame)
+{
+	c->max_frame = max_frame;
+}

@@ -1,0 +1,156 @@
+/*
+ * ctl_query.c: "ismsctl <register> list" and "... history ID", the verbs
+ * that read many records.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "fieldargs.h"
+#include "xmalloc.h"
+
+#define LIST_PAGE_MAX 500 /* records asked for per List call */
+
+/* The filters of list, each a List field. */
+static const struct list_filter {
+	const char *name;
+	size_t offset;
+} list_filters[] = {
+    {"owner", offsetof(Isms__V1__List, owner)},
+    {"status", offsetof(Isms__V1__List, status)},
+    {"tag", offsetof(Isms__V1__List, tag)},
+};
+
+#define NLIST_FILTERS (sizeof list_filters / sizeof list_filters[0])
+
+/* Sets the List filter named by word "name=value". */
+static int
+list_filter_set(Isms__V1__List *list, const char *word)
+{
+	const char *eq = strchr(word, '=');
+	size_t i, n;
+
+	n = eq != NULL ? (size_t)(eq - word) : 0;
+	for (i = 0; eq != NULL && i < NLIST_FILTERS; i++) {
+		if (strlen(list_filters[i].name) != n ||
+		    strncmp(list_filters[i].name, word, n) != 0)
+			continue;
+		if (eq[1] == '\0')
+			break;
+		*(const char **)((char *)list + list_filters[i].offset) =
+		    eq + 1;
+		return 0;
+	}
+	return ctl_error(
+	    CTL_EXIT_USAGE,
+	    "list filters are owner=USER, status=STATUS and tag=TAG; got '%s'",
+	    word);
+}
+
+/* The records gathered over the pages, and the replies that own them. */
+struct list_acc {
+	Isms__V1__Reply **replies;
+	size_t nreplies;
+	Isms__V1__Record **recs;
+	size_t n;
+};
+
+static void
+list_acc_free(struct list_acc *acc)
+{
+	size_t i;
+
+	for (i = 0; i < acc->nreplies; i++)
+		isms_reply_free(acc->replies[i]);
+	free(acc->replies);
+	free(acc->recs);
+}
+
+int
+ctl_list_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__List list = ISMS__V1__LIST__INIT;
+	Isms__V1__ListResult *res;
+	Isms__V1__Reply *reply;
+	struct list_acc acc = {0};
+	uint64_t want = a->has_limit ? a->limit : UINT64_MAX;
+	size_t i;
+	int rc = 0, k;
+
+	list.register_ = (char *)a->reg->name;
+	list.has_archived = 1;
+	list.archived = a->archived;
+	for (k = 0; k < a->nwords; k++)
+		if ((rc = list_filter_set(&list, a->words[k])) != 0)
+			return rc;
+	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
+	req.list = &list;
+	while (acc.n < want) {
+		list.has_page_size = 1;
+		list.page_size = want - acc.n < LIST_PAGE_MAX
+		                     ? (uint32_t)(want - acc.n)
+		                     : LIST_PAGE_MAX;
+		if ((rc = ctl_call(ctx, &req, &reply)) != 0)
+			break;
+		acc.replies = xreallocarray(acc.replies, acc.nreplies + 1,
+		                            sizeof *acc.replies);
+		acc.replies[acc.nreplies++] = reply;
+		if ((rc = ctl_expect(reply, ISMS__V1__REPLY__RESULT_LIST)) != 0)
+			break;
+		res = reply->list;
+		acc.recs = xreallocarray(acc.recs, acc.n + res->n_records,
+		                         sizeof *acc.recs);
+		for (i = 0; i < res->n_records && acc.n < want; i++)
+			acc.recs[acc.n++] = res->records[i];
+		/* The next page starts after this one's last record. */
+		if (!res->has_next_page_token ||
+		    res->next_page_token.len == 0 || res->n_records == 0)
+			break;
+		list.has_page_token = 1;
+		list.page_token = res->next_page_token;
+	}
+	if (rc == 0)
+		ctl_print_records(ctx, a->reg, acc.recs, acc.n);
+	list_acc_free(&acc);
+	return rc;
+}
+
+int
+ctl_history_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__History hist = ISMS__V1__HISTORY__INIT;
+	Isms__V1__HistoryResult *res;
+	Isms__V1__Reply *reply;
+	int rc;
+
+	hist.id = (char *)a->id;
+	req.call_case = ISMS__V1__REQUEST__CALL_HISTORY;
+	req.history = &hist;
+	if ((rc = ctl_call(ctx, &req, &reply)) != 0)
+		return rc;
+	if ((rc = ctl_expect(reply, ISMS__V1__REPLY__RESULT_HISTORY)) != 0) {
+		isms_reply_free(reply);
+		return rc;
+	}
+	res = reply->history;
+	switch (ctx->format) {
+	case CTL_FORMAT_TABLE:
+		ctl_out_history_table(ctx->out, res->revisions,
+		                      res->n_revisions);
+		break;
+	case CTL_FORMAT_JSON:
+		ctl_out_json_array(
+		    ctx->out, (const ProtobufCMessage *const *)res->revisions,
+		    res->n_revisions);
+		break;
+	case CTL_FORMAT_CSV:
+		ctl_out_csv_records(ctx->out, a->reg, res->revisions,
+		                    res->n_revisions);
+		break;
+	}
+	isms_reply_free(reply);
+	return 0;
+}

@@ -1,0 +1,357 @@
+/*
+ * ctl_register.c: "ismsctl <register> <verb> ...". The verbs are one table
+ * shared by every register; their arguments are parsed here against each
+ * entry's metadata before the verb runs. add, get, set and archive live
+ * here, list and history in ctl_query.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "fieldargs.h"
+#include "xmalloc.h"
+
+static int ctl_add_exec(struct ctl_ctx *, const struct ctl_args *);
+static int ctl_get_exec(struct ctl_ctx *, const struct ctl_args *);
+static int ctl_set_exec(struct ctl_ctx *, const struct ctl_args *);
+static int ctl_archive_exec(struct ctl_ctx *, const struct ctl_args *);
+
+const struct ctl_verb ctl_verbs[] = {
+    {"add", "field=value ...", "create a record; prints its new id", false,
+     true, 0, ctl_add_exec},
+    {"get", "ID [--rev N]", "show a record, or revision N of it", true, false,
+     CTL_OPT_REV, ctl_get_exec},
+    {"list", "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
+     "list records (live ones unless --archived or --all)", false, true,
+     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED, ctl_list_exec},
+    {"set", "ID field=value ... [--rev N]",
+     "change the named fields only; with --rev, only if still at rev N", true,
+     true, CTL_OPT_REV, ctl_set_exec},
+    {"archive", "ID [--rev N]",
+     "hide a record from lists (history and journal keep it)", true, false,
+     CTL_OPT_REV, ctl_archive_exec},
+    {"history", "ID", "one line per revision: who changed which fields", true,
+     false, 0, ctl_history_exec},
+};
+const size_t ctl_nverbs = sizeof ctl_verbs / sizeof ctl_verbs[0];
+
+/* The options of the verbs, and the ctl_args field each one fills. */
+static const struct ctl_opt {
+	const char *name;
+	unsigned flag;
+	bool has_value;
+} ctl_opts[] = {
+    {"--rev", CTL_OPT_REV, true},
+    {"--limit", CTL_OPT_LIMIT, true},
+    {"--archived", CTL_OPT_ARCHIVED, false},
+    {"--all", CTL_OPT_ARCHIVED, false},
+};
+
+#define CTL_NOPTS (sizeof ctl_opts / sizeof ctl_opts[0])
+
+/* Prints one field and its type for a register's help. */
+static void
+usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
+{
+	char type[600];
+
+	pb_field_type_name(fd, type, sizeof type);
+	if (ctl_field_is_instant(fd))
+		snprintf(type, sizeof type, "an ISO 8601 instant");
+	fprintf(arg, "  %-24s %s%s\n", name,
+	        fd->label == PROTOBUF_C_LABEL_REPEATED ? "list of " : "", type);
+}
+
+void
+ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
+{
+	size_t i;
+
+	fprintf(f, "usage: ismsctl [options] %s <verb> ...\n\n",
+	        reg != NULL ? reg->name : "<register>");
+	for (i = 0; i < ctl_nverbs; i++)
+		fprintf(f, "  %s %s\n      %s\n", ctl_verbs[i].name,
+		        ctl_verbs[i].usage, ctl_verbs[i].help);
+	if (reg == NULL)
+		return;
+	fprintf(f,
+	        "\nFields of %s (f=v sets, f= clears, a.b=v a nested "
+	        "field, f+=v / f-=v edit a list):\n",
+	        reg->name);
+	ctl_fields_walk(reg, usage_field, f);
+}
+
+/* Applies option argv[*i] (consuming its value) to a. */
+static int
+args_option(const struct ctl_verb *v, int argc, char **argv, int *i,
+            struct ctl_args *a)
+{
+	const struct ctl_opt *o = NULL;
+	const char *arg = argv[*i], *val = NULL, *eq;
+	size_t k, n;
+	uint64_t num = 0;
+
+	eq = strchr(arg, '=');
+	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	for (k = 0; k < CTL_NOPTS; k++)
+		if (strlen(ctl_opts[k].name) == n &&
+		    strncmp(ctl_opts[k].name, arg, n) == 0)
+			o = &ctl_opts[k];
+	if (o == NULL || !(v->opts & o->flag))
+		return ctl_error(CTL_EXIT_USAGE, "%s: unknown option '%.*s'",
+		                 v->name, (int)n, arg);
+	if (o->has_value) {
+		if (eq != NULL)
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		if (val == NULL || ctl_parse_u64(val, &num) != 0)
+			return ctl_error(
+			    CTL_EXIT_USAGE, "%s expects a number, got '%s'",
+			    o->name, val != NULL ? val : "nothing");
+	} else if (eq != NULL)
+		return ctl_error(CTL_EXIT_USAGE, "%s takes no value", o->name);
+
+	if (o->flag == CTL_OPT_REV) {
+		a->has_rev = true;
+		a->rev = num;
+	} else if (o->flag == CTL_OPT_LIMIT) {
+		a->has_limit = true;
+		a->limit = num;
+	} else
+		a->archived = strcmp(o->name, "--all") == 0
+		                  ? ISMS__V1__ARCHIVED_FILTER__ANY
+		                  : ISMS__V1__ARCHIVED_FILTER__ARCHIVED;
+	return 0;
+}
+
+/* Parses argv (after the verb) against v's metadata into a. */
+static int
+args_parse(const struct ctl_verb *v, int argc, char **argv, struct ctl_args *a)
+{
+	bool opts_done = false;
+	int i, rc;
+
+	a->words = xcalloc((size_t)argc + 1, sizeof *a->words);
+	for (i = 0; i < argc; i++) {
+		if (!opts_done && strcmp(argv[i], "--") == 0) {
+			opts_done = true;
+			continue;
+		}
+		if (!opts_done && strncmp(argv[i], "--", 2) == 0) {
+			if ((rc = args_option(v, argc, argv, &i, a)) != 0)
+				return rc;
+		} else if (v->needs_id && a->id == NULL)
+			a->id = argv[i];
+		else if (v->takes_words)
+			a->words[a->nwords++] = argv[i];
+		else
+			return ctl_error(CTL_EXIT_USAGE,
+			                 "%s %s: unexpected argument '%s'",
+			                 a->reg->name, v->name, argv[i]);
+	}
+	if (v->needs_id && a->id == NULL)
+		return ctl_error(CTL_EXIT_USAGE, "usage: ismsctl %s %s %s",
+		                 a->reg->name, v->name, v->usage);
+	return 0;
+}
+
+int
+ctl_register_exec(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+                  int argc, char **argv)
+{
+	struct ctl_args a;
+	const struct ctl_verb *v = NULL;
+	size_t i;
+	int rc;
+
+	if (argc < 1) {
+		ctl_register_usage(stderr, reg);
+		return CTL_EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+	    strcmp(argv[0], "help") == 0) {
+		ctl_register_usage(ctx->out, reg);
+		return CTL_EXIT_OK;
+	}
+	for (i = 0; i < ctl_nverbs; i++)
+		if (strcmp(ctl_verbs[i].name, argv[0]) == 0)
+			v = &ctl_verbs[i];
+	if (v == NULL)
+		return ctl_error(
+		    CTL_EXIT_USAGE,
+		    "unknown verb '%s' for %s; try 'ismsctl %s --help'",
+		    argv[0], reg->name, reg->name);
+	memset(&a, 0, sizeof a);
+	a.reg = reg;
+	a.archived = ISMS__V1__ARCHIVED_FILTER__LIVE;
+	if ((rc = args_parse(v, argc - 1, argv + 1, &a)) == 0)
+		rc = v->exec(ctx, &a);
+	free(a.words);
+	return rc;
+}
+
+/* Sends a Put and prints the stored record ("set" prints id and rev). */
+static int
+put_send(struct ctl_ctx *ctx, Isms__V1__Put *put, bool update)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Reply *reply;
+	const Isms__V1__Record *rec;
+	int rc;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = put;
+	if ((rc = ctl_call(ctx, &req, &reply)) != 0)
+		return rc;
+	if ((rc = ctl_expect(reply, ISMS__V1__REPLY__RESULT_RECORD)) == 0) {
+		rec = reply->record;
+		if (ctx->format != CTL_FORMAT_TABLE)
+			ctl_print_record(ctx, rec);
+		else if (update)
+			fprintf(ctx->out, "%s rev %llu\n",
+			        rec->id != NULL ? rec->id : "?",
+			        (unsigned long long)rec->rev);
+		else
+			fprintf(ctx->out, "%s\n",
+			        rec->id != NULL ? rec->id : "?");
+	}
+	isms_reply_free(reply);
+	return rc;
+}
+
+/* Parses the field words of a; prints a usage error on failure. */
+static int
+fields_parse(const struct ctl_args *a, struct ctl_fields *f)
+{
+	struct isms_err err = {0};
+
+	if (ctl_fields_parse(f, a->reg, a->nwords, a->words, &err) != 0)
+		return ctl_error(CTL_EXIT_USAGE, "%s", err.msg);
+	return 0;
+}
+
+static int
+ctl_add_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	struct isms_err err = {0};
+	struct ctl_fields f;
+	Isms__V1__Put *put = NULL;
+	int rc;
+
+	if ((rc = fields_parse(a, &f)) == 0) {
+		if (ctl_fields_build(&f, NULL, false, &put, &err) != 0)
+			rc = ctl_error(CTL_EXIT_USAGE, "%s", err.msg);
+		else
+			rc = put_send(ctx, put, false);
+	}
+	if (put != NULL)
+		protobuf_c_message_free_unpacked(&put->base, NULL);
+	ctl_fields_free(&f);
+	return rc;
+}
+
+/* Gets record id (revision rev when has_rev) into *out. */
+static int
+get_record(struct ctl_ctx *ctx, const char *id, bool has_rev, uint64_t rev,
+           Isms__V1__Reply **out)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Get get = ISMS__V1__GET__INIT;
+	int rc;
+
+	get.id = (char *)id;
+	get.has_rev = has_rev;
+	get.rev = rev;
+	req.call_case = ISMS__V1__REQUEST__CALL_GET;
+	req.get = &get;
+	if ((rc = ctl_call(ctx, &req, out)) != 0)
+		return rc;
+	if ((rc = ctl_expect(*out, ISMS__V1__REPLY__RESULT_RECORD)) != 0) {
+		isms_reply_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int
+ctl_get_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Reply *reply;
+	int rc;
+
+	if ((rc = get_record(ctx, a->id, a->has_rev, a->rev, &reply)) != 0)
+		return rc;
+	ctl_print_record(ctx, reply->record);
+	isms_reply_free(reply);
+	return 0;
+}
+
+static int
+ctl_set_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	struct isms_err err = {0};
+	struct ctl_fields f;
+	Isms__V1__Reply *cur = NULL;
+	Isms__V1__Put *put = NULL;
+	int rc;
+
+	if (a->nwords == 0)
+		return ctl_error(
+		    CTL_EXIT_USAGE,
+		    "nothing to set; usage: ismsctl %s set ID field=value ...",
+		    a->reg->name);
+	if ((rc = fields_parse(a, &f)) != 0)
+		goto out;
+	/*
+	 * The server replaces a list named in the mask, so += / -= start
+	 * from the stored list and are sent guarded by the rev they read:
+	 * a concurrent change gives a conflict rather than lost data.
+	 */
+	if (ctl_fields_need_current(&f) &&
+	    (rc = get_record(ctx, a->id, false, 0, &cur)) != 0)
+		goto out;
+	if (ctl_fields_build(&f, cur != NULL ? cur->record : NULL, true, &put,
+	                     &err) != 0) {
+		rc = ctl_error(CTL_EXIT_USAGE, "%s", err.msg);
+		goto out;
+	}
+	put->record->id = xstrdup(a->id);
+	if (a->has_rev || cur != NULL) {
+		put->has_expect_rev = 1;
+		put->expect_rev = a->has_rev ? a->rev : cur->record->rev;
+	}
+	rc = put_send(ctx, put, true);
+out:
+	if (put != NULL)
+		protobuf_c_message_free_unpacked(&put->base, NULL);
+	isms_reply_free(cur);
+	ctl_fields_free(&f);
+	return rc;
+}
+
+static int
+ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Archive ar = ISMS__V1__ARCHIVE__INIT;
+	Isms__V1__Reply *reply;
+	int rc;
+
+	ar.id = (char *)a->id;
+	ar.has_expect_rev = a->has_rev;
+	ar.expect_rev = a->rev;
+	req.call_case = ISMS__V1__REQUEST__CALL_ARCHIVE;
+	req.archive = &ar;
+	if ((rc = ctl_call(ctx, &req, &reply)) != 0)
+		return rc;
+	if ((rc = ctl_expect(reply, ISMS__V1__REPLY__RESULT_RECORD)) == 0) {
+		if (ctx->format == CTL_FORMAT_TABLE)
+			fprintf(ctx->out, "archived %s (rev %llu)\n", a->id,
+			        (unsigned long long)reply->record->rev);
+		else
+			ctl_print_record(ctx, reply->record);
+	}
+	isms_reply_free(reply);
+	return rc;
+}

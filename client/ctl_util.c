@@ -1,0 +1,157 @@
+/*
+ * ctl_util.c: connecting, calling and printing for the command files, so
+ * that every command fails the same way with the same exit codes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "fieldargs.h"
+
+int
+ctl_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("ismsctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+/* The exit code for a failed connect or call. */
+static int
+ctl_exit_for(const struct isms_err *err)
+{
+	switch (err->code) {
+	case ISMS_EINVAL:
+		return CTL_EXIT_USAGE; /* a malformed endpoint */
+	case ISMS_EUNAVAIL:
+	case ISMS_ETIMEDOUT:
+		return CTL_EXIT_UNAVAIL;
+	default:
+		return CTL_EXIT_REPLY; /* e.g. hello refused */
+	}
+}
+
+int
+ctl_connect(struct ctl_ctx *ctx)
+{
+	struct isms_err err = {0};
+
+	if (ctx->sync != NULL)
+		return 0;
+	ctx->sync =
+	    isms_sync_connect(ctx->endpoint, "ismsctl " ISMS_VERSION, &err);
+	if (ctx->sync == NULL) {
+		if (err.code == ISMS_EINVAL || err.code == ISMS_EUNAVAIL ||
+		    err.code == ISMS_ETIMEDOUT)
+			return ctl_error(ctl_exit_for(&err), "%s", err.msg);
+		return ctl_error(ctl_exit_for(&err), "%s: %s",
+		                 isms_code_name(err.code), err.msg);
+	}
+	isms_sync_set_timeout(ctx->sync, CTL_TIMEOUT_MS);
+	return 0;
+}
+
+/*
+ * Sends req and returns its reply in *out when the server said OK;
+ * otherwise prints the error and returns the exit code.
+ */
+int
+ctl_call(struct ctl_ctx *ctx, Isms__V1__Request *req, Isms__V1__Reply **out)
+{
+	struct isms_err err = {0};
+	Isms__V1__Reply *reply;
+	const Isms__V1__Status *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = ctl_connect(ctx)) != 0)
+		return rc;
+	if ((reply = isms_sync_call(ctx->sync, req, &err)) == NULL)
+		return ctl_error(ctl_exit_for(&err), "%s", err.msg);
+	st = reply->status;
+	if (st != NULL && st->has_code && st->code != ISMS__V1__CODE__OK) {
+		rc = ctl_error(
+		    CTL_EXIT_REPLY, "%s: %s", isms_code_name((int)st->code),
+		    st->message != NULL ? st->message : "(no message)");
+		isms_reply_free(reply);
+		return rc;
+	}
+	*out = reply;
+	return 0;
+}
+
+/* Checks an OK reply carries the result expected; prints if not. */
+int
+ctl_expect(const Isms__V1__Reply *reply, Isms__V1__Reply__ResultCase want)
+{
+	if (reply->result_case == want &&
+	    (want != ISMS__V1__REPLY__RESULT_RECORD || reply->record != NULL))
+		return 0;
+	return ctl_error(
+	    CTL_EXIT_REPLY,
+	    "INTERNAL: ismsd sent an unexpected kind of result (%d)",
+	    (int)reply->result_case);
+}
+
+int
+ctl_parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+void
+ctl_print_record(struct ctl_ctx *ctx, const Isms__V1__Record *rec)
+{
+	Isms__V1__Record *one = (Isms__V1__Record *)rec;
+
+	switch (ctx->format) {
+	case CTL_FORMAT_TABLE:
+		ctl_out_record_table(ctx->out, rec);
+		break;
+	case CTL_FORMAT_JSON:
+		ctl_out_json(ctx->out, &rec->base);
+		break;
+	case CTL_FORMAT_CSV:
+		ctl_out_csv_records(ctx->out, ctl_register_of(rec), &one, 1);
+		break;
+	}
+}
+
+void
+ctl_print_records(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+                  Isms__V1__Record *const *recs, size_t n)
+{
+	switch (ctx->format) {
+	case CTL_FORMAT_TABLE:
+		if (n == 0)
+			fprintf(stderr, "no %s records\n", reg->name);
+		else
+			ctl_out_list_table(ctx->out, reg, recs, n);
+		break;
+	case CTL_FORMAT_JSON:
+		ctl_out_json_array(ctx->out,
+		                   (const ProtobufCMessage *const *)recs, n);
+		break;
+	case CTL_FORMAT_CSV:
+		ctl_out_csv_records(ctx->out, reg, recs, n);
+		break;
+	}
+}

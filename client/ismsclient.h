@@ -1,0 +1,124 @@
+/*
+ * ismsclient.h: libismsclient, the client side of the ismsd protocol.
+ *
+ * The asynchronous API runs on the caller's libevent base: many requests in
+ * flight on one connection, each matched to its reply by id, and
+ * subscriptions whose replies keep arriving under the same id. The small
+ * synchronous API on top is what ismsctl and scripts-in-C use.
+ *
+ * Endpoints use gRPC's spelling: "unix:relative/path", "unix:/abs/path",
+ * "unix:///abs/path" ("tcp://host:port" arrives with TLS).
+ *
+ * Writing to a connection the daemon closed raises SIGPIPE: programs using
+ * this library should ignore SIGPIPE (ismsctl does).
+ */
+#ifndef ISMS_CLIENT_H
+#define ISMS_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errcode.h"
+#include "proto/isms.pb-c.h"
+
+struct event_base;
+struct isms_client;
+
+#define ISMS_PROTOCOL_MAJOR   1
+#define ISMS_PROTOCOL_MINOR   0
+#define ISMS_DEFAULT_ENDPOINT "unix:///run/ismsd/ismsd.sock"
+
+/*
+ * Called with each reply to a request. The reply is borrowed: it is freed
+ * when the callback returns. When the connection is lost every pending
+ * callback is called once with a reply whose status is UNAVAILABLE.
+ */
+typedef void (*isms_reply_cb)(struct isms_client *, const Isms__V1__Reply *,
+                              void *arg);
+
+/* Parses an endpoint into a Unix socket path. 0 or -ISMS_EINVAL. */
+int isms_endpoint_unix_path(const char *endpoint, char *path, size_t len,
+                            struct isms_err *err);
+
+/* Connects to endpoint on base. NULL with err (UNAVAILABLE) on failure. */
+struct isms_client *isms_client_connect(struct event_base *base,
+                                        const char *endpoint,
+                                        struct isms_err *err);
+
+/* Closes the connection; pending callbacks get UNAVAILABLE. NULL is a no-op. */
+void isms_client_free(struct isms_client *);
+
+/*
+ * Sends req (its id is assigned here) and calls cb with the reply. Returns
+ * the id, or 0 when the connection is already closed.
+ */
+uint64_t isms_client_call(struct isms_client *, Isms__V1__Request *req,
+                          isms_reply_cb cb, void *arg);
+
+/*
+ * Flags for isms_client_call_flags. ISMS_CALL_STREAM keeps the request
+ * registered after an OK reply, so that every reply carrying its id (a
+ * subscription's events) reaches cb; a reply with an error status ends it.
+ */
+#define ISMS_CALL_STREAM 0x1
+
+/* isms_client_call with flags (ISMS_CALL_STREAM). */
+uint64_t isms_client_call_flags(struct isms_client *, Isms__V1__Request *req,
+                                unsigned flags, isms_reply_cb cb, void *arg);
+
+/*
+ * Forgets request id locally: cb is not called again. Replies that still
+ * arrive for it are dropped. 0, or -ISMS_ENOTFOUND when id is not pending.
+ * (Telling the server to stop a subscription needs a Cancel call in the
+ * protocol; none exists yet.)
+ */
+int isms_client_cancel(struct isms_client *, uint64_t id);
+
+/*
+ * Why the connection ended (borrowed), or NULL while it is up. Callbacks
+ * called with a synthesized UNAVAILABLE reply see it set.
+ */
+const struct isms_err *isms_client_error(const struct isms_client *);
+
+/* Number of requests still waiting for a reply. */
+size_t isms_client_pending(const struct isms_client *);
+
+/* Sets the maximum frame accepted from the server (default 4 MiB). */
+void isms_client_set_max_frame(struct isms_client *, size_t);
+
+/* --- synchronous API ------------------------------------------------- */
+
+struct isms_sync;
+
+/*
+ * Connects and says hello (checks the protocol major version). NULL with
+ * err on failure: UNAVAILABLE when the daemon cannot be reached.
+ */
+struct isms_sync *isms_sync_connect(const char *endpoint, const char *client,
+                                    struct isms_err *err);
+
+/*
+ * Sends req and waits for its reply. Returns the reply (free it with
+ * isms_reply_free) or NULL with err when the connection failed. An error
+ * status from the server is a reply, not a NULL.
+ */
+Isms__V1__Reply *isms_sync_call(struct isms_sync *, Isms__V1__Request *req,
+                                struct isms_err *err);
+
+/*
+ * Gives up on a call after ms milliseconds (0, the default: wait forever).
+ * A call that times out returns NULL with DEADLINE_EXCEEDED and closes the
+ * connection, since its reply may still arrive.
+ */
+void isms_sync_set_timeout(struct isms_sync *, int ms);
+
+/* The hello result the server sent on connect (borrowed). */
+const Isms__V1__HelloResult *isms_sync_hello(const struct isms_sync *);
+
+/* Closes the connection and frees everything. NULL is a no-op. */
+void isms_sync_free(struct isms_sync *);
+
+/* Frees a reply returned by isms_sync_call. NULL is a no-op. */
+void isms_reply_free(Isms__V1__Reply *);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * sync.c: the synchronous wrapper over the asynchronous client, on a
+ * private event base: each call runs the base until its reply arrives.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "ismsclient.h"
+#include "xmalloc.h"
+
+struct isms_sync {
+	struct event_base *base;
+	struct isms_client *client;
+	Isms__V1__HelloResult *hello;
+	int timeout_ms;
+};
+
+/* What a call waits for; filled by sync_reply_cb. */
+struct sync_wait {
+	int done;
+	int timed_out;
+	int lost; /* the reply was synthesized: connection gone */
+	Isms__V1__Reply *reply;
+};
+
+/* Deep copy of a reply by a pack / unpack round trip; NULL if it fails. */
+static Isms__V1__Reply *
+sync_copy(const Isms__V1__Reply *r)
+{
+	size_t len = protobuf_c_message_get_packed_size(&r->base);
+	uint8_t *buf = xmalloc(len);
+	ProtobufCMessage *m;
+
+	protobuf_c_message_pack(&r->base, buf);
+	m = protobuf_c_message_unpack(&isms__v1__reply__descriptor, NULL, len,
+	                              buf);
+	free(buf);
+	return (Isms__V1__Reply *)m;
+}
+
+/* Stores the reply of the call we wait for. */
+static void
+sync_reply_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
+{
+	struct sync_wait *w = arg;
+
+	w->done = 1;
+	if (isms_client_error(c) != NULL) {
+		w->lost = 1;
+		return;
+	}
+	if ((w->reply = sync_copy(reply)) == NULL)
+		w->lost = 1;
+}
+
+/* The call took too long. */
+static void
+sync_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sync_wait *w = arg;
+
+	(void)fd;
+	(void)what;
+	w->timed_out = 1;
+}
+
+/* Sends req and runs the base until its reply, a loss or the deadline. */
+static Isms__V1__Reply *
+sync_roundtrip(struct isms_sync *s, Isms__V1__Request *req,
+               struct isms_err *err)
+{
+	struct sync_wait w = {0};
+	struct event *timer = NULL;
+	struct timeval tv;
+	const struct isms_err *cerr;
+	uint64_t id;
+
+	if (s->client == NULL)
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "not connected to ismsd"),
+		       NULL;
+	if ((id = isms_client_call(s->client, req, sync_reply_cb, &w)) == 0) {
+		cerr = isms_client_error(s->client);
+		isms_err_set(err, ISMS_EUNAVAIL, "%s",
+		             cerr != NULL ? cerr->msg
+		                          : "connection to ismsd lost");
+		return NULL;
+	}
+	if (s->timeout_ms > 0) {
+		timer = evtimer_new(s->base, sync_timeout_cb, &w);
+		tv.tv_sec = s->timeout_ms / 1000;
+		tv.tv_usec = (s->timeout_ms % 1000) * 1000;
+		evtimer_add(timer, &tv);
+	}
+	while (!w.done && !w.timed_out) {
+		if (event_base_loop(s->base, EVLOOP_ONCE) != 0)
+			break; /* nothing left to wait for */
+	}
+	if (timer != NULL)
+		event_free(timer);
+	if (w.done && !w.lost)
+		return w.reply;
+	if (w.timed_out) {
+		isms_client_cancel(s->client, id);
+		isms_err_set(err, ISMS_ETIMEDOUT,
+		             "no reply from ismsd within %d ms", s->timeout_ms);
+	} else {
+		cerr = isms_client_error(s->client);
+		isms_err_set(err, ISMS_EUNAVAIL, "%s",
+		             cerr != NULL ? cerr->msg
+		                          : "connection to ismsd lost");
+	}
+	/* The stream is out of step now: a late reply must not be taken. */
+	isms_client_free(s->client);
+	s->client = NULL;
+	return NULL;
+}
+
+/* Says hello and checks the reply; 0 or -code with err. */
+static int
+sync_hello(struct isms_sync *s, const char *client, struct isms_err *err)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	Isms__V1__Reply *reply;
+	const Isms__V1__Status *st;
+	int rc = 0;
+
+	hello.has_protocol_major = 1;
+	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
+	hello.has_protocol_minor = 1;
+	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
+	hello.client = (char *)client;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	if ((reply = sync_roundtrip(s, &req, err)) == NULL)
+		return -(err != NULL ? err->code : ISMS_EUNAVAIL);
+
+	st = reply->status;
+	if (st != NULL && st->has_code && st->code != ISMS__V1__CODE__OK)
+		rc = isms_err_set(err, (int)st->code, "%s",
+		                  st->message != NULL ? st->message
+		                                      : "hello refused");
+	else if (reply->result_case != ISMS__V1__REPLY__RESULT_HELLO)
+		rc = isms_err_set(
+		    err, ISMS_EUNAVAIL,
+		    "ismsd did not answer hello with a hello result");
+	else if (reply->hello->protocol_major != ISMS_PROTOCOL_MAJOR)
+		rc = isms_err_set(
+		    err, ISMS_EUNAVAIL,
+		    "protocol version mismatch: server speaks %u, client %u",
+		    reply->hello->protocol_major, ISMS_PROTOCOL_MAJOR);
+	else {
+		/* Keep the hello result; the rest of the reply goes. */
+		s->hello = reply->hello;
+		reply->hello = NULL;
+		reply->result_case = ISMS__V1__REPLY__RESULT__NOT_SET;
+	}
+	isms_reply_free(reply);
+	return rc;
+}
+
+struct isms_sync *
+isms_sync_connect(const char *endpoint, const char *client,
+                  struct isms_err *err)
+{
+	struct isms_sync *s;
+
+	s = xcalloc(1, sizeof *s);
+	if ((s->base = event_base_new()) == NULL) {
+		free(s);
+		isms_err_set(err, ISMS_EINTERNAL, "event_base_new failed");
+		return NULL;
+	}
+	if ((s->client = isms_client_connect(s->base, endpoint, err)) == NULL ||
+	    sync_hello(s,
+	               client != NULL ? client : "libismsclient " ISMS_VERSION,
+	               err) != 0) {
+		isms_sync_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+Isms__V1__Reply *
+isms_sync_call(struct isms_sync *s, Isms__V1__Request *req,
+               struct isms_err *err)
+{
+	return sync_roundtrip(s, req, err);
+}
+
+void
+isms_sync_set_timeout(struct isms_sync *s, int ms)
+{
+	s->timeout_ms = ms < 0 ? 0 : ms;
+}
+
+const Isms__V1__HelloResult *
+isms_sync_hello(const struct isms_sync *s)
+{
+	return s->hello;
+}
+
+void
+isms_sync_free(struct isms_sync *s)
+{
+	if (s == NULL)
+		return;
+	isms_client_free(s->client);
+	if (s->hello != NULL)
+		protobuf_c_message_free_unpacked(&s->hello->base, NULL);
+	event_base_free(s->base);
+	free(s);
+}
+
+void
+isms_reply_free(Isms__V1__Reply *reply)
+{
+	if (reply != NULL)
+		protobuf_c_message_free_unpacked(&reply->base, NULL);
+}

@@ -1,0 +1,33 @@
+/*
+ * pbbudget.h: a protobuf-c allocator with a byte budget, so that unpacking
+ * a hostile frame cannot allocate more than a set amount (a 4 MiB frame of
+ * empty repeated submessages would otherwise cost far more than 4 MiB).
+ *
+ * Memory comes from malloc and is released with free, so a message unpacked
+ * with a budget may be freed later with protobuf_c_message_free_unpacked(m,
+ * NULL), after the budget itself is gone.
+ */
+#ifndef ISMS_PBBUDGET_H
+#define ISMS_PBBUDGET_H
+
+#include <stddef.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+struct pb_budget {
+	ProtobufCAllocator allocator;
+	size_t used;
+	size_t limit;
+	int exceeded; /* set when an allocation was refused */
+};
+
+#define PB_BUDGET_DEFAULT (16u * 1024 * 1024)
+
+void pb_budget_init(struct pb_budget *, size_t limit);
+
+/* Unpacks with the budget; NULL on malformed input or an exceeded budget. */
+ProtobufCMessage *pb_budget_unpack(struct pb_budget *,
+                                   const ProtobufCMessageDescriptor *,
+                                   const uint8_t *data, size_t len);
+
+#endif

@@ -1,0 +1,812 @@
+/* pbfield.c: descriptor-driven field access for protobuf-c messages. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pbfield.h"
+#include "xmalloc.h"
+
+/* Size of one element of each protobuf-c type in a message struct. */
+static const size_t pb_type_size[] = {
+    [PROTOBUF_C_TYPE_INT32] = sizeof(int32_t),
+    [PROTOBUF_C_TYPE_SINT32] = sizeof(int32_t),
+    [PROTOBUF_C_TYPE_SFIXED32] = sizeof(int32_t),
+    [PROTOBUF_C_TYPE_INT64] = sizeof(int64_t),
+    [PROTOBUF_C_TYPE_SINT64] = sizeof(int64_t),
+    [PROTOBUF_C_TYPE_SFIXED64] = sizeof(int64_t),
+    [PROTOBUF_C_TYPE_UINT32] = sizeof(uint32_t),
+    [PROTOBUF_C_TYPE_FIXED32] = sizeof(uint32_t),
+    [PROTOBUF_C_TYPE_UINT64] = sizeof(uint64_t),
+    [PROTOBUF_C_TYPE_FIXED64] = sizeof(uint64_t),
+    [PROTOBUF_C_TYPE_FLOAT] = sizeof(float),
+    [PROTOBUF_C_TYPE_DOUBLE] = sizeof(double),
+    [PROTOBUF_C_TYPE_BOOL] = sizeof(protobuf_c_boolean),
+    [PROTOBUF_C_TYPE_ENUM] = sizeof(int),
+    [PROTOBUF_C_TYPE_STRING] = sizeof(char *),
+    [PROTOBUF_C_TYPE_BYTES] = sizeof(ProtobufCBinaryData),
+    [PROTOBUF_C_TYPE_MESSAGE] = sizeof(ProtobufCMessage *),
+};
+
+/* Human names of the types for error messages. */
+static const char *const pb_type_text[] = {
+    [PROTOBUF_C_TYPE_INT32] = "an integer",
+    [PROTOBUF_C_TYPE_SINT32] = "an integer",
+    [PROTOBUF_C_TYPE_SFIXED32] = "an integer",
+    [PROTOBUF_C_TYPE_INT64] = "an integer",
+    [PROTOBUF_C_TYPE_SINT64] = "an integer",
+    [PROTOBUF_C_TYPE_SFIXED64] = "an integer",
+    [PROTOBUF_C_TYPE_UINT32] = "an unsigned integer",
+    [PROTOBUF_C_TYPE_FIXED32] = "an unsigned integer",
+    [PROTOBUF_C_TYPE_UINT64] = "an unsigned integer",
+    [PROTOBUF_C_TYPE_FIXED64] = "an unsigned integer",
+    [PROTOBUF_C_TYPE_FLOAT] = "a number",
+    [PROTOBUF_C_TYPE_DOUBLE] = "a number",
+    [PROTOBUF_C_TYPE_BOOL] = "yes/no",
+    [PROTOBUF_C_TYPE_ENUM] = "an enum",
+    [PROTOBUF_C_TYPE_STRING] = "text",
+    [PROTOBUF_C_TYPE_BYTES] = "bytes",
+    [PROTOBUF_C_TYPE_MESSAGE] = "a message",
+};
+
+static bool
+pb_is_oneof(const ProtobufCFieldDescriptor *fd)
+{
+	return (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
+}
+
+/* Fields whose presence is the pointer itself (no has_ flag). */
+static bool
+pb_is_pointer(const ProtobufCFieldDescriptor *fd)
+{
+	return fd->type == PROTOBUF_C_TYPE_STRING ||
+	       fd->type == PROTOBUF_C_TYPE_MESSAGE;
+}
+
+void *
+pb_field_ptr(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	return (char *)m + fd->offset;
+}
+
+static void *
+pb_quant_ptr(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	return (char *)m + fd->quantifier_offset;
+}
+
+size_t
+pb_field_count(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	if (fd->label != PROTOBUF_C_LABEL_REPEATED)
+		return pb_field_present(m, fd) ? 1 : 0;
+	return *(size_t *)pb_quant_ptr(m, fd);
+}
+
+bool
+pb_field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	void *p = pb_field_ptr(m, fd);
+
+	if (fd->label == PROTOBUF_C_LABEL_REPEATED)
+		return *(size_t *)pb_quant_ptr(m, fd) > 0;
+	if (pb_is_oneof(fd))
+		return *(uint32_t *)pb_quant_ptr(m, fd) == fd->id;
+	if (pb_is_pointer(fd)) {
+		void *v = *(void **)p;
+		return v != NULL && v != fd->default_value;
+	}
+	if (fd->label == PROTOBUF_C_LABEL_REQUIRED)
+		return true;
+	return *(protobuf_c_boolean *)pb_quant_ptr(m, fd) != 0;
+}
+
+const ProtobufCFieldDescriptor *
+pb_field_by_name(const ProtobufCMessageDescriptor *md, const char *name)
+{
+	return protobuf_c_message_descriptor_get_field_by_name(md, name);
+}
+
+int
+pb_path_resolve(const ProtobufCMessageDescriptor *root, const char *path,
+                struct pb_path *out, struct isms_err *err)
+{
+	const ProtobufCMessageDescriptor *md = root;
+	char buf[256], *p, *dot;
+
+	if (strlen(path) >= sizeof buf)
+		return isms_err_set(err, ISMS_EINVAL, "field path too long");
+	strcpy(buf, path);
+	out->n = 0;
+	for (p = buf; p != NULL; p = dot) {
+		const ProtobufCFieldDescriptor *fd;
+
+		if ((dot = strchr(p, '.')) != NULL)
+			*dot++ = '\0';
+		if (md == NULL)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field path '%s': '%s' has no subfields", path,
+			    out->n > 0 ? out->fd[out->n - 1]->name : "");
+		if (out->n == PB_PATH_MAX)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "field path '%s' is too deep",
+			                    path);
+		if ((fd = pb_field_by_name(md, p)) == NULL)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "unknown field '%s' in %s", p,
+			                    md->short_name);
+		out->fd[out->n++] = fd;
+		md =
+		    fd->type == PROTOBUF_C_TYPE_MESSAGE ? fd->descriptor : NULL;
+	}
+	return 0;
+}
+
+void
+pb_path_format(const struct pb_path *path, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < path->n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? "." : "",
+		                path->fd[i]->name);
+}
+
+/* Frees one element of type fd->type at p (strings, bytes, messages). */
+static void
+pb_elt_free(const ProtobufCFieldDescriptor *fd, void *p)
+{
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		if (*(char **)p != fd->default_value)
+			free(*(char **)p);
+		*(char **)p = NULL;
+		break;
+	case PROTOBUF_C_TYPE_BYTES:
+		if (((ProtobufCBinaryData *)p)->data !=
+		    (fd->default_value
+		         ? ((const ProtobufCBinaryData *)fd->default_value)
+		               ->data
+		         : NULL))
+			free(((ProtobufCBinaryData *)p)->data);
+		memset(p, 0, sizeof(ProtobufCBinaryData));
+		break;
+	case PROTOBUF_C_TYPE_MESSAGE:
+		if (*(ProtobufCMessage **)p != NULL)
+			protobuf_c_message_free_unpacked(
+			    *(ProtobufCMessage **)p, NULL);
+		*(ProtobufCMessage **)p = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Deep-copies one element from src to dst (dst holds nothing owned). */
+static void
+pb_elt_copy(const ProtobufCFieldDescriptor *fd, void *dst, const void *src)
+{
+	const ProtobufCBinaryData *sb;
+	ProtobufCBinaryData *db;
+
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		*(char **)dst = *(char *const *)src == NULL
+		                    ? NULL
+		                    : xstrdup(*(char *const *)src);
+		break;
+	case PROTOBUF_C_TYPE_BYTES:
+		sb = src;
+		db = dst;
+		db->len = sb->len;
+		db->data = NULL;
+		if (sb->len > 0) {
+			db->data = xmalloc(sb->len);
+			memcpy(db->data, sb->data, sb->len);
+		}
+		break;
+	case PROTOBUF_C_TYPE_MESSAGE:
+		*(ProtobufCMessage **)dst =
+		    *(ProtobufCMessage *const *)src == NULL
+		        ? NULL
+		        : pb_dup(*(ProtobufCMessage *const *)src);
+		break;
+	default:
+		memcpy(dst, src, pb_type_size[fd->type]);
+		break;
+	}
+}
+
+void
+pb_field_clear(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	void *p = pb_field_ptr(m, fd);
+	size_t i, n, sz = pb_type_size[fd->type];
+
+	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+		n = *(size_t *)pb_quant_ptr(m, fd);
+		for (i = 0; i < n; i++)
+			pb_elt_free(fd, *(char **)p + i * sz);
+		free(*(void **)p);
+		*(void **)p = NULL;
+		*(size_t *)pb_quant_ptr(m, fd) = 0;
+		return;
+	}
+	if (pb_is_oneof(fd)) {
+		if (*(uint32_t *)pb_quant_ptr(m, fd) != fd->id)
+			return;
+		*(uint32_t *)pb_quant_ptr(m, fd) = 0;
+	} else if (!pb_is_pointer(fd) && fd->label != PROTOBUF_C_LABEL_REQUIRED)
+		*(protobuf_c_boolean *)pb_quant_ptr(m, fd) = 0;
+	pb_elt_free(fd, p);
+	if (!pb_is_pointer(fd) && fd->type != PROTOBUF_C_TYPE_BYTES)
+		memset(p, 0, sz);
+}
+
+/* Clears whichever member of fd's oneof is set in m, unless it is fd. */
+static void
+pb_oneof_select(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	const ProtobufCMessageDescriptor *md = m->descriptor;
+	uint32_t cur = *(uint32_t *)pb_quant_ptr(m, fd);
+	const ProtobufCFieldDescriptor *other;
+
+	if (cur == fd->id)
+		return;
+	if (cur != 0 &&
+	    (other = protobuf_c_message_descriptor_get_field(md, cur)) != NULL)
+		pb_field_clear(m, other);
+	*(uint32_t *)pb_quant_ptr(m, fd) = fd->id;
+}
+
+/* Marks a singular field present after its value was written. */
+static void
+pb_mark_present(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+	if (pb_is_oneof(fd))
+		pb_oneof_select(m, fd);
+	else if (!pb_is_pointer(fd) && fd->label == PROTOBUF_C_LABEL_OPTIONAL)
+		*(protobuf_c_boolean *)pb_quant_ptr(m, fd) = 1;
+}
+
+ProtobufCMessage *
+pb_new(const ProtobufCMessageDescriptor *md)
+{
+	ProtobufCMessage *m = xmalloc(md->sizeof_message);
+
+	md->message_init(m);
+	return m;
+}
+
+ProtobufCMessage *
+pb_submsg(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd, bool create)
+{
+	ProtobufCMessage **pp = pb_field_ptr(m, fd);
+
+	if (fd->type != PROTOBUF_C_TYPE_MESSAGE ||
+	    fd->label == PROTOBUF_C_LABEL_REPEATED)
+		return NULL;
+	if (pb_field_present(m, fd))
+		return *pp;
+	if (!create)
+		return NULL;
+	if (pb_is_oneof(fd))
+		pb_oneof_select(m, fd);
+	*pp = pb_new(fd->descriptor);
+	return *pp;
+}
+
+/* Copies field fd (all of it) from src into dst, replacing dst's value. */
+static void
+pb_field_copy(ProtobufCMessage *dst, const ProtobufCMessage *src,
+              const ProtobufCFieldDescriptor *fd)
+{
+	size_t i, n, sz = pb_type_size[fd->type];
+	char *darr;
+	const char *sarr;
+
+	pb_field_clear(dst, fd);
+	if (!pb_field_present(src, fd))
+		return;
+	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+		n = *(size_t *)pb_quant_ptr(src, fd);
+		sarr = *(char **)pb_field_ptr(src, fd);
+		darr = xcalloc(n, sz);
+		for (i = 0; i < n; i++)
+			pb_elt_copy(fd, darr + i * sz, sarr + i * sz);
+		*(char **)pb_field_ptr(dst, fd) = darr;
+		*(size_t *)pb_quant_ptr(dst, fd) = n;
+		return;
+	}
+	if (pb_is_oneof(fd))
+		pb_oneof_select(dst, fd);
+	pb_elt_copy(fd, pb_field_ptr(dst, fd), pb_field_ptr(src, fd));
+	pb_mark_present(dst, fd);
+}
+
+void
+pb_path_copy(ProtobufCMessage *dst, const ProtobufCMessage *src,
+             const struct pb_path *path)
+{
+	int i;
+
+	for (i = 0; i < path->n - 1; i++) {
+		const ProtobufCFieldDescriptor *fd = path->fd[i];
+		ProtobufCMessage *s = NULL;
+
+		if (src != NULL && pb_field_present(src, fd))
+			s = *(ProtobufCMessage **)pb_field_ptr(src, fd);
+		/* Nothing to copy and nothing to clear below here. */
+		if (s == NULL && !pb_field_present(dst, fd))
+			return;
+		dst = pb_submsg(dst, fd, true);
+		src = s;
+	}
+	if (src == NULL)
+		pb_field_clear(dst, path->fd[path->n - 1]);
+	else
+		pb_field_copy(dst, src, path->fd[path->n - 1]);
+}
+
+void
+pb_merge(ProtobufCMessage *dst, const ProtobufCMessage *src)
+{
+	const ProtobufCMessageDescriptor *md = src->descriptor;
+	unsigned i;
+
+	for (i = 0; i < md->n_fields; i++)
+		if (pb_field_present(src, &md->fields[i]))
+			pb_field_copy(dst, src, &md->fields[i]);
+}
+
+ProtobufCMessage *
+pb_dup(const ProtobufCMessage *m)
+{
+	ProtobufCMessage *c = pb_new(m->descriptor);
+
+	pb_merge(c, m);
+	return c;
+}
+
+bool
+pb_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		unsigned char c = p[i];
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return false;
+		if (len - i - 1 < n)
+			return false;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates, beyond U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* Validates m, with prefix the path of m for messages. */
+static int
+pb_validate_at(const ProtobufCMessage *m, const char *prefix,
+               struct isms_err *err)
+{
+	const ProtobufCMessageDescriptor *md = m->descriptor;
+	unsigned i;
+	size_t j, n;
+	int rc;
+
+	for (i = 0; i < md->n_fields; i++) {
+		const ProtobufCFieldDescriptor *fd = &md->fields[i];
+		char path[256];
+		void *p;
+
+		if (!pb_field_present(m, fd))
+			continue;
+		snprintf(path, sizeof path, "%s%s%s", prefix,
+		         *prefix ? "." : "", fd->name);
+		n = pb_field_count(m, fd);
+		p = pb_field_ptr(m, fd);
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED)
+			p = *(void **)p;
+		for (j = 0; j < n; j++) {
+			void *e = (char *)p + j * pb_type_size[fd->type];
+			const char *s;
+
+			switch (fd->type) {
+			case PROTOBUF_C_TYPE_STRING:
+				s = *(char **)e;
+				if (s != NULL && !pb_utf8_valid(s, strlen(s)))
+					return isms_err_set(
+					    err, ISMS_EINVAL,
+					    "field '%s' is not valid UTF-8",
+					    path);
+				break;
+			case PROTOBUF_C_TYPE_ENUM:
+				if (protobuf_c_enum_descriptor_get_value(
+				        fd->descriptor, *(int *)e) == NULL)
+					return isms_err_set(
+					    err, ISMS_EINVAL,
+					    "field '%s' has unknown enum "
+					    "value %d",
+					    path, *(int *)e);
+				break;
+			case PROTOBUF_C_TYPE_MESSAGE:
+				if (*(ProtobufCMessage **)e != NULL &&
+				    (rc =
+				         pb_validate_at(*(ProtobufCMessage **)e,
+				                        path, err)) != 0)
+					return rc;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+pb_validate(const ProtobufCMessage *m, struct isms_err *err)
+{
+	return pb_validate_at(m, "", err);
+}
+
+void
+pb_strip_unknown(ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *md = m->descriptor;
+	unsigned i;
+	size_t j, n;
+
+	for (j = 0; j < m->n_unknown_fields; j++)
+		free(m->unknown_fields[j].data);
+	free(m->unknown_fields);
+	m->unknown_fields = NULL;
+	m->n_unknown_fields = 0;
+	for (i = 0; i < md->n_fields; i++) {
+		const ProtobufCFieldDescriptor *fd = &md->fields[i];
+		ProtobufCMessage **arr;
+
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE ||
+		    !pb_field_present(m, fd))
+			continue;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+			arr = *(ProtobufCMessage ***)pb_field_ptr(m, fd);
+			n = pb_field_count(m, fd);
+			for (j = 0; j < n; j++)
+				pb_strip_unknown(arr[j]);
+		} else
+			pb_strip_unknown(
+			    *(ProtobufCMessage **)pb_field_ptr(m, fd));
+	}
+}
+
+/* "RiskStatus" → "RISK_STATUS_": the prefix the enum's values carry. */
+static size_t
+pb_enum_prefix(const ProtobufCEnumDescriptor *ed, char *buf, size_t len)
+{
+	const char *s = ed->short_name;
+	size_t n = 0, i;
+
+	for (i = 0; s[i] != '\0' && n + 3 < len; i++) {
+		if (i > 0 && isupper((unsigned char)s[i]))
+			buf[n++] = '_';
+		buf[n++] = (char)toupper((unsigned char)s[i]);
+	}
+	buf[n++] = '_';
+	buf[n] = '\0';
+	return n;
+}
+
+const char *
+pb_enum_name(const ProtobufCEnumDescriptor *ed, int value, char *buf,
+             size_t len)
+{
+	const ProtobufCEnumValue *ev;
+	char prefix[128];
+	const char *s;
+	size_t plen, i;
+
+	if ((ev = protobuf_c_enum_descriptor_get_value(ed, value)) == NULL)
+		return NULL;
+	plen = pb_enum_prefix(ed, prefix, sizeof prefix);
+	s = ev->name;
+	if (strncmp(s, prefix, plen) == 0 && s[plen] != '\0')
+		s += plen;
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+int
+pb_enum_parse(const ProtobufCEnumDescriptor *ed, const char *s, int *value)
+{
+	char buf[128], *end;
+	unsigned i;
+	long v;
+
+	for (i = 0; i < ed->n_values; i++) {
+		if (pb_enum_name(ed, ed->values[i].value, buf, sizeof buf) !=
+		        NULL &&
+		    (strcasecmp(buf, s) == 0 ||
+		     strcasecmp(ed->values[i].name, s) == 0)) {
+			*value = ed->values[i].value;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s != '\0' && *end == '\0' && errno == 0 && v >= INT32_MIN &&
+	    v <= INT32_MAX &&
+	    protobuf_c_enum_descriptor_get_value(ed, (int)v) != NULL) {
+		*value = (int)v;
+		return 0;
+	}
+	return -ISMS_EINVAL;
+}
+
+void
+pb_enum_names(const ProtobufCEnumDescriptor *ed, char *buf, size_t len)
+{
+	char name[128];
+	size_t off = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ed->n_values && off < len; i++) {
+		/* The zero "unspecified" value is not a user's choice. */
+		if (ed->values[i].value == 0 &&
+		    strstr(ed->values[i].name, "UNSPECIFIED") != NULL)
+			continue;
+		pb_enum_name(ed, ed->values[i].value, name, sizeof name);
+		off += snprintf(buf + off, len - off, "%s%s", off ? "|" : "",
+		                name);
+	}
+}
+
+void
+pb_field_type_name(const ProtobufCFieldDescriptor *fd, char *buf, size_t len)
+{
+	char names[512];
+
+	if (fd->type == PROTOBUF_C_TYPE_ENUM) {
+		pb_enum_names(fd->descriptor, names, sizeof names);
+		snprintf(buf, len, "one of %s", names);
+	} else
+		snprintf(buf, len, "%s", pb_type_text[fd->type]);
+}
+
+/* Parses text into one element of fd's type at p. 0 or -1. */
+static int
+pb_elt_parse(const ProtobufCFieldDescriptor *fd, void *p, const char *text)
+{
+	char *end;
+	long long sv;
+	unsigned long long uv;
+	double dv;
+	int ev;
+
+	errno = 0;
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		sv = strtoll(text, &end, 10);
+		if (*text == '\0' || *end != '\0' || errno != 0 ||
+		    sv < INT32_MIN || sv > INT32_MAX)
+			return -1;
+		*(int32_t *)p = (int32_t)sv;
+		return 0;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		sv = strtoll(text, &end, 10);
+		if (*text == '\0' || *end != '\0' || errno != 0)
+			return -1;
+		*(int64_t *)p = sv;
+		return 0;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		if (!isdigit((unsigned char)*text))
+			return -1;
+		uv = strtoull(text, &end, 10);
+		if (*end != '\0' || errno != 0)
+			return -1;
+		if (pb_type_size[fd->type] == 4) {
+			if (uv > UINT32_MAX)
+				return -1;
+			*(uint32_t *)p = (uint32_t)uv;
+		} else
+			*(uint64_t *)p = uv;
+		return 0;
+	case PROTOBUF_C_TYPE_FLOAT:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		dv = strtod(text, &end);
+		if (*text == '\0' || *end != '\0' || errno != 0)
+			return -1;
+		if (fd->type == PROTOBUF_C_TYPE_FLOAT)
+			*(float *)p = (float)dv;
+		else
+			*(double *)p = dv;
+		return 0;
+	case PROTOBUF_C_TYPE_BOOL:
+		if (strcasecmp(text, "yes") == 0 ||
+		    strcasecmp(text, "true") == 0 || strcmp(text, "1") == 0)
+			*(protobuf_c_boolean *)p = 1;
+		else if (strcasecmp(text, "no") == 0 ||
+		         strcasecmp(text, "false") == 0 ||
+		         strcmp(text, "0") == 0)
+			*(protobuf_c_boolean *)p = 0;
+		else
+			return -1;
+		return 0;
+	case PROTOBUF_C_TYPE_ENUM:
+		if (pb_enum_parse(fd->descriptor, text, &ev) != 0)
+			return -1;
+		*(int *)p = ev;
+		return 0;
+	case PROTOBUF_C_TYPE_STRING:
+		if (!pb_utf8_valid(text, strlen(text)))
+			return -1;
+		*(char **)p = xstrdup(text);
+		return 0;
+	case PROTOBUF_C_TYPE_BYTES:
+		((ProtobufCBinaryData *)p)->len = strlen(text);
+		((ProtobufCBinaryData *)p)->data = (uint8_t *)xstrdup(text);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int
+pb_field_set_text(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
+                  const char *text, struct isms_err *err)
+{
+	union {
+		int64_t i;
+		double d;
+		void *p;
+		ProtobufCBinaryData b;
+	} v;
+	size_t sz = pb_type_size[fd->type], n;
+	char tname[600];
+	char **arr;
+
+	memset(&v, 0, sizeof v);
+	if (fd->type == PROTOBUF_C_TYPE_MESSAGE ||
+	    pb_elt_parse(fd, &v, text) != 0) {
+		pb_field_type_name(fd, tname, sizeof tname);
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' expects %s, got '%s'", fd->name,
+		                    tname, text);
+	}
+	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+		n = *(size_t *)pb_quant_ptr(m, fd);
+		arr = pb_field_ptr(m, fd);
+		*arr = xreallocarray(*arr, n + 1, sz);
+		memcpy(*arr + n * sz, &v, sz);
+		*(size_t *)pb_quant_ptr(m, fd) = n + 1;
+		return 0;
+	}
+	pb_field_clear(m, fd);
+	memcpy(pb_field_ptr(m, fd), &v, sz);
+	pb_mark_present(m, fd);
+	return 0;
+}
+
+void
+pb_field_remove_text(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
+                     const char *text)
+{
+	size_t i, j, n;
+	char **arr;
+
+	if (fd->label != PROTOBUF_C_LABEL_REPEATED ||
+	    fd->type != PROTOBUF_C_TYPE_STRING)
+		return;
+	n = *(size_t *)pb_quant_ptr(m, fd);
+	arr = *(char ***)pb_field_ptr(m, fd);
+	for (i = j = 0; i < n; i++) {
+		if (strcmp(arr[i], text) == 0)
+			free(arr[i]);
+		else
+			arr[j++] = arr[i];
+	}
+	*(size_t *)pb_quant_ptr(m, fd) = j;
+}
+
+int
+pb_field_format(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
+                size_t i, char *buf, size_t len)
+{
+	const char *p = pb_field_ptr(m, fd);
+	const ProtobufCBinaryData *b;
+
+	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+		if (i >= pb_field_count(m, fd))
+			return -1;
+		p = *(char *const *)p + i * pb_type_size[fd->type];
+	} else if (!pb_field_present(m, fd)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+		snprintf(buf, len, "%" PRId32, *(const int32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		snprintf(buf, len, "%" PRId64, *(const int64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		snprintf(buf, len, "%" PRIu32, *(const uint32_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		snprintf(buf, len, "%" PRIu64, *(const uint64_t *)p);
+		break;
+	case PROTOBUF_C_TYPE_FLOAT:
+		snprintf(buf, len, "%g", (double)*(const float *)p);
+		break;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		snprintf(buf, len, "%g", *(const double *)p);
+		break;
+	case PROTOBUF_C_TYPE_BOOL:
+		snprintf(buf, len, "%s",
+		         *(const protobuf_c_boolean *)p ? "true" : "false");
+		break;
+	case PROTOBUF_C_TYPE_ENUM:
+		if (pb_enum_name(fd->descriptor, *(const int *)p, buf, len) ==
+		    NULL)
+			snprintf(buf, len, "%d", *(const int *)p);
+		break;
+	case PROTOBUF_C_TYPE_STRING:
+		snprintf(buf, len, "%s",
+		         *(char *const *)p ? *(char *const *)p : "");
+		break;
+	case PROTOBUF_C_TYPE_BYTES:
+		b = (const ProtobufCBinaryData *)p;
+		snprintf(buf, len, "%.*s", (int)b->len, (const char *)b->data);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,292 @@
+/* conn.c: reading frames from a client and writing replies to it. */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "conn.h"
+#include "dispatch.h"
+#include "errcode.h"
+#include "frame.h"
+#include "log.h"
+#include "pbbudget.h"
+#include "server.h"
+#include "xmalloc.h"
+
+static void conn_read_cb(struct bufferevent *, void *);
+static void conn_write_cb(struct bufferevent *, void *);
+static void conn_event_cb(struct bufferevent *, short, void *);
+
+/* Names the peer of a Unix socket from its credentials. */
+static void
+conn_identify(struct conn *c, evutil_socket_t fd)
+{
+	struct passwd pw, *res = NULL;
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	char buf[4096];
+
+	c->uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		snprintf(c->user, sizeof c->user, "unknown");
+		return;
+	}
+	c->uid = cred.uid;
+	if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &res) == 0 &&
+	    res != NULL)
+		snprintf(c->user, sizeof c->user, "%s", pw.pw_name);
+	else
+		snprintf(c->user, sizeof c->user, "uid:%u", (unsigned)cred.uid);
+}
+
+struct conn *
+conn_new(struct server *srv, evutil_socket_t fd)
+{
+	struct conn *c;
+
+	c = xcalloc(1, sizeof *c);
+	c->srv = srv;
+	c->serial = ++srv->next_conn_serial;
+	c->refs = 1;
+	conn_identify(c, fd);
+	evutil_make_socket_nonblocking(fd);
+	c->bev = bufferevent_socket_new(
+	    srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (c->bev == NULL) {
+		log_err("cannot create a bufferevent");
+		evutil_closesocket(fd);
+		free(c);
+		return NULL;
+	}
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	log_debug("conn %llu: %s connected", (unsigned long long)c->serial,
+	          c->user);
+	return c;
+}
+
+/* Drops the socket now; the struct lives while writes reference it. */
+void
+conn_abort(struct conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->bev == NULL)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	srv->nconns--;
+	log_debug("conn %llu: closed", (unsigned long long)c->serial);
+	conn_unref(c);
+	server_conn_gone(srv);
+}
+
+void
+conn_ref(struct conn *c)
+{
+	c->refs++;
+}
+
+void
+conn_unref(struct conn *c)
+{
+	if (--c->refs == 0)
+		free(c);
+}
+
+void
+conn_send(struct conn *c, const Isms__V1__Reply *reply)
+{
+	if (c->bev == NULL)
+		return;
+	if (frame_write(bufferevent_get_output(c->bev),
+	                (const ProtobufCMessage *)reply) != 0) {
+		log_err("conn %llu: cannot queue a reply",
+		        (unsigned long long)c->serial);
+		conn_abort(c);
+	}
+}
+
+void
+conn_send_error(struct conn *c, uint64_t id, int code, const char *msg)
+{
+	Isms__V1__Reply reply = ISMS__V1__REPLY__INIT;
+	Isms__V1__Status st = ISMS__V1__STATUS__INIT;
+
+	if (code < 0)
+		code = -code;
+	reply.has_id = 1;
+	reply.id = id;
+	st.has_code = 1;
+	st.code = code;
+	st.message = (char *)msg;
+	reply.status = &st;
+	conn_send(c, &reply);
+}
+
+void
+conn_close_after_flush(struct conn *c)
+{
+	if (c->bev == NULL)
+		return;
+	c->closing = true;
+	bufferevent_disable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_abort(c);
+	else
+		bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb,
+		                  c);
+}
+
+void
+conn_stop_reading(struct conn *c)
+{
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ);
+}
+
+/* Fails the connection on a framing or decoding error. */
+static void
+conn_bad(struct conn *c, int code, const char *msg)
+{
+	log_notice("conn %llu (%s): %s; closing", (unsigned long long)c->serial,
+	           c->user, msg);
+	conn_send_error(c, 0, code, msg);
+	conn_close_after_flush(c);
+}
+
+/* Whether to stop reading for now: too much queued or unsent. */
+static bool
+conn_should_pause(struct conn *c)
+{
+	return c->inflight >= CONN_INFLIGHT_MAX ||
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+	           CONN_OUTPUT_MAX;
+}
+
+static void
+conn_pause(struct conn *c)
+{
+	c->paused = true;
+	bufferevent_disable(c->bev, EV_READ);
+	/* Resume from the write callback once the output drains. */
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
+	                  c);
+}
+
+/* Decodes and dispatches every whole frame in the input buffer. */
+static void
+conn_process_frames(struct conn *c)
+{
+	struct evbuffer *in;
+	const uint8_t *msg;
+	size_t mlen, flen;
+	struct pb_budget budget;
+	Isms__V1__Request *req;
+	char why[128];
+
+	while (c->bev != NULL && !c->closing && !c->srv->stopping) {
+		if (conn_should_pause(c)) {
+			conn_pause(c);
+			return;
+		}
+		in = bufferevent_get_input(c->bev);
+		switch (
+		    frame_next(in, c->srv->cfg.max_frame, &msg, &mlen, &flen)) {
+		case FRAME_OK:
+			break;
+		case FRAME_NEED_MORE:
+			return;
+		case FRAME_TOO_BIG:
+			snprintf(why, sizeof why,
+			         "frame larger than the %zu byte limit",
+			         c->srv->cfg.max_frame);
+			conn_bad(c, ISMS_EEXHAUSTED, why);
+			return;
+		default:
+			conn_bad(c, ISMS_EINVAL,
+			         "malformed frame length (not a varint)");
+			return;
+		}
+		pb_budget_init(&budget, c->srv->cfg.unpack_budget);
+		req = (Isms__V1__Request *)pb_budget_unpack(
+		    &budget, &isms__v1__request__descriptor, msg, mlen);
+		evbuffer_drain(in, flen);
+		if (req == NULL) {
+			if (budget.exceeded)
+				conn_bad(
+				    c, ISMS_EEXHAUSTED,
+				    "request needs more memory to decode than "
+				    "the unpack budget allows");
+			else
+				conn_bad(c, ISMS_EINVAL,
+				         "malformed request: not an "
+				         "isms.v1.Request");
+			return;
+		}
+		dispatch(c, req);
+	}
+}
+
+/* Processes input, holding c alive across dispatches that may drop it. */
+static void
+conn_process(struct conn *c)
+{
+	conn_ref(c);
+	conn_process_frames(c);
+	conn_unref(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_process(arg);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (c->closing) {
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			conn_abort(c);
+		return;
+	}
+	if (c->paused && !conn_should_pause(c)) {
+		c->paused = false;
+		bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+		if (!c->srv->stopping)
+			bufferevent_enable(c->bev, EV_READ);
+		conn_process(c);
+	}
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		conn_abort(c);
+}
+
+void
+conn_write_done(struct conn *c)
+{
+	c->inflight--;
+	if (c->bev != NULL && c->paused && !c->closing)
+		conn_write_cb(c->bev, c);
+}

@@ -1,0 +1,71 @@
+/*
+ * conn.h: one client connection, a bufferevent (TLS slots in later as a
+ * filter, without a rewrite).
+ *
+ * A conn is referenced by each of its writes in flight: when the peer goes
+ * away the bufferevent is freed at once and the struct when the last write
+ * completes (its reply is then dropped).
+ */
+#ifndef ISMS_CONN_H
+#define ISMS_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <event2/util.h>
+
+#include "proto/isms.pb-c.h"
+
+struct server;
+struct bufferevent;
+
+#define CONN_INFLIGHT_MAX 4096               /* queued writes before pausing */
+#define CONN_OUTPUT_MAX   (8u * 1024 * 1024) /* unsent bytes before pausing */
+
+struct conn {
+	TAILQ_ENTRY(conn) entry;
+	struct server *srv;
+	struct bufferevent *bev;
+	uint64_t serial;
+	uid_t uid;
+	char user[64]; /* the actor of this conn's changes */
+	unsigned refs;
+	unsigned inflight; /* writes queued */
+	bool closing;      /* close once the output is flushed */
+	bool paused;       /* reading stopped for backpressure */
+};
+
+/* Adopts an accepted socket. NULL (socket closed) on failure. */
+struct conn *conn_new(struct server *, evutil_socket_t fd);
+
+/* Whether the peer is still there to receive replies. */
+static inline bool
+conn_alive(const struct conn *c)
+{
+	return c->bev != NULL;
+}
+
+/* Queues a reply (dropped if the peer is gone). */
+void conn_send(struct conn *, const Isms__V1__Reply *reply);
+
+/* Sends an error reply for request id. */
+void conn_send_error(struct conn *, uint64_t id, int code, const char *msg);
+
+/* Stops reading and closes once everything queued is sent. */
+void conn_close_after_flush(struct conn *);
+
+/* Closes now, dropping unsent output. */
+void conn_abort(struct conn *);
+
+/* Stops reading new requests (shutdown). */
+void conn_stop_reading(struct conn *);
+
+void conn_ref(struct conn *);
+void conn_unref(struct conn *);
+
+/* A write of this conn completed: may resume a paused reader. */
+void conn_write_done(struct conn *);
+
+#endif

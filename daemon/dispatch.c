@@ -1,0 +1,82 @@
+/* dispatch.c: from a decoded request to its handler, and replies. */
+#include <stdlib.h>
+
+#include "conn.h"
+#include "dispatch.h"
+#include "log.h"
+#include "pbfield.h"
+#include "server.h"
+#include "xmalloc.h"
+
+const struct rpc_entry *
+rpc_lookup(uint32_t call)
+{
+	const struct rpc_entry *e;
+
+	for (e = rpc_table; e->name != NULL; e++)
+		if (e->call == call)
+			return e;
+	return NULL;
+}
+
+void
+rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
+          const struct isms_err *err)
+{
+	Isms__V1__Status *st;
+
+	reply->has_id = 1;
+	reply->id = id;
+	st = (Isms__V1__Status *)pb_new(&isms__v1__status__descriptor);
+	st->has_code = 1;
+	st->code = rc < 0 ? -rc : 0;
+	if (rc < 0) {
+		/* An error carries no result. */
+		if (reply->result_case != ISMS__V1__REPLY__RESULT__NOT_SET)
+			pb_field_clear((ProtobufCMessage *)reply,
+			               protobuf_c_message_descriptor_get_field(
+			                   &isms__v1__reply__descriptor,
+			                   reply->result_case));
+		st->message = xstrdup(err->msg);
+	}
+	reply->status = st;
+	conn_send(c, reply);
+	protobuf_c_message_free_unpacked((ProtobufCMessage *)reply, NULL);
+}
+
+void
+dispatch(struct conn *c, Isms__V1__Request *req)
+{
+	struct rpc_call call = {.conn = c, .req = req};
+	const struct rpc_entry *e = NULL;
+	uint64_t id = req->id;
+	int rc;
+
+	call.reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
+	if (req->call_case == ISMS__V1__REQUEST__CALL__NOT_SET)
+		rc = isms_err_set(&call.err, ISMS_EINVAL,
+		                  "request names no call");
+	else if ((e = rpc_lookup(req->call_case)) == NULL)
+		rc = isms_err_set(&call.err, ISMS_EUNIMPL,
+		                  "call %u is not known to this server",
+		                  (unsigned)req->call_case);
+	else if ((rc = pb_validate((ProtobufCMessage *)req, &call.err)) != 0)
+		;
+	else if ((e->flags & RPC_WRITE) && c->srv->stopping)
+		rc = isms_err_set(&call.err, ISMS_EUNAVAIL,
+		                  "ismsd is shutting down");
+	else
+		rc = e->exec(&call);
+	if (rc == RPC_DEFERRED) {
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)call.reply,
+		                                 NULL);
+		return;
+	}
+	if (rc < 0 && e != NULL)
+		log_debug("%s from %s: %s: %s", e->name, c->user,
+		          isms_code_name(rc), call.err.msg);
+	rpc_reply(c, id, call.reply, rc, &call.err);
+	if (call.req != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)call.req,
+		                                 NULL);
+}

@@ -1,0 +1,54 @@
+/*
+ * dispatch.h: the RPC table and the one path every request takes.
+ *
+ * Each entry names the Request oneof case it serves, its flags and its
+ * handler. dispatch() checks centrally (known call, valid strings and
+ * enums, not shutting down for writes), then calls exec.
+ */
+#ifndef ISMS_DISPATCH_H
+#define ISMS_DISPATCH_H
+
+#include <stdint.h>
+
+#include "errcode.h"
+#include "proto/isms.pb-c.h"
+
+struct conn;
+
+enum rpc_flags {
+	RPC_READ = 0x0,  /* answered in the loop thread on a read txn */
+	RPC_WRITE = 0x1, /* queued to the writer; replied after commit */
+};
+
+/* One call being handled. */
+struct rpc_call {
+	struct conn *conn;
+	Isms__V1__Request *req; /* owned by dispatch; exec may take it */
+	Isms__V1__Reply *reply; /* exec fills result; dispatch sends it */
+	struct isms_err err;
+};
+
+/* exec's answer when the reply will be sent later (it took req). */
+#define RPC_DEFERRED 1
+
+struct rpc_entry {
+	const char *name;
+	uint32_t call; /* ISMS__V1__REQUEST__CALL_* */
+	unsigned flags;
+	/* 0: send reply; -ISMS_E*: send err; RPC_DEFERRED: exec replies. */
+	int (*exec)(struct rpc_call *);
+};
+
+extern const struct rpc_entry rpc_table[];
+
+/* The entry serving a Request oneof case, or NULL. */
+const struct rpc_entry *rpc_lookup(uint32_t call);
+
+/* Handles one decoded request; takes ownership of req. */
+void dispatch(struct conn *, Isms__V1__Request *req);
+
+/* Sends reply with status OK or err to the conn (then frees it). */
+void rpc_reply(struct conn *, uint64_t id, Isms__V1__Reply *reply, int rc,
+               const struct isms_err *err);
+
+#endif

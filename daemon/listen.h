@@ -1,0 +1,18 @@
+/*
+ * listen.h: listening sockets. Unix sockets get the stale-socket check:
+ * a socket that answers means another ismsd runs there.
+ */
+#ifndef ISMS_LISTEN_H
+#define ISMS_LISTEN_H
+
+#include "errcode.h"
+
+struct server;
+
+/* Starts listening on an endpoint ("unix:PATH"). */
+int listen_add(struct server *, const char *endpoint, struct isms_err *err);
+
+/* Closes every listener and removes the socket files. */
+void listen_close_all(struct server *);
+
+#endif

@@ -1,0 +1,290 @@
+/* main.c: ismsd start-up, the loop, and a clean stop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "conn.h"
+#include "frame.h"
+#include "listen.h"
+#include "log.h"
+#include "pbbudget.h"
+#include "server.h"
+#include "store.h"
+#include "writer.h"
+#include "xmalloc.h"
+
+#define DEFAULT_DATA_DIR "/var/lib/ismsd"
+#define DEFAULT_LISTEN   "unix:/run/ismsd/ismsd.sock"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: ismsd [--data-dir DIR] [--listen unix:PATH]... "
+	        "[--foreground]\n"
+	        "             [--max-frame BYTES] [--map-size BYTES] "
+	        "[--verbose]\n"
+	        "\n"
+	        "  -d, --data-dir DIR    LMDB data directory (default %s)\n"
+	        "  -l, --listen EP       endpoint to serve, repeatable "
+	        "(default %s)\n"
+	        "  -f, --foreground      stay in the foreground (else detach "
+	        "once ready)\n"
+	        "      --max-frame N     largest request frame in bytes "
+	        "(default %u)\n"
+	        "      --map-size N      LMDB map size in bytes, sparse "
+	        "(default 16 GiB)\n"
+	        "  -v, --verbose         log debug messages\n"
+	        "  -h, --help            this help\n"
+	        "  -V, --version         print the version\n",
+	        DEFAULT_DATA_DIR, DEFAULT_LISTEN, FRAME_MAX_DEFAULT);
+}
+
+/* Parses a positive byte count with an optional K/M/G suffix. */
+static int
+parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || v == 0)
+		return -1;
+	switch (*end) {
+	case 'K':
+	case 'k':
+		v <<= 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		v <<= 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		v <<= 30;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static void
+server_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	log_info("received %s", strsignal((int)sig));
+	server_shutdown(arg);
+}
+
+/* Takes the data dir's lock: one ismsd per data dir. */
+static int
+lock_data_dir(const char *dir)
+{
+	char *path = xasprintf("%s/ismsd.lock", dir);
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		log_err("another ismsd is using the data directory %s", dir);
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
+}
+
+/* Detaches; the parent exits 0 once the child reports it is ready. */
+static int
+detach(int *ready_fd)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	*ready_fd = p[1];
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"max-frame", required_argument, NULL, 'F'},
+	    {"map-size", required_argument, NULL, 'M'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct server srv;
+	struct isms_err err;
+	bool foreground = false;
+	int ch, i, lockfd, ready_fd = -1, loglevel = LOG_PRI_INFO;
+	char *abs_dir;
+
+	memset(&srv, 0, sizeof srv);
+	srv.cfg.data_dir = DEFAULT_DATA_DIR;
+	srv.cfg.max_frame = FRAME_MAX_DEFAULT;
+	srv.cfg.unpack_budget = PB_BUDGET_DEFAULT;
+	srv.cfg.mapsize = STORE_MAPSIZE_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "d:l:fvhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			srv.cfg.data_dir = optarg;
+			break;
+		case 'l':
+			if (srv.cfg.nlisten ==
+			    (int)(sizeof srv.cfg.listen /
+			          sizeof srv.cfg.listen[0])) {
+				fprintf(stderr, "ismsd: too many --listen\n");
+				return 2;
+			}
+			srv.cfg.listen[srv.cfg.nlisten++] = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'F':
+			if (parse_size(optarg, &srv.cfg.max_frame) != 0) {
+				fprintf(stderr, "ismsd: bad --max-frame '%s'\n",
+				        optarg);
+				return 2;
+			}
+			break;
+		case 'M':
+			if (parse_size(optarg, &srv.cfg.mapsize) != 0) {
+				fprintf(stderr, "ismsd: bad --map-size '%s'\n",
+				        optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			loglevel = LOG_PRI_DEBUG;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("ismsd %s\n", ISMS_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (srv.cfg.nlisten == 0)
+		srv.cfg.listen[srv.cfg.nlisten++] = DEFAULT_LISTEN;
+	log_init("ismsd", loglevel);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (mkdir(srv.cfg.data_dir, 0700) == -1 && errno != EEXIST) {
+		log_err("mkdir %s: %s", srv.cfg.data_dir, strerror(errno));
+		return 1;
+	}
+	if ((abs_dir = realpath(srv.cfg.data_dir, NULL)) == NULL) {
+		log_err("%s: %s", srv.cfg.data_dir, strerror(errno));
+		return 1;
+	}
+	srv.cfg.data_dir = abs_dir;
+	if ((lockfd = lock_data_dir(abs_dir)) == -1)
+		return 1;
+	if (!foreground && detach(&ready_fd) == -1) {
+		log_err("cannot detach: %s", strerror(errno));
+		return 1;
+	}
+
+	evthread_use_pthreads();
+	if ((srv.base = event_base_new()) == NULL)
+		fatalx("cannot create the event base");
+	TAILQ_INIT(&srv.conns);
+	TAILQ_INIT(&srv.listeners);
+	srv.started_at = server_now();
+	if (store_open(&srv.store, abs_dir, srv.cfg.mapsize, &err) != 0) {
+		log_err("%s", err.msg);
+		return 1;
+	}
+	if (writer_start(&srv.writer, srv.store, srv.base, &err) != 0) {
+		log_err("%s", err.msg);
+		return 1;
+	}
+	for (i = 0; i < srv.cfg.nlisten; i++) {
+		if (listen_add(&srv, srv.cfg.listen[i], &err) != 0) {
+			log_err("%s", err.msg);
+			listen_close_all(&srv);
+			writer_stop(srv.writer);
+			store_close(srv.store);
+			return 1;
+		}
+	}
+	srv.sig_term = evsignal_new(srv.base, SIGTERM, server_signal, &srv);
+	srv.sig_int = evsignal_new(srv.base, SIGINT, server_signal, &srv);
+	evsignal_add(srv.sig_term, NULL);
+	evsignal_add(srv.sig_int, NULL);
+	log_info("ismsd %s ready: data in %s", ISMS_VERSION, abs_dir);
+	if (ready_fd != -1) {
+		if (write(ready_fd, "r", 1) != 1)
+			log_warn("cannot tell the parent we are ready");
+		close(ready_fd);
+	}
+
+	event_base_dispatch(srv.base);
+
+	if (!srv.stopping)
+		server_shutdown(&srv);
+	/* Connections still open after the grace period are cut. */
+	while (!TAILQ_EMPTY(&srv.conns)) {
+		conn_abort(TAILQ_FIRST(&srv.conns));
+	}
+	if (srv.stop_timer != NULL)
+		event_free(srv.stop_timer);
+	event_free(srv.sig_term);
+	event_free(srv.sig_int);
+	store_close(srv.store);
+	event_base_free(srv.base);
+	close(lockfd);
+	log_info("stopped");
+	free(abs_dir);
+	return 0;
+}

@@ -1,0 +1,727 @@
+/* records.c: the generic register engine. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "pbfield.h"
+#include "records.h"
+#include "registers.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define RD (&isms__v1__record__descriptor)
+
+/* Header fields only the server sets. */
+static const char *const records_server_fields[] = {
+    "id",
+    "rev",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "last_reviewed_at",
+    "next_review_on",
+    "links",
+    "archived",
+    NULL,
+};
+
+/* Meta keys: 'n' code → next id number; 'c' code → live, archived. */
+enum { META_NEXT_ID = 'n', META_COUNT = 'c' };
+
+static bool
+records_is_server_field(const char *name)
+{
+	const char *const *f;
+
+	for (f = records_server_fields; *f != NULL; f++)
+		if (strcmp(*f, name) == 0)
+			return true;
+	return false;
+}
+
+/* The register named by a record's body oneof member, if fd is one. */
+static bool
+records_is_body(const ProtobufCFieldDescriptor *fd)
+{
+	return (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
+}
+
+int
+records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
+{
+	const Isms__V1__Record *rec = put->record;
+	const struct register_def *reg;
+	struct pb_path path;
+	size_t i;
+	int rc;
+
+	if (rec == NULL)
+		return isms_err_set(err, ISMS_EINVAL, "put.record is required");
+	if (rec->id != NULL && rec->id[0] != '\0') {
+		if ((reg = register_by_id(rec->id)) == NULL)
+			return isms_err_set(err, ISMS_ENOTFOUND,
+			                    "no register has ids like '%s'",
+			                    rec->id);
+		if (rec->body_case != ISMS__V1__RECORD__BODY__NOT_SET &&
+		    rec->body_case != reg->body_case)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "%s is a %s record; the body sent is another "
+			    "register's",
+			    rec->id, reg->name);
+	} else if ((reg = register_by_case(rec->body_case)) == NULL)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "a new record needs a body naming its register");
+	for (i = 0; i < put->n_update_mask; i++) {
+		if ((rc = pb_path_resolve(RD, put->update_mask[i], &path,
+		                          err)) != 0)
+			return rc;
+		if (records_is_server_field(path.fd[0]->name))
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "field '%s' is set by the server",
+			                    path.fd[0]->name);
+		if (records_is_body(path.fd[0]) &&
+		    path.fd[0]->id != reg->body_case)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "update_mask path '%s' is not in the %s register",
+			    put->update_mask[i], reg->name);
+		if (records_is_body(path.fd[0]) && path.n == 1)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "update_mask path '%s' names the whole body; "
+			    "name its fields",
+			    put->update_mask[i]);
+	}
+	return 0;
+}
+
+/* Unpacks a stored record. */
+static int
+records_unpack(const MDB_val *v, Isms__V1__Record **out, struct isms_err *err)
+{
+	*out = isms__v1__record__unpack(NULL, v->mv_size, v->mv_data);
+	if (*out == NULL)
+		return isms_err_set(err, ISMS_EDATALOSS,
+		                    "a stored record does not decode");
+	return 0;
+}
+
+/* Reads the latest record of id with its register and key. */
+static int
+records_load(struct store_txn *txn, const char *id,
+             const struct register_def **regp, uint8_t *rk, size_t *rklen,
+             Isms__V1__Record **out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	MDB_val v;
+	int rc;
+
+	if ((reg = register_by_id(id)) == NULL)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	if ((*rklen = key_record(register_code(reg), id, rk, RECKEY_MAX)) == 0)
+		return isms_err_set(err, ISMS_EINVAL, "bad record id '%s'", id);
+	rc = store_get(txn, DB_RECORDS, rk, *rklen, &v);
+	if (rc == -ISMS_ENOTFOUND)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	if (rc != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	if (regp != NULL)
+		*regp = reg;
+	return records_unpack(&v, out, err);
+}
+
+/* Calls fn for each index entry (field, value) of rec. */
+static void
+records_index_each(const struct register_def *reg, const Isms__V1__Record *rec,
+                   void (*fn)(struct store_txn *, uint8_t, char, const char *,
+                              const uint8_t *, size_t),
+                   struct store_txn *txn, const uint8_t *rk, size_t rklen)
+{
+	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
+	ProtobufCMessage *body = register_body(rec);
+	uint8_t code = register_code(reg);
+	char name[64];
+	size_t i;
+
+	if (rec->owner != NULL && rec->owner[0] != '\0')
+		fn(txn, code, 'o', rec->owner, rk, rklen);
+	if (sfd != NULL && body != NULL && pb_field_present(body, sfd) &&
+	    pb_field_format(body, sfd, 0, name, sizeof name) == 0)
+		fn(txn, code, 's', name, rk, rklen);
+	for (i = 0; i < rec->n_tags; i++)
+		fn(txn, code, 't', rec->tags[i], rk, rklen);
+}
+
+static void
+records_index_put(struct store_txn *txn, uint8_t code, char field,
+                  const char *value, const uint8_t *rk, size_t rklen)
+{
+	uint8_t key[STORE_KEY_MAX];
+	size_t n;
+
+	/* Values too long to index are refused by the put check. */
+	if ((n = key_index(code, field, value, rk, rklen, key, sizeof key)) > 0)
+		store_put(txn, DB_IDX, key, n, "", 0);
+}
+
+static void
+records_index_del(struct store_txn *txn, uint8_t code, char field,
+                  const char *value, const uint8_t *rk, size_t rklen)
+{
+	uint8_t key[STORE_KEY_MAX];
+	size_t n;
+
+	if ((n = key_index(code, field, value, rk, rklen, key, sizeof key)) > 0)
+		store_del(txn, DB_IDX, key, n);
+}
+
+/* Adds dlive and darch to a register's counts. */
+static void
+records_count_add(struct store_txn *txn, uint8_t code, int dlive, int darch)
+{
+	uint8_t key[2] = {META_COUNT, code}, val[16];
+	uint64_t live = 0, arch = 0;
+	MDB_val v;
+
+	if (store_get(txn, DB_META, key, sizeof key, &v) == 0 &&
+	    v.mv_size == 16) {
+		live = be64_get(v.mv_data);
+		arch = be64_get((uint8_t *)v.mv_data + 8);
+	}
+	be64_put(val, live + dlive);
+	be64_put(val + 8, arch + darch);
+	store_put(txn, DB_META, key, sizeof key, val, sizeof val);
+}
+
+int
+records_count(struct store_txn *txn, uint8_t code, uint64_t *live,
+              uint64_t *archived)
+{
+	uint8_t key[2] = {META_COUNT, code};
+	MDB_val v;
+	int rc;
+
+	*live = *archived = 0;
+	rc = store_get(txn, DB_META, key, sizeof key, &v);
+	if (rc == -ISMS_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (v.mv_size == 16) {
+		*live = be64_get(v.mv_data);
+		*archived = be64_get((uint8_t *)v.mv_data + 8);
+	}
+	return 0;
+}
+
+/* Allocates the next id of a register: RSK-0001, RSK-0002, ... */
+static char *
+records_next_id(struct store_txn *txn, const struct register_def *reg)
+{
+	uint8_t key[2] = {META_NEXT_ID, register_code(reg)}, val[4];
+	uint32_t next = 1;
+	MDB_val v;
+
+	if (store_get(txn, DB_META, key, sizeof key, &v) == 0 && v.mv_size == 4)
+		next = be32_get(v.mv_data) + 1;
+	be32_put(val, next);
+	store_put(txn, DB_META, key, sizeof key, val, sizeof val);
+	return xasprintf("%s-%04u", reg->prefix, next);
+}
+
+/* Checks that indexed values fit a key: refuse rather than not index. */
+static int
+records_check_lengths(const Isms__V1__Record *rec, struct isms_err *err)
+{
+	size_t i;
+
+	if (rec->owner != NULL && strlen(rec->owner) > IDXVAL_MAX)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'owner' is longer than %d bytes",
+		                    IDXVAL_MAX);
+	for (i = 0; i < rec->n_tags; i++)
+		if (strlen(rec->tags[i]) > IDXVAL_MAX)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field 'tags' has a tag longer than %d bytes",
+			    IDXVAL_MAX);
+	if (rec->title == NULL || rec->title[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'title' is required");
+	return 0;
+}
+
+/* Sets next_review_on from the last review (or creation) + interval. */
+static void
+records_schedule(Isms__V1__Record *rec)
+{
+	char date[TIMEFMT_DATE_LEN];
+	int64_t from;
+
+	from =
+	    rec->has_last_reviewed_at ? rec->last_reviewed_at : rec->created_at;
+	free(rec->next_review_on);
+	timefmt_date_add(from, (int)rec->review_interval_days, date,
+	                 sizeof date);
+	rec->next_review_on = xstrdup(date);
+}
+
+/* Writes rec (latest, history, indexes) replacing old (may be NULL). */
+static int
+records_save(struct store_txn *txn, const struct register_def *reg,
+             const Isms__V1__Record *old, const Isms__V1__Record *rec,
+             struct isms_err *err)
+{
+	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
+	size_t rklen, hklen, size;
+	void *p;
+
+	if ((rklen = key_record(register_code(reg), rec->id, rk, sizeof rk)) ==
+	    0)
+		return isms_err_set(err, ISMS_EINTERNAL, "bad id %s", rec->id);
+	hklen = key_history(rk, rklen, rec->rev, hk, sizeof hk);
+	size = isms__v1__record__get_packed_size(rec);
+	if ((p = store_reserve(txn, DB_RECORDS, rk, rklen, size)) != NULL) {
+		isms__v1__record__pack(rec, p);
+		store_put(txn, DB_HISTORY, hk, hklen, p, size);
+	}
+	if (old != NULL)
+		records_index_each(reg, old, records_index_del, txn, rk, rklen);
+	records_index_each(reg, rec, records_index_put, txn, rk, rklen);
+	if (txn->ret != 0)
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
+	return 0;
+}
+
+/* Stamps a new revision: rev, updated at/by. */
+static void
+records_stamp(Isms__V1__Record *rec, const struct records_actor *who)
+{
+	rec->has_rev = 1;
+	rec->rev++;
+	rec->has_updated_at = 1;
+	rec->updated_at = who->now;
+	free(rec->updated_by);
+	rec->updated_by = xstrdup(who->user);
+}
+
+/* Clears every header field the server owns from a client's record. */
+static void
+records_clear_server_fields(Isms__V1__Record *rec)
+{
+	const char *const *f;
+
+	for (f = records_server_fields; *f != NULL; f++)
+		pb_field_clear((ProtobufCMessage *)rec,
+		               pb_field_by_name(RD, *f));
+}
+
+static int
+records_create(struct store_txn *txn, const Isms__V1__Put *put,
+               const struct records_actor *who, Isms__V1__Record **out,
+               struct isms_err *err)
+{
+	const struct register_def *reg =
+	    register_by_case(put->record->body_case);
+	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
+	Isms__V1__Record *rec;
+	ProtobufCMessage *body;
+	int rc;
+
+	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)put->record);
+	records_clear_server_fields(rec);
+	body = register_body(rec);
+	if (sfd != NULL && !pb_field_present(body, sfd)) {
+		*(int *)pb_field_ptr(body, sfd) = reg->initial_status;
+		*(protobuf_c_boolean *)((char *)body + sfd->quantifier_offset) =
+		    1;
+	}
+	rec->created_at = who->now;
+	rec->has_created_at = 1;
+	rec->created_by = xstrdup(who->user);
+	if (!rec->has_review_interval_days) {
+		rec->has_review_interval_days = 1;
+		rec->review_interval_days = reg->review_days;
+	}
+	if ((rc = records_check_lengths(rec, err)) != 0 ||
+	    (rc = reg->check(rec, NULL, err)) != 0)
+		goto fail;
+	rec->id = records_next_id(txn, reg);
+	records_stamp(rec, who);
+	records_schedule(rec);
+	if ((rc = records_save(txn, reg, NULL, rec, err)) != 0)
+		goto fail;
+	records_count_add(txn, register_code(reg), 1, 0);
+	*out = rec;
+	return 0;
+fail:
+	protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+	return rc;
+}
+
+/* Applies the client's changes to rec: the mask, or every field sent. */
+static void
+records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
+{
+	const ProtobufCMessage *src = (const ProtobufCMessage *)put->record;
+	const ProtobufCMessageDescriptor *md = RD;
+	struct pb_path path;
+	unsigned i;
+	size_t m;
+
+	for (m = 0; m < put->n_update_mask; m++) {
+		/* Resolved once already by the precheck. */
+		if (pb_path_resolve(md, put->update_mask[m], &path, NULL) == 0)
+			pb_path_copy((ProtobufCMessage *)rec, src, &path);
+	}
+	if (put->n_update_mask > 0)
+		return;
+	/* No mask: merge every field the client set. */
+	for (i = 0; i < md->n_fields; i++) {
+		const ProtobufCFieldDescriptor *fd = &md->fields[i];
+
+		if (records_is_server_field(fd->name) ||
+		    !pb_field_present(src, fd))
+			continue;
+		if (records_is_body(fd)) {
+			pb_merge(pb_submsg((ProtobufCMessage *)rec, fd, true),
+			         *(ProtobufCMessage **)pb_field_ptr(src, fd));
+			continue;
+		}
+		path.n = 1;
+		path.fd[0] = fd;
+		pb_path_copy((ProtobufCMessage *)rec, src, &path);
+	}
+}
+
+static int
+records_update(struct store_txn *txn, const Isms__V1__Put *put,
+               const struct records_actor *who, Isms__V1__Record **out,
+               struct isms_err *err)
+{
+	const struct register_def *reg;
+	Isms__V1__Record *old, *rec;
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen;
+	int rc;
+
+	if ((rc = records_load(txn, put->record->id, &reg, rk, &rklen, &old,
+	                       err)) != 0)
+		return rc;
+	rec = NULL;
+	if (old->archived) {
+		rc = isms_err_set(
+		    err, ISMS_EPRECOND,
+		    "%s is archived; archived records are kept as they are",
+		    old->id);
+		goto done;
+	}
+	if (put->has_expect_rev && put->expect_rev != old->rev) {
+		rc = isms_err_set(
+		    err, ISMS_ECONFLICT,
+		    "%s was changed: it is at rev %llu, not rev %llu; get it "
+		    "again and retry",
+		    old->id, (unsigned long long)old->rev,
+		    (unsigned long long)put->expect_rev);
+		goto done;
+	}
+	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
+	records_apply_mask(rec, put);
+	if (!rec->has_review_interval_days) {
+		rec->has_review_interval_days = 1;
+		rec->review_interval_days = reg->review_days;
+	}
+	if ((rc = records_check_lengths(rec, err)) != 0 ||
+	    (rc = reg->check(rec, old, err)) != 0)
+		goto done;
+	records_stamp(rec, who);
+	records_schedule(rec);
+	if ((rc = records_save(txn, reg, old, rec, err)) != 0)
+		goto done;
+	*out = rec;
+	rec = NULL;
+done:
+	protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
+	if (rec != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+	return rc;
+}
+
+int
+records_put(struct store_txn *txn, const Isms__V1__Put *put,
+            const struct records_actor *who, Isms__V1__Record **out,
+            struct isms_err *err)
+{
+	int rc;
+
+	if ((rc = records_put_precheck(put, err)) != 0)
+		return rc;
+	if (put->record->id != NULL && put->record->id[0] != '\0')
+		return records_update(txn, put, who, out, err);
+	return records_create(txn, put, who, out, err);
+}
+
+int
+records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
+                const struct records_actor *who, Isms__V1__Record **out,
+                struct isms_err *err)
+{
+	const struct register_def *reg;
+	Isms__V1__Record *rec;
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen;
+	int rc;
+
+	if (arc->id == NULL || arc->id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "archive.id is required");
+	if ((rc = records_load(txn, arc->id, &reg, rk, &rklen, &rec, err)) != 0)
+		return rc;
+	if (rec->archived)
+		rc = isms_err_set(err, ISMS_EPRECOND, "%s is already archived",
+		                  rec->id);
+	else if (arc->has_expect_rev && arc->expect_rev != rec->rev)
+		rc = isms_err_set(
+		    err, ISMS_ECONFLICT,
+		    "%s was changed: it is at rev %llu, not rev %llu", rec->id,
+		    (unsigned long long)rec->rev,
+		    (unsigned long long)arc->expect_rev);
+	if (rc != 0) {
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+		return rc;
+	}
+	rec->has_archived = 1;
+	rec->archived = 1;
+	records_stamp(rec, who);
+	/* Indexes are unchanged: lists filter archived records. */
+	if ((rc = records_save(txn, reg, NULL, rec, err)) != 0) {
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+		return rc;
+	}
+	records_count_add(txn, register_code(reg), -1, 1);
+	*out = rec;
+	return 0;
+}
+
+int
+records_get(struct store_txn *txn, const char *id, uint64_t rev,
+            Isms__V1__Record **out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
+	size_t rklen, hklen;
+	MDB_val v;
+	int rc;
+
+	if (id == NULL || id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "get.id is required");
+	if (rev == 0)
+		return records_load(txn, id, NULL, rk, &rklen, out, err);
+	if ((reg = register_by_id(id)) == NULL ||
+	    (rklen = key_record(register_code(reg), id, rk, sizeof rk)) == 0)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	hklen = key_history(rk, rklen, rev, hk, sizeof hk);
+	rc = store_get(txn, DB_HISTORY, hk, hklen, &v);
+	if (rc == -ISMS_ENOTFOUND)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no rev %llu of %s",
+		                    (unsigned long long)rev, id);
+	if (rc != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	return records_unpack(&v, out, err);
+}
+
+/* Whether rec passes the filters of a list request. */
+static bool
+records_match(const struct register_def *reg, const Isms__V1__Record *rec,
+              const Isms__V1__List *list, int status)
+{
+	const ProtobufCFieldDescriptor *sfd;
+	ProtobufCMessage *body;
+	bool want_archived;
+	size_t i;
+
+	if (list->archived != ISMS__V1__ARCHIVED_FILTER__ANY) {
+		want_archived =
+		    list->archived == ISMS__V1__ARCHIVED_FILTER__ARCHIVED;
+		if ((rec->archived != 0) != want_archived)
+			return false;
+	}
+	if (list->owner != NULL &&
+	    (rec->owner == NULL || strcmp(rec->owner, list->owner) != 0))
+		return false;
+	if (list->status != NULL) {
+		sfd = register_status_field(reg);
+		body = register_body(rec);
+		if (sfd == NULL || body == NULL ||
+		    !pb_field_present(body, sfd) ||
+		    *(int *)pb_field_ptr(body, sfd) != status)
+			return false;
+	}
+	if (list->tag != NULL) {
+		for (i = 0; i < rec->n_tags; i++)
+			if (strcmp(rec->tags[i], list->tag) == 0)
+				break;
+		if (i == rec->n_tags)
+			return false;
+	}
+	return true;
+}
+
+/* Appends rec to a list result. */
+static void
+records_list_add(Isms__V1__ListResult *out, Isms__V1__Record *rec)
+{
+	out->records = xreallocarray(out->records, out->n_records + 1,
+	                             sizeof *out->records);
+	out->records[out->n_records++] = rec;
+}
+
+int
+records_list(struct store_txn *txn, const Isms__V1__List *list,
+             Isms__V1__ListResult *out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	const ProtobufCFieldDescriptor *sfd;
+	uint8_t prefix[STORE_KEY_MAX], code;
+	struct store_iter it;
+	Isms__V1__Record *rec;
+	size_t plen = 0, page, bytes = 0;
+	char sname[64];
+	bool by_index = true;
+	int status = 0, rc;
+	MDB_val v;
+
+	if (list->register_ == NULL ||
+	    (reg = register_by_name(list->register_)) == NULL)
+		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
+		                    list->register_ ? list->register_ : "");
+	code = register_code(reg);
+	if (list->status != NULL) {
+		sfd = register_status_field(reg);
+		if (sfd == NULL ||
+		    pb_enum_parse(sfd->descriptor, list->status, &status) != 0)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "status '%s' is not a %s status",
+			                    list->status, reg->name);
+		pb_enum_name(sfd->descriptor, status, sname, sizeof sname);
+	}
+	/* One index narrows the scan; the other filters check records. */
+	if (list->owner != NULL)
+		plen = key_index(code, 'o', list->owner, NULL, 0, prefix,
+		                 sizeof prefix);
+	else if (list->status != NULL)
+		plen =
+		    key_index(code, 's', sname, NULL, 0, prefix, sizeof prefix);
+	else if (list->tag != NULL)
+		plen = key_index(code, 't', list->tag, NULL, 0, prefix,
+		                 sizeof prefix);
+	else {
+		prefix[0] = code;
+		plen = 1;
+		by_index = false;
+	}
+	if (plen == 0)
+		return isms_err_set(err, ISMS_EINVAL, "filter value too long");
+	page = list->has_page_size && list->page_size > 0 ? list->page_size
+	                                                  : LIST_PAGE_DEFAULT;
+	if (page > LIST_PAGE_MAX)
+		page = LIST_PAGE_MAX;
+	if ((rc = store_iter_open(txn, by_index ? DB_IDX : DB_RECORDS, &it,
+	                          prefix, plen)) != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	if (list->has_page_token) {
+		if (list->page_token.len < plen ||
+		    memcmp(list->page_token.data, prefix, plen) != 0) {
+			store_iter_close(&it);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "page_token does not belong to this listing");
+		}
+		it.start = list->page_token.data;
+		it.slen = list->page_token.len;
+		it.skip_start = true;
+	}
+	while (store_iter_next(&it)) {
+		if (out->n_records == page || bytes >= REPLY_BYTES_SOFT) {
+			/* More remain: resume after the last key returned. */
+			out->has_next_page_token = 1;
+			break;
+		}
+		if (by_index) {
+			rc = store_get(txn, DB_RECORDS,
+			               (uint8_t *)it.k.mv_data + plen,
+			               it.k.mv_size - plen, &v);
+			if (rc == -ISMS_ENOTFOUND)
+				continue;
+		} else {
+			v = it.v;
+			rc = 0;
+		}
+		if (rc != 0 || (rc = records_unpack(&v, &rec, err)) != 0)
+			break;
+		if (!records_match(reg, rec, list, status)) {
+			protobuf_c_message_free_unpacked(
+			    (ProtobufCMessage *)rec, NULL);
+			free(out->next_page_token.data);
+			out->next_page_token.len = it.k.mv_size;
+			out->next_page_token.data = xmalloc(it.k.mv_size);
+			memcpy(out->next_page_token.data, it.k.mv_data,
+			       it.k.mv_size);
+			continue;
+		}
+		bytes += v.mv_size;
+		records_list_add(out, rec);
+		free(out->next_page_token.data);
+		out->next_page_token.len = it.k.mv_size;
+		out->next_page_token.data = xmalloc(it.k.mv_size);
+		memcpy(out->next_page_token.data, it.k.mv_data, it.k.mv_size);
+	}
+	store_iter_close(&it);
+	if (rc == 0 && txn->ret != 0)
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+	if (!out->has_next_page_token) {
+		free(out->next_page_token.data);
+		out->next_page_token.data = NULL;
+		out->next_page_token.len = 0;
+	}
+	return rc;
+}
+
+int
+records_history(struct store_txn *txn, const char *id,
+                Isms__V1__HistoryResult *out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	uint8_t prefix[RECKEY_MAX + 1];
+	struct store_iter it;
+	Isms__V1__Record *rec;
+	size_t plen;
+	int rc = 0;
+
+	if (id == NULL || id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "history.id is required");
+	if ((reg = register_by_id(id)) == NULL ||
+	    (plen = key_record(register_code(reg), id, prefix, RECKEY_MAX)) ==
+	        0)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	prefix[plen++] = 0x00;
+	if ((rc = store_iter_open(txn, DB_HISTORY, &it, prefix, plen)) != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	while (store_iter_next(&it)) {
+		if ((rc = records_unpack(&it.v, &rec, err)) != 0)
+			break;
+		out->revisions =
+		    xreallocarray(out->revisions, out->n_revisions + 1,
+		                  sizeof *out->revisions);
+		out->revisions[out->n_revisions++] = rec;
+	}
+	store_iter_close(&it);
+	if (rc == 0 && txn->ret != 0)
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+	if (rc == 0 && out->n_revisions == 0)
+		rc = isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	return rc;
+}

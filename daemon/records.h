@@ -1,0 +1,61 @@
+/*
+ * records.h: the register engine, one generic code path for every
+ * register: ids, revisions, history, indexes, counts.
+ *
+ * The write functions run inside the writer's transaction (a nested txn
+ * per operation); the read functions run in the loop thread on a short read
+ * txn. Records returned are malloc'ed: free them with
+ * protobuf_c_message_free_unpacked(m, NULL).
+ */
+#ifndef ISMS_RECORDS_H
+#define ISMS_RECORDS_H
+
+#include <stdint.h>
+
+#include "errcode.h"
+#include "proto/isms.pb-c.h"
+#include "store.h"
+
+/* Who and when, for the stamps of a write. */
+struct records_actor {
+	const char *user;
+	int64_t now;
+};
+
+#define LIST_PAGE_DEFAULT 100
+#define LIST_PAGE_MAX     1000
+#define REPLY_BYTES_SOFT  (2u * 1024 * 1024) /* stop a page there */
+
+/*
+ * Checks a Put that needs no store access (loop thread, before queueing):
+ * a record is there, mask paths exist and are not the server's to set.
+ */
+int records_put_precheck(const Isms__V1__Put *put, struct isms_err *err);
+
+/* Creates or updates a record; *out is the stored record. */
+int records_put(struct store_txn *, const Isms__V1__Put *put,
+                const struct records_actor *, Isms__V1__Record **out,
+                struct isms_err *err);
+
+/* Archives a record (hidden from lists, kept in history). */
+int records_archive(struct store_txn *, const Isms__V1__Archive *arc,
+                    const struct records_actor *, Isms__V1__Record **out,
+                    struct isms_err *err);
+
+/* Reads the latest record, or revision rev (> 0) from history. */
+int records_get(struct store_txn *, const char *id, uint64_t rev,
+                Isms__V1__Record **out, struct isms_err *err);
+
+/* One page of a register's records in natural order. */
+int records_list(struct store_txn *, const Isms__V1__List *list,
+                 Isms__V1__ListResult *out, struct isms_err *err);
+
+/* Every revision of a record, oldest first. */
+int records_history(struct store_txn *, const char *id,
+                    Isms__V1__HistoryResult *out, struct isms_err *err);
+
+/* Live and archived record counts of a register. */
+int records_count(struct store_txn *, uint8_t code, uint64_t *live,
+                  uint64_t *archived);
+
+#endif

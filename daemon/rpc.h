@@ -1,0 +1,37 @@
+/*
+ * rpc.h: the handlers of the RPC table, one small file per group.
+ */
+#ifndef ISMS_RPC_H
+#define ISMS_RPC_H
+
+#include "dispatch.h"
+#include "store.h"
+#include "writer.h"
+
+int rpc_hello_exec(struct rpc_call *);
+int rpc_info_exec(struct rpc_call *);
+int rpc_get_exec(struct rpc_call *);
+int rpc_list_exec(struct rpc_call *);
+int rpc_history_exec(struct rpc_call *);
+int rpc_put_exec(struct rpc_call *);
+int rpc_archive_exec(struct rpc_call *);
+
+/*
+ * Queues a write whose apply runs in the writer thread and whose result
+ * record becomes the reply. Takes call->req. Returns RPC_DEFERRED or an
+ * error.
+ */
+int rpc_write_submit(struct rpc_call *,
+                     int (*apply)(struct store_txn *, struct wop *));
+
+/* What a write's apply works on. */
+struct rpc_write {
+	struct wop op;
+	struct conn *conn;
+	Isms__V1__Request *req;
+	Isms__V1__Record *rec; /* the result */
+	char actor[64];
+	int64_t now;
+};
+
+#endif

@@ -1,0 +1,13 @@
+/* rpc_table.c: every RPC the server answers. */
+#include "rpc.h"
+
+const struct rpc_entry rpc_table[] = {
+    {"Hello", ISMS__V1__REQUEST__CALL_HELLO, RPC_READ, rpc_hello_exec},
+    {"Info", ISMS__V1__REQUEST__CALL_INFO, RPC_READ, rpc_info_exec},
+    {"Get", ISMS__V1__REQUEST__CALL_GET, RPC_READ, rpc_get_exec},
+    {"List", ISMS__V1__REQUEST__CALL_LIST, RPC_READ, rpc_list_exec},
+    {"History", ISMS__V1__REQUEST__CALL_HISTORY, RPC_READ, rpc_history_exec},
+    {"Put", ISMS__V1__REQUEST__CALL_PUT, RPC_WRITE, rpc_put_exec},
+    {"Archive", ISMS__V1__REQUEST__CALL_ARCHIVE, RPC_WRITE, rpc_archive_exec},
+    {NULL, 0, 0, NULL},
+};

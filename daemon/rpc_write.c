@@ -1,0 +1,98 @@
+/* rpc_write.c: Put and Archive, queued to the writer thread. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conn.h"
+#include "pbfield.h"
+#include "records.h"
+#include "rpc.h"
+#include "server.h"
+#include "xmalloc.h"
+
+/* Loop thread: the write is durable (or failed): reply and clean up. */
+static void
+rpc_write_done(struct wop *op)
+{
+	struct rpc_write *w = op->arg;
+	Isms__V1__Reply *reply;
+
+	reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
+	if (op->rc == 0) {
+		reply->result_case = ISMS__V1__REPLY__RESULT_RECORD;
+		reply->record = w->rec;
+		w->rec = NULL;
+	}
+	rpc_reply(w->conn, w->req->id, reply, op->rc, &op->err);
+	conn_write_done(w->conn);
+	conn_unref(w->conn);
+	if (w->rec != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)w->rec,
+		                                 NULL);
+	protobuf_c_message_free_unpacked((ProtobufCMessage *)w->req, NULL);
+	free(w);
+}
+
+int
+rpc_write_submit(struct rpc_call *call,
+                 int (*apply)(struct store_txn *, struct wop *))
+{
+	struct rpc_write *w = xcalloc(1, sizeof *w);
+	int rc;
+
+	w->op.apply = apply;
+	w->op.done = rpc_write_done;
+	w->op.arg = w;
+	w->conn = call->conn;
+	w->req = call->req;
+	snprintf(w->actor, sizeof w->actor, "%s", call->conn->user);
+	w->now = server_now();
+	if ((rc = writer_submit(call->conn->srv->writer, &w->op)) != 0) {
+		call->err = w->op.err;
+		free(w);
+		return rc;
+	}
+	call->req = NULL;
+	conn_ref(call->conn);
+	call->conn->inflight++;
+	return RPC_DEFERRED;
+}
+
+static int
+rpc_put_apply(struct store_txn *txn, struct wop *op)
+{
+	struct rpc_write *w = op->arg;
+	struct records_actor who = {w->actor, w->now};
+
+	return records_put(txn, w->req->put, &who, &w->rec, &op->err);
+}
+
+int
+rpc_put_exec(struct rpc_call *call)
+{
+	int rc;
+
+	/* Refuse what needs no store access before queueing it. */
+	if ((rc = records_put_precheck(call->req->put, &call->err)) != 0)
+		return rc;
+	return rpc_write_submit(call, rpc_put_apply);
+}
+
+static int
+rpc_archive_apply(struct store_txn *txn, struct wop *op)
+{
+	struct rpc_write *w = op->arg;
+	struct records_actor who = {w->actor, w->now};
+
+	return records_archive(txn, w->req->archive, &who, &w->rec, &op->err);
+}
+
+int
+rpc_archive_exec(struct rpc_call *call)
+{
+	const Isms__V1__Archive *a = call->req->archive;
+
+	if (a->id == NULL || a->id[0] == '\0')
+		return isms_err_set(&call->err, ISMS_EINVAL,
+		                    "archive.id is required");
+	return rpc_write_submit(call, rpc_archive_apply);
+}

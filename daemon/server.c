@@ -1,0 +1,67 @@
+/* server.c: the server's clock and its clean stop. */
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "listen.h"
+#include "log.h"
+#include "server.h"
+#include "writer.h"
+
+#define STOP_GRACE_SECS 5
+
+int64_t
+server_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void
+server_conn_gone(struct server *srv)
+{
+	if (srv->stopping && srv->nconns == 0)
+		event_base_loopbreak(srv->base);
+}
+
+static void
+server_stop_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	log_warn("%zu connection(s) did not take their last replies; "
+	         "closing",
+	         srv->nconns);
+	event_base_loopbreak(srv->base);
+}
+
+void
+server_shutdown(struct server *srv)
+{
+	struct conn *c, *next;
+	struct timeval tv = {STOP_GRACE_SECS, 0};
+
+	if (srv->stopping)
+		return;
+	srv->stopping = true;
+	log_info("shutting down: %llu write(s) in flight",
+	         (unsigned long long)writer_inflight(srv->writer));
+	listen_close_all(srv);
+	TAILQ_FOREACH(c, &srv->conns, entry)
+	conn_stop_reading(c);
+	/* Commit everything queued and queue the replies. */
+	writer_stop(srv->writer);
+	srv->writer = NULL;
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		conn_close_after_flush(c);
+	}
+	if (srv->nconns == 0) {
+		event_base_loopbreak(srv->base);
+		return;
+	}
+	srv->stop_timer = evtimer_new(srv->base, server_stop_timeout, srv);
+	evtimer_add(srv->stop_timer, &tv);
+}

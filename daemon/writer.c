@@ -1,0 +1,210 @@
+/* writer.c: group commit on a dedicated thread. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "writer.h"
+#include "xmalloc.h"
+
+struct writer {
+	struct store *store;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct wop_list queue; /* loop → writer */
+	struct wop_list done;  /* writer → loop */
+	bool stopping;
+	struct event *done_ev;
+	uint64_t inflight;         /* loop thread only */
+	struct writer_stats stats; /* under lock */
+};
+
+static uint64_t
+writer_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Applies one batch in one transaction and commits it. */
+static void
+writer_commit_batch(struct writer *w, struct wop_list *batch, uint32_t n)
+{
+	struct store_txn txn, child;
+	struct wop *op;
+	int rc, h;
+
+	rc = store_write_begin(w->store, NULL, &txn);
+	TAILQ_FOREACH(op, batch, entry)
+	{
+		op->batch = n;
+		if (rc != 0) {
+			op->rc = isms_err_set(&op->err, rc, "%s", txn.msg);
+			continue;
+		}
+		if ((op->rc = store_write_begin(w->store, &txn, &child)) != 0) {
+			isms_err_set(&op->err, op->rc, "%s", child.msg);
+			continue;
+		}
+		op->rc = op->apply(&child, op);
+		if (op->rc == 0 && child.ret != 0)
+			op->rc =
+			    isms_err_set(&op->err, child.ret, "%s", child.msg);
+		if (op->rc == 0) {
+			if ((op->rc = store_commit(&child)) != 0)
+				isms_err_set(&op->err, op->rc, "%s", child.msg);
+		} else
+			store_abort(&child);
+	}
+	if (rc == 0 && (rc = store_commit(&txn)) != 0) {
+		log_err("commit of %u operation(s) failed: %s", n, txn.msg);
+		/* Nothing of the batch is stored: every op fails. */
+		TAILQ_FOREACH(op, batch, entry)
+		if (op->rc == 0)
+			op->rc = isms_err_set(&op->err, rc, "not stored: %s",
+			                      txn.msg);
+	}
+	pthread_mutex_lock(&w->lock);
+	if (rc == 0) {
+		w->stats.commits++;
+		w->stats.ops += n;
+		for (h = 0; h < WRITER_HIST - 1 && (1u << (h + 1)) <= n; h++)
+			;
+		w->stats.batch_hist[h]++;
+		if (n > w->stats.max_batch)
+			w->stats.max_batch = n;
+	} else
+		w->stats.failed_commits++;
+	TAILQ_CONCAT(&w->done, batch, entry);
+	pthread_mutex_unlock(&w->lock);
+	event_active(w->done_ev, EV_READ, 0);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct wop_list batch;
+	struct wop *op;
+	uint32_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (TAILQ_EMPTY(&w->queue) && !w->stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (TAILQ_EMPTY(&w->queue)) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		TAILQ_INIT(&batch);
+		for (n = 0; n < WRITER_BATCH_MAX &&
+		            (op = TAILQ_FIRST(&w->queue)) != NULL;
+		     n++) {
+			TAILQ_REMOVE(&w->queue, op, entry);
+			TAILQ_INSERT_TAIL(&batch, op, entry);
+		}
+		pthread_mutex_unlock(&w->lock);
+		writer_commit_batch(w, &batch, n);
+	}
+	return NULL;
+}
+
+/* Loop thread: delivers finished operations. */
+static void
+writer_deliver(evutil_socket_t fd, short what, void *arg)
+{
+	struct writer *w = arg;
+	struct wop_list done;
+	struct wop *op;
+
+	(void)fd;
+	(void)what;
+	TAILQ_INIT(&done);
+	pthread_mutex_lock(&w->lock);
+	TAILQ_CONCAT(&done, &w->done, entry);
+	pthread_mutex_unlock(&w->lock);
+	while ((op = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, op, entry);
+		w->inflight--;
+		op->done(op);
+	}
+}
+
+int
+writer_start(struct writer **out, struct store *st, struct event_base *base,
+             struct isms_err *err)
+{
+	struct writer *w = xcalloc(1, sizeof *w);
+	int rc;
+
+	w->store = st;
+	TAILQ_INIT(&w->queue);
+	TAILQ_INIT(&w->done);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->done_ev = event_new(base, -1, 0, writer_deliver, w);
+	if ((rc = pthread_create(&w->thread, NULL, writer_main, w)) != 0) {
+		event_free(w->done_ev);
+		free(w);
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot start the writer thread: %s",
+		                    strerror(rc));
+	}
+	*out = w;
+	return 0;
+}
+
+int
+writer_submit(struct writer *w, struct wop *op)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->lock);
+		return isms_err_set(&op->err, ISMS_EUNAVAIL,
+		                    "ismsd is shutting down");
+	}
+	op->queued_ns = writer_now_ns();
+	TAILQ_INSERT_TAIL(&w->queue, op, entry);
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	w->inflight++;
+	return 0;
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	writer_deliver(-1, 0, w);
+	event_free(w->done_ev);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+uint64_t
+writer_inflight(const struct writer *w)
+{
+	return w->inflight;
+}
+
+void
+writer_get_stats(struct writer *w, struct writer_stats *out)
+{
+	pthread_mutex_lock(&w->lock);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->lock);
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# install-deps.sh: installs the Debian packages ismsd needs to build, test
+# and run, when they are missing. Does nothing when all are present.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
+protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO="sudo"
+else
+	echo "install-deps: need root (or sudo) to install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+# shellcheck disable=SC2086
+$SUDO apt-get install -y --no-install-recommends $missing

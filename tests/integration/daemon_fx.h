@@ -1,0 +1,29 @@
+/*
+ * daemon_fx.h: a real ismsd for integration tests, on a temp data dir and
+ * socket. Binaries come from the build tree (ISMSD_BIN, ISMSCTL_BIN).
+ */
+#ifndef ISMS_DAEMON_FX_H
+#define ISMS_DAEMON_FX_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct daemon_fx {
+	char dir[64];
+	char sock[128];
+	char endpoint[160];
+	pid_t pid;
+};
+
+/* Makes the temp dir (once) and starts ismsd; waits until it accepts. */
+void daemon_fx_start(struct daemon_fx *);
+/* Sends sig and waits; returns the exit status (or 128+signal). */
+int daemon_fx_stop(struct daemon_fx *, int sig);
+/* Removes the temp dir. */
+void daemon_fx_cleanup(struct daemon_fx *);
+/* Runs a shell command with the endpoint exported; returns exit code and
+ * the first len-1 bytes of stdout in out. */
+int daemon_fx_sh(struct daemon_fx *, char *out, size_t len, const char *fmt,
+                 ...) __attribute__((format(printf, 4, 5)));
+
+#endif

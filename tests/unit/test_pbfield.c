@@ -1,0 +1,247 @@
+/* test_pbfield.c: descriptor-driven paths, copies, validation, enums. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pbfield.h"
+#include "proto/isms.pb-c.h"
+
+#define RD (&isms__v1__record__descriptor)
+
+static Isms__V1__Record *
+new_risk(void)
+{
+	Isms__V1__Record *r = (Isms__V1__Record *)pb_new(RD);
+
+	pb_submsg(&r->base, pb_field_by_name(RD, "risk"), true);
+	return r;
+}
+
+static void
+set(Isms__V1__Record *r, const char *path, const char *text)
+{
+	struct pb_path p;
+	struct isms_err err;
+	ProtobufCMessage *m = &r->base;
+	int i;
+
+	assert_int_equal(pb_path_resolve(RD, path, &p, &err), 0);
+	for (i = 0; i < p.n - 1; i++)
+		m = pb_submsg(m, p.fd[i], true);
+	assert_int_equal(pb_field_set_text(m, p.fd[p.n - 1], text, &err), 0);
+}
+
+static void
+test_resolve(void **state)
+{
+	struct pb_path p;
+	struct isms_err err;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(pb_path_resolve(RD, "risk.acceptance.by", &p, &err),
+	                 0);
+	assert_int_equal(p.n, 3);
+	pb_path_format(&p, buf, sizeof buf);
+	assert_string_equal(buf, "risk.acceptance.by");
+	assert_int_equal(pb_path_resolve(RD, "risk.nope", &p, &err),
+	                 -ISMS_EINVAL);
+	assert_string_equal(err.msg, "unknown field 'nope' in Risk");
+	assert_int_equal(pb_path_resolve(RD, "title.x", &p, &err),
+	                 -ISMS_EINVAL);
+}
+
+static void
+test_set_text_and_format(void **state)
+{
+	Isms__V1__Record *r = new_risk();
+	struct isms_err err;
+	char buf[64];
+
+	(void)state;
+	set(r, "title", "Laptop theft");
+	set(r, "risk.likelihood", "3");
+	set(r, "risk.status", "assessed");
+	set(r, "risk.treatment", "RISK_TREATMENT_MITIGATE");
+	set(r, "tags", "laptops");
+	set(r, "tags", "travel");
+	assert_string_equal(r->title, "Laptop theft");
+	assert_true(r->risk->has_likelihood);
+	assert_int_equal(r->risk->likelihood, 3);
+	assert_int_equal(r->risk->status,
+	                 ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED);
+	assert_int_equal(r->risk->treatment,
+	                 ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_MITIGATE);
+	assert_int_equal(r->n_tags, 2);
+	pb_field_format(&r->risk->base,
+	                pb_field_by_name(&isms__v1__risk__descriptor, "status"),
+	                0, buf, sizeof buf);
+	assert_string_equal(buf, "assessed");
+	pb_field_format(&r->base, pb_field_by_name(RD, "tags"), 1, buf,
+	                sizeof buf);
+	assert_string_equal(buf, "travel");
+	/* Bad values name the field and the type. */
+	assert_int_equal(
+	    pb_field_set_text(
+	        &r->risk->base,
+	        pb_field_by_name(&isms__v1__risk__descriptor, "impact"), "high",
+	        &err),
+	    -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg, "field 'impact' expects an unsigned integer, got 'high'");
+	assert_int_equal(
+	    pb_field_set_text(
+	        &r->risk->base,
+	        pb_field_by_name(&isms__v1__risk__descriptor, "status"),
+	        "bogus", &err),
+	    -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg, "field 'status' expects one of "
+	             "open|assessed|treating|accepted|closed, got 'bogus'");
+	assert_int_equal(
+	    pb_field_set_text(
+	        &r->risk->base,
+	        pb_field_by_name(&isms__v1__risk__descriptor, "impact"), "-1",
+	        &err),
+	    -ISMS_EINVAL);
+	pb_field_remove_text(&r->base, pb_field_by_name(RD, "tags"), "laptops");
+	assert_int_equal(r->n_tags, 1);
+	assert_string_equal(r->tags[0], "travel");
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void
+test_path_copy_and_clear(void **state)
+{
+	Isms__V1__Record *dst = new_risk(), *src = new_risk();
+	struct pb_path p;
+
+	(void)state;
+	set(dst, "title", "old");
+	set(dst, "owner", "alice");
+	set(dst, "risk.impact", "2");
+	set(dst, "risk.threat", "thief");
+	set(src, "risk.impact", "5");
+	set(src, "risk.acceptance.by", "bob");
+	/* Copy impact: threat and owner are untouched. */
+	assert_int_equal(pb_path_resolve(RD, "risk.impact", &p, NULL), 0);
+	pb_path_copy(&dst->base, &src->base, &p);
+	assert_int_equal(dst->risk->impact, 5);
+	assert_string_equal(dst->risk->threat, "thief");
+	assert_string_equal(dst->owner, "alice");
+	/* A nested path creates the parent in dst. */
+	assert_int_equal(pb_path_resolve(RD, "risk.acceptance.by", &p, NULL),
+	                 0);
+	pb_path_copy(&dst->base, &src->base, &p);
+	assert_non_null(dst->risk->acceptance);
+	assert_string_equal(dst->risk->acceptance->by, "bob");
+	/* Absent in src: the path is cleared in dst. */
+	assert_int_equal(pb_path_resolve(RD, "risk.threat", &p, NULL), 0);
+	pb_path_copy(&dst->base, &src->base, &p);
+	assert_null(dst->risk->threat);
+	assert_int_equal(pb_path_resolve(RD, "owner", &p, NULL), 0);
+	pb_path_copy(&dst->base, &src->base, &p);
+	assert_null(dst->owner);
+	assert_string_equal(dst->title, "old");
+	protobuf_c_message_free_unpacked(&dst->base, NULL);
+	protobuf_c_message_free_unpacked(&src->base, NULL);
+}
+
+static void
+test_oneof_switch(void **state)
+{
+	Isms__V1__Record *r = new_risk();
+
+	(void)state;
+	set(r, "risk.threat", "x");
+	/* Creating the asset body drops the risk body (one oneof). */
+	pb_submsg(&r->base, pb_field_by_name(RD, "asset"), true);
+	assert_int_equal(r->body_case, ISMS__V1__RECORD__BODY_ASSET);
+	assert_false(pb_field_present(&r->base, pb_field_by_name(RD, "risk")));
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void
+test_dup_is_deep(void **state)
+{
+	Isms__V1__Record *r = new_risk(), *c;
+	uint8_t a[256], b[256];
+	size_t la, lb;
+
+	(void)state;
+	set(r, "title", "t");
+	set(r, "tags", "x");
+	set(r, "risk.acceptance.until", "2027-01-01");
+	c = (Isms__V1__Record *)pb_dup(&r->base);
+	la = isms__v1__record__pack(r, a);
+	lb = isms__v1__record__pack(c, b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	assert_ptr_not_equal(c->title, r->title);
+	assert_ptr_not_equal(c->risk->acceptance, r->risk->acceptance);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&c->base, NULL);
+}
+
+static void
+test_validate(void **state)
+{
+	Isms__V1__Record *r = new_risk();
+	struct isms_err err;
+
+	(void)state;
+	set(r, "title", "ok");
+	assert_int_equal(pb_validate(&r->base, &err), 0);
+	r->risk->has_status = 1;
+	r->risk->status = 77;
+	assert_int_equal(pb_validate(&r->base, &err), -ISMS_EINVAL);
+	assert_string_equal(err.msg,
+	                    "field 'risk.status' has unknown enum value 77");
+	r->risk->status = 1;
+	free(r->title);
+	r->title = strdup("bad \xc3\x28 utf8");
+	assert_int_equal(pb_validate(&r->base, &err), -ISMS_EINVAL);
+	assert_string_equal(err.msg, "field 'title' is not valid UTF-8");
+	assert_false(pb_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	assert_false(pb_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	assert_true(pb_utf8_valid("Gr\xc3\xbc\xc3\x9f", 6));
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void
+test_strip_unknown(void **state)
+{
+	/* A Record with title (3) and an unknown field 99 (varint 5). */
+	static const uint8_t wire[] = {0x1a, 0x01, 't', 0x98, 0x06, 0x05};
+	Isms__V1__Record *r;
+
+	(void)state;
+	r = isms__v1__record__unpack(NULL, sizeof wire, wire);
+	assert_non_null(r);
+	assert_int_equal(r->base.n_unknown_fields, 1);
+	pb_strip_unknown(&r->base);
+	assert_int_equal(r->base.n_unknown_fields, 0);
+	assert_int_equal(isms__v1__record__get_packed_size(r), 3);
+	isms__v1__record__free_unpacked(r, NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_resolve),
+	    cmocka_unit_test(test_set_text_and_format),
+	    cmocka_unit_test(test_path_copy_and_clear),
+	    cmocka_unit_test(test_oneof_switch),
+	    cmocka_unit_test(test_dup_is_deep),
+	    cmocka_unit_test(test_validate),
+	    cmocka_unit_test(test_strip_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
