@@ -40,6 +40,7 @@ struct client_pending {
 struct isms_client {
 	struct event_base *base;
 	struct bufferevent *bev; /* NULL once closed */
+	int fd;                  /* ours: closed with bev, not later */
 	size_t max_frame;
 	uint64_t next_id;
 
@@ -192,12 +193,27 @@ client_remove(struct isms_client *c, size_t i)
 	c->npend--;
 }
 
+/*
+ * Frees the bufferevent and closes the socket now: libevent would close it
+ * only when the base next runs its finalizers, and the peer should see the
+ * end at once.
+ */
+static void
+client_drop_transport(struct isms_client *c)
+{
+	if (c->bev == NULL)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	close(c->fd);
+	c->fd = -1;
+}
+
 /* Frees everything; the caller made sure no callback is running. */
 static void
 client_destroy(struct isms_client *c)
 {
-	if (c->bev != NULL)
-		bufferevent_free(c->bev);
+	client_drop_transport(c);
 	free(c->pend);
 	free(c);
 }
@@ -227,10 +243,7 @@ client_close(struct isms_client *c, const char *fmt, ...)
 		snprintf(c->err.msg + n, sizeof c->err.msg - n, " (%s)",
 		         c->notice);
 	}
-	if (c->bev != NULL) {
-		bufferevent_free(c->bev);
-		c->bev = NULL;
-	}
+	client_drop_transport(c);
 
 	status.has_code = 1;
 	status.code = ISMS__V1__CODE__UNAVAILABLE;
@@ -259,7 +272,7 @@ client_dispatch(struct isms_client *c, const Isms__V1__Reply *reply)
 	         reply->status->code != ISMS__V1__CODE__OK;
 	if (!reply->has_id || (i = client_find(c, reply->id)) == -1) {
 		/* A connection-level error (bad frame, shutdown): keep it. */
-		if (failed)
+		if (failed && (!reply->has_id || reply->id == 0))
 			snprintf(c->notice, sizeof c->notice,
 			         "server said %s: %s",
 			         isms_code_name((int)reply->status->code),
@@ -354,7 +367,8 @@ isms_client_connect(struct event_base *base, const char *endpoint,
 	c->base = base;
 	c->max_frame = FRAME_MAX_DEFAULT;
 	c->next_id = 1;
-	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->fd = fd;
+	c->bev = bufferevent_socket_new(base, fd, 0);
 	if (c->bev == NULL) {
 		close(fd);
 		free(c);

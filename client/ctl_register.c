@@ -287,6 +287,26 @@ ctl_get_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	return 0;
 }
 
+/* Whether put would change any field it names in the stored record cur. */
+static bool
+put_changes(const struct ctl_fields *f, const Isms__V1__Record *cur,
+            const Isms__V1__Put *put)
+{
+	char *was, *now;
+	bool differ = false;
+	size_t i;
+
+	for (i = 0; i < f->n && !differ; i++) {
+		was = ctl_out_value(&cur->base, &f->w[i].path, "\x1f");
+		now = ctl_out_value(&put->record->base, &f->w[i].path, "\x1f");
+		differ = (was == NULL) != (now == NULL) ||
+		         (was != NULL && strcmp(was, now) != 0);
+		free(was);
+		free(now);
+	}
+	return differ;
+}
+
 static int
 ctl_set_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
@@ -314,6 +334,15 @@ ctl_set_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	if (ctl_fields_build(&f, cur != NULL ? cur->record : NULL, true, &put,
 	                     &err) != 0) {
 		rc = ctl_error(CTL_EXIT_USAGE, "%s", err.msg);
+		goto out;
+	}
+	if (cur != NULL && !put_changes(&f, cur->record, put)) {
+		/* "tags+=x" with x there already: no new revision for that. */
+		if (ctx->format == CTL_FORMAT_TABLE)
+			fprintf(ctx->out, "%s unchanged at rev %llu\n", a->id,
+			        (unsigned long long)cur->record->rev);
+		else
+			ctl_print_record(ctx, cur->record);
 		goto out;
 	}
 	put->record->id = xstrdup(a->id);

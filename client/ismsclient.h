@@ -62,6 +62,13 @@ uint64_t isms_client_call(struct isms_client *, Isms__V1__Request *req,
  */
 #define ISMS_CALL_STREAM 0x1
 
+/*
+ * TODO(subscribe): isms_client_subscribe(client, since_seq, cb, arg), once
+ * the protocol has Subscribe / Cancel calls and Reply.event: a Request with
+ * call = subscribe sent through isms_client_call_flags(ISMS_CALL_STREAM),
+ * and isms_client_cancel also sending Cancel{id}.
+ */
+
 /* isms_client_call with flags (ISMS_CALL_STREAM). */
 uint64_t isms_client_call_flags(struct isms_client *, Isms__V1__Request *req,
                                 unsigned flags, isms_reply_cb cb, void *arg);

@@ -454,7 +454,7 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 		timefmt_instant(info->started_at, started, sizeof started);
 	else
 		snprintf(started, sizeof started, "-");
-	fprintf(f, "server:       %s\n",
+	fprintf(f, "version:      %s\n",
 	        info->server_version != NULL ? info->server_version : "-");
 	if (endpoint != NULL)
 		fprintf(f, "endpoint:     %s\n", endpoint);

@@ -41,6 +41,18 @@ records_is_server_field(const char *name)
 	return false;
 }
 
+/* Whether name is a body field reg derives itself. */
+static bool
+records_is_derived(const struct register_def *reg, const char *name)
+{
+	const char *const *f;
+
+	for (f = reg->derived; f != NULL && *f != NULL; f++)
+		if (strcmp(*f, name) == 0)
+			return true;
+	return false;
+}
+
 /* The register named by a record's body oneof member, if fd is one. */
 static bool
 records_is_body(const ProtobufCFieldDescriptor *fd)
@@ -89,6 +101,11 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 			    err, ISMS_EINVAL,
 			    "update_mask path '%s' is not in the %s register",
 			    put->update_mask[i], reg->name);
+		if (records_is_body(path.fd[0]) && path.n >= 2 &&
+		    records_is_derived(reg, path.fd[1]->name))
+			return isms_err_set(err, ISMS_EINVAL,
+			    "field '%s' is derived by the server",
+			    path.fd[1]->name);
 		if (records_is_body(path.fd[0]) && path.n == 1)
 			return isms_err_set(
 			    err, ISMS_EINVAL,
@@ -398,6 +415,27 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
 	}
 }
 
+/* Whether two revisions hold the same data (packed bytes compare). */
+static bool
+records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
+{
+	size_t la = isms__v1__record__get_packed_size(a);
+	size_t lb = isms__v1__record__get_packed_size(b);
+	uint8_t *pa, *pb;
+	bool same;
+
+	if (la != lb)
+		return false;
+	pa = xmalloc(la);
+	pb = xmalloc(lb);
+	isms__v1__record__pack(a, pa);
+	isms__v1__record__pack(b, pb);
+	same = memcmp(pa, pb, la) == 0;
+	free(pa);
+	free(pb);
+	return same;
+}
+
 static int
 records_update(struct store_txn *txn, const Isms__V1__Put *put,
                const struct records_actor *who, Isms__V1__Record **out,
@@ -438,14 +476,22 @@ records_update(struct store_txn *txn, const Isms__V1__Put *put,
 	if ((rc = records_check_lengths(rec, err)) != 0 ||
 	    (rc = reg->check(rec, old, err)) != 0)
 		goto done;
-	records_stamp(rec, who);
 	records_schedule(rec);
+	if (records_same(old, rec)) {
+		/* Nothing changed: no new revision, the record as it is. */
+		*out = old;
+		old = NULL;
+		goto done;
+	}
+	records_stamp(rec, who);
 	if ((rc = records_save(txn, reg, old, rec, err)) != 0)
 		goto done;
 	*out = rec;
 	rec = NULL;
 done:
-	protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
+	if (old != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)old,
+		    NULL);
 	if (rec != NULL)
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 	return rc;

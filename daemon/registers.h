@@ -20,6 +20,8 @@ struct register_def {
 	uint32_t body_case;   /* ISMS__V1__RECORD__BODY_RISK */
 	uint32_t review_days; /* default review interval */
 	int initial_status;   /* status value given on create */
+	/* Body fields the server derives: never set by a client. */
+	const char *const *derived;
 	/*
 	 * Checks the record about to be stored (old is NULL on create) and
 	 * derives the server's fields. -ISMS_EINVAL naming the field.

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "registers.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 /* The default method: 1-5 x 1-5, bands on the score. */
@@ -59,8 +60,7 @@ risk_check(Isms__V1__Record *rec, const Isms__V1__Record *old,
 	         RISK_SCALE, err)) != 0)
 		return rc;
 	if (r->acceptance != NULL && r->acceptance->until != NULL &&
-	    r->acceptance->until[0] != '\0' &&
-	    strlen(r->acceptance->until) != 10)
+	    !timefmt_date_valid(r->acceptance->until))
 		return isms_err_set(
 		    err, ISMS_EINVAL,
 		    "field 'acceptance.until' must be a date YYYY-MM-DD");
@@ -75,6 +75,10 @@ risk_check(Isms__V1__Record *rec, const Isms__V1__Record *old,
 	return 0;
 }
 
+static const char *const risk_derived[] = {
+	"score", "level", "residual_score", "residual_level", "method_rev", NULL,
+};
+
 const struct register_def register_risk = {
     .name = "risk",
     .prefix = "RSK",
@@ -82,4 +86,5 @@ const struct register_def register_risk = {
     .review_days = 90,
     .initial_status = ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
     .check = risk_check,
+    .derived = risk_derived,
 };

@@ -299,7 +299,8 @@ struct writers {
 	int inflight;
 	int ok, failed;
 	char *acked[MAX_ACKS];
-	int kill_after; /* acks before kill -9 (0: never) */
+	int kill_after; /* acks before the signal (0: never) */
+	int kill_sig;   /* SIGKILL when 0 */
 	bool killed;
 };
 
@@ -325,7 +326,7 @@ on_reply(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
 		w->ok++;
 		if (w->kill_after && w->ok == w->kill_after && !w->killed) {
 			w->killed = true;
-			kill(w->fx->pid, SIGKILL);
+			kill(w->fx->pid, w->kill_sig ? w->kill_sig : SIGKILL);
 		}
 		if (!w->killed)
 			send_one(w, x->conn);
@@ -460,6 +461,41 @@ test_kill9_keeps_acknowledged(void **state)
 	free(w);
 }
 
+static void
+test_sigterm_answers_every_write(void **state)
+{
+	struct daemon_fx *fx = *state;
+	struct writers *w = calloc(1, sizeof *w);
+	struct isms_sync *s;
+	Isms__V1__Reply *r;
+	int i, sent = 0;
+
+	w->fx = fx;
+	w->nconn = 8;
+	w->kill_after = 300;
+	w->kill_sig = SIGTERM;
+	run_writers(w, 16);
+	for (i = 0; i < w->nconn; i++)
+		sent += w->sent[i];
+	/* Every write got an answer: committed, or UNAVAILABLE. */
+	assert_int_equal(w->ok + w->failed, sent);
+	assert_int_equal(daemon_fx_stop(fx, 0), 0);
+	daemon_fx_start(fx);
+	s = sync_connect(fx);
+	for (i = 0; i < w->ok; i++) {
+		r = get(s, w->acked[i]);
+		if (code_of(r) != 0)
+			fail_msg("acknowledged %s lost after SIGTERM",
+			    w->acked[i]);
+		isms_reply_free(r);
+		free(w->acked[i]);
+	}
+	/* Nothing half-written: exactly the acknowledged writes exist. */
+	assert_int_equal(count_risks(s), (size_t)w->ok);
+	isms_sync_free(s);
+	free(w);
+}
+
 /* --- hostile bytes --------------------------------------------------- */
 
 static int
@@ -579,6 +615,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_group_commit_many_writers,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kill9_keeps_acknowledged,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sigterm_answers_every_write,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_bytes, setup,
 	                                    teardown),

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,7 @@
 /* Parses and builds words for register reg; returns rc, *put on success. */
 static int
 build(const char *reg, bool update, const Isms__V1__Record *current,
-    Isms__V1__Put **put, struct isms_err *err, int n, ...)
+      Isms__V1__Put **put, struct isms_err *err, int n, ...)
 {
 	struct ctl_fields f;
 	char *words[16];
@@ -49,7 +50,7 @@ mask_text(const Isms__V1__Put *put)
 	buf[0] = '\0';
 	for (i = 0; i < put->n_update_mask; i++)
 		off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s",
-		    i ? "," : "", put->update_mask[i]);
+		                        i ? "," : "", put->update_mask[i]);
 	return buf;
 }
 
@@ -63,7 +64,7 @@ tags_text(const Isms__V1__Record *r)
 	buf[0] = '\0';
 	for (i = 0; i < r->n_tags; i++)
 		off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s",
-		    i ? "," : "", r->tags[i]);
+		                        i ? "," : "", r->tags[i]);
 	return buf;
 }
 
@@ -86,21 +87,21 @@ test_registers_from_descriptor(void **state)
 	assert_string_equal(ctl_register_nth(1)->name, "asset");
 	assert_null(ctl_register_nth(2));
 	assert_ptr_equal(ctl_register_find("risk")->descriptor,
-	    &isms__v1__risk__descriptor);
+	                 &isms__v1__risk__descriptor);
 }
 
 static void
 test_header_and_body_lookup(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 	Isms__V1__Record *r;
 
 	(void)state;
 	assert_int_equal(build("risk", false, NULL, &put, &err, 5,
-			     "title=Laptop theft", "owner=alice", "impact=5",
-			     "risk.likelihood=3", "tags=pii"),
-	    0);
+	                       "title=Laptop theft", "owner=alice", "impact=5",
+	                       "risk.likelihood=3", "tags=pii"),
+	                 0);
 	r = put->record;
 	assert_null(r->id);
 	assert_string_equal(r->title, "Laptop theft");
@@ -119,8 +120,8 @@ test_header_and_body_lookup(void **state)
 
 	/* An update names each path once, as the server spells it. */
 	assert_int_equal(build("risk", true, NULL, &put, &err, 4, "title=T",
-			     "impact=4", "impact=5", "threat=theft"),
-	    0);
+	                       "impact=4", "impact=5", "threat=theft"),
+	                 0);
 	assert_string_equal(mask_text(put), "title,risk.impact,risk.threat");
 	assert_int_equal(put->record->risk->impact, 5); /* last word wins */
 	put_free(put);
@@ -129,21 +130,22 @@ test_header_and_body_lookup(void **state)
 static void
 test_asset_register_is_generic(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 
 	(void)state;
 	assert_int_equal(build("asset", true, NULL, &put, &err, 3,
-			     "kind=software", "confidentiality=4",
-			     "classification=CLASSIFICATION_RESTRICTED"),
-	    0);
+	                       "kind=software", "confidentiality=4",
+	                       "classification=CLASSIFICATION_RESTRICTED"),
+	                 0);
 	assert_int_equal(put->record->body_case, ISMS__V1__RECORD__BODY_ASSET);
 	assert_int_equal(put->record->asset->kind,
-	    ISMS__V1__ASSET_KIND__ASSET_KIND_SOFTWARE);
+	                 ISMS__V1__ASSET_KIND__ASSET_KIND_SOFTWARE);
 	assert_int_equal(put->record->asset->confidentiality, 4);
 	assert_int_equal(put->record->asset->classification,
-	    ISMS__V1__CLASSIFICATION__CLASSIFICATION_RESTRICTED);
-	assert_string_equal(mask_text(put),
+	                 ISMS__V1__CLASSIFICATION__CLASSIFICATION_RESTRICTED);
+	assert_string_equal(
+	    mask_text(put),
 	    "asset.kind,asset.confidentiality,asset.classification");
 	put_free(put);
 }
@@ -151,91 +153,91 @@ test_asset_register_is_generic(void **state)
 static void
 test_nested_and_instants(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 	Isms__V1__Acceptance *acc;
 
 	(void)state;
 	assert_int_equal(build("risk", true, NULL, &put, &err, 3,
-			     "acceptance.by=alice",
-			     "acceptance.at=2026-11-28T10:00:00Z",
-			     "acceptance.until=2027-06-30"),
-	    0);
+	                       "acceptance.by=alice",
+	                       "acceptance.at=2026-11-28T10:00:00Z",
+	                       "acceptance.until=2027-06-30"),
+	                 0);
 	acc = put->record->risk->acceptance;
 	assert_non_null(acc);
 	assert_string_equal(acc->by, "alice");
 	assert_true(acc->has_at);
 	assert_int_equal(acc->at, 1795860000);
 	assert_string_equal(acc->until, "2027-06-30");
-	assert_string_equal(mask_text(put),
+	assert_string_equal(
+	    mask_text(put),
 	    "risk.acceptance.by,risk.acceptance.at,risk.acceptance.until");
 	put_free(put);
 
 	/* A bare date is midnight UTC. */
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "acceptance.at=2026-11-28"),
-	    0);
+	                       "acceptance.at=2026-11-28"),
+	                 0);
 	assert_int_equal(put->record->risk->acceptance->at, 1795824000);
 	put_free(put);
 
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "acceptance.at=tomorrow"),
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "acceptance.at=tomorrow"),
 	    -ISMS_EINVAL);
 	assert_null(put);
-	assert_string_equal(err.msg,
-	    "field 'acceptance.at' expects an ISO 8601 instant "
-	    "(2026-11-28T10:00:00Z or 2026-11-28), got 'tomorrow'");
+	assert_string_equal(
+	    err.msg, "field 'acceptance.at' expects an ISO 8601 instant "
+	             "(2026-11-28T10:00:00Z or 2026-11-28), got 'tomorrow'");
 }
 
 static void
 test_enums_by_name(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 
 	(void)state;
 	assert_int_equal(build("risk", false, NULL, &put, &err, 2,
-			     "status=assessed", "treatment=Mitigate"),
-	    0);
+	                       "status=assessed", "treatment=Mitigate"),
+	                 0);
 	assert_true(put->record->risk->has_status);
 	assert_int_equal(put->record->risk->status,
-	    ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED);
+	                 ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED);
 	assert_int_equal(put->record->risk->treatment,
-	    ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_MITIGATE);
+	                 ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_MITIGATE);
 	put_free(put);
 
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "status=x"),
-	    -ISMS_EINVAL);
+	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "status=x"),
+	                 -ISMS_EINVAL);
 	assert_string_equal(err.msg,
-	    "field 'status' expects one of "
-	    "open|assessed|treating|accepted|closed, got 'x'");
+	                    "field 'status' expects one of "
+	                    "open|assessed|treating|accepted|closed, got 'x'");
 }
 
 static void
 test_bad_values(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 
 	(void)state;
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "impact=high"),
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "impact=high"),
 	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
-	    "field 'impact' expects an unsigned integer, got 'high'");
+	assert_string_equal(
+	    err.msg, "field 'impact' expects an unsigned integer, got 'high'");
+	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "impact=-1"),
+	                 -ISMS_EINVAL);
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "impact=-1"),
-	    -ISMS_EINVAL);
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "review_interval_days=99999999999"),
-	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
+	                       "review_interval_days=99999999999"),
+	                 -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg,
 	    "field 'review_interval_days' expects an unsigned integer, got "
 	    "'99999999999'");
 	/* Text must be UTF-8. */
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "title=caf\xe9"),
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "title=caf\xe9"),
 	    -ISMS_EINVAL);
 	assert_null(put);
 }
@@ -243,51 +245,52 @@ test_bad_values(void **state)
 static void
 test_unknown_field_lists_valid_names(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 
 	(void)state;
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "colour=red"),
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "colour=red"),
 	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
+	assert_string_equal(
+	    err.msg,
 	    "unknown field 'colour' for risk; valid fields: title, owner, "
 	    "tags, review_interval_days, status, description, threat, "
 	    "vulnerability, likelihood, impact, residual_likelihood, "
 	    "residual_impact, treatment, acceptance.by, acceptance.at, "
 	    "acceptance.until, score, level, residual_score, residual_level, "
 	    "method_rev");
-	assert_int_equal(build("asset", false, NULL, &put, &err, 1,
-			     "impact=3"),
-	    -ISMS_EINVAL);
+	assert_int_equal(build("asset", false, NULL, &put, &err, 1, "impact=3"),
+	                 -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "unknown field 'impact' for asset; "
-					"valid fields: title, owner, tags, "
-					"review_interval_days, status, "));
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "acceptance.who=bob"),
+	                                "valid fields: title, owner, tags, "
+	                                "review_interval_days, status, "));
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "acceptance.who=bob"),
 	    -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "unknown field 'acceptance.who'"));
 	/* Another register's body. */
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "asset.kind=site"),
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "asset.kind=site"),
 	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
+	assert_string_equal(
+	    err.msg,
 	    "field 'asset.kind' belongs to the asset register, not risk");
 }
 
 static void
 test_clear_with_empty_value(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 
 	(void)state;
 	assert_int_equal(build("risk", true, NULL, &put, &err, 5, "owner=",
-			     "impact=", "threat=x", "threat=", "acceptance="),
-	    0);
+	                       "impact=", "threat=x", "threat=", "acceptance="),
+	                 0);
 	/* In the mask, absent from the record: the server clears them. */
 	assert_string_equal(mask_text(put),
-	    "owner,risk.impact,risk.threat,risk.acceptance");
+	                    "owner,risk.impact,risk.threat,risk.acceptance");
 	assert_null(put->record->owner);
 	assert_false(put->record->risk->has_impact);
 	assert_null(put->record->risk->threat);
@@ -299,10 +302,10 @@ static void
 test_list_edits(void **state)
 {
 	Isms__V1__Record cur = ISMS__V1__RECORD__INIT;
-	char *tags[] = { "a", "b" };
-	struct isms_err err = { 0 };
+	char *tags[] = {"a", "b"};
+	struct isms_err err = {0};
 	struct ctl_fields f;
-	char *words[] = { "tags+=c", "tags-=a", "tags+=b" };
+	char *words[] = {"tags+=c", "tags-=a", "tags+=b"};
 	Isms__V1__Put *put;
 
 	(void)state;
@@ -313,9 +316,8 @@ test_list_edits(void **state)
 	cur.n_tags = 2;
 	cur.tags = tags;
 
-	assert_int_equal(ctl_fields_parse(&f, ctl_register_find("risk"), 3,
-			     words, &err),
-	    0);
+	assert_int_equal(
+	    ctl_fields_parse(&f, ctl_register_find("risk"), 3, words, &err), 0);
 	assert_true(ctl_fields_need_current(&f));
 	assert_int_equal(ctl_fields_build(&f, &cur, true, &put, &err), 0);
 	/* The whole new list, named once; nothing else of cur is sent. */
@@ -327,24 +329,23 @@ test_list_edits(void **state)
 
 	/* "=" replaces a list: no need for the stored one. */
 	assert_int_equal(build("risk", true, &cur, &put, &err, 3, "tags=x",
-			     "tags=y", "tags+=z"),
-	    0);
+	                       "tags=y", "tags+=z"),
+	                 0);
 	assert_string_equal(tags_text(put->record), "x,y,z");
 	put_free(put);
 
 	/* "tags=" empties the list; removing what is absent is no error. */
-	assert_int_equal(build("risk", true, &cur, &put, &err, 2, "tags=",
-			     "tags-=nope"),
-	    0);
+	assert_int_equal(
+	    build("risk", true, &cur, &put, &err, 2, "tags=", "tags-=nope"), 0);
 	assert_int_equal(put->record->n_tags, 0);
 	assert_string_equal(mask_text(put), "tags");
 	put_free(put);
 
 	/* += on a field that is not a list. */
-	assert_int_equal(build("risk", true, &cur, &put, &err, 1,
-			     "title+=x"),
-	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
+	assert_int_equal(build("risk", true, &cur, &put, &err, 1, "title+=x"),
+	                 -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg,
 	    "field 'title' is not a list: use title=VALUE (+= and -= edit "
 	    "lists such as tags)");
 }
@@ -352,20 +353,18 @@ test_list_edits(void **state)
 static void
 test_need_current(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	struct ctl_fields f;
-	char *w1[] = { "title=x", "tags=a", "tags+=b" };
-	char *w2[] = { "title=x", "tags-=a" };
+	char *w1[] = {"title=x", "tags=a", "tags+=b"};
+	char *w2[] = {"title=x", "tags-=a"};
 
 	(void)state;
-	assert_int_equal(ctl_fields_parse(&f, ctl_register_find("risk"), 3, w1,
-			     &err),
-	    0);
+	assert_int_equal(
+	    ctl_fields_parse(&f, ctl_register_find("risk"), 3, w1, &err), 0);
 	assert_false(ctl_fields_need_current(&f));
 	ctl_fields_free(&f);
-	assert_int_equal(ctl_fields_parse(&f, ctl_register_find("risk"), 2, w2,
-			     &err),
-	    0);
+	assert_int_equal(
+	    ctl_fields_parse(&f, ctl_register_find("risk"), 2, w2, &err), 0);
 	assert_true(ctl_fields_need_current(&f));
 	ctl_fields_free(&f);
 }
@@ -373,24 +372,29 @@ test_need_current(void **state)
 static void
 test_server_managed_refused(void **state)
 {
-	static const char *const words[] = { "id=RSK-9", "rev=3",
-		"created_at=2026-01-01", "updated_by=eve", "archived=yes",
-		"links=x", "last_reviewed_at=2026-01-01",
-		"next_review_on=2027-01-01" };
-	struct isms_err err = { 0 };
+	static const char *const words[] = {"id=RSK-9",
+	                                    "rev=3",
+	                                    "created_at=2026-01-01",
+	                                    "updated_by=eve",
+	                                    "archived=yes",
+	                                    "links=x",
+	                                    "last_reviewed_at=2026-01-01",
+	                                    "next_review_on=2027-01-01"};
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
-		assert_int_equal(build("risk", true, NULL, &put, &err, 1,
-				     words[i]),
+		assert_int_equal(
+		    build("risk", true, NULL, &put, &err, 1, words[i]),
 		    -ISMS_EINVAL);
 		assert_non_null(strstr(err.msg, "is set by the server"));
 	}
 	assert_int_equal(build("risk", true, NULL, &put, &err, 1, "rev=3"),
-	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
+	                 -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg,
 	    "field 'rev' is set by the server; use --rev N to guard an update");
 	/* And they are not offered as valid fields either. */
 	build("risk", true, NULL, &put, &err, 1, "nope=1");
@@ -401,30 +405,30 @@ test_server_managed_refused(void **state)
 static void
 test_malformed_words(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	Isms__V1__Put *put;
 
 	(void)state;
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "title"),
-	    -ISMS_EINVAL);
-	assert_string_equal(err.msg,
+	                 -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg,
 	    "expected field=value, field+=value or field-=value, got 'title'");
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "=x"),
-	    -ISMS_EINVAL);
+	                 -ISMS_EINVAL);
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "+=x"),
-	    -ISMS_EINVAL);
+	                 -ISMS_EINVAL);
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "a b=x"),
-	    -ISMS_EINVAL);
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "acceptance=alice"),
+	                 -ISMS_EINVAL);
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "acceptance=alice"),
 	    -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "has subfields"));
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "risk=x"),
-	    -ISMS_EINVAL);
+	                 -ISMS_EINVAL);
 	/* A value may hold '=' and spaces. */
-	assert_int_equal(build("risk", false, NULL, &put, &err, 1,
-			     "description=a=b c"),
-	    0);
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "description=a=b c"), 0);
 	assert_string_equal(put->record->risk->description, "a=b c");
 	put_free(put);
 }
@@ -432,45 +436,45 @@ test_malformed_words(void **state)
 static void
 test_endpoint_spellings(void **state)
 {
-	struct isms_err err = { 0 };
+	struct isms_err err = {0};
 	char path[108];
 
 	(void)state;
 	assert_int_equal(isms_endpoint_unix_path("unix:relative/ismsd.sock",
-			     path, sizeof path, &err),
-	    0);
+	                                         path, sizeof path, &err),
+	                 0);
 	assert_string_equal(path, "relative/ismsd.sock");
 	assert_int_equal(isms_endpoint_unix_path("unix:/run/ismsd/ismsd.sock",
-			     path, sizeof path, &err),
-	    0);
+	                                         path, sizeof path, &err),
+	                 0);
 	assert_string_equal(path, "/run/ismsd/ismsd.sock");
 	assert_int_equal(isms_endpoint_unix_path(ISMS_DEFAULT_ENDPOINT, path,
-			     sizeof path, &err),
-	    0);
+	                                         sizeof path, &err),
+	                 0);
 	assert_string_equal(path, "/run/ismsd/ismsd.sock");
 
 	assert_int_equal(isms_endpoint_unix_path("tcp://localhost:7700", path,
-			     sizeof path, &err),
-	    -ISMS_EINVAL);
+	                                         sizeof path, &err),
+	                 -ISMS_EINVAL);
 	assert_int_equal(err.code, ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "tcp needs TLS support"));
-	assert_int_equal(isms_endpoint_unix_path("unix://host/x", path,
-			     sizeof path, &err),
+	assert_int_equal(
+	    isms_endpoint_unix_path("unix://host/x", path, sizeof path, &err),
 	    -ISMS_EINVAL);
-	assert_int_equal(isms_endpoint_unix_path("unix:", path, sizeof path,
-			     &err),
+	assert_int_equal(
+	    isms_endpoint_unix_path("unix:", path, sizeof path, &err),
 	    -ISMS_EINVAL);
 	assert_int_equal(isms_endpoint_unix_path("/run/ismsd/ismsd.sock", path,
-			     sizeof path, &err),
-	    -ISMS_EINVAL);
+	                                         sizeof path, &err),
+	                 -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "unix:///abs/path"));
 	/* Longer than sun_path. */
 	memset(path, 0, sizeof path);
 	{
 		char *long_ep = xasprintf("unix:/%0200d", 0);
 
-		assert_int_equal(isms_endpoint_unix_path(long_ep, path,
-				     sizeof path, &err),
+		assert_int_equal(
+		    isms_endpoint_unix_path(long_ep, path, sizeof path, &err),
 		    -ISMS_EINVAL);
 		free(long_ep);
 	}
@@ -480,19 +484,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registers_from_descriptor),
-		cmocka_unit_test(test_header_and_body_lookup),
-		cmocka_unit_test(test_asset_register_is_generic),
-		cmocka_unit_test(test_nested_and_instants),
-		cmocka_unit_test(test_enums_by_name),
-		cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_unknown_field_lists_valid_names),
-		cmocka_unit_test(test_clear_with_empty_value),
-		cmocka_unit_test(test_list_edits),
-		cmocka_unit_test(test_need_current),
-		cmocka_unit_test(test_server_managed_refused),
-		cmocka_unit_test(test_malformed_words),
-		cmocka_unit_test(test_endpoint_spellings),
+	    cmocka_unit_test(test_registers_from_descriptor),
+	    cmocka_unit_test(test_header_and_body_lookup),
+	    cmocka_unit_test(test_asset_register_is_generic),
+	    cmocka_unit_test(test_nested_and_instants),
+	    cmocka_unit_test(test_enums_by_name),
+	    cmocka_unit_test(test_bad_values),
+	    cmocka_unit_test(test_unknown_field_lists_valid_names),
+	    cmocka_unit_test(test_clear_with_empty_value),
+	    cmocka_unit_test(test_list_edits),
+	    cmocka_unit_test(test_need_current),
+	    cmocka_unit_test(test_server_managed_refused),
+	    cmocka_unit_test(test_malformed_words),
+	    cmocka_unit_test(test_endpoint_spellings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

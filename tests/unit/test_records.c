@@ -197,6 +197,16 @@ test_update_mask_and_conflict(void **state)
 	                 -ISMS_EINVAL);
 	assert_int_equal(update(fx->st, "RSK-0404", "title", 0, NULL, 0, &err),
 	                 -ISMS_ENOTFOUND);
+	/* Derived fields are the server's. */
+	assert_int_equal(update(fx->st, a, "risk.score", 0, NULL, 0, &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "derived"));
+	/* Setting what is already there makes no new revision. */
+	assert_int_equal(update(fx->st, a, "risk.impact", 5, NULL, 3, &err),
+	                 0);
+	r = get(fx->st, a, 0);
+	assert_int_equal(r->rev, 3);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
 	/* History keeps every revision. */
 	r = get(fx->st, a, 1);
 	assert_int_equal(r->risk->impact, 4);
