@@ -30,18 +30,37 @@ struct ctl_ctx {
 	struct isms_sync *sync; /* connected on first use */
 };
 
-/* A top-level command: status, help, version. */
+/* A top-level command: status, link, soa, gap, help... */
 struct ctl_cmd {
 	const char *name;
 	const char *usage;
 	const char *help;
+	const char *detail; /* "ismsctl help NAME": what it does, exactly */
 	int (*exec)(struct ctl_ctx *, int argc, char **argv);
 };
 
-/* Options a register verb accepts. */
-#define CTL_OPT_REV      0x1 /* --rev N */
-#define CTL_OPT_LIMIT    0x2 /* --limit N */
-#define CTL_OPT_ARCHIVED 0x4 /* --archived, --all */
+/* Options a command or verb accepts (-o and --help: every one). */
+#define CTL_OPT_REV      0x01 /* --rev N */
+#define CTL_OPT_LIMIT    0x02 /* --limit N */
+#define CTL_OPT_ARCHIVED 0x04 /* --archived, --all */
+#define CTL_OPT_FORCE    0x08 /* --force */
+#define CTL_OPT_RESIDUAL 0x10 /* --residual */
+#define CTL_OPT_START    0x20 /* --start YYYY-MM-DD */
+
+/* A parsed command line: the options, and the other arguments in order. */
+struct ctl_opts {
+	bool has_rev;
+	uint64_t rev;
+	bool has_limit;
+	uint64_t limit;
+	Isms__V1__ArchivedFilter archived;
+	bool force;
+	bool residual;
+	bool help;
+	const char *start;
+	char **pos; /* owned array of borrowed strings */
+	int npos;
+};
 
 /* A register verb's command line, parsed against its ctl_verb entry. */
 struct ctl_args {
@@ -49,15 +68,12 @@ struct ctl_args {
 	const char *id;
 	char **words; /* field words */
 	int nwords;
-	bool has_rev;
-	uint64_t rev;
-	bool has_limit;
-	uint64_t limit;
-	Isms__V1__ArchivedFilter archived;
+	struct ctl_opts opt;
 };
 
-/* A verb every register has: add, get, list, set, archive, history. */
+/* A verb: one for every register, or (reg set) for one register only. */
 struct ctl_verb {
+	const char *reg; /* NULL: every register */
 	const char *name;
 	const char *usage; /* what follows "<register> <verb>" */
 	const char *help;
@@ -65,6 +81,14 @@ struct ctl_verb {
 	bool takes_words;
 	unsigned opts; /* CTL_OPT_* */
 	int (*exec)(struct ctl_ctx *, const struct ctl_args *);
+};
+
+/* The records of a listing over all its pages, and the replies owning them. */
+struct ctl_recs {
+	Isms__V1__Reply **replies;
+	size_t nreplies;
+	Isms__V1__Record **recs;
+	size_t n;
 };
 
 extern const struct ctl_verb ctl_verbs[];
@@ -80,17 +104,77 @@ int ctl_parse_u64(const char *s, uint64_t *v);
 void ctl_print_record(struct ctl_ctx *, const Isms__V1__Record *);
 void ctl_print_records(struct ctl_ctx *, const ProtobufCFieldDescriptor *reg,
                        Isms__V1__Record *const *recs, size_t n);
+/* Sends req and checks the reply has result want; *out owned by caller. */
+int ctl_call_expect(struct ctl_ctx *, Isms__V1__Request *,
+                    Isms__V1__Reply__ResultCase want, Isms__V1__Reply **out);
+/* Gets the current risk method; *out is the reply holding it. */
+int ctl_method_fetch(struct ctl_ctx *, Isms__V1__Reply **out);
+/* Whether colour may be used on f: a TTY, and NO_COLOR unset. */
+bool ctl_colour_ok(FILE *f);
+
+/* ctl_opts.c */
+/*
+ * Parses argv against the options allowed (CTL_OPT_*; -o FORMAT and --help
+ * always). what names the command in errors. 0 or an exit code (printed).
+ * Free o with ctl_opts_free, also on error.
+ */
+int ctl_opts_parse(struct ctl_ctx *, const char *what, unsigned allowed,
+                   int argc, char **argv, struct ctl_opts *o);
+void ctl_opts_free(struct ctl_opts *);
 
 /* ctl_register.c */
 int ctl_register_exec(struct ctl_ctx *, const ProtobufCFieldDescriptor *reg,
                       int argc, char **argv);
 void ctl_register_usage(FILE *, const ProtobufCFieldDescriptor *reg);
+/* Creates a record from a ready Put; *id (may be NULL) gets its new id. */
+int ctl_put_create(struct ctl_ctx *, Isms__V1__Put *, char **id);
 
 /* ctl_query.c */
 int ctl_list_exec(struct ctl_ctx *, const struct ctl_args *);
 int ctl_history_exec(struct ctl_ctx *, const struct ctl_args *);
+/* Lists every live record of register reg (all pages) into out. */
+int ctl_list_all(struct ctl_ctx *, const char *reg, struct ctl_recs *out);
+void ctl_recs_free(struct ctl_recs *);
 
 /* ctl_status.c */
 int ctl_status_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_link.c */
+int ctl_link_exec(struct ctl_ctx *, int argc, char **argv);
+int ctl_links_exec(struct ctl_ctx *, int argc, char **argv);
+/* The two sections of "ismsctl links ID" as text. */
+void ctl_links_print_table(FILE *, const char *id,
+                           const Isms__V1__LinksResult *);
+
+/* ctl_method.c */
+int ctl_method_exec(struct ctl_ctx *, int argc, char **argv);
+/* Applies "acceptance_threshold=12", "levels=low:1:365,..." words to m. */
+int ctl_method_apply(Isms__V1__RiskMethod *m, int nwords, char *const *words,
+                     struct isms_err *err);
+/* The method as people read it: scales, levels, threshold, rev. */
+void ctl_method_print_table(FILE *, const Isms__V1__RiskMethod *);
+
+/* ctl_matrix.c */
+int ctl_matrix_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_soa.c */
+int ctl_soa_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_gap.c */
+int ctl_gap_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_plan.c */
+int ctl_plan_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_catalog.c */
+int ctl_catalog_exec(struct ctl_ctx *, int argc, char **argv);
+/*
+ * The items of a catalog CSV text; errors say "line N: ...". *out (n
+ * items, also on error) is freed with ctl_catalog_items_free.
+ */
+int ctl_catalog_items(const char *text, size_t len,
+                      Isms__V1__CatalogItem ***out, size_t *n,
+                      struct isms_err *err);
+void ctl_catalog_items_free(Isms__V1__CatalogItem **items, size_t n);
 
 #endif

@@ -48,16 +48,9 @@ list_filter_set(Isms__V1__List *list, const char *word)
 	    word);
 }
 
-/* The records gathered over the pages, and the replies that own them. */
-struct list_acc {
-	Isms__V1__Reply **replies;
-	size_t nreplies;
-	Isms__V1__Record **recs;
-	size_t n;
-};
-
-static void
-list_acc_free(struct list_acc *acc)
+/* Frees the replies holding the records. */
+void
+ctl_recs_free(struct ctl_recs *acc)
 {
 	size_t i;
 
@@ -65,55 +58,79 @@ list_acc_free(struct list_acc *acc)
 		isms_reply_free(acc->replies[i]);
 	free(acc->replies);
 	free(acc->recs);
+	memset(acc, 0, sizeof *acc);
+}
+
+/* Sends list page after page until want records or the last page. */
+static int
+list_pages(struct ctl_ctx *ctx, Isms__V1__List *list, uint64_t want,
+           struct ctl_recs *acc)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__ListResult *res;
+	Isms__V1__Reply *reply;
+	size_t i;
+	int rc = 0;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
+	req.list = list;
+	while (acc->n < want) {
+		list->has_page_size = 1;
+		list->page_size = want - acc->n < LIST_PAGE_MAX
+		                      ? (uint32_t)(want - acc->n)
+		                      : LIST_PAGE_MAX;
+		if ((rc = ctl_call_expect(
+		         ctx, &req, ISMS__V1__REPLY__RESULT_LIST, &reply)) != 0)
+			break;
+		acc->replies = xreallocarray(acc->replies, acc->nreplies + 1,
+		                             sizeof *acc->replies);
+		acc->replies[acc->nreplies++] = reply;
+		res = reply->list;
+		acc->recs = xreallocarray(
+		    acc->recs, acc->n + res->n_records + 1, sizeof *acc->recs);
+		for (i = 0; i < res->n_records && acc->n < want; i++)
+			acc->recs[acc->n++] = res->records[i];
+		/* The next page starts after this one's last record. */
+		if (!res->has_next_page_token ||
+		    res->next_page_token.len == 0 || res->n_records == 0)
+			break;
+		list->has_page_token = 1;
+		list->page_token = res->next_page_token;
+	}
+	return rc;
+}
+
+/* Lists every live record of a register, page after page. */
+int
+ctl_list_all(struct ctl_ctx *ctx, const char *reg, struct ctl_recs *out)
+{
+	Isms__V1__List list = ISMS__V1__LIST__INIT;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	list.register_ = (char *)reg;
+	if ((rc = list_pages(ctx, &list, UINT64_MAX, out)) != 0)
+		ctl_recs_free(out);
+	return rc;
 }
 
 int
 ctl_list_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__List list = ISMS__V1__LIST__INIT;
-	Isms__V1__ListResult *res;
-	Isms__V1__Reply *reply;
-	struct list_acc acc = {0};
-	uint64_t want = a->has_limit ? a->limit : UINT64_MAX;
-	size_t i;
+	struct ctl_recs acc = {0};
+	uint64_t want = a->opt.has_limit ? a->opt.limit : UINT64_MAX;
 	int rc = 0, k;
 
 	list.register_ = (char *)a->reg->name;
 	list.has_archived = 1;
-	list.archived = a->archived;
+	list.archived = a->opt.archived;
 	for (k = 0; k < a->nwords; k++)
 		if ((rc = list_filter_set(&list, a->words[k])) != 0)
 			return rc;
-	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
-	req.list = &list;
-	while (acc.n < want) {
-		list.has_page_size = 1;
-		list.page_size = want - acc.n < LIST_PAGE_MAX
-		                     ? (uint32_t)(want - acc.n)
-		                     : LIST_PAGE_MAX;
-		if ((rc = ctl_call(ctx, &req, &reply)) != 0)
-			break;
-		acc.replies = xreallocarray(acc.replies, acc.nreplies + 1,
-		                            sizeof *acc.replies);
-		acc.replies[acc.nreplies++] = reply;
-		if ((rc = ctl_expect(reply, ISMS__V1__REPLY__RESULT_LIST)) != 0)
-			break;
-		res = reply->list;
-		acc.recs = xreallocarray(acc.recs, acc.n + res->n_records,
-		                         sizeof *acc.recs);
-		for (i = 0; i < res->n_records && acc.n < want; i++)
-			acc.recs[acc.n++] = res->records[i];
-		/* The next page starts after this one's last record. */
-		if (!res->has_next_page_token ||
-		    res->next_page_token.len == 0 || res->n_records == 0)
-			break;
-		list.has_page_token = 1;
-		list.page_token = res->next_page_token;
-	}
-	if (rc == 0)
+	if ((rc = list_pages(ctx, &list, want, &acc)) == 0)
 		ctl_print_records(ctx, a->reg, acc.recs, acc.n);
-	list_acc_free(&acc);
+	ctl_recs_free(&acc);
 	return rc;
 }
 

@@ -17,37 +17,37 @@ static int ctl_set_exec(struct ctl_ctx *, const struct ctl_args *);
 static int ctl_archive_exec(struct ctl_ctx *, const struct ctl_args *);
 
 const struct ctl_verb ctl_verbs[] = {
-    {"add", "field=value ...", "create a record; prints its new id", false,
-     true, 0, ctl_add_exec},
-    {"get", "ID [--rev N]", "show a record, or revision N of it", true, false,
-     CTL_OPT_REV, ctl_get_exec},
-    {"list", "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
+    {NULL, "add", "field=value ...", "create a record; prints its new id",
+     false, true, 0, ctl_add_exec},
+    {NULL, "get", "ID [--rev N]",
+     "show a record (its links and what links to it), or revision N", true,
+     false, CTL_OPT_REV, ctl_get_exec},
+    {NULL, "list",
+     "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
      "list records (live ones unless --archived or --all)", false, true,
      CTL_OPT_LIMIT | CTL_OPT_ARCHIVED, ctl_list_exec},
-    {"set", "ID field=value ... [--rev N]",
+    {NULL, "set", "ID field=value ... [--rev N]",
      "change the named fields only; with --rev, only if still at rev N", true,
      true, CTL_OPT_REV, ctl_set_exec},
-    {"archive", "ID [--rev N]",
-     "hide a record from lists (history and journal keep it)", true, false,
-     CTL_OPT_REV, ctl_archive_exec},
-    {"history", "ID", "one line per revision: who changed which fields", true,
-     false, 0, ctl_history_exec},
+    {NULL, "archive", "ID [--rev N] [--force]",
+     "hide a record from lists (history and journal keep it); --force\n"
+     "      also when live records still link to it",
+     true, false, CTL_OPT_REV | CTL_OPT_FORCE, ctl_archive_exec},
+    {NULL, "history", "ID", "one line per revision: who changed which fields",
+     true, false, 0, ctl_history_exec},
+    {"risk", "matrix", "[--residual]",
+     "likelihood x impact grid of the live risks, coloured by level", false,
+     false, CTL_OPT_RESIDUAL, ctl_matrix_exec},
 };
 const size_t ctl_nverbs = sizeof ctl_verbs / sizeof ctl_verbs[0];
 
-/* The options of the verbs, and the ctl_args field each one fills. */
-static const struct ctl_opt {
-	const char *name;
-	unsigned flag;
-	bool has_value;
-} ctl_opts[] = {
-    {"--rev", CTL_OPT_REV, true},
-    {"--limit", CTL_OPT_LIMIT, true},
-    {"--archived", CTL_OPT_ARCHIVED, false},
-    {"--all", CTL_OPT_ARCHIVED, false},
-};
-
-#define CTL_NOPTS (sizeof ctl_opts / sizeof ctl_opts[0])
+/* Whether verb v exists for register reg. */
+static bool
+verb_for(const struct ctl_verb *v, const ProtobufCFieldDescriptor *reg)
+{
+	return v->reg == NULL ||
+	       (reg != NULL && strcmp(v->reg, reg->name) == 0);
+}
 
 /* Prints one field and its type for a register's help. */
 static void
@@ -70,8 +70,9 @@ ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
 	fprintf(f, "usage: ismsctl [options] %s <verb> ...\n\n",
 	        reg != NULL ? reg->name : "<register>");
 	for (i = 0; i < ctl_nverbs; i++)
-		fprintf(f, "  %s %s\n      %s\n", ctl_verbs[i].name,
-		        ctl_verbs[i].usage, ctl_verbs[i].help);
+		if (verb_for(&ctl_verbs[i], reg))
+			fprintf(f, "  %s %s\n      %s\n", ctl_verbs[i].name,
+			        ctl_verbs[i].usage, ctl_verbs[i].help);
 	if (reg == NULL)
 		return;
 	fprintf(f,
@@ -81,78 +82,33 @@ ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
 	ctl_fields_walk(reg, usage_field, f);
 }
 
-/* Applies option argv[*i] (consuming its value) to a. */
-static int
-args_option(const struct ctl_verb *v, int argc, char **argv, int *i,
-            struct ctl_args *a)
-{
-	const struct ctl_opt *o = NULL;
-	const char *arg = argv[*i], *val = NULL, *eq;
-	size_t k, n;
-	uint64_t num = 0;
-
-	eq = strchr(arg, '=');
-	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-	for (k = 0; k < CTL_NOPTS; k++)
-		if (strlen(ctl_opts[k].name) == n &&
-		    strncmp(ctl_opts[k].name, arg, n) == 0)
-			o = &ctl_opts[k];
-	if (o == NULL || !(v->opts & o->flag))
-		return ctl_error(CTL_EXIT_USAGE, "%s: unknown option '%.*s'",
-		                 v->name, (int)n, arg);
-	if (o->has_value) {
-		if (eq != NULL)
-			val = eq + 1;
-		else if (*i + 1 < argc)
-			val = argv[++*i];
-		if (val == NULL || ctl_parse_u64(val, &num) != 0)
-			return ctl_error(
-			    CTL_EXIT_USAGE, "%s expects a number, got '%s'",
-			    o->name, val != NULL ? val : "nothing");
-	} else if (eq != NULL)
-		return ctl_error(CTL_EXIT_USAGE, "%s takes no value", o->name);
-
-	if (o->flag == CTL_OPT_REV) {
-		a->has_rev = true;
-		a->rev = num;
-	} else if (o->flag == CTL_OPT_LIMIT) {
-		a->has_limit = true;
-		a->limit = num;
-	} else
-		a->archived = strcmp(o->name, "--all") == 0
-		                  ? ISMS__V1__ARCHIVED_FILTER__ANY
-		                  : ISMS__V1__ARCHIVED_FILTER__ARCHIVED;
-	return 0;
-}
-
 /* Parses argv (after the verb) against v's metadata into a. */
 static int
-args_parse(const struct ctl_verb *v, int argc, char **argv, struct ctl_args *a)
+args_parse(struct ctl_ctx *ctx, const struct ctl_verb *v, int argc, char **argv,
+           struct ctl_args *a)
 {
-	bool opts_done = false;
+	char what[64];
 	int i, rc;
 
-	a->words = xcalloc((size_t)argc + 1, sizeof *a->words);
-	for (i = 0; i < argc; i++) {
-		if (!opts_done && strcmp(argv[i], "--") == 0) {
-			opts_done = true;
-			continue;
-		}
-		if (!opts_done && strncmp(argv[i], "--", 2) == 0) {
-			if ((rc = args_option(v, argc, argv, &i, a)) != 0)
-				return rc;
-		} else if (v->needs_id && a->id == NULL)
-			a->id = argv[i];
+	snprintf(what, sizeof what, "%s %s", a->reg->name, v->name);
+	if ((rc = ctl_opts_parse(ctx, what, v->opts, argc, argv, &a->opt)) != 0)
+		return rc;
+	if (a->opt.help)
+		return 0;
+	a->words = a->opt.pos;
+	for (i = 0; i < a->opt.npos; i++) {
+		if (v->needs_id && a->id == NULL)
+			a->id = a->opt.pos[i];
 		else if (v->takes_words)
-			a->words[a->nwords++] = argv[i];
+			a->words[a->nwords++] = a->opt.pos[i];
 		else
 			return ctl_error(CTL_EXIT_USAGE,
-			                 "%s %s: unexpected argument '%s'",
-			                 a->reg->name, v->name, argv[i]);
+			                 "%s: unexpected argument '%s'", what,
+			                 a->opt.pos[i]);
 	}
 	if (v->needs_id && a->id == NULL)
-		return ctl_error(CTL_EXIT_USAGE, "usage: ismsctl %s %s %s",
-		                 a->reg->name, v->name, v->usage);
+		return ctl_error(CTL_EXIT_USAGE, "usage: ismsctl %s %s", what,
+		                 v->usage);
 	return 0;
 }
 
@@ -175,7 +131,8 @@ ctl_register_exec(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
 		return CTL_EXIT_OK;
 	}
 	for (i = 0; i < ctl_nverbs; i++)
-		if (strcmp(ctl_verbs[i].name, argv[0]) == 0)
+		if (verb_for(&ctl_verbs[i], reg) &&
+		    strcmp(ctl_verbs[i].name, argv[0]) == 0)
 			v = &ctl_verbs[i];
 	if (v == NULL)
 		return ctl_error(
@@ -184,10 +141,14 @@ ctl_register_exec(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
 		    argv[0], reg->name, reg->name);
 	memset(&a, 0, sizeof a);
 	a.reg = reg;
-	a.archived = ISMS__V1__ARCHIVED_FILTER__LIVE;
-	if ((rc = args_parse(v, argc - 1, argv + 1, &a)) == 0)
-		rc = v->exec(ctx, &a);
-	free(a.words);
+	if ((rc = args_parse(ctx, v, argc - 1, argv + 1, &a)) == 0) {
+		if (a.opt.help)
+			fprintf(ctx->out, "usage: ismsctl %s %s %s\n  %s\n",
+			        reg->name, v->name, v->usage, v->help);
+		else
+			rc = v->exec(ctx, &a);
+	}
+	ctl_opts_free(&a.opt);
 	return rc;
 }
 
@@ -218,6 +179,26 @@ put_send(struct ctl_ctx *ctx, Isms__V1__Put *put, bool update)
 	}
 	isms_reply_free(reply);
 	return rc;
+}
+
+/* Sends a create Put; returns the new id in *id. */
+int
+ctl_put_create(struct ctl_ctx *ctx, Isms__V1__Put *put, char **id)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Reply *reply;
+	int rc;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = put;
+	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_RECORD,
+	                          &reply)) != 0)
+		return rc;
+	if (id != NULL)
+		*id = xstrdup(reply->record->id != NULL ? reply->record->id
+		                                        : "?");
+	isms_reply_free(reply);
+	return 0;
 }
 
 /* Parses the field words of a; prints a usage error on failure. */
@@ -280,7 +261,8 @@ ctl_get_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	Isms__V1__Reply *reply;
 	int rc;
 
-	if ((rc = get_record(ctx, a->id, a->has_rev, a->rev, &reply)) != 0)
+	if ((rc = get_record(ctx, a->id, a->opt.has_rev, a->opt.rev, &reply)) !=
+	    0)
 		return rc;
 	ctl_print_record(ctx, reply->record);
 	isms_reply_free(reply);
@@ -346,9 +328,10 @@ ctl_set_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 		goto out;
 	}
 	put->record->id = xstrdup(a->id);
-	if (a->has_rev || cur != NULL) {
+	if (a->opt.has_rev || cur != NULL) {
 		put->has_expect_rev = 1;
-		put->expect_rev = a->has_rev ? a->rev : cur->record->rev;
+		put->expect_rev =
+		    a->opt.has_rev ? a->opt.rev : cur->record->rev;
 	}
 	rc = put_send(ctx, put, true);
 out:
@@ -368,8 +351,10 @@ ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	int rc;
 
 	ar.id = (char *)a->id;
-	ar.has_expect_rev = a->has_rev;
-	ar.expect_rev = a->rev;
+	ar.has_expect_rev = a->opt.has_rev;
+	ar.expect_rev = a->opt.rev;
+	ar.has_force = a->opt.force;
+	ar.force = a->opt.force;
 	req.call_case = ISMS__V1__REQUEST__CALL_ARCHIVE;
 	req.archive = &ar;
 	if ((rc = ctl_call(ctx, &req, &reply)) != 0)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "fieldargs.h"
@@ -92,8 +93,8 @@ ctl_call(struct ctl_ctx *ctx, Isms__V1__Request *req, Isms__V1__Reply **out)
 int
 ctl_expect(const Isms__V1__Reply *reply, Isms__V1__Reply__ResultCase want)
 {
-	if (reply->result_case == want &&
-	    (want != ISMS__V1__REPLY__RESULT_RECORD || reply->record != NULL))
+	/* Every result member is a message pointer in the same union. */
+	if (reply->result_case == want && reply->record != NULL)
 		return 0;
 	return ctl_error(
 	    CTL_EXIT_REPLY,
@@ -154,4 +155,43 @@ ctl_print_records(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
 		ctl_out_csv_records(ctx->out, reg, recs, n);
 		break;
 	}
+}
+
+/* Calls and checks the result kind; on failure prints, returns the code. */
+int
+ctl_call_expect(struct ctl_ctx *ctx, Isms__V1__Request *req,
+                Isms__V1__Reply__ResultCase want, Isms__V1__Reply **out)
+{
+	int rc;
+
+	if ((rc = ctl_call(ctx, req, out)) != 0)
+		return rc;
+	if ((rc = ctl_expect(*out, want)) != 0) {
+		isms_reply_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Gets the current risk method (MethodGet). */
+int
+ctl_method_fetch(struct ctl_ctx *ctx, Isms__V1__Reply **out)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__MethodGet get = ISMS__V1__METHOD_GET__INIT;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_METHOD_GET;
+	req.method_get = &get;
+	return ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_METHOD, out);
+}
+
+/* Whether colour may be written to f: a TTY, NO_COLOR unset. */
+bool
+ctl_colour_ok(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc != NULL && *nc != '\0')
+		return false;
+	return isatty(fileno(f)) == 1;
 }

@@ -23,7 +23,8 @@ static const struct {
     {"updated_at", NULL},
     {"updated_by", NULL},
     {"archived", "use 'archive ID'"},
-    {"links", NULL},
+    {"links", "use 'ismsctl link SOURCE REL TARGET'"},
+    {"linked_from", "it lists the records linking here"},
     {"last_reviewed_at", NULL},
     {"next_review_on", "derived from review_interval_days"},
 };
@@ -227,6 +228,42 @@ split_word(const char *word, char **key, enum ctl_field_op *op, char **value)
 	return true;
 }
 
+/*
+ * The path text for word name in register reg. Header fields are looked up
+ * first, but a register (oneof member) never is one: "treatment" on a risk
+ * is risk.treatment, not the treatment register. "risk.impact" names the
+ * register explicitly.
+ */
+static char *
+word_path(const ProtobufCFieldDescriptor *reg, const char *name,
+          const ProtobufCFieldDescriptor *hdr)
+{
+	if (hdr != NULL && !field_is_oneof(hdr))
+		return xstrdup(name);
+	if (hdr == reg && strchr(name, '.') != NULL)
+		return xstrdup(name);
+	return xasprintf("%s.%s", reg->name, name);
+}
+
+/* Fills the error for a word that resolves to nothing. */
+static int
+unresolved_word(const ProtobufCFieldDescriptor *reg,
+                const ProtobufCFieldDescriptor *hdr,
+                const struct ctl_field_word *w, struct isms_err *err)
+{
+	if (hdr == reg)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "'%s' is the record body; name its fields, e.g. %s.%s=...",
+		    w->name, reg->name, field_md(reg)->fields[0].name);
+	if (hdr != NULL && field_is_oneof(hdr))
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "field '%s' belongs to the %s register, not %s", w->name,
+		    hdr->name, reg->name);
+	return unknown_field(reg, w->name, err);
+}
+
 /* Resolves w->name to a path from Record and checks it may be set. */
 static int
 resolve_word(const ProtobufCFieldDescriptor *reg, struct ctl_field_word *w,
@@ -239,17 +276,9 @@ resolve_word(const ProtobufCFieldDescriptor *reg, struct ctl_field_word *w,
 
 	snprintf(first, sizeof first, "%.*s", (int)n, w->name);
 	hdr = pb_field_by_name(RECORD_MD, first);
-	if (hdr != NULL && field_is_oneof(hdr) && hdr != reg)
-		return isms_err_set(
-		    err, ISMS_EINVAL,
-		    "field '%s' belongs to the %s register, not %s", w->name,
-		    hdr->name, reg->name);
-	if (hdr != NULL)
-		w->path_text = xstrdup(w->name);
-	else
-		w->path_text = xasprintf("%s.%s", reg->name, w->name);
+	w->path_text = word_path(reg, w->name, hdr);
 	if (pb_path_resolve(RECORD_MD, w->path_text, &w->path, NULL) != 0)
-		return unknown_field(reg, w->name, err);
+		return unresolved_word(reg, hdr, w, err);
 
 	if ((k = server_field_index(w->path.fd[0]->name)) != -1)
 		return isms_err_set(
@@ -266,11 +295,6 @@ resolve_word(const ProtobufCFieldDescriptor *reg, struct ctl_field_word *w,
 			    w->name, w->path.fd[i]->name);
 
 	leaf = w->path.fd[w->path.n - 1];
-	if (leaf == reg)
-		return isms_err_set(
-		    err, ISMS_EINVAL,
-		    "'%s' is the record body; name its fields, e.g. %s.%s=...",
-		    w->name, reg->name, field_md(reg)->fields[0].name);
 	if (leaf->type == PROTOBUF_C_TYPE_MESSAGE) {
 		if (leaf->label == PROTOBUF_C_LABEL_REPEATED)
 			return isms_err_set(

@@ -120,9 +120,9 @@ elem_ptr(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 static char *elem_text(const ProtobufCMessage *,
                        const ProtobufCFieldDescriptor *, size_t);
 
-/* A message as text: its present fields joined by " → " (links). */
+/* A message as text: its present fields joined by arrow (links). */
 static char *
-msg_text(const ProtobufCMessage *m)
+msg_text(const ProtobufCMessage *m, const char *arrow)
 {
 	const ProtobufCMessageDescriptor *md = m->descriptor;
 	char *s = xstrdup(""), *v, *t;
@@ -133,7 +133,7 @@ msg_text(const ProtobufCMessage *m)
 		    md->fields[i].label == PROTOBUF_C_LABEL_REPEATED)
 			continue;
 		v = elem_text(m, &md->fields[i], 0);
-		t = xasprintf("%s%s%s", s, *s != '\0' ? " → " : "", v);
+		t = xasprintf("%s%s%s", s, *s != '\0' ? arrow : "", v);
 		free(s);
 		free(v);
 		s = t;
@@ -158,7 +158,10 @@ elem_text(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 		b = p;
 		return ctl_out_base64(b->data, b->len);
 	case PROTOBUF_C_TYPE_MESSAGE:
-		return msg_text(*(const ProtobufCMessage *const *)p);
+		/* linked_from: rel ← the record linking here. */
+		return msg_text(*(const ProtobufCMessage *const *)p,
+		                strcmp(fd->name, "linked_from") == 0 ? " ← "
+		                                                     : " → ");
 	default:
 		if (ctl_field_is_instant(fd)) {
 			timefmt_instant(*(const int64_t *)p, buf, sizeof buf);
@@ -203,6 +206,11 @@ ctl_out_label(const struct pb_path *path, char *buf, size_t len)
 {
 	struct pb_path p = *path;
 
+	if (p.n == 1 && strcmp(p.fd[0]->name, "linked_from") == 0) {
+		snprintf(buf, len, "linked from");
+		return;
+	}
+
 	if (p.n > 1 && (p.fd[0]->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
 		memmove(&p.fd[0], &p.fd[1], (size_t)(p.n - 1) * sizeof p.fd[0]);
 		p.n--;
@@ -210,9 +218,9 @@ ctl_out_label(const struct pb_path *path, char *buf, size_t len)
 	pb_path_format(&p, buf, len);
 }
 
-/* Number of code points in the UTF-8 text s: its width on a terminal. */
-static size_t
-text_width(const char *s)
+/* Width of UTF-8 text on a terminal: its code points. */
+size_t
+ctl_out_width(const char *s)
 {
 	size_t n = 0;
 
@@ -222,12 +230,9 @@ text_width(const char *s)
 	return n;
 }
 
-/*
- * A copy of s safe for a terminal: control characters (escape sequences
- * included) become spaces, and at most max code points are kept.
- */
-static char *
-text_clean(const char *s, size_t max)
+/* A terminal-safe copy of s, cut at max code points. */
+char *
+ctl_out_clean(const char *s, size_t max)
 {
 	char *out = xmalloc(strlen(s) + 4), *o = out;
 	size_t cps = 0;
@@ -246,31 +251,63 @@ text_clean(const char *s, size_t max)
 	return out;
 }
 
-/* Prints rows of cells under titles, columns aligned, no trailing blanks. */
-static void
-table_print(FILE *f, const char *const *titles, size_t ncols,
-            char *const *cells, size_t nrows)
+/* Writes s made safe for a terminal. */
+void
+ctl_out_text(FILE *f, const char *s)
 {
-	size_t *w = xcalloc(ncols, sizeof *w), r, c, k;
-	const char *s;
+	char *t = ctl_out_clean(s, SIZE_MAX);
+
+	fputs(t, f);
+	free(t);
+}
+
+/* The width of each column over titles and cells. */
+size_t *
+ctl_out_table_widths(const char *const *titles, size_t ncols,
+                     char *const *cells, size_t nrows)
+{
+	size_t *w = xcalloc(ncols + 1, sizeof *w), r, c, k;
 
 	for (c = 0; c < ncols; c++)
-		w[c] = text_width(titles[c]);
+		w[c] = ctl_out_width(titles[c]);
 	for (r = 0; r < nrows; r++)
 		for (c = 0; c < ncols; c++)
-			if ((k = text_width(cells[r * ncols + c])) > w[c])
+			if ((k = ctl_out_width(cells[r * ncols + c])) > w[c])
 				w[c] = k;
-	for (r = 0; r <= nrows; r++) {
-		for (c = 0; c < ncols; c++) {
-			s = r == 0 ? titles[c] : cells[(r - 1) * ncols + c];
-			fputs(s, f);
-			if (c + 1 == ncols)
-				break;
-			for (k = text_width(s); k < w[c] + 2; k++)
+	return w;
+}
+
+/* Prints one row padded to widths w. */
+void
+ctl_out_table_row(FILE *f, const char *const *cells, size_t ncols,
+                  const size_t *w)
+{
+	size_t c, k, pad = 0;
+
+	/* Padding is written only before a cell with text: no trailing. */
+	for (c = 0; c < ncols; c++) {
+		if (*cells[c] != '\0') {
+			for (k = 0; k < pad; k++)
 				fputc(' ', f);
+			fputs(cells[c], f);
+			pad = 0;
 		}
-		fputc('\n', f);
+		pad += w[c] + 2 - ctl_out_width(cells[c]);
 	}
+	fputc('\n', f);
+}
+
+/* Prints titles and rows as aligned columns. */
+void
+ctl_out_table(FILE *f, const char *const *titles, size_t ncols,
+              char *const *cells, size_t nrows)
+{
+	size_t *w = ctl_out_table_widths(titles, ncols, cells, nrows), r;
+
+	ctl_out_table_row(f, titles, ncols, w);
+	for (r = 0; r < nrows; r++)
+		ctl_out_table_row(f, (const char *const *)&cells[r * ncols],
+		                  ncols, w);
 	free(w);
 }
 
@@ -351,13 +388,13 @@ ctl_out_list_table(FILE *f, const ProtobufCFieldDescriptor *reg,
 				free(v);
 				v = t;
 			}
-			cells[r * ncols + c] = text_clean(
+			cells[r * ncols + c] = ctl_out_clean(
 			    v, strcmp(titles[c], "TITLE") == 0 ? TITLE_MAX
 			                                       : SIZE_MAX);
 			free(v);
 		}
 	}
-	table_print(f, titles, ncols, cells, n);
+	ctl_out_table(f, titles, ncols, cells, n);
 	for (r = 0; r < n * ncols; r++)
 		free(cells[r]);
 	free(cells);
@@ -431,12 +468,13 @@ ctl_out_history_table(FILE *f, Isms__V1__Record *const *revs, size_t n)
 			ch = xstrdup("");
 		cells[i * 4] = xasprintf("%llu", (unsigned long long)r->rev);
 		cells[i * 4 + 1] = xstrdup(when);
-		cells[i * 4 + 2] = text_clean(
+		cells[i * 4 + 2] = ctl_out_clean(
 		    r->updated_by != NULL ? r->updated_by : "-", SIZE_MAX);
-		cells[i * 4 + 3] = text_clean(*ch != '\0' ? ch : "-", SIZE_MAX);
+		cells[i * 4 + 3] =
+		    ctl_out_clean(*ch != '\0' ? ch : "-", SIZE_MAX);
 		free(ch);
 	}
-	table_print(f, titles, 4, cells, n);
+	ctl_out_table(f, titles, 4, cells, n);
 	for (i = 0; i < n * 4; i++)
 		free(cells[i]);
 	free(cells);
@@ -473,16 +511,16 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 	fputc('\n', f);
 	cells = xcalloc(n * 3, sizeof *cells);
 	for (i = 0; i < n; i++) {
-		cells[i * 3] = text_clean(info->counts[i]->register_ != NULL
-		                              ? info->counts[i]->register_
-		                              : "?",
-		                          SIZE_MAX);
+		cells[i * 3] = ctl_out_clean(info->counts[i]->register_ != NULL
+		                                 ? info->counts[i]->register_
+		                                 : "?",
+		                             SIZE_MAX);
 		cells[i * 3 + 1] = xasprintf(
 		    "%llu", (unsigned long long)info->counts[i]->live);
 		cells[i * 3 + 2] = xasprintf(
 		    "%llu", (unsigned long long)info->counts[i]->archived);
 	}
-	table_print(f, titles, 3, cells, n);
+	ctl_out_table(f, titles, 3, cells, n);
 	for (i = 0; i < n * 3; i++)
 		free(cells[i]);
 	free(cells);

@@ -39,7 +39,8 @@ void ctl_cols_free(struct ctl_cols *cols);
 
 /*
  * The text of the value at path in root (instants as ISO 8601, enums by
- * name, list elements joined by sep, links as "rel → target"). NULL when
+ * name, list elements joined by sep, links as "rel → target", linked_from
+ * as "rel ← source"). NULL when
  * absent; else malloc'ed.
  */
 char *ctl_out_value(const ProtobufCMessage *root, const struct pb_path *path,
@@ -47,6 +48,34 @@ char *ctl_out_value(const ProtobufCMessage *root, const struct pb_path *path,
 
 /* Writes path's label for people: body fields without the register name. */
 void ctl_out_label(const struct pb_path *path, char *buf, size_t len);
+
+/* Number of code points in the UTF-8 text s: its width on a terminal. */
+size_t ctl_out_width(const char *s);
+
+/*
+ * A copy of s safe for a terminal: control characters (escape sequences
+ * included) become spaces, and at most max code points are kept ("…"
+ * marks a cut). malloc'ed.
+ */
+char *ctl_out_clean(const char *s, size_t max);
+
+/* Writes s to f made safe for a terminal (as ctl_out_clean). */
+void ctl_out_text(FILE *, const char *s);
+
+/*
+ * Rows of cells (nrows x ncols, already clean) under titles, columns
+ * aligned two spaces apart, no trailing blanks.
+ */
+void ctl_out_table(FILE *, const char *const *titles, size_t ncols,
+                   char *const *cells, size_t nrows);
+
+/* The column widths ctl_out_table would use (malloc'ed, ncols entries). */
+size_t *ctl_out_table_widths(const char *const *titles, size_t ncols,
+                             char *const *cells, size_t nrows);
+
+/* One row of a table laid out with widths w. */
+void ctl_out_table_row(FILE *, const char *const *cells, size_t ncols,
+                       const size_t *w);
 
 /* A record as aligned "field: value" lines, header first. */
 void ctl_out_record_table(FILE *, const Isms__V1__Record *);

@@ -14,7 +14,9 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "catalog.h"
 #include "conn.h"
+#include "records.h"
 #include "frame.h"
 #include "listen.h"
 #include "log.h"
@@ -116,6 +118,29 @@ lock_data_dir(const char *dir)
 	}
 	free(path);
 	return fd;
+}
+
+/* Seeds the clause and control catalog into a new data dir, once. */
+static int
+seed_catalog(struct store *st, struct isms_err *err)
+{
+	struct records_actor who = {"ismsd", server_now()};
+	struct store_txn txn;
+	bool seeded;
+	int rc;
+
+	if ((rc = store_write_begin(st, NULL, &txn)) != 0)
+		return isms_err_set(err, rc, "%s", txn.msg);
+	if ((rc = catalog_seed(&txn, &who, &seeded, err)) != 0) {
+		store_abort(&txn);
+		return rc;
+	}
+	if ((rc = store_commit(&txn)) != 0)
+		return isms_err_set(err, rc, "%s", txn.msg);
+	if (seeded)
+		log_notice("seeded the %s catalog: %zu rows", CATALOG_EDITION,
+		           catalog_builtin_len);
+	return 0;
 }
 
 /* Detaches; the parent exits 0 once the child reports it is ready. */
@@ -242,6 +267,10 @@ main(int argc, char **argv)
 	TAILQ_INIT(&srv.listeners);
 	srv.started_at = server_now();
 	if (store_open(&srv.store, abs_dir, srv.cfg.mapsize, &err) != 0) {
+		log_err("%s", err.msg);
+		return 1;
+	}
+	if (seed_catalog(srv.store, &err) != 0) {
 		log_err("%s", err.msg);
 		return 1;
 	}

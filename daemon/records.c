@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "keys.h"
+#include "links.h"
+#include "method.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
@@ -116,8 +118,7 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 	return 0;
 }
 
-/* Unpacks a stored record. */
-static int
+int
 records_unpack(const MDB_val *v, Isms__V1__Record **out, struct isms_err *err)
 {
 	*out = isms__v1__record__unpack(NULL, v->mv_size, v->mv_data);
@@ -127,8 +128,7 @@ records_unpack(const MDB_val *v, Isms__V1__Record **out, struct isms_err *err)
 	return 0;
 }
 
-/* Reads the latest record of id with its register and key. */
-static int
+int
 records_load(struct store_txn *txn, const char *id,
              const struct register_def **regp, uint8_t *rk, size_t *rklen,
              Isms__V1__Record **out, struct isms_err *err)
@@ -149,6 +149,40 @@ records_load(struct store_txn *txn, const char *id,
 	if (regp != NULL)
 		*regp = reg;
 	return records_unpack(&v, out, err);
+}
+
+int
+records_load_for_change(struct store_txn *txn, const char *id,
+                        protobuf_c_boolean has_expect, uint64_t expect,
+                        const struct register_def **reg,
+                        Isms__V1__Record **out, struct isms_err *err)
+{
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen;
+	int rc;
+
+	if (id == NULL || id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "a record id is required");
+	if ((rc = records_load(txn, id, reg, rk, &rklen, out, err)) != 0)
+		return rc;
+	if ((*out)->archived)
+		rc = isms_err_set(
+		    err, ISMS_EPRECOND,
+		    "%s is archived; archived records are kept as they are",
+		    (*out)->id);
+	else if (has_expect && expect != (*out)->rev)
+		rc = isms_err_set(
+		    err, ISMS_ECONFLICT,
+		    "%s was changed: it is at rev %llu, not rev %llu; get it "
+		    "again and retry",
+		    (*out)->id, (unsigned long long)(*out)->rev,
+		    (unsigned long long)expect);
+	if (rc != 0) {
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)*out,
+		                                 NULL);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* Calls fn for each index entry (field, value) of rec. */
@@ -314,6 +348,45 @@ records_save(struct store_txn *txn, const struct register_def *reg,
 	return 0;
 }
 
+static void records_stamp(Isms__V1__Record *, const struct records_actor *);
+
+int
+records_store_new(struct store_txn *txn, const struct register_def *reg,
+                  Isms__V1__Record *rec, const struct records_actor *who,
+                  struct isms_err *err)
+{
+	int rc;
+
+	rec->has_rev = 1;
+	rec->rev = 0;
+	rec->has_created_at = 1;
+	rec->created_at = who->now;
+	free(rec->created_by);
+	rec->created_by = xstrdup(who->user);
+	records_stamp(rec, who);
+	records_schedule(rec);
+	if ((rc = records_save(txn, reg, NULL, rec, err)) != 0)
+		return rc;
+	records_count_add(txn, register_code(reg), 1, 0);
+	return 0;
+}
+
+int
+records_store_change(struct store_txn *txn, const struct register_def *reg,
+                     const Isms__V1__Record *old, Isms__V1__Record *rec,
+                     const struct records_actor *who, struct isms_err *err)
+{
+	int rc;
+
+	records_schedule(rec);
+	if (records_same(old, rec))
+		return RECORDS_UNCHANGED;
+	records_stamp(rec, who);
+	if ((rc = records_save(txn, reg, old, rec, err)) != 0)
+		return rc;
+	return 0;
+}
+
 /* Stamps a new revision: rev, updated at/by. */
 static void
 records_stamp(Isms__V1__Record *rec, const struct records_actor *who)
@@ -337,6 +410,97 @@ records_clear_server_fields(Isms__V1__Record *rec)
 		               pb_field_by_name(RD, *f));
 }
 
+/* Whether body field name is set (a non-empty string, a present value). */
+static bool
+records_body_has(const ProtobufCMessage *body, const char *name)
+{
+	const ProtobufCFieldDescriptor *fd;
+	const char *str;
+
+	if (body == NULL ||
+	    (fd = pb_field_by_name(body->descriptor, name)) == NULL ||
+	    !pb_field_present(body, fd))
+		return false;
+	if (fd->type != PROTOBUF_C_TYPE_STRING ||
+	    fd->label == PROTOBUF_C_LABEL_REPEATED)
+		return true;
+	str = *(char **)pb_field_ptr(body, fd);
+	return str[0] != '\0';
+}
+
+/* Refuses a status move the register does not allow. */
+static int
+records_check_move(const struct register_def *reg,
+                   const Isms__V1__Record *old, const Isms__V1__Record *rec,
+                   struct isms_err *err)
+{
+	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
+	const struct register_move *m;
+	char from[64], to[64], allowed[256];
+	size_t off = 0;
+	int a, b;
+
+	if (sfd == NULL || reg->moves == NULL)
+		return 0;
+	a = *(int *)pb_field_ptr(register_body(old), sfd);
+	b = *(int *)pb_field_ptr(register_body(rec), sfd);
+	if (a == b)
+		return 0;
+	allowed[0] = '\0';
+	for (m = reg->moves; m->from != 0 || m->to != 0; m++) {
+		if (m->from != a)
+			continue;
+		if (m->to == b)
+			return 0;
+		pb_enum_name(sfd->descriptor, m->to, to, sizeof to);
+		off += (size_t)snprintf(allowed + off, sizeof allowed - off,
+		                        "%s%s", off ? ", " : "", to);
+		if (off >= sizeof allowed)
+			off = sizeof allowed - 1;
+	}
+	if (pb_enum_name(sfd->descriptor, a, from, sizeof from) == NULL)
+		snprintf(from, sizeof from, "%d", a);
+	if (pb_enum_name(sfd->descriptor, b, to, sizeof to) == NULL)
+		snprintf(to, sizeof to, "%d", b);
+	return isms_err_set(err, ISMS_EINVAL,
+	                    "field 'status' cannot move from %s to %s; from %s "
+	                    "it can move to: %s",
+	                    from, to, from, off ? allowed : "nothing");
+}
+
+int
+records_validate(struct store_txn *txn, const struct register_def *reg,
+                 Isms__V1__Record *rec, const Isms__V1__Record *old,
+                 const struct records_actor *who, struct isms_err *err)
+{
+	struct register_ctx ctx = {txn, NULL, who->user, who->now};
+	Isms__V1__RiskMethod *method = NULL;
+	const char *const *f;
+	int rc;
+
+	if ((rc = records_check_lengths(rec, err)) != 0)
+		return rc;
+	for (f = reg->required; old == NULL && f != NULL && *f != NULL; f++)
+		if (!records_body_has(register_body(rec), *f))
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "field '%s' is required for a %s", *f,
+			                    reg->name);
+	if (old != NULL && (rc = records_check_move(reg, old, rec, err)) != 0)
+		return rc;
+	if (reg->check == NULL)
+		return 0;
+	if (reg->uses_method) {
+		if ((rc = method_load(txn, &method, err)) != 0)
+			return rc;
+		ctx.method = method;
+	}
+	rc = reg->check(&ctx, rec, old, err);
+	if (method != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)method,
+		                                 NULL);
+	return rc;
+}
+
 static int
 records_create(struct store_txn *txn, const Isms__V1__Put *put,
                const struct records_actor *who, Isms__V1__Record **out,
@@ -349,6 +513,12 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 	ProtobufCMessage *body;
 	int rc;
 
+	if (reg->catalog_only)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "%s records come from the catalog "
+		                    "(ismsctl catalog load FILE); they cannot be "
+		                    "added",
+		                    reg->name);
 	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)put->record);
 	records_clear_server_fields(rec);
 	body = register_body(rec);
@@ -357,22 +527,15 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 		*(protobuf_c_boolean *)((char *)body + sfd->quantifier_offset) =
 		    1;
 	}
-	rec->created_at = who->now;
-	rec->has_created_at = 1;
-	rec->created_by = xstrdup(who->user);
 	if (!rec->has_review_interval_days) {
 		rec->has_review_interval_days = 1;
 		rec->review_interval_days = reg->review_days;
 	}
-	if ((rc = records_check_lengths(rec, err)) != 0 ||
-	    (rc = reg->check(rec, NULL, err)) != 0)
+	if ((rc = records_validate(txn, reg, rec, NULL, who, err)) != 0)
 		goto fail;
 	rec->id = records_next_id(txn, reg);
-	records_stamp(rec, who);
-	records_schedule(rec);
-	if ((rc = records_save(txn, reg, NULL, rec, err)) != 0)
+	if ((rc = records_store_new(txn, reg, rec, who, err)) != 0)
 		goto fail;
-	records_count_add(txn, register_code(reg), 1, 0);
 	*out = rec;
 	return 0;
 fail:
@@ -416,7 +579,7 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
 }
 
 /* Whether two revisions hold the same data (packed bytes compare). */
-static bool
+bool
 records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
 {
 	size_t la = isms__v1__record__get_packed_size(a);
@@ -443,51 +606,31 @@ records_update(struct store_txn *txn, const Isms__V1__Put *put,
 {
 	const struct register_def *reg;
 	Isms__V1__Record *old, *rec;
-	uint8_t rk[RECKEY_MAX];
-	size_t rklen;
 	int rc;
 
-	if ((rc = records_load(txn, put->record->id, &reg, rk, &rklen, &old,
-	                       err)) != 0)
+	if ((rc = records_load_for_change(txn, put->record->id,
+	                                  put->has_expect_rev, put->expect_rev,
+	                                  &reg, &old, err)) != 0)
 		return rc;
-	rec = NULL;
-	if (old->archived) {
-		rc = isms_err_set(
-		    err, ISMS_EPRECOND,
-		    "%s is archived; archived records are kept as they are",
-		    old->id);
-		goto done;
-	}
-	if (put->has_expect_rev && put->expect_rev != old->rev) {
-		rc = isms_err_set(
-		    err, ISMS_ECONFLICT,
-		    "%s was changed: it is at rev %llu, not rev %llu; get it "
-		    "again and retry",
-		    old->id, (unsigned long long)old->rev,
-		    (unsigned long long)put->expect_rev);
-		goto done;
-	}
 	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
 	records_apply_mask(rec, put);
 	if (!rec->has_review_interval_days) {
 		rec->has_review_interval_days = 1;
 		rec->review_interval_days = reg->review_days;
 	}
-	if ((rc = records_check_lengths(rec, err)) != 0 ||
-	    (rc = reg->check(rec, old, err)) != 0)
+	if ((rc = records_validate(txn, reg, rec, old, who, err)) != 0)
 		goto done;
-	records_schedule(rec);
-	if (records_same(old, rec)) {
+	if ((rc = records_store_change(txn, reg, old, rec, who, err)) < 0)
+		goto done;
+	if (rc == RECORDS_UNCHANGED) {
 		/* Nothing changed: no new revision, the record as it is. */
 		*out = old;
 		old = NULL;
-		goto done;
+	} else {
+		*out = rec;
+		rec = NULL;
 	}
-	records_stamp(rec, who);
-	if ((rc = records_save(txn, reg, old, rec, err)) != 0)
-		goto done;
-	*out = rec;
-	rec = NULL;
+	rc = 0;
 done:
 	if (old != NULL)
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)old,
@@ -518,24 +661,15 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 {
 	const struct register_def *reg;
 	Isms__V1__Record *rec;
-	uint8_t rk[RECKEY_MAX];
-	size_t rklen;
 	int rc;
 
-	if (arc->id == NULL || arc->id[0] == '\0')
-		return isms_err_set(err, ISMS_EINVAL, "archive.id is required");
-	if ((rc = records_load(txn, arc->id, &reg, rk, &rklen, &rec, err)) != 0)
+	if ((rc = records_load_for_change(txn, arc->id, arc->has_expect_rev,
+	                                  arc->expect_rev, &reg, &rec, err)) !=
+	    0)
 		return rc;
-	if (rec->archived)
-		rc = isms_err_set(err, ISMS_EPRECOND, "%s is already archived",
-		                  rec->id);
-	else if (arc->has_expect_rev && arc->expect_rev != rec->rev)
-		rc = isms_err_set(
-		    err, ISMS_ECONFLICT,
-		    "%s was changed: it is at rev %llu, not rev %llu", rec->id,
-		    (unsigned long long)rec->rev,
-		    (unsigned long long)arc->expect_rev);
-	if (rc != 0) {
+	/* Live records pointing here would be left dangling. */
+	if (!arc->force &&
+	    (rc = links_check_unreferenced(txn, reg, rec->id, err)) != 0) {
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 		return rc;
 	}
@@ -552,222 +686,3 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 	return 0;
 }
 
-int
-records_get(struct store_txn *txn, const char *id, uint64_t rev,
-            Isms__V1__Record **out, struct isms_err *err)
-{
-	const struct register_def *reg;
-	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
-	size_t rklen, hklen;
-	MDB_val v;
-	int rc;
-
-	if (id == NULL || id[0] == '\0')
-		return isms_err_set(err, ISMS_EINVAL, "get.id is required");
-	if (rev == 0)
-		return records_load(txn, id, NULL, rk, &rklen, out, err);
-	if ((reg = register_by_id(id)) == NULL ||
-	    (rklen = key_record(register_code(reg), id, rk, sizeof rk)) == 0)
-		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
-	hklen = key_history(rk, rklen, rev, hk, sizeof hk);
-	rc = store_get(txn, DB_HISTORY, hk, hklen, &v);
-	if (rc == -ISMS_ENOTFOUND)
-		return isms_err_set(err, ISMS_ENOTFOUND, "no rev %llu of %s",
-		                    (unsigned long long)rev, id);
-	if (rc != 0)
-		return isms_err_set(err, rc, "%s", txn->msg);
-	return records_unpack(&v, out, err);
-}
-
-/* Whether rec passes the filters of a list request. */
-static bool
-records_match(const struct register_def *reg, const Isms__V1__Record *rec,
-              const Isms__V1__List *list, int status)
-{
-	const ProtobufCFieldDescriptor *sfd;
-	ProtobufCMessage *body;
-	bool want_archived;
-	size_t i;
-
-	if (list->archived != ISMS__V1__ARCHIVED_FILTER__ANY) {
-		want_archived =
-		    list->archived == ISMS__V1__ARCHIVED_FILTER__ARCHIVED;
-		if ((rec->archived != 0) != want_archived)
-			return false;
-	}
-	if (list->owner != NULL &&
-	    (rec->owner == NULL || strcmp(rec->owner, list->owner) != 0))
-		return false;
-	if (list->status != NULL) {
-		sfd = register_status_field(reg);
-		body = register_body(rec);
-		if (sfd == NULL || body == NULL ||
-		    !pb_field_present(body, sfd) ||
-		    *(int *)pb_field_ptr(body, sfd) != status)
-			return false;
-	}
-	if (list->tag != NULL) {
-		for (i = 0; i < rec->n_tags; i++)
-			if (strcmp(rec->tags[i], list->tag) == 0)
-				break;
-		if (i == rec->n_tags)
-			return false;
-	}
-	return true;
-}
-
-/* Appends rec to a list result. */
-static void
-records_list_add(Isms__V1__ListResult *out, Isms__V1__Record *rec)
-{
-	out->records = xreallocarray(out->records, out->n_records + 1,
-	                             sizeof *out->records);
-	out->records[out->n_records++] = rec;
-}
-
-int
-records_list(struct store_txn *txn, const Isms__V1__List *list,
-             Isms__V1__ListResult *out, struct isms_err *err)
-{
-	const struct register_def *reg;
-	const ProtobufCFieldDescriptor *sfd;
-	uint8_t prefix[STORE_KEY_MAX], code;
-	struct store_iter it;
-	Isms__V1__Record *rec;
-	size_t plen = 0, page, bytes = 0;
-	char sname[64];
-	bool by_index = true;
-	int status = 0, rc;
-	MDB_val v;
-
-	if (list->register_ == NULL ||
-	    (reg = register_by_name(list->register_)) == NULL)
-		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
-		                    list->register_ ? list->register_ : "");
-	code = register_code(reg);
-	if (list->status != NULL) {
-		sfd = register_status_field(reg);
-		if (sfd == NULL ||
-		    pb_enum_parse(sfd->descriptor, list->status, &status) != 0)
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "status '%s' is not a %s status",
-			                    list->status, reg->name);
-		pb_enum_name(sfd->descriptor, status, sname, sizeof sname);
-	}
-	/* One index narrows the scan; the other filters check records. */
-	if (list->owner != NULL)
-		plen = key_index(code, 'o', list->owner, NULL, 0, prefix,
-		                 sizeof prefix);
-	else if (list->status != NULL)
-		plen =
-		    key_index(code, 's', sname, NULL, 0, prefix, sizeof prefix);
-	else if (list->tag != NULL)
-		plen = key_index(code, 't', list->tag, NULL, 0, prefix,
-		                 sizeof prefix);
-	else {
-		prefix[0] = code;
-		plen = 1;
-		by_index = false;
-	}
-	if (plen == 0)
-		return isms_err_set(err, ISMS_EINVAL, "filter value too long");
-	page = list->has_page_size && list->page_size > 0 ? list->page_size
-	                                                  : LIST_PAGE_DEFAULT;
-	if (page > LIST_PAGE_MAX)
-		page = LIST_PAGE_MAX;
-	if ((rc = store_iter_open(txn, by_index ? DB_IDX : DB_RECORDS, &it,
-	                          prefix, plen)) != 0)
-		return isms_err_set(err, rc, "%s", txn->msg);
-	if (list->has_page_token) {
-		if (list->page_token.len < plen ||
-		    memcmp(list->page_token.data, prefix, plen) != 0) {
-			store_iter_close(&it);
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "page_token does not belong to this listing");
-		}
-		it.start = list->page_token.data;
-		it.slen = list->page_token.len;
-		it.skip_start = true;
-	}
-	while (store_iter_next(&it)) {
-		if (out->n_records == page || bytes >= REPLY_BYTES_SOFT) {
-			/* More remain: resume after the last key returned. */
-			out->has_next_page_token = 1;
-			break;
-		}
-		if (by_index) {
-			rc = store_get(txn, DB_RECORDS,
-			               (uint8_t *)it.k.mv_data + plen,
-			               it.k.mv_size - plen, &v);
-			if (rc == -ISMS_ENOTFOUND)
-				continue;
-		} else {
-			v = it.v;
-			rc = 0;
-		}
-		if (rc != 0 || (rc = records_unpack(&v, &rec, err)) != 0)
-			break;
-		if (!records_match(reg, rec, list, status)) {
-			protobuf_c_message_free_unpacked(
-			    (ProtobufCMessage *)rec, NULL);
-			free(out->next_page_token.data);
-			out->next_page_token.len = it.k.mv_size;
-			out->next_page_token.data = xmalloc(it.k.mv_size);
-			memcpy(out->next_page_token.data, it.k.mv_data,
-			       it.k.mv_size);
-			continue;
-		}
-		bytes += v.mv_size;
-		records_list_add(out, rec);
-		free(out->next_page_token.data);
-		out->next_page_token.len = it.k.mv_size;
-		out->next_page_token.data = xmalloc(it.k.mv_size);
-		memcpy(out->next_page_token.data, it.k.mv_data, it.k.mv_size);
-	}
-	store_iter_close(&it);
-	if (rc == 0 && txn->ret != 0)
-		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
-	if (!out->has_next_page_token) {
-		free(out->next_page_token.data);
-		out->next_page_token.data = NULL;
-		out->next_page_token.len = 0;
-	}
-	return rc;
-}
-
-int
-records_history(struct store_txn *txn, const char *id,
-                Isms__V1__HistoryResult *out, struct isms_err *err)
-{
-	const struct register_def *reg;
-	uint8_t prefix[RECKEY_MAX + 1];
-	struct store_iter it;
-	Isms__V1__Record *rec;
-	size_t plen;
-	int rc = 0;
-
-	if (id == NULL || id[0] == '\0')
-		return isms_err_set(err, ISMS_EINVAL, "history.id is required");
-	if ((reg = register_by_id(id)) == NULL ||
-	    (plen = key_record(register_code(reg), id, prefix, RECKEY_MAX)) ==
-	        0)
-		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
-	prefix[plen++] = 0x00;
-	if ((rc = store_iter_open(txn, DB_HISTORY, &it, prefix, plen)) != 0)
-		return isms_err_set(err, rc, "%s", txn->msg);
-	while (store_iter_next(&it)) {
-		if ((rc = records_unpack(&it.v, &rec, err)) != 0)
-			break;
-		out->revisions =
-		    xreallocarray(out->revisions, out->n_revisions + 1,
-		                  sizeof *out->revisions);
-		out->revisions[out->n_revisions++] = rec;
-	}
-	store_iter_close(&it);
-	if (rc == 0 && txn->ret != 0)
-		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
-	if (rc == 0 && out->n_revisions == 0)
-		rc = isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
-	return rc;
-}

@@ -10,6 +10,8 @@
 #ifndef ISMS_RECORDS_H
 #define ISMS_RECORDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "errcode.h"
@@ -57,5 +59,48 @@ int records_history(struct store_txn *, const char *id,
 /* Live and archived record counts of a register. */
 int records_count(struct store_txn *, uint8_t code, uint64_t *live,
                   uint64_t *archived);
+
+/* --- the engine's parts, for links, catalog and method ------------- */
+
+struct register_def;
+
+#define RECORDS_UNCHANGED 1 /* records_store_change: nothing to store */
+
+/* Unpacks a stored record. */
+int records_unpack(const MDB_val *v, Isms__V1__Record **out,
+                   struct isms_err *err);
+
+/* Reads the latest record of id with its register and key (rk holds
+ * RECKEY_MAX bytes). */
+int records_load(struct store_txn *, const char *id,
+                 const struct register_def **regp, uint8_t *rk, size_t *rklen,
+                 Isms__V1__Record **out, struct isms_err *err);
+
+/* Reads a record about to change: refuses archived records and, when
+ * has_expect, a rev other than expect (ABORTED naming the current rev). */
+int records_load_for_change(struct store_txn *, const char *id,
+                            protobuf_c_boolean has_expect, uint64_t expect,
+                            const struct register_def **reg,
+                            Isms__V1__Record **out, struct isms_err *err);
+
+/* Every check of a record about to be stored (old NULL on create). */
+int records_validate(struct store_txn *, const struct register_def *reg,
+                     Isms__V1__Record *rec, const Isms__V1__Record *old,
+                     const struct records_actor *who, struct isms_err *err);
+
+/* Stores rec (its id set) as rev 1, created now by who. */
+int records_store_new(struct store_txn *, const struct register_def *reg,
+                      Isms__V1__Record *rec, const struct records_actor *who,
+                      struct isms_err *err);
+
+/* Stores rec as the next revision of old; RECORDS_UNCHANGED when they
+ * hold the same data (nothing is written). */
+int records_store_change(struct store_txn *, const struct register_def *reg,
+                         const Isms__V1__Record *old, Isms__V1__Record *rec,
+                         const struct records_actor *who,
+                         struct isms_err *err);
+
+/* Whether two revisions hold the same data. */
+bool records_same(const Isms__V1__Record *a, const Isms__V1__Record *b);
 
 #endif

@@ -1,13 +1,22 @@
 /* registers.c: the table of registers and lookups over it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pbfield.h"
 #include "registers.h"
+#include "timefmt.h"
+#include "xmalloc.h"
 
+/* Display order: the clauses' order, then Annex A and the plan. */
 const struct register_def *const registers[] = {
-    &register_risk,
-    &register_asset,
-    NULL,
+    &register_scope,         &register_issue,         &register_party,
+    &register_document,      &register_role,          &register_asset,
+    &register_risk,          &register_treatment,     &register_control,
+    &register_requirement,   &register_objective,     &register_competence,
+    &register_communication, &register_supplier,      &register_incident,
+    &register_metric,        &register_audit,         &register_finding,
+    &register_mreview,       &register_nonconformity, &register_action,
+    &register_legal,         &register_milestone,     NULL,
 };
 
 const struct register_def *
@@ -39,6 +48,8 @@ register_by_id(const char *id)
 	size_t n;
 
 	for (r = registers; *r != NULL; r++) {
+		if ((*r)->owns_id != NULL && (*r)->owns_id(id))
+			return *r;
 		n = strlen((*r)->prefix);
 		if (strncmp(id, (*r)->prefix, n) == 0 && id[n] == '-')
 			return *r;
@@ -82,5 +93,119 @@ register_check_scale(const char *field, protobuf_c_boolean has, uint32_t v,
 		    err, ISMS_EINVAL,
 		    "field '%s' must be between 1 and %u, got %u", field, max,
 		    v);
+	return 0;
+}
+
+int
+register_check_date(const char *field, const char *s, struct isms_err *err)
+{
+	if (s != NULL && s[0] != '\0' && !timefmt_date_valid(s))
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "field '%s' must be a date YYYY-MM-DD, got '%s'", field, s);
+	return 0;
+}
+
+/* The status value of rec's body (0 when r has no status field). */
+static int
+register_status_of(const struct register_def *r, const Isms__V1__Record *rec)
+{
+	const ProtobufCFieldDescriptor *sfd = register_status_field(r);
+	const ProtobufCMessage *body = register_body(rec);
+
+	if (sfd == NULL || body == NULL || !pb_field_present(body, sfd))
+		return 0;
+	return *(const int *)pb_field_ptr(body, sfd);
+}
+
+/* Whether rec enters status s with this change. */
+bool
+register_entering(const struct register_def *r, const Isms__V1__Record *rec,
+                  const Isms__V1__Record *old, int s)
+{
+	return register_status_of(r, rec) == s &&
+	       (old == NULL || register_status_of(r, old) != s);
+}
+
+/* Whether rec leaves status s with this change. */
+bool
+register_leaving(const struct register_def *r, const Isms__V1__Record *rec,
+                 const Isms__V1__Record *old, int s)
+{
+	return old != NULL && register_status_of(r, old) == s &&
+	       register_status_of(r, rec) != s;
+}
+
+/* Stamps today into an unset (or unchanged) date field. */
+void
+register_stamp_date(const struct register_ctx *ctx, char **date,
+                    const char *was)
+{
+	char today[TIMEFMT_DATE_LEN];
+
+	if (register_has_text(*date) &&
+	    (was == NULL || strcmp(*date, was) != 0))
+		return;
+	timefmt_date_add(ctx->now, 0, today, sizeof today);
+	free(*date);
+	*date = xstrdup(today);
+}
+
+/* Whether field fd holds the same value in a and b (b may be NULL). */
+static bool
+register_same_field(const ProtobufCMessage *a, const ProtobufCMessage *b,
+                    const ProtobufCFieldDescriptor *fd)
+{
+	char va[64], vb[64];
+	size_t i, n;
+
+	if (b == NULL)
+		return !pb_field_present(a, fd);
+	if (pb_field_present(a, fd) != pb_field_present(b, fd))
+		return false;
+	n = fd->label == PROTOBUF_C_LABEL_REPEATED ? pb_field_count(a, fd) : 1;
+	if (n != (fd->label == PROTOBUF_C_LABEL_REPEATED ? pb_field_count(b, fd)
+	                                                 : 1))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (fd->type == PROTOBUF_C_TYPE_STRING) {
+			const char *sa, *sb;
+
+			sa = fd->label == PROTOBUF_C_LABEL_REPEATED
+			         ? (*(char ***)pb_field_ptr(a, fd))[i]
+			         : *(char **)pb_field_ptr(a, fd);
+			sb = fd->label == PROTOBUF_C_LABEL_REPEATED
+			         ? (*(char ***)pb_field_ptr(b, fd))[i]
+			         : *(char **)pb_field_ptr(b, fd);
+			if (strcmp(sa ? sa : "", sb ? sb : "") != 0)
+				return false;
+		} else if (pb_field_format(a, fd, i, va, sizeof va) != 0 ||
+		           pb_field_format(b, fd, i, vb, sizeof vb) != 0 ||
+		           strcmp(va, vb) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Refuses a client's change to a derived (catalog) field. */
+int
+register_check_derived(const struct register_def *r,
+                       const Isms__V1__Record *rec, const Isms__V1__Record *old,
+                       struct isms_err *err)
+{
+	const ProtobufCMessage *body = register_body(rec);
+	const ProtobufCMessage *was = old != NULL ? register_body(old) : NULL;
+	const ProtobufCFieldDescriptor *fd;
+	const char *const *f;
+
+	/* The catalog loader's create: the record has its id already. */
+	if (old == NULL && register_has_text(rec->id))
+		return 0;
+	for (f = r->derived; body != NULL && f != NULL && *f != NULL; f++)
+		if ((fd = pb_field_by_name(body->descriptor, *f)) != NULL &&
+		    !register_same_field(body, was, fd))
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is derived by the server", *f);
 	return 0;
 }

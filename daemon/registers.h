@@ -9,10 +9,27 @@
 #ifndef ISMS_REGISTERS_H
 #define ISMS_REGISTERS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+
+struct store_txn;
+
+/* What a register's check hook may consult. */
+struct register_ctx {
+	struct store_txn *txn;
+	const Isms__V1__RiskMethod *method; /* the current risk method */
+	const char *actor;
+	int64_t now;
+};
+
+/* An allowed status transition (enum values of the body's status). */
+struct register_move {
+	int from;
+	int to;
+};
 
 struct register_def {
 	const char *name;     /* the body field name: "risk" */
@@ -20,18 +37,34 @@ struct register_def {
 	uint32_t body_case;   /* ISMS__V1__RECORD__BODY_RISK */
 	uint32_t review_days; /* default review interval */
 	int initial_status;   /* status value given on create */
+	/* Body fields required on create (title always is). */
+	const char *const *required;
+	/* Allowed status moves, {0, 0}-terminated; NULL: any move. */
+	const struct register_move *moves;
 	/* Body fields the server derives: never set by a client. */
 	const char *const *derived;
+	/* Other ids this register owns (catalog: A.5.1, 4.1); may be NULL. */
+	bool (*owns_id)(const char *id);
+	/* Records come only from the catalog: no add. */
+	bool catalog_only;
+	/* check needs the risk method (ctx->method). */
+	bool uses_method;
 	/*
 	 * Checks the record about to be stored (old is NULL on create) and
-	 * derives the server's fields. -ISMS_EINVAL naming the field.
+	 * derives the server's fields. -ISMS_EINVAL naming the field. May be
+	 * NULL.
 	 */
-	int (*check)(Isms__V1__Record *rec, const Isms__V1__Record *old,
-	             struct isms_err *err);
+	int (*check)(struct register_ctx *, Isms__V1__Record *rec,
+	             const Isms__V1__Record *old, struct isms_err *err);
 };
 
-extern const struct register_def register_risk;
-extern const struct register_def register_asset;
+extern const struct register_def register_risk, register_asset, register_scope,
+    register_issue, register_party, register_document, register_role,
+    register_treatment, register_control, register_requirement,
+    register_objective, register_competence, register_communication,
+    register_supplier, register_incident, register_metric, register_audit,
+    register_finding, register_mreview, register_nonconformity, register_action,
+    register_legal, register_milestone;
 
 /* Every register, in display order; NULL-terminated. */
 extern const struct register_def *const registers[];
@@ -55,8 +88,44 @@ ProtobufCMessage *register_body(const Isms__V1__Record *rec);
 const ProtobufCFieldDescriptor *
 register_status_field(const struct register_def *r);
 
+/* Requires a valid calendar date (YYYY-MM-DD) when s is set. */
+int register_check_date(const char *field, const char *s, struct isms_err *err);
+
 /* Requires a value in 1..max for an optional uint32 field. */
 int register_check_scale(const char *field, protobuf_c_boolean has, uint32_t v,
                          uint32_t max, struct isms_err *err);
+
+/* Whether a string field holds text (set and not empty). */
+static inline bool
+register_has_text(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* Whether rec's status is s and old's was not (old NULL: a create). */
+bool register_entering(const struct register_def *r,
+                       const Isms__V1__Record *rec, const Isms__V1__Record *old,
+                       int s);
+
+/* Whether old's status was s and rec's is not (false on create). */
+bool register_leaving(const struct register_def *r, const Isms__V1__Record *rec,
+                      const Isms__V1__Record *old, int s);
+
+/*
+ * Stamps a calendar date field with today (ctx->now, UTC) when it is unset
+ * or, with was given, still equal to was: the client gave no new date.
+ */
+void register_stamp_date(const struct register_ctx *ctx, char **date,
+                         const char *was);
+
+/*
+ * Refuses a client's change to r's derived fields: on update they must
+ * equal old's, on a client's create they must be absent. The catalog
+ * loader validates its new records with their id already set (a client's
+ * create has none yet) and may fill them; its updates skip validation.
+ */
+int register_check_derived(const struct register_def *r,
+                           const Isms__V1__Record *rec,
+                           const Isms__V1__Record *old, struct isms_err *err);
 
 #endif

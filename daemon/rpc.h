@@ -15,6 +15,11 @@ int rpc_list_exec(struct rpc_call *);
 int rpc_history_exec(struct rpc_call *);
 int rpc_put_exec(struct rpc_call *);
 int rpc_archive_exec(struct rpc_call *);
+int rpc_link_exec(struct rpc_call *);
+int rpc_links_exec(struct rpc_call *);
+int rpc_method_get_exec(struct rpc_call *);
+int rpc_method_set_exec(struct rpc_call *);
+int rpc_catalog_load_exec(struct rpc_call *);
 
 /*
  * Queues a write whose apply runs in the writer thread and whose result
@@ -29,9 +34,14 @@ struct rpc_write {
 	struct wop op;
 	struct conn *conn;
 	Isms__V1__Request *req;
-	Isms__V1__Record *rec; /* the result */
+	ProtobufCMessage *result; /* the reply's result, owned */
+	uint32_t result_case;     /* ISMS__V1__REPLY__RESULT_* */
 	char actor[64];
 	int64_t now;
 };
+
+/* Sets a write's result: the Reply oneof member and its message. */
+void rpc_write_result(struct rpc_write *, uint32_t result_case,
+                      ProtobufCMessage *result);
 
 #endif

@@ -1,5 +1,6 @@
-/* rpc_read.c: Get, List and History, answered on a short read txn. */
+/* rpc_read.c: Get, List, History and Links, on a short read txn. */
 #include "conn.h"
+#include "links.h"
 #include "pbfield.h"
 #include "records.h"
 #include "rpc.h"
@@ -51,6 +52,23 @@ rpc_history_exec(struct rpc_call *call)
 	call->reply->result_case = ISMS__V1__REPLY__RESULT_HISTORY;
 	rc = records_history(&txn, call->req->history->id, call->reply->history,
 	                     &call->err);
+	store_read_end(&txn);
+	return rc;
+}
+
+int
+rpc_links_exec(struct rpc_call *call)
+{
+	struct store_txn txn;
+	int rc;
+
+	if ((rc = store_read_begin(call->conn->srv->store, &txn)) != 0)
+		return isms_err_set(&call->err, rc, "%s", txn.msg);
+	call->reply->links = (Isms__V1__LinksResult *)pb_new(
+	    &isms__v1__links_result__descriptor);
+	call->reply->result_case = ISMS__V1__REPLY__RESULT_LINKS;
+	rc = links_query(&txn, call->req->links->id, call->reply->links,
+	                 &call->err);
 	store_read_end(&txn);
 	return rc;
 }

@@ -9,5 +9,13 @@ const struct rpc_entry rpc_table[] = {
     {"History", ISMS__V1__REQUEST__CALL_HISTORY, RPC_READ, rpc_history_exec},
     {"Put", ISMS__V1__REQUEST__CALL_PUT, RPC_WRITE, rpc_put_exec},
     {"Archive", ISMS__V1__REQUEST__CALL_ARCHIVE, RPC_WRITE, rpc_archive_exec},
+    {"Link", ISMS__V1__REQUEST__CALL_LINK, RPC_WRITE, rpc_link_exec},
+    {"Links", ISMS__V1__REQUEST__CALL_LINKS, RPC_READ, rpc_links_exec},
+    {"MethodGet", ISMS__V1__REQUEST__CALL_METHOD_GET, RPC_READ,
+     rpc_method_get_exec},
+    {"MethodSet", ISMS__V1__REQUEST__CALL_METHOD_SET, RPC_WRITE,
+     rpc_method_set_exec},
+    {"CatalogLoad", ISMS__V1__REQUEST__CALL_CATALOG_LOAD, RPC_WRITE,
+     rpc_catalog_load_exec},
     {NULL, 0, 0, NULL},
 };

@@ -1,8 +1,9 @@
-/* rpc_write.c: Put and Archive, queued to the writer thread. */
+/* rpc_write.c: Put, Archive and Link, queued to the writer thread. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "conn.h"
+#include "links.h"
 #include "pbfield.h"
 #include "records.h"
 #include "rpc.h"
@@ -17,17 +18,20 @@ rpc_write_done(struct wop *op)
 	Isms__V1__Reply *reply;
 
 	reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
-	if (op->rc == 0) {
-		reply->result_case = ISMS__V1__REPLY__RESULT_RECORD;
-		reply->record = w->rec;
-		w->rec = NULL;
+	if (op->rc == 0 && w->result != NULL) {
+		/* The result goes in the Reply oneof member the op named. */
+		reply->result_case = w->result_case;
+		*(ProtobufCMessage **)pb_field_ptr(
+		    &reply->base, protobuf_c_message_descriptor_get_field(
+		                      &isms__v1__reply__descriptor,
+		                      w->result_case)) = w->result;
+		w->result = NULL;
 	}
 	rpc_reply(w->conn, w->req->id, reply, op->rc, &op->err);
 	conn_write_done(w->conn);
 	conn_unref(w->conn);
-	if (w->rec != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)w->rec,
-		                                 NULL);
+	if (w->result != NULL)
+		protobuf_c_message_free_unpacked(w->result, NULL);
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)w->req, NULL);
 	free(w);
 }
@@ -57,13 +61,34 @@ rpc_write_submit(struct rpc_call *call,
 	return RPC_DEFERRED;
 }
 
+void
+rpc_write_result(struct rpc_write *w, uint32_t result_case,
+                 ProtobufCMessage *result)
+{
+	w->result_case = result_case;
+	w->result = result;
+}
+
+/* Stores the record an op produced as its result. */
+static int
+rpc_record_result(struct rpc_write *w, int rc, Isms__V1__Record *rec)
+{
+	if (rc == 0)
+		rpc_write_result(w, ISMS__V1__REPLY__RESULT_RECORD,
+		                 (ProtobufCMessage *)rec);
+	return rc;
+}
+
 static int
 rpc_put_apply(struct store_txn *txn, struct wop *op)
 {
 	struct rpc_write *w = op->arg;
 	struct records_actor who = {w->actor, w->now};
+	Isms__V1__Record *rec = NULL;
 
-	return records_put(txn, w->req->put, &who, &w->rec, &op->err);
+	int rc = records_put(txn, w->req->put, &who, &rec, &op->err);
+
+	return rpc_record_result(w, rc, rec);
 }
 
 int
@@ -82,8 +107,11 @@ rpc_archive_apply(struct store_txn *txn, struct wop *op)
 {
 	struct rpc_write *w = op->arg;
 	struct records_actor who = {w->actor, w->now};
+	Isms__V1__Record *rec = NULL;
 
-	return records_archive(txn, w->req->archive, &who, &w->rec, &op->err);
+	int rc = records_archive(txn, w->req->archive, &who, &rec, &op->err);
+
+	return rpc_record_result(w, rc, rec);
 }
 
 int
@@ -95,4 +123,27 @@ rpc_archive_exec(struct rpc_call *call)
 		return isms_err_set(&call->err, ISMS_EINVAL,
 		                    "archive.id is required");
 	return rpc_write_submit(call, rpc_archive_apply);
+}
+
+static int
+rpc_link_apply(struct store_txn *txn, struct wop *op)
+{
+	struct rpc_write *w = op->arg;
+	struct records_actor who = {w->actor, w->now};
+	Isms__V1__Record *rec = NULL;
+
+	int rc = links_edit(txn, w->req->link, &who, &rec, &op->err);
+
+	return rpc_record_result(w, rc, rec);
+}
+
+int
+rpc_link_exec(struct rpc_call *call)
+{
+	const Isms__V1__LinkEdit *le = call->req->link;
+
+	if (le->source == NULL || le->source[0] == '\0')
+		return isms_err_set(&call->err, ISMS_EINVAL,
+		                    "link.source is required");
+	return rpc_write_submit(call, rpc_link_apply);
 }

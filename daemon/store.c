@@ -21,6 +21,7 @@ static const char *const store_db_names[DB_NDBS] = {
     [DB_HISTORY] = "history",
     [DB_IDX] = "idx",
     [DB_META] = "meta",
+    [DB_LINKS] = "links",
 };
 
 /* The one place where LMDB and errno codes become ours. */

@@ -23,6 +23,7 @@ enum store_db {
 	DB_HISTORY, /* record key 0x00 rev(be64) → packed Record */
 	DB_IDX,     /* reg field value 0x00 record key → "" */
 	DB_META,    /* counters, schema version */
+	DB_LINKS,   /* target key 0x00 source key 0x00 rel → source id */
 	DB_NDBS
 };
 

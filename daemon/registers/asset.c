@@ -4,13 +4,15 @@
 #define CIA_SCALE 5
 
 static int
-asset_check(Isms__V1__Record *rec, const Isms__V1__Record *old,
+asset_check(struct register_ctx *ctx, Isms__V1__Record *rec,
+           const Isms__V1__Record *old,
             struct isms_err *err)
 {
 	Isms__V1__Asset *a = rec->asset;
 	int rc;
 
 	(void)old;
+	(void)ctx;
 	if ((rc = register_check_scale(
 	         "confidentiality", a->has_confidentiality, a->confidentiality,
 	         CIA_SCALE, err)) != 0 ||

@@ -2,81 +2,130 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "method.h"
 #include "registers.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
-/* The default method: 1-5 x 1-5, bands on the score. */
-#define RISK_SCALE 5
-
-static const struct {
-	uint32_t min_score;
-	const char *level;
-} risk_bands[] = {
-    {20, "critical"},
-    {10, "high"},
-    {5, "medium"},
-    {1, "low"},
-};
-
-/* Derives score and level from a likelihood and impact pair. */
+/* Derives score and level of one likelihood and impact pair. */
 static void
-risk_derive(protobuf_c_boolean has_l, uint32_t l, protobuf_c_boolean has_i,
-            uint32_t i, protobuf_c_boolean *has_score, uint32_t *score,
-            char **level)
+risk_derive(const Isms__V1__RiskMethod *m, protobuf_c_boolean has_l,
+            uint32_t l, protobuf_c_boolean has_i, uint32_t i,
+            protobuf_c_boolean *has_score, uint32_t *score, char **level)
 {
-	size_t b;
+	const Isms__V1__RiskLevel *band;
 
 	free(*level);
 	*level = NULL;
 	*has_score = has_l && has_i;
 	*score = *has_score ? l * i : 0;
-	if (!*has_score)
-		return;
-	for (b = 0; b < sizeof risk_bands / sizeof risk_bands[0]; b++)
-		if (*score >= risk_bands[b].min_score) {
-			*level = xstrdup(risk_bands[b].level);
-			return;
-		}
+	if (*has_score && (band = method_level(m, *score)) != NULL)
+		*level = xstrdup(band->name);
+}
+
+/* 6.1.3 f: accepting a risk above the threshold needs its owner's word. */
+static int
+risk_check_acceptance(const struct register_ctx *ctx,
+                      const Isms__V1__Record *rec, struct isms_err *err)
+{
+	const Isms__V1__Risk *r = rec->risk;
+	const Isms__V1__Acceptance *a = r->acceptance;
+	uint32_t score;
+
+	if (r->treatment != ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_ACCEPT)
+		return 0;
+	score = r->has_residual_score ? r->residual_score : r->score;
+	if (!ctx->method->has_acceptance_threshold ||
+	    score <= ctx->method->acceptance_threshold)
+		return 0;
+	if (a == NULL || a->by == NULL || a->by[0] == '\0' || !a->has_at)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'acceptance' is required: score %u is "
+		                    "above the acceptance threshold %u, so "
+		                    "treatment 'accept' needs acceptance.by and "
+		                    "acceptance.at",
+		                    score, ctx->method->acceptance_threshold);
+	if (rec->owner == NULL || strcmp(a->by, rec->owner) != 0)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'acceptance.by' must be the risk owner "
+		                    "(%s), who accepts the residual risk",
+		                    rec->owner ? rec->owner : "none set");
+	return 0;
 }
 
 static int
-risk_check(Isms__V1__Record *rec, const Isms__V1__Record *old,
-           struct isms_err *err)
+risk_check(struct register_ctx *ctx, Isms__V1__Record *rec,
+           const Isms__V1__Record *old, struct isms_err *err)
 {
+	const Isms__V1__RiskMethod *m = ctx->method;
+	const Isms__V1__RiskLevel *band;
 	Isms__V1__Risk *r = rec->risk;
+	uint32_t ls = (uint32_t)m->n_likelihood_labels;
+	uint32_t is = (uint32_t)m->n_impact_labels;
 	int rc;
 
 	(void)old;
 	if ((rc = register_check_scale("likelihood", r->has_likelihood,
-	                               r->likelihood, RISK_SCALE, err)) != 0 ||
-	    (rc = register_check_scale("impact", r->has_impact, r->impact,
-	                               RISK_SCALE, err)) != 0 ||
-	    (rc = register_check_scale(
-	         "residual_likelihood", r->has_residual_likelihood,
-	         r->residual_likelihood, RISK_SCALE, err)) != 0 ||
-	    (rc = register_check_scale(
-	         "residual_impact", r->has_residual_impact, r->residual_impact,
-	         RISK_SCALE, err)) != 0)
+	                               r->likelihood, ls, err)) != 0 ||
+	    (rc = register_check_scale("impact", r->has_impact, r->impact, is,
+	                               err)) != 0 ||
+	    (rc = register_check_scale("residual_likelihood",
+	                               r->has_residual_likelihood,
+	                               r->residual_likelihood, ls, err)) != 0 ||
+	    (rc = register_check_scale("residual_impact",
+	                               r->has_residual_impact,
+	                               r->residual_impact, is, err)) != 0)
 		return rc;
-	if (r->acceptance != NULL && r->acceptance->until != NULL &&
-	    !timefmt_date_valid(r->acceptance->until))
-		return isms_err_set(
-		    err, ISMS_EINVAL,
-		    "field 'acceptance.until' must be a date YYYY-MM-DD");
-	risk_derive(r->has_likelihood, r->likelihood, r->has_impact, r->impact,
-	            &r->has_score, &r->score, &r->level);
-	risk_derive(r->has_residual_likelihood, r->residual_likelihood,
+	if (r->acceptance != NULL &&
+	    (rc = register_check_date("acceptance.until", r->acceptance->until,
+	                              err)) != 0)
+		return rc;
+	risk_derive(m, r->has_likelihood, r->likelihood, r->has_impact,
+	            r->impact, &r->has_score, &r->score, &r->level);
+	risk_derive(m, r->has_residual_likelihood, r->residual_likelihood,
 	            r->has_residual_impact, r->residual_impact,
 	            &r->has_residual_score, &r->residual_score,
 	            &r->residual_level);
 	r->has_method_rev = 1;
-	r->method_rev = 1;
-	return 0;
+	r->method_rev = m->rev;
+	/* The review interval follows the level (residual if assessed). */
+	band = method_level(m, r->has_residual_score ? r->residual_score
+	                                             : r->score);
+	if (band != NULL) {
+		rec->has_review_interval_days = 1;
+		rec->review_interval_days = band->review_days;
+	}
+	return risk_check_acceptance(ctx, rec, err);
 }
 
 static const char *const risk_derived[] = {
-	"score", "level", "residual_score", "residual_level", "method_rev", NULL,
+    "score", "level", "residual_score", "residual_level", "method_rev", NULL,
+};
+
+static const struct register_move risk_moves[] = {
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_TREATING},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_ACCEPTED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_TREATING,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_TREATING,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_ACCEPTED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_TREATING,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_ACCEPTED,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_ACCEPTED,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED},
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED,
+     ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN},
+    {0, 0},
 };
 
 const struct register_def register_risk = {
@@ -85,6 +134,8 @@ const struct register_def register_risk = {
     .body_case = ISMS__V1__RECORD__BODY_RISK,
     .review_days = 90,
     .initial_status = ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
-    .check = risk_check,
+    .moves = risk_moves,
     .derived = risk_derived,
+    .uses_method = true,
+    .check = risk_check,
 };

@@ -85,7 +85,11 @@ test_registers_from_descriptor(void **state)
 	assert_null(ctl_register_find("nosuch"));
 	assert_string_equal(ctl_register_nth(0)->name, "risk");
 	assert_string_equal(ctl_register_nth(1)->name, "asset");
-	assert_null(ctl_register_nth(2));
+	assert_string_equal(ctl_register_nth(2)->name, "scope");
+	assert_string_equal(ctl_register_nth(22)->name, "milestone");
+	assert_null(ctl_register_nth(23));
+	assert_non_null(ctl_register_find("treatment"));
+	assert_null(ctl_register_find("linked_from"));
 	assert_ptr_equal(ctl_register_find("risk")->descriptor,
 	                 &isms__v1__risk__descriptor);
 }
@@ -203,6 +207,14 @@ test_enums_by_name(void **state)
 	assert_true(put->record->risk->has_status);
 	assert_int_equal(put->record->risk->status,
 	                 ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED);
+	assert_int_equal(put->record->risk->treatment,
+	                 ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_MITIGATE);
+	put_free(put);
+
+	/* "treatment" is also a register: on a risk it is the risk's field. */
+	assert_int_equal(
+	    build("risk", true, NULL, &put, &err, 1, "treatment=mitigate"), 0);
+	assert_string_equal(mask_text(put), "risk.treatment");
 	assert_int_equal(put->record->risk->treatment,
 	                 ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_MITIGATE);
 	put_free(put);
@@ -378,6 +390,7 @@ test_server_managed_refused(void **state)
 	                                    "updated_by=eve",
 	                                    "archived=yes",
 	                                    "links=x",
+	                                    "linked_from=x",
 	                                    "last_reviewed_at=2026-01-01",
 	                                    "next_review_on=2027-01-01"};
 	struct isms_err err = {0};
@@ -400,6 +413,39 @@ test_server_managed_refused(void **state)
 	build("risk", true, NULL, &put, &err, 1, "nope=1");
 	assert_null(strstr(err.msg, "created_at"));
 	assert_null(strstr(err.msg, " id,"));
+}
+
+static void
+test_body_fields_named_like_registers(void **state)
+{
+	struct isms_err err = {0};
+	Isms__V1__Put *put;
+
+	(void)state;
+	/* party.party, competence.role, legal.requirement, metric.method. */
+	assert_int_equal(
+	    build("party", true, NULL, &put, &err, 1, "party=Customers"), 0);
+	assert_string_equal(mask_text(put), "party.party");
+	assert_string_equal(put->record->party->party, "Customers");
+	put_free(put);
+	assert_int_equal(build("competence", true, NULL, &put, &err, 2,
+	                       "role=ISMS manager", "person=alice"),
+	                 0);
+	assert_string_equal(mask_text(put),
+	                    "competence.role,competence.person");
+	put_free(put);
+	assert_int_equal(build("legal", true, NULL, &put, &err, 1,
+	                       "requirement=GDPR Art. 32"),
+	                 0);
+	assert_string_equal(mask_text(put), "legal.requirement");
+	put_free(put);
+	assert_int_equal(build("control", true, NULL, &put, &err, 2,
+	                       "applicable=yes", "control.status=implemented"),
+	                 0);
+	assert_string_equal(mask_text(put),
+	                    "control.applicable,control.status");
+	assert_true(put->record->control->applicable);
+	put_free(put);
 }
 
 static void
@@ -426,6 +472,13 @@ test_malformed_words(void **state)
 	assert_non_null(strstr(err.msg, "has subfields"));
 	assert_int_equal(build("risk", false, NULL, &put, &err, 1, "risk=x"),
 	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "is the record body"));
+	assert_int_equal(
+	    build("risk", false, NULL, &put, &err, 1, "asset.kind=software"),
+	    -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg,
+	    "field 'asset.kind' belongs to the asset register, not risk");
 	/* A value may hold '=' and spaces. */
 	assert_int_equal(
 	    build("risk", false, NULL, &put, &err, 1, "description=a=b c"), 0);
@@ -495,6 +548,7 @@ main(void)
 	    cmocka_unit_test(test_list_edits),
 	    cmocka_unit_test(test_need_current),
 	    cmocka_unit_test(test_server_managed_refused),
+	    cmocka_unit_test(test_body_fields_named_like_registers),
 	    cmocka_unit_test(test_malformed_words),
 	    cmocka_unit_test(test_endpoint_spellings),
 	};

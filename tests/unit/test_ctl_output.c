@@ -71,6 +71,20 @@ add_link(Isms__V1__Record *r, const char *rel, const char *target)
 	r->links[r->n_links++] = l;
 }
 
+/* Adds a reverse link to r, as the server fills them on reads. */
+static void
+add_linked_from(Isms__V1__Record *r, const char *rel, const char *source)
+{
+	Isms__V1__Link *l =
+	    (Isms__V1__Link *)pb_new(&isms__v1__link__descriptor);
+
+	l->rel = xstrdup(rel);
+	l->target = xstrdup(source);
+	r->linked_from = xreallocarray(r->linked_from, r->n_linked_from + 1,
+	                               sizeof *r->linked_from);
+	r->linked_from[r->n_linked_from++] = l;
+}
+
 static Isms__V1__Record *
 rec_new(void)
 {
@@ -310,18 +324,21 @@ test_csv_records(void **state)
 	set(&a->base, "asset.custodian", "-ops");
 	add_link(a, "owned_by", "ROLE-0001");
 	add_link(a, "in", "SITE-1");
+	add_linked_from(a, "affects", "INC-0001");
 	recs[0] = a;
 	ctl_out_csv_records(cap_open(&c), ctl_register_find("asset"), recs, 1);
 	assert_string_equal(
 	    cap_text(&c),
 	    "id,rev,title,owner,tags,created_at,created_by,updated_at,"
 	    "updated_by,review_interval_days,last_reviewed_at,next_review_on,"
-	    "links,archived,asset.status,asset.description,asset.kind,"
-	    "asset.classification,asset.confidentiality,asset.integrity,"
-	    "asset.availability,asset.location,asset.custodian\r\n"
+	    "links,archived,linked_from,asset.status,asset.description,"
+	    "asset.kind,asset.classification,asset.confidentiality,"
+	    "asset.integrity,asset.availability,asset.location,"
+	    "asset.custodian\r\n"
 	    "AST-0001,1,\"'=HYPERLINK(\"\"http://evil\"\")\",\"bob, jr\","
 	    "laptop;pii,2026-11-27T09:14:03Z,,,,,,,"
-	    "owned_by \xe2\x86\x92 ROLE-0001;in \xe2\x86\x92 SITE-1,,,,"
+	    "owned_by \xe2\x86\x92 ROLE-0001;in \xe2\x86\x92 SITE-1,,"
+	    "affects \xe2\x86\x90 INC-0001,,,"
 	    "hardware,confidential,,,,\"Room 1\nShelf 2\",'-ops\r\n");
 	free(c.buf);
 	rec_free(a);
@@ -334,6 +351,8 @@ test_record_table(void **state)
 	struct cap c;
 
 	(void)state;
+	add_linked_from(r, "mitigates", "RTP-0001");
+	add_linked_from(r, "about", "FND-0002");
 	ctl_out_record_table(cap_open(&c), r);
 	assert_string_equal(
 	    cap_text(&c),
@@ -350,6 +369,8 @@ test_record_table(void **state)
 	    "review_interval_days: 90\n"
 	    "links:                treated_by \xe2\x86\x92 A.8.5\n"
 	    "archived:             false\n"
+	    "linked from:          mitigates \xe2\x86\x90 RTP-0001, "
+	    "about \xe2\x86\x90 FND-0002\n"
 	    "status:               assessed\n"
 	    "likelihood:           3\n"
 	    "impact:               5\n"

@@ -1,0 +1,225 @@
+/*
+ * ctl_opts.c: the options of commands and verbs, one table for all, so
+ * that "--rev 3", "--rev=3" and "-o json" mean the same everywhere.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+struct ctl_opt;
+
+/* Stores an option's value (NULL for flags) in o; 0 or an exit code. */
+typedef int (*ctl_opt_fn)(struct ctl_ctx *, const struct ctl_opt *,
+                          const char *val, struct ctl_opts *o);
+
+static int opt_rev(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                   struct ctl_opts *);
+static int opt_limit(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                     struct ctl_opts *);
+static int opt_archived(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                        struct ctl_opts *);
+static int opt_flag(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                    struct ctl_opts *);
+static int opt_start(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                     struct ctl_opts *);
+static int opt_output(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                      struct ctl_opts *);
+
+static const struct ctl_opt {
+	const char *name;
+	const char *alias; /* a short spelling, or NULL */
+	unsigned flag;     /* CTL_OPT_*; 0: always allowed */
+	bool has_value;
+	ctl_opt_fn fn;
+} ctl_opts[] = {
+    {"--rev", NULL, CTL_OPT_REV, true, opt_rev},
+    {"--limit", NULL, CTL_OPT_LIMIT, true, opt_limit},
+    {"--archived", NULL, CTL_OPT_ARCHIVED, false, opt_archived},
+    {"--all", NULL, CTL_OPT_ARCHIVED, false, opt_archived},
+    {"--force", NULL, CTL_OPT_FORCE, false, opt_flag},
+    {"--residual", NULL, CTL_OPT_RESIDUAL, false, opt_flag},
+    {"--start", NULL, CTL_OPT_START, true, opt_start},
+    {"--output", "-o", 0, true, opt_output},
+    {"--help", "-h", 0, false, opt_flag},
+};
+
+#define CTL_NOPTS (sizeof ctl_opts / sizeof ctl_opts[0])
+
+/* Parses a number option's value. */
+static int
+opt_number(const struct ctl_opt *d, const char *val, uint64_t *out)
+{
+	if (ctl_parse_u64(val, out) != 0)
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "%s expects a number, got '%s'", d->name, val);
+	return 0;
+}
+
+/* --rev N: guard a write with the revision read. */
+static int
+opt_rev(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+        struct ctl_opts *o)
+{
+	(void)ctx;
+	o->has_rev = true;
+	return opt_number(d, val, &o->rev);
+}
+
+/* --limit N: at most N records. */
+static int
+opt_limit(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+          struct ctl_opts *o)
+{
+	(void)ctx;
+	o->has_limit = true;
+	return opt_number(d, val, &o->limit);
+}
+
+/* --archived (only archived records) or --all (any). */
+static int
+opt_archived(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+             struct ctl_opts *o)
+{
+	(void)ctx;
+	(void)val;
+	o->archived = strcmp(d->name, "--all") == 0
+	                  ? ISMS__V1__ARCHIVED_FILTER__ANY
+	                  : ISMS__V1__ARCHIVED_FILTER__ARCHIVED;
+	return 0;
+}
+
+/* --force, --residual, --help. */
+static int
+opt_flag(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+         struct ctl_opts *o)
+{
+	(void)ctx;
+	(void)val;
+	if (strcmp(d->name, "--force") == 0)
+		o->force = true;
+	else if (strcmp(d->name, "--residual") == 0)
+		o->residual = true;
+	else
+		o->help = true;
+	return 0;
+}
+
+/* --start YYYY-MM-DD: a calendar date. */
+static int
+opt_start(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+          struct ctl_opts *o)
+{
+	(void)ctx;
+	if (!timefmt_date_valid(val))
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "%s expects a date YYYY-MM-DD, got '%s'",
+		                 d->name, val);
+	o->start = val;
+	return 0;
+}
+
+/* -o FORMAT: table, json or csv, wherever it appears. */
+static int
+opt_output(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+           struct ctl_opts *o)
+{
+	(void)o;
+	if (ctl_format_parse(val, &ctx->format) != 0)
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "%s expects table, json or csv, got '%s'",
+		                 d->name, val);
+	return 0;
+}
+
+/* The option spelled by arg (up to n bytes), or NULL. */
+static const struct ctl_opt *
+opt_find(const char *arg, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < CTL_NOPTS; k++) {
+		if (strlen(ctl_opts[k].name) == n &&
+		    strncmp(ctl_opts[k].name, arg, n) == 0)
+			return &ctl_opts[k];
+		if (ctl_opts[k].alias != NULL &&
+		    strlen(ctl_opts[k].alias) == n &&
+		    strncmp(ctl_opts[k].alias, arg, n) == 0)
+			return &ctl_opts[k];
+	}
+	return NULL;
+}
+
+/* Whether arg looks like an option ("-o", "--rev"), not a value. */
+static bool
+opt_like(const char *arg)
+{
+	return arg[0] == '-' &&
+	       (arg[1] == '-' ||
+	        (arg[1] >= 'a' && arg[1] <= 'z' && arg[2] == '\0'));
+}
+
+/* Applies option argv[*i] (consuming its value) to o. */
+static int
+opt_apply(struct ctl_ctx *ctx, const char *what, unsigned allowed, int argc,
+          char **argv, int *i, struct ctl_opts *o)
+{
+	const struct ctl_opt *d;
+	const char *arg = argv[*i], *val = NULL, *eq;
+	size_t n;
+
+	eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
+	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	d = opt_find(arg, n);
+	if (d == NULL || (d->flag != 0 && !(allowed & d->flag)))
+		return ctl_error(CTL_EXIT_USAGE, "%s: unknown option '%.*s'",
+		                 what, (int)n, arg);
+	if (!d->has_value) {
+		if (eq != NULL)
+			return ctl_error(CTL_EXIT_USAGE, "%s takes no value",
+			                 d->name);
+		return d->fn(ctx, d, NULL, o);
+	}
+	if (eq != NULL)
+		val = eq + 1;
+	else if (*i + 1 < argc)
+		val = argv[++*i];
+	if (val == NULL)
+		return ctl_error(CTL_EXIT_USAGE, "%s needs a value", d->name);
+	return d->fn(ctx, d, val, o);
+}
+
+/* Splits argv into options (checked against allowed) and arguments. */
+int
+ctl_opts_parse(struct ctl_ctx *ctx, const char *what, unsigned allowed,
+               int argc, char **argv, struct ctl_opts *o)
+{
+	bool opts_done = false;
+	int i, rc;
+
+	memset(o, 0, sizeof *o);
+	o->archived = ISMS__V1__ARCHIVED_FILTER__LIVE;
+	o->pos = xcalloc((size_t)argc + 1, sizeof *o->pos);
+	for (i = 0; i < argc; i++) {
+		if (!opts_done && strcmp(argv[i], "--") == 0)
+			opts_done = true;
+		else if (!opts_done && opt_like(argv[i])) {
+			rc = opt_apply(ctx, what, allowed, argc, argv, &i, o);
+			if (rc != 0)
+				return rc;
+		} else
+			o->pos[o->npos++] = argv[i];
+	}
+	return 0;
+}
+
+/* Frees the argument array of o. */
+void
+ctl_opts_free(struct ctl_opts *o)
+{
+	free(o->pos);
+	o->pos = NULL;
+	o->npos = 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * csv.h: an RFC 4180 reader for the files people hand to the tools
+ * (catalogs, imports).
+ *
+ * Fields are separated by commas, records end with CRLF or LF (a lone CR
+ * counts as a line end too). A field in double quotes may hold commas,
+ * line breaks and quotes written twice (""). A UTF-8 byte order mark at
+ * the start is skipped, and so are empty lines. Errors name the line.
+ */
+#ifndef ISMS_CSV_H
+#define ISMS_CSV_H
+
+#include <stddef.h>
+
+#include "errcode.h"
+
+/* One record; its strings belong to the struct csv holding it. */
+struct csv_row {
+	char **field;
+	size_t n;
+	unsigned line; /* 1-based line on which the record starts */
+};
+
+struct csv {
+	struct csv_row *row;
+	size_t n;
+};
+
+/*
+ * Parses len bytes of text into out (freed with csv_free, also after an
+ * error). 0, or -ISMS_EINVAL with err saying "line N: what is wrong" (a
+ * quote inside an unquoted field, text after a closing quote, a quoted
+ * field never closed, a NUL byte).
+ */
+int csv_parse(const char *text, size_t len, struct csv *out,
+              struct isms_err *err);
+
+/* Frees what csv_parse stored; the struct may be parsed into again. */
+void csv_free(struct csv *);
+
+#endif

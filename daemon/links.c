@@ -1,0 +1,326 @@
+/* links.c: links between records and their reverse index. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "links.h"
+#include "pbfield.h"
+#include "registers.h"
+#include "xmalloc.h"
+
+#define REL_MAX 32
+
+/* Builds the links db key target 0x00 source 0x00 rel; 0 on a bad id. */
+static size_t
+links_key(const char *target, const char *source, const char *rel,
+          uint8_t *out, size_t cap)
+{
+	const struct register_def *tr = register_by_id(target);
+	const struct register_def *sr = register_by_id(source);
+	size_t n, m, rl = strlen(rel);
+
+	if (tr == NULL || sr == NULL)
+		return 0;
+	if ((n = key_record(register_code(tr), target, out, cap)) == 0 ||
+	    n + 1 >= cap)
+		return 0;
+	out[n++] = 0x00;
+	if ((m = key_record(register_code(sr), source, out + n, cap - n)) ==
+	        0 ||
+	    n + m + 1 + rl > cap)
+		return 0;
+	n += m;
+	out[n++] = 0x00;
+	memcpy(out + n, rel, rl);
+	return n + rl;
+}
+
+/* Whether rel is a relation name: [a-z][a-z_]*, at most REL_MAX. */
+static bool
+links_rel_valid(const char *rel)
+{
+	size_t i;
+
+	if (rel == NULL || !islower((unsigned char)rel[0]))
+		return false;
+	for (i = 0; rel[i] != '\0'; i++)
+		if (i >= REL_MAX ||
+		    !(islower((unsigned char)rel[i]) || rel[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Index of the link (rel, target) in rec, or -1. */
+static ssize_t
+links_find(const Isms__V1__Record *rec, const char *rel, const char *target)
+{
+	size_t i;
+
+	for (i = 0; i < rec->n_links; i++)
+		if (strcmp(rec->links[i]->rel, rel) == 0 &&
+		    strcmp(rec->links[i]->target, target) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Checks that target exists and is live. */
+static int
+links_check_target(struct store_txn *txn, const char *target,
+                   struct isms_err *err)
+{
+	Isms__V1__Record *t;
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen;
+	int rc;
+
+	if ((rc = records_load(txn, target, NULL, rk, &rklen, &t, err)) != 0)
+		return rc == -ISMS_ENOTFOUND
+		           ? isms_err_set(err, ISMS_EINVAL,
+		                          "link target %s does not exist", target)
+		           : rc;
+	rc = t->archived ? isms_err_set(err, ISMS_EPRECOND,
+	                                "link target %s is archived", target)
+	                 : 0;
+	protobuf_c_message_free_unpacked((ProtobufCMessage *)t, NULL);
+	return rc;
+}
+
+/* Appends the link (rel, target) to rec. */
+static void
+links_append(Isms__V1__Record *rec, const char *rel, const char *target)
+{
+	Isms__V1__Link *l;
+
+	l = (Isms__V1__Link *)pb_new(&isms__v1__link__descriptor);
+	l->rel = xstrdup(rel);
+	l->target = xstrdup(target);
+	rec->links =
+	    xreallocarray(rec->links, rec->n_links + 1, sizeof *rec->links);
+	rec->links[rec->n_links++] = l;
+}
+
+int
+links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
+           const struct records_actor *who, Isms__V1__Record **out,
+           struct isms_err *err)
+{
+	const struct register_def *reg;
+	Isms__V1__Record *old, *rec;
+	uint8_t key[STORE_KEY_MAX];
+	size_t klen;
+	ssize_t at;
+	int rc;
+
+	if (!links_rel_valid(le->rel))
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'rel' must be lower-case letters and "
+		                    "'_' (at most %d), e.g. treated_by",
+		                    REL_MAX);
+	if (le->target == NULL || le->target[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'target' is required");
+	if (le->source != NULL && strcmp(le->source, le->target) == 0)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "a record cannot link to itself");
+	if ((rc = records_load_for_change(txn, le->source, le->has_expect_rev,
+	                                  le->expect_rev, &reg, &old, err)) !=
+	    0)
+		return rc;
+	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
+	at = links_find(rec, le->rel, le->target);
+	if (le->remove) {
+		if (at < 0) {
+			rc = isms_err_set(err, ISMS_ENOTFOUND,
+			                  "%s has no link %s %s", rec->id,
+			                  le->rel, le->target);
+			goto done;
+		}
+		protobuf_c_message_free_unpacked(
+		    (ProtobufCMessage *)rec->links[at], NULL);
+		memmove(rec->links + at, rec->links + at + 1,
+		        (rec->n_links - (size_t)at - 1) * sizeof *rec->links);
+		rec->n_links--;
+	} else if (at < 0) {
+		if ((rc = links_check_target(txn, le->target, err)) != 0)
+			goto done;
+		links_append(rec, le->rel, le->target);
+	}
+	if ((klen = links_key(le->target, rec->id, le->rel, key,
+	                      sizeof key)) == 0) {
+		rc = isms_err_set(err, ISMS_EINVAL, "bad link target '%s'",
+		                  le->target);
+		goto done;
+	}
+	if ((rc = records_store_change(txn, reg, old, rec, who, err)) < 0)
+		goto done;
+	if (rc == RECORDS_UNCHANGED) {
+		/* Already linked: nothing to do, the record as it is. */
+		*out = old;
+		old = NULL;
+		rc = 0;
+		goto done;
+	}
+	if (le->remove)
+		store_del(txn, DB_LINKS, key, klen);
+	else
+		store_put(txn, DB_LINKS, key, klen, rec->id, strlen(rec->id));
+	*out = rec;
+	rec = NULL;
+	rc = txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg) : 0;
+done:
+	if (old != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)old,
+		                                 NULL);
+	if (rec != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+	return rc;
+}
+
+/* Calls fn(arg, rel, source) for each live record linking to id. */
+static int
+links_each_incoming(struct store_txn *txn, const struct register_def *reg,
+                    const char *id,
+                    void (*fn)(void *, const char *, const char *), void *arg,
+                    struct isms_err *err)
+{
+	uint8_t prefix[RECKEY_MAX + 1], rk[RECKEY_MAX];
+	struct store_iter it;
+	Isms__V1__Record *src;
+	char source[ID_MAX + 1];
+	const char *rel;
+	size_t plen, rklen;
+	int rc;
+
+	if ((plen = key_record(register_code(reg), id, prefix, RECKEY_MAX)) ==
+	    0)
+		return isms_err_set(err, ISMS_EINVAL, "bad id '%s'", id);
+	prefix[plen++] = 0x00;
+	if ((rc = store_iter_open(txn, DB_LINKS, &it, prefix, plen)) != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	while (store_iter_next(&it)) {
+		const uint8_t *k = it.k.mv_data;
+		const uint8_t *sep = memchr(k + plen, 0x00, it.k.mv_size - plen);
+
+		if (sep == NULL || it.v.mv_size > ID_MAX)
+			continue;
+		memcpy(source, it.v.mv_data, it.v.mv_size);
+		source[it.v.mv_size] = '\0';
+		rel = (const char *)sep + 1;
+		if (records_load(txn, source, NULL, rk, &rklen, &src, err) != 0)
+			continue;
+		if (!src->archived) {
+			char relbuf[REL_MAX + 1];
+			size_t rl = it.k.mv_size - (size_t)(sep + 1 - k);
+
+			snprintf(relbuf, sizeof relbuf, "%.*s", (int)rl, rel);
+			fn(arg, relbuf, source);
+		}
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)src, NULL);
+	}
+	store_iter_close(&it);
+	return txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg) : 0;
+}
+
+/* Appends (rel, source) to a repeated Link array. */
+static void
+links_push(Isms__V1__Link ***arr, size_t *n, const char *rel,
+           const char *target)
+{
+	Isms__V1__Link *l;
+
+	l = (Isms__V1__Link *)pb_new(&isms__v1__link__descriptor);
+	l->rel = xstrdup(rel);
+	l->target = xstrdup(target);
+	*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+	(*arr)[(*n)++] = l;
+}
+
+/* links_each_incoming callback: into a record's linked_from. */
+static void
+links_into_record(void *arg, const char *rel, const char *source)
+{
+	Isms__V1__Record *rec = arg;
+
+	links_push(&rec->linked_from, &rec->n_linked_from, rel, source);
+}
+
+int
+links_fill_incoming(struct store_txn *txn, const struct register_def *reg,
+                    Isms__V1__Record *rec, struct isms_err *err)
+{
+	return links_each_incoming(txn, reg, rec->id, links_into_record, rec,
+	                           err);
+}
+
+/* links_each_incoming callback: into a LinksResult's incoming. */
+static void
+links_into_result(void *arg, const char *rel, const char *source)
+{
+	Isms__V1__LinksResult *res = arg;
+
+	links_push(&res->incoming, &res->n_incoming, rel, source);
+}
+
+int
+links_query(struct store_txn *txn, const char *id, Isms__V1__LinksResult *out,
+            struct isms_err *err)
+{
+	const struct register_def *reg;
+	Isms__V1__Record *rec;
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen, i;
+	int rc;
+
+	if (id == NULL || id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "links.id is required");
+	if ((rc = records_load(txn, id, &reg, rk, &rklen, &rec, err)) != 0)
+		return rc;
+	for (i = 0; i < rec->n_links; i++)
+		links_push(&out->outgoing, &out->n_outgoing,
+		           rec->links[i]->rel, rec->links[i]->target);
+	protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+	return links_each_incoming(txn, reg, id, links_into_result, out, err);
+}
+
+/* links_each_incoming callback: a sentence of who links here. */
+struct links_refs {
+	char buf[400];
+	size_t off;
+	int n;
+};
+
+static void
+links_into_refs(void *arg, const char *rel, const char *source)
+{
+	struct links_refs *r = arg;
+
+	r->n++;
+	if (r->off < sizeof r->buf - 1)
+		r->off += (size_t)snprintf(r->buf + r->off,
+		                           sizeof r->buf - r->off, "%s%s (%s)",
+		                           r->n > 1 ? ", " : "", source, rel);
+	if (r->off >= sizeof r->buf)
+		r->off = sizeof r->buf - 1;
+}
+
+int
+links_check_unreferenced(struct store_txn *txn, const struct register_def *reg,
+                         const char *id, struct isms_err *err)
+{
+	struct links_refs refs = {.off = 0, .n = 0};
+	int rc;
+
+	refs.buf[0] = '\0';
+	if ((rc = links_each_incoming(txn, reg, id, links_into_refs, &refs,
+	                              err)) != 0)
+		return rc;
+	if (refs.n == 0)
+		return 0;
+	return isms_err_set(err, ISMS_EPRECOND,
+	                    "%s is linked from %d live record(s): %s; archive "
+	                    "with force (ismsctl ... archive %s --force) to "
+	                    "archive it anyway",
+	                    id, refs.n, refs.buf, id);
+}

@@ -1,0 +1,244 @@
+/* records_read.c: Get, List and History on a short read txn. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "links.h"
+#include "pbfield.h"
+#include "records.h"
+#include "registers.h"
+#include "xmalloc.h"
+
+int
+records_get(struct store_txn *txn, const char *id, uint64_t rev,
+            Isms__V1__Record **out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
+	size_t rklen, hklen;
+	MDB_val v;
+	int rc;
+
+	if (id == NULL || id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "get.id is required");
+	if (rev == 0) {
+		if ((rc = records_load(txn, id, &reg, rk, &rklen, out, err)) !=
+		        0 ||
+		    (rc = links_fill_incoming(txn, reg, *out, err)) == 0)
+			return rc;
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)*out,
+		                                 NULL);
+		*out = NULL;
+		return rc;
+	}
+	if ((reg = register_by_id(id)) == NULL ||
+	    (rklen = key_record(register_code(reg), id, rk, sizeof rk)) == 0)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	hklen = key_history(rk, rklen, rev, hk, sizeof hk);
+	rc = store_get(txn, DB_HISTORY, hk, hklen, &v);
+	if (rc == -ISMS_ENOTFOUND)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no rev %llu of %s",
+		                    (unsigned long long)rev, id);
+	if (rc != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	return records_unpack(&v, out, err);
+}
+
+/* Whether rec passes the filters of a list request. */
+static bool
+records_match(const struct register_def *reg, const Isms__V1__Record *rec,
+              const Isms__V1__List *list, int status)
+{
+	const ProtobufCFieldDescriptor *sfd;
+	ProtobufCMessage *body;
+	bool want_archived;
+	size_t i;
+
+	if (list->archived != ISMS__V1__ARCHIVED_FILTER__ANY) {
+		want_archived =
+		    list->archived == ISMS__V1__ARCHIVED_FILTER__ARCHIVED;
+		if ((rec->archived != 0) != want_archived)
+			return false;
+	}
+	if (list->owner != NULL &&
+	    (rec->owner == NULL || strcmp(rec->owner, list->owner) != 0))
+		return false;
+	if (list->status != NULL) {
+		sfd = register_status_field(reg);
+		body = register_body(rec);
+		if (sfd == NULL || body == NULL ||
+		    !pb_field_present(body, sfd) ||
+		    *(int *)pb_field_ptr(body, sfd) != status)
+			return false;
+	}
+	if (list->tag != NULL) {
+		for (i = 0; i < rec->n_tags; i++)
+			if (strcmp(rec->tags[i], list->tag) == 0)
+				break;
+		if (i == rec->n_tags)
+			return false;
+	}
+	return true;
+}
+
+/* Appends rec to a list result. */
+static void
+records_list_add(Isms__V1__ListResult *out, Isms__V1__Record *rec)
+{
+	out->records = xreallocarray(out->records, out->n_records + 1,
+	                             sizeof *out->records);
+	out->records[out->n_records++] = rec;
+}
+
+int
+records_list(struct store_txn *txn, const Isms__V1__List *list,
+             Isms__V1__ListResult *out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	const ProtobufCFieldDescriptor *sfd;
+	uint8_t prefix[STORE_KEY_MAX], code;
+	struct store_iter it;
+	Isms__V1__Record *rec;
+	size_t plen = 0, page, bytes = 0;
+	char sname[64];
+	bool by_index = true;
+	int status = 0, rc;
+	MDB_val v;
+
+	if (list->register_ == NULL ||
+	    (reg = register_by_name(list->register_)) == NULL)
+		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
+		                    list->register_ ? list->register_ : "");
+	code = register_code(reg);
+	if (list->status != NULL) {
+		sfd = register_status_field(reg);
+		if (sfd == NULL ||
+		    pb_enum_parse(sfd->descriptor, list->status, &status) != 0)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "status '%s' is not a %s status",
+			                    list->status, reg->name);
+		pb_enum_name(sfd->descriptor, status, sname, sizeof sname);
+	}
+	/* One index narrows the scan; the other filters check records. */
+	if (list->owner != NULL)
+		plen = key_index(code, 'o', list->owner, NULL, 0, prefix,
+		                 sizeof prefix);
+	else if (list->status != NULL)
+		plen =
+		    key_index(code, 's', sname, NULL, 0, prefix, sizeof prefix);
+	else if (list->tag != NULL)
+		plen = key_index(code, 't', list->tag, NULL, 0, prefix,
+		                 sizeof prefix);
+	else {
+		prefix[0] = code;
+		plen = 1;
+		by_index = false;
+	}
+	if (plen == 0)
+		return isms_err_set(err, ISMS_EINVAL, "filter value too long");
+	page = list->has_page_size && list->page_size > 0 ? list->page_size
+	                                                  : LIST_PAGE_DEFAULT;
+	if (page > LIST_PAGE_MAX)
+		page = LIST_PAGE_MAX;
+	if ((rc = store_iter_open(txn, by_index ? DB_IDX : DB_RECORDS, &it,
+	                          prefix, plen)) != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	if (list->has_page_token) {
+		if (list->page_token.len < plen ||
+		    memcmp(list->page_token.data, prefix, plen) != 0) {
+			store_iter_close(&it);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "page_token does not belong to this listing");
+		}
+		it.start = list->page_token.data;
+		it.slen = list->page_token.len;
+		it.skip_start = true;
+	}
+	while (store_iter_next(&it)) {
+		if (out->n_records == page || bytes >= REPLY_BYTES_SOFT) {
+			/* More remain: resume after the last key returned. */
+			out->has_next_page_token = 1;
+			break;
+		}
+		if (by_index) {
+			rc = store_get(txn, DB_RECORDS,
+			               (uint8_t *)it.k.mv_data + plen,
+			               it.k.mv_size - plen, &v);
+			if (rc == -ISMS_ENOTFOUND)
+				continue;
+		} else {
+			v = it.v;
+			rc = 0;
+		}
+		if (rc != 0 || (rc = records_unpack(&v, &rec, err)) != 0)
+			break;
+		if (!records_match(reg, rec, list, status)) {
+			protobuf_c_message_free_unpacked(
+			    (ProtobufCMessage *)rec, NULL);
+			free(out->next_page_token.data);
+			out->next_page_token.len = it.k.mv_size;
+			out->next_page_token.data = xmalloc(it.k.mv_size);
+			memcpy(out->next_page_token.data, it.k.mv_data,
+			       it.k.mv_size);
+			continue;
+		}
+		if ((rc = links_fill_incoming(txn, reg, rec, err)) != 0) {
+			protobuf_c_message_free_unpacked(
+			    (ProtobufCMessage *)rec, NULL);
+			break;
+		}
+		bytes += v.mv_size;
+		records_list_add(out, rec);
+		free(out->next_page_token.data);
+		out->next_page_token.len = it.k.mv_size;
+		out->next_page_token.data = xmalloc(it.k.mv_size);
+		memcpy(out->next_page_token.data, it.k.mv_data, it.k.mv_size);
+	}
+	store_iter_close(&it);
+	if (rc == 0 && txn->ret != 0)
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+	if (!out->has_next_page_token) {
+		free(out->next_page_token.data);
+		out->next_page_token.data = NULL;
+		out->next_page_token.len = 0;
+	}
+	return rc;
+}
+
+int
+records_history(struct store_txn *txn, const char *id,
+                Isms__V1__HistoryResult *out, struct isms_err *err)
+{
+	const struct register_def *reg;
+	uint8_t prefix[RECKEY_MAX + 1];
+	struct store_iter it;
+	Isms__V1__Record *rec;
+	size_t plen;
+	int rc = 0;
+
+	if (id == NULL || id[0] == '\0')
+		return isms_err_set(err, ISMS_EINVAL, "history.id is required");
+	if ((reg = register_by_id(id)) == NULL ||
+	    (plen = key_record(register_code(reg), id, prefix, RECKEY_MAX)) ==
+	        0)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	prefix[plen++] = 0x00;
+	if ((rc = store_iter_open(txn, DB_HISTORY, &it, prefix, plen)) != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	while (store_iter_next(&it)) {
+		if ((rc = records_unpack(&it.v, &rec, err)) != 0)
+			break;
+		out->revisions =
+		    xreallocarray(out->revisions, out->n_revisions + 1,
+		                  sizeof *out->revisions);
+		out->revisions[out->n_revisions++] = rec;
+	}
+	store_iter_close(&it);
+	if (rc == 0 && txn->ret != 0)
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+	if (rc == 0 && out->n_revisions == 0)
+		rc = isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	return rc;
+}
