@@ -421,6 +421,10 @@ records_body_has(const ProtobufCMessage *body, const char *name)
 	    (fd = pb_field_by_name(body->descriptor, name)) == NULL ||
 	    !pb_field_present(body, fd))
 		return false;
+	/* An enum at its zero "unspecified" value is not an answer. */
+	if (fd->type == PROTOBUF_C_TYPE_ENUM &&
+	    fd->label != PROTOBUF_C_LABEL_REPEATED)
+		return *(int *)pb_field_ptr(body, fd) != 0;
 	if (fd->type != PROTOBUF_C_TYPE_STRING ||
 	    fd->label == PROTOBUF_C_LABEL_REPEATED)
 		return true;
@@ -480,7 +484,8 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 
 	if ((rc = records_check_lengths(rec, err)) != 0)
 		return rc;
-	for (f = reg->required; old == NULL && f != NULL && *f != NULL; f++)
+	/* Required on create, and no update may clear them. */
+	for (f = reg->required; f != NULL && *f != NULL; f++)
 		if (!records_body_has(register_body(rec), *f))
 			return isms_err_set(err, ISMS_EINVAL,
 			                    "field '%s' is required for a %s", *f,
@@ -500,6 +505,9 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 		                                 NULL);
 	return rc;
 }
+
+static void records_clear_derived(const struct register_def *,
+                                  Isms__V1__Record *);
 
 static int
 records_create(struct store_txn *txn, const Isms__V1__Put *put,
@@ -521,6 +529,7 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 		                    reg->name);
 	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)put->record);
 	records_clear_server_fields(rec);
+	records_clear_derived(reg, rec);
 	body = register_body(rec);
 	if (sfd != NULL && !pb_field_present(body, sfd)) {
 		*(int *)pb_field_ptr(body, sfd) = reg->initial_status;
@@ -541,6 +550,40 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 fail:
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 	return rc;
+}
+
+/* Merges the body fields the client set, except those the server derives. */
+static void
+records_merge_body(Isms__V1__Record *rec, const ProtobufCMessage *src,
+                   const ProtobufCFieldDescriptor *bfd)
+{
+	const struct register_def *reg = register_by_case(bfd->id);
+	const ProtobufCMessage *body = *(ProtobufCMessage **)pb_field_ptr(src,
+	                                                                  bfd);
+	const ProtobufCMessageDescriptor *md = body->descriptor;
+	struct pb_path path = {.n = 2};
+	unsigned i;
+
+	path.fd[0] = bfd;
+	for (i = 0; i < md->n_fields; i++) {
+		path.fd[1] = &md->fields[i];
+		if (pb_field_present(body, path.fd[1]) &&
+		    !records_is_derived(reg, path.fd[1]->name))
+			pb_path_copy((ProtobufCMessage *)rec, src, &path);
+	}
+}
+
+/* Drops what a client sent for fields the server derives. */
+static void
+records_clear_derived(const struct register_def *reg, Isms__V1__Record *rec)
+{
+	ProtobufCMessage *body = register_body(rec);
+	const ProtobufCFieldDescriptor *fd;
+	const char *const *f;
+
+	for (f = reg->derived; body != NULL && f != NULL && *f != NULL; f++)
+		if ((fd = pb_field_by_name(body->descriptor, *f)) != NULL)
+			pb_field_clear(body, fd);
 }
 
 /* Applies the client's changes to rec: the mask, or every field sent. */
@@ -568,8 +611,7 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
 		    !pb_field_present(src, fd))
 			continue;
 		if (records_is_body(fd)) {
-			pb_merge(pb_submsg((ProtobufCMessage *)rec, fd, true),
-			         *(ProtobufCMessage **)pb_field_ptr(src, fd));
+			records_merge_body(rec, src, fd);
 			continue;
 		}
 		path.n = 1;
