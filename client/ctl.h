@@ -18,6 +18,7 @@ enum ctl_exit {
 	CTL_EXIT_REPLY = 1,   /* the server replied with an error */
 	CTL_EXIT_USAGE = 2,   /* bad command line */
 	CTL_EXIT_UNAVAIL = 3, /* ismsd unreachable, or the connection lost */
+	CTL_EXIT_OVERDUE = 4, /* due --check: something is overdue */
 };
 
 #define CTL_TIMEOUT_MS (60 * 1000)
@@ -46,6 +47,23 @@ struct ctl_cmd {
 #define CTL_OPT_FORCE    0x08 /* --force */
 #define CTL_OPT_RESIDUAL 0x10 /* --residual */
 #define CTL_OPT_START    0x20 /* --start YYYY-MM-DD */
+#define CTL_OPT_SINCE    0x40    /* --since SEQ */
+#define CTL_OPT_ID       0x80    /* --id ID */
+#define CTL_OPT_ACTOR    0x100   /* --actor USER */
+#define CTL_OPT_OWNER    0x200   /* --owner USER */
+#define CTL_OPT_HEAD     0x400   /* --head SEQ:HASH */
+#define CTL_OPT_REGISTER 0x800   /* --register R (repeatable) */
+#define CTL_OPT_TYPE     0x1000  /* --type T (repeatable) */
+#define CTL_OPT_WITHIN   0x2000  /* --within DURATION */
+#define CTL_OPT_CHECK    0x4000  /* --check */
+#define CTL_OPT_MAIL     0x8000  /* --mail */
+#define CTL_OPT_ICAL     0x10000 /* --ical FILE|- */
+
+/* The values of a repeatable option, in order (borrowed strings). */
+struct ctl_strv {
+	const char **v;
+	size_t n;
+};
 
 /* A parsed command line: the options, and the other arguments in order. */
 struct ctl_opts {
@@ -58,6 +76,18 @@ struct ctl_opts {
 	bool residual;
 	bool help;
 	const char *start;
+	bool has_since;
+	uint64_t since;
+	const char *id;
+	const char *actor;
+	const char *owner;
+	const char *head;
+	const char *within;
+	const char *ical;
+	bool check;
+	bool mail;
+	struct ctl_strv registers; /* owned array */
+	struct ctl_strv types;     /* owned array */
 	char **pos; /* owned array of borrowed strings */
 	int npos;
 };
@@ -165,6 +195,20 @@ int ctl_gap_exec(struct ctl_ctx *, int argc, char **argv);
 
 /* ctl_plan.c */
 int ctl_plan_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_journal.c */
+int ctl_journal_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_watch.c */
+int ctl_watch_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_review.c */
+int ctl_review_exec(struct ctl_ctx *, int argc, char **argv);
+/* The register verb "<register> review ID [note=TEXT]": the same call. */
+int ctl_review_verb_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_due.c */
+int ctl_due_exec(struct ctl_ctx *, int argc, char **argv);
 
 /* ctl_catalog.c */
 int ctl_catalog_exec(struct ctl_ctx *, int argc, char **argv);

@@ -2,6 +2,7 @@
  * ctl_opts.c: the options of commands and verbs, one table for all, so
  * that "--rev 3", "--rev=3" and "-o json" mean the same everywhere.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,14 +20,22 @@ static int opt_rev(struct ctl_ctx *, const struct ctl_opt *, const char *,
                    struct ctl_opts *);
 static int opt_limit(struct ctl_ctx *, const struct ctl_opt *, const char *,
                      struct ctl_opts *);
+static int opt_since(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                     struct ctl_opts *);
 static int opt_archived(struct ctl_ctx *, const struct ctl_opt *, const char *,
                         struct ctl_opts *);
 static int opt_flag(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                    struct ctl_opts *);
+static int opt_string(struct ctl_ctx *, const struct ctl_opt *, const char *,
+                      struct ctl_opts *);
+static int opt_list(struct ctl_ctx *, const struct ctl_opt *, const char *,
                     struct ctl_opts *);
 static int opt_start(struct ctl_ctx *, const struct ctl_opt *, const char *,
                      struct ctl_opts *);
 static int opt_output(struct ctl_ctx *, const struct ctl_opt *, const char *,
                       struct ctl_opts *);
+
+#define OFF(f) offsetof(struct ctl_opts, f)
 
 static const struct ctl_opt {
 	const char *name;
@@ -34,16 +43,28 @@ static const struct ctl_opt {
 	unsigned flag;     /* CTL_OPT_*; 0: always allowed */
 	bool has_value;
 	ctl_opt_fn fn;
+	size_t off; /* where opt_flag / opt_string / opt_list store */
 } ctl_opts[] = {
-    {"--rev", NULL, CTL_OPT_REV, true, opt_rev},
-    {"--limit", NULL, CTL_OPT_LIMIT, true, opt_limit},
-    {"--archived", NULL, CTL_OPT_ARCHIVED, false, opt_archived},
-    {"--all", NULL, CTL_OPT_ARCHIVED, false, opt_archived},
-    {"--force", NULL, CTL_OPT_FORCE, false, opt_flag},
-    {"--residual", NULL, CTL_OPT_RESIDUAL, false, opt_flag},
-    {"--start", NULL, CTL_OPT_START, true, opt_start},
-    {"--output", "-o", 0, true, opt_output},
-    {"--help", "-h", 0, false, opt_flag},
+    {"--rev", NULL, CTL_OPT_REV, true, opt_rev, 0},
+    {"--limit", NULL, CTL_OPT_LIMIT, true, opt_limit, 0},
+    {"--archived", NULL, CTL_OPT_ARCHIVED, false, opt_archived, 0},
+    {"--all", NULL, CTL_OPT_ARCHIVED, false, opt_archived, 0},
+    {"--force", NULL, CTL_OPT_FORCE, false, opt_flag, OFF(force)},
+    {"--residual", NULL, CTL_OPT_RESIDUAL, false, opt_flag, OFF(residual)},
+    {"--start", NULL, CTL_OPT_START, true, opt_start, 0},
+    {"--since", NULL, CTL_OPT_SINCE, true, opt_since, 0},
+    {"--id", NULL, CTL_OPT_ID, true, opt_string, OFF(id)},
+    {"--actor", NULL, CTL_OPT_ACTOR, true, opt_string, OFF(actor)},
+    {"--owner", NULL, CTL_OPT_OWNER, true, opt_string, OFF(owner)},
+    {"--head", NULL, CTL_OPT_HEAD, true, opt_string, OFF(head)},
+    {"--register", NULL, CTL_OPT_REGISTER, true, opt_list, OFF(registers)},
+    {"--type", NULL, CTL_OPT_TYPE, true, opt_list, OFF(types)},
+    {"--within", NULL, CTL_OPT_WITHIN, true, opt_string, OFF(within)},
+    {"--check", NULL, CTL_OPT_CHECK, false, opt_flag, OFF(check)},
+    {"--mail", NULL, CTL_OPT_MAIL, false, opt_flag, OFF(mail)},
+    {"--ical", NULL, CTL_OPT_ICAL, true, opt_string, OFF(ical)},
+    {"--output", "-o", 0, true, opt_output, 0},
+    {"--help", "-h", 0, false, opt_flag, OFF(help)},
 };
 
 #define CTL_NOPTS (sizeof ctl_opts / sizeof ctl_opts[0])
@@ -78,6 +99,16 @@ opt_limit(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
 	return opt_number(d, val, &o->limit);
 }
 
+/* --since SEQ: journal entries after SEQ. */
+static int
+opt_since(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+          struct ctl_opts *o)
+{
+	(void)ctx;
+	o->has_since = true;
+	return opt_number(d, val, &o->since);
+}
+
 /* --archived (only archived records) or --all (any). */
 static int
 opt_archived(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
@@ -91,19 +122,41 @@ opt_archived(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
 	return 0;
 }
 
-/* --force, --residual, --help. */
+/* A flag (--force, --check, --help...): sets the bool at d->off. */
 static int
 opt_flag(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
          struct ctl_opts *o)
 {
 	(void)ctx;
 	(void)val;
-	if (strcmp(d->name, "--force") == 0)
-		o->force = true;
-	else if (strcmp(d->name, "--residual") == 0)
-		o->residual = true;
-	else
-		o->help = true;
+	*(bool *)((char *)o + d->off) = true;
+	return 0;
+}
+
+/* A text option (--id, --owner...): the last one given wins. */
+static int
+opt_string(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+           struct ctl_opts *o)
+{
+	(void)ctx;
+	if (*val == '\0')
+		return ctl_error(CTL_EXIT_USAGE, "%s needs a value", d->name);
+	*(const char **)((char *)o + d->off) = val;
+	return 0;
+}
+
+/* A repeatable option (--register, --type): every value is kept. */
+static int
+opt_list(struct ctl_ctx *ctx, const struct ctl_opt *d, const char *val,
+         struct ctl_opts *o)
+{
+	struct ctl_strv *l = (struct ctl_strv *)((char *)o + d->off);
+
+	(void)ctx;
+	if (*val == '\0')
+		return ctl_error(CTL_EXIT_USAGE, "%s needs a value", d->name);
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = val;
 	return 0;
 }
 
@@ -222,4 +275,8 @@ ctl_opts_free(struct ctl_opts *o)
 	free(o->pos);
 	o->pos = NULL;
 	o->npos = 0;
+	free(o->registers.v);
+	free(o->types.v);
+	memset(&o->registers, 0, sizeof o->registers);
+	memset(&o->types, 0, sizeof o->types);
 }

@@ -36,8 +36,10 @@ const struct ctl_verb ctl_verbs[] = {
     {NULL, "history", "ID", "one line per revision: who changed which fields",
      true, false, 0, ctl_history_exec},
     {"risk", "matrix", "[--residual]",
-     "likelihood x impact grid of the live risks, coloured by level", false,
-     false, CTL_OPT_RESIDUAL, ctl_matrix_exec},
+     "likelihood x impact grid of the risks that are not closed, cells\n"
+     "      coloured by level on a terminal (not with NO_COLOR); -o json or\n"
+     "      csv: the cells with their risk ids",
+     false, false, CTL_OPT_RESIDUAL, ctl_matrix_exec},
 };
 const size_t ctl_nverbs = sizeof ctl_verbs / sizeof ctl_verbs[0];
 

@@ -810,3 +810,74 @@ pb_field_format(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 	}
 	return 0;
 }
+
+/* Whether two messages pack to the same bytes. */
+static bool
+pb_msg_equal(const ProtobufCMessage *a, const ProtobufCMessage *b)
+{
+	size_t la, lb;
+	uint8_t *pa, *pb;
+	bool same;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	la = protobuf_c_message_get_packed_size(a);
+	lb = protobuf_c_message_get_packed_size(b);
+	if (la != lb)
+		return false;
+	pa = xmalloc(la);
+	pb = xmalloc(lb);
+	protobuf_c_message_pack(a, pa);
+	protobuf_c_message_pack(b, pb);
+	same = memcmp(pa, pb, la) == 0;
+	free(pa);
+	free(pb);
+	return same;
+}
+
+/* Whether two elements of fd's type are equal. */
+static bool
+pb_elt_equal(const ProtobufCFieldDescriptor *fd, const void *a, const void *b)
+{
+	const ProtobufCBinaryData *ba = a, *bb = b;
+	const char *sa, *sb;
+
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		sa = *(char *const *)a;
+		sb = *(char *const *)b;
+		return strcmp(sa ? sa : "", sb ? sb : "") == 0;
+	case PROTOBUF_C_TYPE_BYTES:
+		return ba->len == bb->len &&
+		       (ba->len == 0 || memcmp(ba->data, bb->data, ba->len) == 0);
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return pb_msg_equal(*(ProtobufCMessage *const *)a,
+		                    *(ProtobufCMessage *const *)b);
+	default:
+		return memcmp(a, b, pb_type_size[fd->type]) == 0;
+	}
+}
+
+bool
+pb_field_equal(const ProtobufCMessage *a, const ProtobufCMessage *b,
+               const ProtobufCFieldDescriptor *fd)
+{
+	size_t n = pb_field_count(a, fd), i, sz = pb_type_size[fd->type];
+	const char *pa, *pb;
+
+	if (pb_field_present(a, fd) != pb_field_present(b, fd) ||
+	    n != pb_field_count(b, fd))
+		return false;
+	if (!pb_field_present(a, fd))
+		return true;
+	pa = pb_field_ptr(a, fd);
+	pb = pb_field_ptr(b, fd);
+	if (fd->label != PROTOBUF_C_LABEL_REPEATED)
+		return pb_elt_equal(fd, pa, pb);
+	pa = *(char *const *)pa;
+	pb = *(char *const *)pb;
+	for (i = 0; i < n; i++)
+		if (!pb_elt_equal(fd, pa + i * sz, pb + i * sz))
+			return false;
+	return true;
+}

@@ -128,6 +128,10 @@ int pb_field_format(const ProtobufCMessage *m,
                     const ProtobufCFieldDescriptor *fd, size_t i, char *buf,
                     size_t len);
 
+/* Whether a and b (same type) hold the same value for fd. */
+bool pb_field_equal(const ProtobufCMessage *a, const ProtobufCMessage *b,
+                    const ProtobufCFieldDescriptor *fd);
+
 /* Whether text is valid UTF-8 of len bytes. */
 bool pb_utf8_valid(const char *s, size_t len);
 

@@ -128,7 +128,7 @@ catalog_apply_one(struct store_txn *txn, const Isms__V1__CatalogItem *item,
 	} else {
 		rec = (Isms__V1__Record *)pb_dup(&old->base);
 		catalog_fill(rec, item, theme);
-		rc = records_store_change(txn, reg, old, rec, who, err);
+		rc = records_store_change(txn, reg, old, rec, who, NULL, err);
 		if (rc == RECORDS_UNCHANGED) {
 			res->unchanged++;
 			res->has_unchanged = 1;

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "pbbudget.h"
 #include "server.h"
+#include "subs.h"
 #include "xmalloc.h"
 
 static void conn_read_cb(struct bufferevent *, void *);
@@ -81,6 +82,7 @@ conn_abort(struct conn *c)
 
 	if (c->bev == NULL)
 		return;
+	subs_conn_gone(c);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	TAILQ_REMOVE(&srv->conns, c, entry);

@@ -108,6 +108,8 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 {
 	const struct register_def *reg;
 	Isms__V1__Record *old, *rec;
+	char summary[200];
+	struct records_event ev = {0, summary};
 	uint8_t key[STORE_KEY_MAX];
 	size_t klen;
 	ssize_t at;
@@ -153,7 +155,11 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 		                  le->target);
 		goto done;
 	}
-	if ((rc = records_store_change(txn, reg, old, rec, who, err)) < 0)
+	snprintf(summary, sizeof summary, "%s %s %s %s", rec->id,
+	         le->remove ? "unlinked" : "linked", le->rel, le->target);
+	ev.type = le->remove ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_UNLINKED
+	                     : ISMS__V1__EVENT_TYPE__EVENT_TYPE_LINKED;
+	if ((rc = records_store_change(txn, reg, old, rec, who, &ev, err)) < 0)
 		goto done;
 	if (rc == RECORDS_UNCHANGED) {
 		/* Already linked: nothing to do, the record as it is. */

@@ -16,6 +16,10 @@
 
 #include "catalog.h"
 #include "conn.h"
+#include "due.h"
+#include "notify.h"
+#include "scheduler.h"
+#include "subs.h"
 #include "records.h"
 #include "frame.h"
 #include "listen.h"
@@ -47,6 +51,14 @@ usage(FILE *f)
 	        "(default %u)\n"
 	        "      --map-size N      LMDB map size in bytes, sparse "
 	        "(default 16 GiB)\n"
+	        "      --sub-output-cap N  unsent bytes before a slow "
+	        "subscriber is dropped\n"
+	        "                        (default 4M)\n"
+	        "      --overdue-grace-days N  days after a due date before it "
+	        "is overdue\n"
+	        "                        (default 7)\n"
+	        "      --test-clock-offset S  TEST ONLY: shift the clock by S "
+	        "seconds\n"
 	        "  -v, --verbose         log debug messages\n"
 	        "  -h, --help            this help\n"
 	        "  -V, --version         print the version\n",
@@ -95,6 +107,28 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("received %s", strsignal((int)sig));
 	server_shutdown(arg);
+}
+
+/* Parses a whole number in [lo, hi]. */
+static int
+parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* After each delivered batch: fan the new journal entries out. */
+static void
+server_delivered(void *arg)
+{
+	subs_poke(arg);
 }
 
 /* Takes the data dir's lock: one ismsd per data dir. */
@@ -174,6 +208,9 @@ main(int argc, char **argv)
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"max-frame", required_argument, NULL, 'F'},
 	    {"map-size", required_argument, NULL, 'M'},
+	    {"sub-output-cap", required_argument, NULL, 'S'},
+	    {"overdue-grace-days", required_argument, NULL, 'G'},
+	    {"test-clock-offset", required_argument, NULL, 'T'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -183,6 +220,7 @@ main(int argc, char **argv)
 	struct isms_err err;
 	bool foreground = false;
 	int ch, i, lockfd, ready_fd = -1, loglevel = LOG_PRI_INFO;
+	long long v;
 	char *abs_dir;
 
 	memset(&srv, 0, sizeof srv);
@@ -190,6 +228,8 @@ main(int argc, char **argv)
 	srv.cfg.max_frame = FRAME_MAX_DEFAULT;
 	srv.cfg.unpack_budget = PB_BUDGET_DEFAULT;
 	srv.cfg.mapsize = STORE_MAPSIZE_DEFAULT;
+	srv.cfg.sub_output_cap = SUBS_OUTPUT_CAP_DEFAULT;
+	srv.cfg.overdue_grace_days = DUE_GRACE_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "d:l:fvhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -221,6 +261,34 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'S':
+			if (parse_size(optarg, &srv.cfg.sub_output_cap) != 0) {
+				fprintf(stderr,
+				        "ismsd: bad --sub-output-cap '%s'\n",
+				        optarg);
+				return 2;
+			}
+			break;
+		case 'G':
+			if (parse_int(optarg, 0, 365, &v) != 0) {
+				fprintf(stderr,
+				        "ismsd: --overdue-grace-days takes 0 "
+				        "to 365, got '%s'\n",
+				        optarg);
+				return 2;
+			}
+			srv.cfg.overdue_grace_days = (int)v;
+			break;
+		case 'T':
+			if (parse_int(optarg, -3650LL * 86400, 3650LL * 86400,
+			              &v) != 0) {
+				fprintf(stderr,
+				        "ismsd: bad --test-clock-offset '%s'\n",
+				        optarg);
+				return 2;
+			}
+			srv.cfg.clock_offset = v;
+			break;
 		case 'v':
 			loglevel = LOG_PRI_DEBUG;
 			break;
@@ -242,6 +310,11 @@ main(int argc, char **argv)
 	if (srv.cfg.nlisten == 0)
 		srv.cfg.listen[srv.cfg.nlisten++] = DEFAULT_LISTEN;
 	log_init("ismsd", loglevel);
+	if (srv.cfg.clock_offset != 0) {
+		server_set_clock_offset(srv.cfg.clock_offset);
+		log_warn("TEST ONLY: the clock is shifted by %lld s",
+		         (long long)srv.cfg.clock_offset);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	if (mkdir(srv.cfg.data_dir, 0700) == -1 && errno != EEXIST) {
@@ -265,6 +338,7 @@ main(int argc, char **argv)
 		fatalx("cannot create the event base");
 	TAILQ_INIT(&srv.conns);
 	TAILQ_INIT(&srv.listeners);
+	subs_init(&srv);
 	srv.started_at = server_now();
 	if (store_open(&srv.store, abs_dir, srv.cfg.mapsize, &err) != 0) {
 		log_err("%s", err.msg);
@@ -291,7 +365,11 @@ main(int argc, char **argv)
 	srv.sig_int = evsignal_new(srv.base, SIGINT, server_signal, &srv);
 	evsignal_add(srv.sig_term, NULL);
 	evsignal_add(srv.sig_int, NULL);
+	writer_on_delivered(srv.writer, server_delivered, &srv);
+	sched_start(&srv);
+	notify_watchdog_start(srv.base);
 	log_info("ismsd %s ready: data in %s", ISMS_VERSION, abs_dir);
+	notify_send("READY=1\nSTATUS=serving");
 	if (ready_fd != -1) {
 		if (write(ready_fd, "r", 1) != 1)
 			log_warn("cannot tell the parent we are ready");
@@ -306,6 +384,8 @@ main(int argc, char **argv)
 	while (!TAILQ_EMPTY(&srv.conns)) {
 		conn_abort(TAILQ_FIRST(&srv.conns));
 	}
+	subs_free_all(&srv);
+	notify_watchdog_stop();
 	if (srv.stop_timer != NULL)
 		event_free(srv.stop_timer);
 	event_free(srv.sig_term);

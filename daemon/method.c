@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "keys.h"
 #include "method.h"
 #include "records.h"
@@ -229,11 +230,48 @@ method_rederive(struct store_txn *txn, const char *id,
 		                  "the new method does not fit %s: %s; change "
 		                  "that risk first",
 		                  id, why);
-	} else if ((rc = records_store_change(txn, reg, old, rec, who, err)) ==
-	           RECORDS_UNCHANGED)
-		rc = 0;
+	} else {
+		char summary[200];
+		struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
+		                           summary};
+
+		snprintf(summary, sizeof summary,
+		         "%s re-derived under risk method rev %llu", id,
+		         (unsigned long long)rec->risk->method_rev);
+		if ((rc = records_store_change(txn, reg, old, rec, who, &ev,
+		                               err)) == RECORDS_UNCHANGED)
+			rc = 0;
+	}
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+	return rc;
+}
+
+/* Journals a method change with the stored method's bytes. */
+static int
+method_journal(struct store_txn *txn, const Isms__V1__RiskMethod *m,
+               const struct records_actor *who, struct isms_err *err)
+{
+	size_t size = isms__v1__risk_method__get_packed_size(m);
+	uint8_t *buf = xmalloc(size);
+	struct journal_rec jr;
+	char summary[100];
+	int rc;
+
+	isms__v1__risk_method__pack(m, buf);
+	snprintf(summary, sizeof summary, "risk method changed to rev %llu",
+	         (unsigned long long)m->rev);
+	memset(&jr, 0, sizeof jr);
+	jr.time = who->now;
+	jr.actor = who->user;
+	jr.type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_METHOD_CHANGED;
+	jr.id = "method";
+	jr.rev = m->rev;
+	jr.summary = summary;
+	jr.bytes = buf;
+	jr.len = size;
+	rc = journal_append(txn, &jr, NULL, err);
+	free(buf);
 	return rc;
 }
 
@@ -272,6 +310,10 @@ method_set(struct store_txn *txn, const Isms__V1__MethodSet *set,
 	free(m->updated_by);
 	m->updated_by = xstrdup(who->user);
 	method_store(txn, m);
+	if ((rc = method_journal(txn, m, who, err)) != 0) {
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)m, NULL);
+		return rc;
+	}
 	/* Every live risk under the new method, in this same txn. */
 	if ((rc = method_risk_ids(txn, &ids, &n, err)) == 0)
 		for (i = 0; i < n && rc == 0; i++)

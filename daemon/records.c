@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "due.h"
+#include "journal.h"
 #include "keys.h"
 #include "links.h"
 #include "method.h"
@@ -321,31 +323,51 @@ records_schedule(Isms__V1__Record *rec)
 	rec->next_review_on = xstrdup(date);
 }
 
-/* Writes rec (latest, history, indexes) replacing old (may be NULL). */
+/* Writes rec (latest, history, indexes, due dates, journal) replacing old
+ * (may be NULL). */
 static int
 records_save(struct store_txn *txn, const struct register_def *reg,
              const Isms__V1__Record *old, const Isms__V1__Record *rec,
+             const struct records_actor *who, int type, const char *summary,
              struct isms_err *err)
 {
-	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
+	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9], stackbuf[4096], *buf;
+	struct journal_rec jr;
 	size_t rklen, hklen, size;
-	void *p;
+	int rc;
 
 	if ((rklen = key_record(register_code(reg), rec->id, rk, sizeof rk)) ==
 	    0)
 		return isms_err_set(err, ISMS_EINTERNAL, "bad id %s", rec->id);
 	hklen = key_history(rk, rklen, rec->rev, hk, sizeof hk);
 	size = isms__v1__record__get_packed_size(rec);
-	if ((p = store_reserve(txn, DB_RECORDS, rk, rklen, size)) != NULL) {
-		isms__v1__record__pack(rec, p);
-		store_put(txn, DB_HISTORY, hk, hklen, p, size);
-	}
+	buf = size <= sizeof stackbuf ? stackbuf : xmalloc(size);
+	isms__v1__record__pack(rec, buf);
+	store_put(txn, DB_RECORDS, rk, rklen, buf, size);
+	store_put(txn, DB_HISTORY, hk, hklen, buf, size);
 	if (old != NULL)
 		records_index_each(reg, old, records_index_del, txn, rk, rklen);
 	records_index_each(reg, rec, records_index_put, txn, rk, rklen);
+	due_index(txn, reg, rk, rklen, old, rec);
+	/* The journal entry, in the same txn, hashes the stored bytes. */
+	memset(&jr, 0, sizeof jr);
+	jr.time = who->now;
+	jr.actor = who->user;
+	jr.type = type;
+	jr.id = rec->id;
+	jr.rev = rec->rev;
+	jr.reg = reg->name;
+	jr.owner = rec->owner;
+	jr.summary = summary;
+	jr.bytes = buf;
+	jr.len = size;
 	if (txn->ret != 0)
-		return isms_err_set(err, txn->ret, "%s", txn->msg);
-	return 0;
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+	else
+		rc = journal_append(txn, &jr, NULL, err);
+	if (buf != stackbuf)
+		free(buf);
+	return rc;
 }
 
 static void records_stamp(Isms__V1__Record *, const struct records_actor *);
@@ -363,26 +385,74 @@ records_store_new(struct store_txn *txn, const struct register_def *reg,
 	rec->created_at = who->now;
 	free(rec->created_by);
 	rec->created_by = xstrdup(who->user);
+	char summary[300];
+
 	records_stamp(rec, who);
 	records_schedule(rec);
-	if ((rc = records_save(txn, reg, NULL, rec, err)) != 0)
+	snprintf(summary, sizeof summary, "%s created: %s", rec->id,
+	         rec->title ? rec->title : "");
+	if ((rc = records_save(txn, reg, NULL, rec, who,
+	                       ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED, summary,
+	                       err)) != 0)
 		return rc;
 	records_count_add(txn, register_code(reg), 1, 0);
 	return 0;
 }
 
+/* "RSK-0001 updated: impact, score": the fields that differ. */
+static void
+records_changes(const Isms__V1__Record *old, const Isms__V1__Record *rec,
+                char *buf, size_t len)
+{
+	static const char *const skip[] = {"rev", "updated_at", "updated_by",
+	                                   "next_review_on", NULL};
+	const ProtobufCMessageDescriptor *md = old->base.descriptor;
+	const ProtobufCMessage *ob = register_body(old), *nb = register_body(rec);
+	const char *const *k;
+	size_t off, n = 0;
+	unsigned i;
+
+	off = (size_t)snprintf(buf, len, "%s updated:", rec->id);
+	for (i = 0; i < md->n_fields && off < len; i++) {
+		for (k = skip; *k != NULL && strcmp(*k, md->fields[i].name); k++)
+			;
+		if (*k != NULL || records_is_body(&md->fields[i]) ||
+		    pb_field_equal(&old->base, &rec->base, &md->fields[i]))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s %s",
+		                        n++ ? "," : "", md->fields[i].name);
+	}
+	md = ob != NULL ? ob->descriptor : NULL;
+	for (i = 0; md != NULL && nb != NULL && i < md->n_fields && off < len;
+	     i++)
+		if (!pb_field_equal(ob, nb, &md->fields[i]))
+			off += (size_t)snprintf(buf + off, len - off, "%s %s",
+			                        n++ ? "," : "",
+			                        md->fields[i].name);
+}
+
 int
 records_store_change(struct store_txn *txn, const struct register_def *reg,
                      const Isms__V1__Record *old, Isms__V1__Record *rec,
-                     const struct records_actor *who, struct isms_err *err)
+                     const struct records_actor *who,
+                     const struct records_event *ev, struct isms_err *err)
 {
 	int rc;
+
+	char summary[300];
 
 	records_schedule(rec);
 	if (records_same(old, rec))
 		return RECORDS_UNCHANGED;
 	records_stamp(rec, who);
-	if ((rc = records_save(txn, reg, old, rec, err)) != 0)
+	if (ev != NULL && ev->summary != NULL)
+		snprintf(summary, sizeof summary, "%s", ev->summary);
+	else
+		records_changes(old, rec, summary, sizeof summary);
+	if ((rc = records_save(txn, reg, old, rec, who,
+	                       ev != NULL ? ev->type
+	                                  : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
+	                       summary, err)) != 0)
 		return rc;
 	return 0;
 }
@@ -662,7 +732,7 @@ records_update(struct store_txn *txn, const Isms__V1__Put *put,
 	}
 	if ((rc = records_validate(txn, reg, rec, old, who, err)) != 0)
 		goto done;
-	if ((rc = records_store_change(txn, reg, old, rec, who, err)) < 0)
+	if ((rc = records_store_change(txn, reg, old, rec, who, NULL, err)) < 0)
 		goto done;
 	if (rc == RECORDS_UNCHANGED) {
 		/* Nothing changed: no new revision, the record as it is. */
@@ -703,6 +773,7 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 {
 	const struct register_def *reg;
 	Isms__V1__Record *rec;
+	char summary[300];
 	int rc;
 
 	if ((rc = records_load_for_change(txn, arc->id, arc->has_expect_rev,
@@ -715,11 +786,17 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 		return rc;
 	}
+	struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED,
+	                           summary};
+	Isms__V1__Record *old = (Isms__V1__Record *)pb_dup(&rec->base);
+
 	rec->has_archived = 1;
 	rec->archived = 1;
-	records_stamp(rec, who);
-	/* Indexes are unchanged: lists filter archived records. */
-	if ((rc = records_save(txn, reg, NULL, rec, err)) != 0) {
+	snprintf(summary, sizeof summary, "%s archived: %s", rec->id,
+	         rec->title ? rec->title : "");
+	rc = records_store_change(txn, reg, old, rec, who, &ev, err);
+	protobuf_c_message_free_unpacked(&old->base, NULL);
+	if (rc != 0) {
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 		return rc;
 	}
@@ -728,3 +805,37 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 	return 0;
 }
 
+
+int
+records_review(struct store_txn *txn, const Isms__V1__Review *rv,
+               const struct records_actor *who, Isms__V1__Record **out,
+               struct isms_err *err)
+{
+	const struct register_def *reg;
+	Isms__V1__Record *old, *rec;
+	char summary[300];
+	struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEWED,
+	                           summary};
+	int rc;
+
+	if ((rc = records_load_for_change(txn, rv->id, rv->has_expect_rev,
+	                                  rv->expect_rev, &reg, &old, err)) !=
+	    0)
+		return rc;
+	rec = (Isms__V1__Record *)pb_dup(&old->base);
+	rec->has_last_reviewed_at = 1;
+	rec->last_reviewed_at = who->now;
+	if (rv->note != NULL && rv->note[0] != '\0')
+		snprintf(summary, sizeof summary, "%s reviewed: %s", rec->id,
+		         rv->note);
+	else
+		snprintf(summary, sizeof summary, "%s reviewed", rec->id);
+	rc = records_store_change(txn, reg, old, rec, who, &ev, err);
+	protobuf_c_message_free_unpacked(&old->base, NULL);
+	if (rc < 0) {
+		protobuf_c_message_free_unpacked(&rec->base, NULL);
+		return rc;
+	}
+	*out = rec;
+	return 0;
+}

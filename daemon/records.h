@@ -44,6 +44,12 @@ int records_archive(struct store_txn *, const Isms__V1__Archive *arc,
                     const struct records_actor *, Isms__V1__Record **out,
                     struct isms_err *err);
 
+/* Records a review: last_reviewed_at now, the next review date moves, and
+ * the journal keeps the note. */
+int records_review(struct store_txn *, const Isms__V1__Review *rv,
+                   const struct records_actor *, Isms__V1__Record **out,
+                   struct isms_err *err);
+
 /* Reads the latest record, or revision rev (> 0) from history. */
 int records_get(struct store_txn *, const char *id, uint64_t rev,
                 Isms__V1__Record **out, struct isms_err *err);
@@ -93,11 +99,19 @@ int records_store_new(struct store_txn *, const struct register_def *reg,
                       Isms__V1__Record *rec, const struct records_actor *who,
                       struct isms_err *err);
 
-/* Stores rec as the next revision of old; RECORDS_UNCHANGED when they
- * hold the same data (nothing is written). */
+/* What a change journals: its event type and one-line summary. */
+struct records_event {
+	int type;	     /* ISMS__V1__EVENT_TYPE_* */
+	const char *summary; /* NULL: "ID updated: changed fields" */
+};
+
+/* Stores rec as the next revision of old and journals it (ev NULL: an
+ * update); RECORDS_UNCHANGED when they hold the same data (nothing is
+ * written). */
 int records_store_change(struct store_txn *, const struct register_def *reg,
                          const Isms__V1__Record *old, Isms__V1__Record *rec,
                          const struct records_actor *who,
+                         const struct records_event *ev,
                          struct isms_err *err);
 
 /* Whether two revisions hold the same data. */

@@ -20,6 +20,11 @@ int rpc_links_exec(struct rpc_call *);
 int rpc_method_get_exec(struct rpc_call *);
 int rpc_method_set_exec(struct rpc_call *);
 int rpc_catalog_load_exec(struct rpc_call *);
+int rpc_subscribe_exec(struct rpc_call *);
+int rpc_journal_exec(struct rpc_call *);
+int rpc_journal_verify_exec(struct rpc_call *);
+int rpc_review_exec(struct rpc_call *);
+int rpc_due_exec(struct rpc_call *);
 
 /*
  * Queues a write whose apply runs in the writer thread and whose result

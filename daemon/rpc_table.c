@@ -17,5 +17,12 @@ const struct rpc_entry rpc_table[] = {
      rpc_method_set_exec},
     {"CatalogLoad", ISMS__V1__REQUEST__CALL_CATALOG_LOAD, RPC_WRITE,
      rpc_catalog_load_exec},
+    {"Subscribe", ISMS__V1__REQUEST__CALL_SUBSCRIBE, RPC_READ,
+     rpc_subscribe_exec},
+    {"Journal", ISMS__V1__REQUEST__CALL_JOURNAL, RPC_READ, rpc_journal_exec},
+    {"JournalVerify", ISMS__V1__REQUEST__CALL_JOURNAL_VERIFY, RPC_READ,
+     rpc_journal_verify_exec},
+    {"Review", ISMS__V1__REQUEST__CALL_REVIEW, RPC_WRITE, rpc_review_exec},
+    {"Due", ISMS__V1__REQUEST__CALL_DUE, RPC_READ, rpc_due_exec},
     {NULL, 0, 0, NULL},
 };

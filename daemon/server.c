@@ -6,15 +6,32 @@
 #include "conn.h"
 #include "listen.h"
 #include "log.h"
+#include "notify.h"
+#include "scheduler.h"
 #include "server.h"
+#include "timefmt.h"
 #include "writer.h"
 
 #define STOP_GRACE_SECS 5
 
+static int64_t server_clock_offset;
+
 int64_t
 server_now(void)
 {
-	return (int64_t)time(NULL);
+	return (int64_t)time(NULL) + server_clock_offset;
+}
+
+void
+server_set_clock_offset(int64_t offset)
+{
+	server_clock_offset = offset;
+}
+
+void
+server_today(char buf[11])
+{
+	timefmt_date_add(server_now(), 0, buf, 11);
 }
 
 void
@@ -46,8 +63,10 @@ server_shutdown(struct server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
+	notify_send("STOPPING=1\nSTATUS=shutting down");
 	log_info("shutting down: %llu write(s) in flight",
 	         (unsigned long long)writer_inflight(srv->writer));
+	sched_stop(srv);
 	listen_close_all(srv);
 	TAILQ_FOREACH(c, &srv->conns, entry)
 	conn_stop_reading(c);

@@ -15,6 +15,7 @@ struct store;
 struct writer;
 struct conn;
 struct listener;
+struct sub;
 
 struct server_config {
 	const char *data_dir;
@@ -23,6 +24,9 @@ struct server_config {
 	size_t max_frame;
 	size_t unpack_budget;
 	size_t mapsize;
+	size_t sub_output_cap; /* unsent bytes before a subscriber is dropped */
+	int overdue_grace_days;
+	int64_t clock_offset;  /* test only: shifts the server's clock */
 };
 
 struct server {
@@ -34,13 +38,24 @@ struct server {
 	size_t nconns;
 	uint64_t next_conn_serial;
 	TAILQ_HEAD(, listener) listeners;
+	TAILQ_HEAD(, sub) subs;
+	size_t nsubs;
+	struct event *subs_ev, *subs_timer;
+	struct event *sched_timer;
+	bool sched_busy; /* a scheduler write is queued */
 	int64_t started_at;
 	bool stopping;
 	struct event *sig_term, *sig_int, *stop_timer;
 };
 
-/* The server's clock: Unix seconds. */
+/* The server's clock: Unix seconds (shifted by the test-only offset). */
 int64_t server_now(void);
+
+/* Sets the test-only clock offset, in seconds. */
+void server_set_clock_offset(int64_t);
+
+/* Today's date (YYYY-MM-DD, UTC) on the server's clock. */
+void server_today(char buf[11]);
 
 /* Begins a clean stop: no new work, commit what is queued, reply, exit. */
 void server_shutdown(struct server *);

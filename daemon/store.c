@@ -22,6 +22,8 @@ static const char *const store_db_names[DB_NDBS] = {
     [DB_IDX] = "idx",
     [DB_META] = "meta",
     [DB_LINKS] = "links",
+    [DB_JOURNAL] = "journal",
+    [DB_DUE] = "due",
 };
 
 /* The one place where LMDB and errno codes become ours. */

@@ -24,6 +24,8 @@ enum store_db {
 	DB_IDX,     /* reg field value 0x00 record key → "" */
 	DB_META,    /* counters, schema version */
 	DB_LINKS,   /* target key 0x00 source key 0x00 rel → source id */
+	DB_JOURNAL, /* seq (be64) → packed JournalEntry */
+	DB_DUE,	    /* date kind record key → fired flags */
 	DB_NDBS
 };
 

@@ -21,6 +21,8 @@ struct writer {
 	bool stopping;
 	struct event *done_ev;
 	uint64_t inflight;         /* loop thread only */
+	void (*delivered)(void *);  /* after each delivery, loop thread */
+	void *delivered_arg;
 	struct writer_stats stats; /* under lock */
 };
 
@@ -135,6 +137,9 @@ writer_deliver(evutil_socket_t fd, short what, void *arg)
 		w->inflight--;
 		op->done(op);
 	}
+	/* Replies are queued; now the events of what was committed. */
+	if (w->delivered != NULL)
+		w->delivered(w->delivered_arg);
 }
 
 int
@@ -159,6 +164,13 @@ writer_start(struct writer **out, struct store *st, struct event_base *base,
 	}
 	*out = w;
 	return 0;
+}
+
+void
+writer_on_delivered(struct writer *w, void (*fn)(void *), void *arg)
+{
+	w->delivered = fn;
+	w->delivered_arg = arg;
 }
 
 int

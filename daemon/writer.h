@@ -48,6 +48,9 @@ struct writer_stats {
 int writer_start(struct writer **, struct store *, struct event_base *base,
                  struct isms_err *err);
 
+/* Calls fn(arg) in the loop thread after each batch is delivered. */
+void writer_on_delivered(struct writer *, void (*fn)(void *), void *arg);
+
 /* Queues op (loop thread). -ISMS_EUNAVAIL once the writer is stopping. */
 int writer_submit(struct writer *, struct wop *op);
 

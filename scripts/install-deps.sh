@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
-protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev"
+protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev libssl-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,428 @@
+/* due.c: the date index behind reminders and the due report. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "due.h"
+#include "journal.h"
+#include "keys.h"
+#include "pbfield.h"
+#include "records.h"
+#include "registers.h"
+#include "store.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define DATE_LEN 10
+#define DUE_KEY_MAX (DATE_LEN + 1 + RECKEY_MAX)
+#define DUE_ENTRIES_MAX 8
+#define DUE_QUERY_MAX 1000
+
+enum { FIRED_DUE = 0x1, FIRED_OVERDUE = 0x2 };
+
+/* Body date fields that make a record due, by path inside the body. */
+static const struct {
+	const char *path;
+	int kind;
+} due_fields[] = {
+    {"due_on", ISMS__V1__DUE_KIND__DUE_KIND_DUE},
+    {"expires_on", ISMS__V1__DUE_KIND__DUE_KIND_EXPIRY},
+    {"target_on", ISMS__V1__DUE_KIND__DUE_KIND_TARGET},
+    {"acceptance.until", ISMS__V1__DUE_KIND__DUE_KIND_ACCEPTANCE},
+};
+
+/* Lifecycle states in which nothing is due any more. */
+static const char *const due_settled[] = {
+    "done",    "cancelled", "closed",     "achieved",  "missed",
+    "retired", "expired",   "offboarded", "superseded", NULL,
+};
+
+struct due_entry {
+	char date[DATE_LEN + 1];
+	int kind;
+};
+
+/* Whether rec's lifecycle state is one where nothing is due. */
+static bool
+due_is_settled(const struct register_def *reg, const Isms__V1__Record *rec)
+{
+	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
+	ProtobufCMessage *body = register_body(rec);
+	const char *const *s;
+	char name[64];
+
+	if (sfd == NULL || body == NULL ||
+	    pb_field_format(body, sfd, 0, name, sizeof name) != 0)
+		return false;
+	for (s = due_settled; *s != NULL; s++)
+		if (strcmp(*s, name) == 0)
+			return true;
+	return false;
+}
+
+/* Reads the string at a body path ("acceptance.until"), or NULL. */
+static const char *
+due_body_str(const ProtobufCMessage *body, const char *path)
+{
+	const ProtobufCFieldDescriptor *fd;
+	const ProtobufCMessage *m = body;
+	char part[64];
+	const char *dot;
+
+	while ((dot = strchr(path, '.')) != NULL) {
+		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
+		if ((fd = pb_field_by_name(m->descriptor, part)) == NULL ||
+		    fd->type != PROTOBUF_C_TYPE_MESSAGE ||
+		    !pb_field_present(m, fd))
+			return NULL;
+		m = *(ProtobufCMessage **)pb_field_ptr(m, fd);
+		path = dot + 1;
+	}
+	if ((fd = pb_field_by_name(m->descriptor, path)) == NULL ||
+	    fd->type != PROTOBUF_C_TYPE_STRING || !pb_field_present(m, fd))
+		return NULL;
+	return *(char **)pb_field_ptr(m, fd);
+}
+
+/* The dates rec is due on. */
+static size_t
+due_entries(const struct register_def *reg, const Isms__V1__Record *rec,
+            struct due_entry *out)
+{
+	ProtobufCMessage *body = register_body(rec);
+	const char *d;
+	size_t n = 0, i;
+
+	if (rec == NULL || rec->archived || due_is_settled(reg, rec))
+		return 0;
+	if (rec->next_review_on != NULL && timefmt_date_valid(rec->next_review_on)) {
+		snprintf(out[n].date, sizeof out[n].date, "%s",
+		         rec->next_review_on);
+		out[n++].kind = ISMS__V1__DUE_KIND__DUE_KIND_REVIEW;
+	}
+	for (i = 0; body != NULL && i < sizeof due_fields / sizeof due_fields[0];
+	     i++) {
+		if ((d = due_body_str(body, due_fields[i].path)) == NULL ||
+		    !timefmt_date_valid(d) || n == DUE_ENTRIES_MAX)
+			continue;
+		snprintf(out[n].date, sizeof out[n].date, "%s", d);
+		out[n++].kind = due_fields[i].kind;
+	}
+	return n;
+}
+
+/* The due key of (date, kind, record key). */
+static size_t
+due_key(const struct due_entry *e, const uint8_t *rk, size_t rklen,
+        uint8_t *out)
+{
+	memcpy(out, e->date, DATE_LEN);
+	out[DATE_LEN] = (uint8_t)e->kind;
+	memcpy(out + DATE_LEN + 1, rk, rklen);
+	return DATE_LEN + 1 + rklen;
+}
+
+/* Whether e is among the n entries of set. */
+static bool
+due_has(const struct due_entry *set, size_t n, const struct due_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set[i].kind == e->kind && strcmp(set[i].date, e->date) == 0)
+			return true;
+	return false;
+}
+
+void
+due_index(struct store_txn *txn, const struct register_def *reg,
+          const uint8_t *rk, size_t rklen, const Isms__V1__Record *old,
+          const Isms__V1__Record *rec)
+{
+	struct due_entry was[DUE_ENTRIES_MAX], now[DUE_ENTRIES_MAX];
+	size_t nw = old ? due_entries(reg, old, was) : 0;
+	size_t nn = due_entries(reg, rec, now), i, klen;
+	uint8_t key[DUE_KEY_MAX], zero = 0;
+
+	for (i = 0; i < nw; i++)
+		if (!due_has(now, nn, &was[i])) {
+			klen = due_key(&was[i], rk, rklen, key);
+			store_del(txn, DB_DUE, key, klen);
+		}
+	/* Dates that did not move keep their flags: no second notice. */
+	for (i = 0; i < nn; i++)
+		if (!due_has(was, nw, &now[i])) {
+			klen = due_key(&now[i], rk, rklen, key);
+			store_put(txn, DB_DUE, key, klen, &zero, 1);
+		}
+}
+
+/* Calls fn for each due entry dated on or before last; stops on nonzero. */
+static int
+due_each(struct store_txn *txn, const char *last,
+         int (*fn)(void *, const MDB_val *, const MDB_val *), void *arg)
+{
+	struct store_iter it;
+	int rc = 0;
+
+	if (store_iter_open(txn, DB_DUE, &it, NULL, 0) != 0)
+		return txn->ret;
+	while (rc == 0 && store_iter_next(&it)) {
+		if (it.k.mv_size <= DATE_LEN + 1 ||
+		    memcmp(it.k.mv_data, last, DATE_LEN) > 0)
+			break;
+		rc = fn(arg, &it.k, &it.v);
+	}
+	store_iter_close(&it);
+	return rc != 0 ? rc : txn->ret;
+}
+
+/* Days from a to b (dates), positive when b is later. */
+static int
+due_days(const char *a, const char *b)
+{
+	int64_t ta, tb;
+
+	if (timefmt_parse_instant(a, &ta) != 0 ||
+	    timefmt_parse_instant(b, &tb) != 0)
+		return 0;
+	return (int)((tb - ta) / 86400);
+}
+
+/* Loads the record behind a due key (NULL if gone). */
+static Isms__V1__Record *
+due_record(struct store_txn *txn, const MDB_val *k,
+           const struct register_def **reg)
+{
+	const uint8_t *rk = (const uint8_t *)k->mv_data + DATE_LEN + 1;
+	size_t rklen = k->mv_size - DATE_LEN - 1;
+	Isms__V1__Record *rec;
+	struct isms_err err;
+	MDB_val v;
+
+	if (store_get(txn, DB_RECORDS, rk, rklen, &v) != 0 ||
+	    records_unpack(&v, &rec, &err) != 0)
+		return NULL;
+	*reg = register_by_case(rk[0]);
+	return rec;
+}
+
+struct due_q {
+	struct store_txn *txn;
+	const Isms__V1__Due *q;
+	const char *today;
+	Isms__V1__DueResult *out;
+};
+
+static int
+due_query_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct due_q *dq = arg;
+	const struct register_def *reg;
+	Isms__V1__Record *rec;
+	Isms__V1__DueItem *item;
+	char date[DATE_LEN + 1];
+
+	(void)v;
+	if (dq->out->n_items == DUE_QUERY_MAX)
+		return 1;
+	if ((rec = due_record(dq->txn, k, &reg)) == NULL)
+		return 0;
+	if ((dq->q->owner != NULL &&
+	     (rec->owner == NULL || strcmp(rec->owner, dq->q->owner) != 0)) ||
+	    (dq->q->register_ != NULL && strcmp(reg->name, dq->q->register_))) {
+		protobuf_c_message_free_unpacked(&rec->base, NULL);
+		return 0;
+	}
+	memcpy(date, k->mv_data, DATE_LEN);
+	date[DATE_LEN] = '\0';
+	item = (Isms__V1__DueItem *)pb_new(&isms__v1__due_item__descriptor);
+	item->id = xstrdup(rec->id);
+	item->register_ = xstrdup(reg->name);
+	item->title = xstrdup(rec->title ? rec->title : "");
+	item->owner = rec->owner ? xstrdup(rec->owner) : NULL;
+	item->has_kind = item->has_overdue = item->has_days = 1;
+	item->kind = ((const uint8_t *)k->mv_data)[DATE_LEN];
+	item->date = xstrdup(date);
+	item->days = due_days(dq->today, date);
+	item->overdue = item->days < 0;
+	dq->out->items = xreallocarray(dq->out->items, dq->out->n_items + 1,
+	                               sizeof *dq->out->items);
+	dq->out->items[dq->out->n_items++] = item;
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+	return 0;
+}
+
+int
+due_query(struct store_txn *txn, const Isms__V1__Due *q, const char *today,
+          Isms__V1__DueResult *out, struct isms_err *err)
+{
+	struct due_q dq = {txn, q, today, out};
+	char last[DATE_LEN + 1];
+	int64_t t;
+	int rc;
+
+	if (q->register_ != NULL && register_by_name(q->register_) == NULL)
+		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
+		                    q->register_);
+	if (q->has_within_days && q->within_days > 3660)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "within_days must be at most 3660");
+	timefmt_parse_instant(today, &t);
+	timefmt_date_add(t, (int)q->within_days, last, sizeof last);
+	out->today = xstrdup(today);
+	rc = due_each(txn, last, due_query_one, &dq);
+	if (rc < 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	return 0;
+}
+
+/* Flags a due entry still needs as of today (0: nothing to do). */
+static int
+due_wanted(const MDB_val *k, const MDB_val *v, const char *today,
+           int grace_days)
+{
+	char date[DATE_LEN + 1];
+	int flags = v->mv_size == 1 ? *(const uint8_t *)v->mv_data : 0;
+	int want = FIRED_DUE;
+
+	memcpy(date, k->mv_data, DATE_LEN);
+	date[DATE_LEN] = '\0';
+	if (due_days(date, today) >= grace_days)
+		want |= FIRED_OVERDUE;
+	return want & ~flags;
+}
+
+struct due_p {
+	const char *today;
+	int grace;
+	bool pending;
+};
+
+static int
+due_pending_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct due_p *p = arg;
+
+	if (due_wanted(k, v, p->today, p->grace) != 0) {
+		p->pending = true;
+		return 1;
+	}
+	return 0;
+}
+
+bool
+due_pending(struct store_txn *txn, const char *today, int grace_days)
+{
+	struct due_p p = {today, grace_days, false};
+
+	due_each(txn, today, due_pending_one, &p);
+	return p.pending;
+}
+
+/* A notice waiting to be journaled. */
+struct due_notice {
+	uint8_t key[DUE_KEY_MAX];
+	size_t klen;
+	int want;
+};
+
+struct due_f {
+	const char *today;
+	int grace;
+	struct due_notice *list;
+	size_t n;
+};
+
+static int
+due_collect_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct due_f *f = arg;
+	int want = due_wanted(k, v, f->today, f->grace);
+
+	if (want == 0 || k->mv_size > DUE_KEY_MAX)
+		return 0;
+	f->list = xreallocarray(f->list, f->n + 1, sizeof *f->list);
+	memcpy(f->list[f->n].key, k->mv_data, k->mv_size);
+	f->list[f->n].klen = k->mv_size;
+	f->list[f->n++].want = want;
+	return 0;
+}
+
+/* Journals one notice of type for the record behind key. */
+static int
+due_journal(struct store_txn *txn, const struct due_notice *dn, int type,
+            const struct records_actor *who, struct isms_err *err)
+{
+	const struct register_def *reg;
+	MDB_val k = {dn->klen, (void *)dn->key};
+	Isms__V1__Record *rec;
+	struct journal_rec jr;
+	char summary[300], tname[32], date[DATE_LEN + 1];
+	int rc;
+
+	if ((rec = due_record(txn, &k, &reg)) == NULL)
+		return 0;
+	memcpy(date, dn->key, DATE_LEN);
+	date[DATE_LEN] = '\0';
+	snprintf(summary, sizeof summary, "%s %s %s: %s", rec->id,
+	         journal_type_name(type, tname, sizeof tname), date,
+	         rec->title ? rec->title : "");
+	memset(&jr, 0, sizeof jr);
+	jr.time = who->now;
+	jr.actor = who->user;
+	jr.type = type;
+	jr.id = rec->id;
+	jr.rev = rec->rev;
+	jr.reg = reg->name;
+	jr.owner = rec->owner;
+	jr.summary = summary;
+	rc = journal_append(txn, &jr, NULL, err);
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+	return rc;
+}
+
+int
+due_fire(struct store_txn *txn, const char *today, int grace_days,
+         const struct records_actor *who, size_t *fired, struct isms_err *err)
+{
+	struct due_f f = {today, grace_days, NULL, 0};
+	size_t i;
+	int rc = 0, review, type;
+	uint8_t flags;
+	MDB_val v;
+
+	*fired = 0;
+	/* Collect first: the txn then rewrites the flags it read. */
+	if ((rc = due_each(txn, today, due_collect_one, &f)) < 0) {
+		free(f.list);
+		return isms_err_set(err, rc, "%s", txn->msg);
+	}
+	for (i = 0; i < f.n && rc == 0; i++) {
+		struct due_notice *dn = &f.list[i];
+
+		review = dn->key[DATE_LEN] == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW;
+		if (dn->want & FIRED_DUE) {
+			type = review ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_DUE
+			              : ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_DUE;
+			rc = due_journal(txn, dn, type, who, err);
+			(*fired)++;
+		}
+		if (rc == 0 && (dn->want & FIRED_OVERDUE)) {
+			type = review
+			           ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_OVERDUE
+			           : ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_OVERDUE;
+			rc = due_journal(txn, dn, type, who, err);
+			(*fired)++;
+		}
+		if (rc == 0 && store_get(txn, DB_DUE, dn->key, dn->klen, &v) == 0) {
+			flags = (v.mv_size == 1 ? *(uint8_t *)v.mv_data : 0) |
+			        (uint8_t)dn->want;
+			store_put(txn, DB_DUE, dn->key, dn->klen, &flags, 1);
+		}
+	}
+	free(f.list);
+	if (rc == 0 && txn->ret != 0)
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * due.h: the due index: every date a record is due for something (its next
+ * review, a due date, an expiry, an acceptance's end, a target), keyed by
+ * date so the scheduler and the due report read only what is due.
+ *
+ * Key: date (YYYY-MM-DD) kind record key; value: flags of the notices
+ * already journaled for that date (due, overdue), so each fires once per
+ * cycle; a new date is a new cycle.
+ */
+#ifndef ISMS_DUE_H
+#define ISMS_DUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errcode.h"
+#include "proto/isms.pb-c.h"
+
+struct store_txn;
+struct register_def;
+struct records_actor;
+
+#define DUE_GRACE_DEFAULT 7 /* days after which due becomes overdue */
+
+/* Re-indexes a record's dates (old may be NULL), keeping fired flags of
+ * dates that did not move. */
+void due_index(struct store_txn *, const struct register_def *reg,
+               const uint8_t *rk, size_t rklen, const Isms__V1__Record *old,
+               const Isms__V1__Record *rec);
+
+/* Items due on or before today + q->within_days, by date. */
+int due_query(struct store_txn *, const Isms__V1__Due *q, const char *today,
+              Isms__V1__DueResult *out, struct isms_err *err);
+
+/* Whether some notice is waiting to be journaled as of today. */
+bool due_pending(struct store_txn *, const char *today, int grace_days);
+
+/* Journals the due and overdue notices that today calls for, once each;
+ * *fired counts them. */
+int due_fire(struct store_txn *, const char *today, int grace_days,
+             const struct records_actor *who, size_t *fired,
+             struct isms_err *err);
+
+#endif
