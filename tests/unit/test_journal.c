@@ -1,0 +1,249 @@
+/* test_journal.c: the hash chain, its verification, due notices. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "due.h"
+#include "journal.h"
+#include "pbfield.h"
+#include "records.h"
+#include "store.h"
+#include "timefmt.h"
+
+struct fx {
+	char dir[64];
+	struct store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof *fx);
+	struct isms_err err;
+
+	strcpy(fx->dir, "/tmp/isms-journal-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	assert_int_equal(store_open(&fx->st, fx->dir, 64u << 20, &err), 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+	char cmd[128];
+
+	store_close(fx->st);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+/* 2026-11-28 00:00:00 UTC */
+#define T0 1795737600LL
+
+/* Creates an action due on due_on at time now; returns its id. */
+static char *
+add_action(struct store *st, const char *due_on, int64_t now)
+{
+	struct records_actor who = {"alice", now};
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT, *out = NULL;
+	Isms__V1__Action act = ISMS__V1__ACTION__INIT;
+	struct store_txn txn;
+	struct isms_err err;
+	char *id;
+
+	rec.title = "Patch the VPN";
+	rec.owner = "alice";
+	rec.body_case = ISMS__V1__RECORD__BODY_ACTION;
+	rec.action = &act;
+	act.has_kind = 1;
+	act.kind = ISMS__V1__ACTION_KIND__ACTION_KIND_CORRECTIVE;
+	act.due_on = (char *)due_on;
+	put.record = &rec;
+	assert_int_equal(store_write_begin(st, NULL, &txn), 0);
+	if (records_put(&txn, &put, &who, &out, &err) != 0)
+		fail_msg("put: %s", err.msg);
+	assert_int_equal(store_commit(&txn), 0);
+	id = strdup(out->id);
+	protobuf_c_message_free_unpacked(&out->base, NULL);
+	return id;
+}
+
+/* Verifies the whole journal in slices of 2; returns the state. */
+static struct journal_verify
+verify(struct store *st)
+{
+	struct journal_verify v;
+	struct store_txn txn;
+	struct isms_err err;
+	int rc;
+
+	journal_verify_init(&v);
+	do {
+		assert_int_equal(store_read_begin(st, &txn), 0);
+		rc = journal_verify_slice(&txn, &v, 2, &err);
+		store_read_end(&txn);
+		assert_true(rc >= 0);
+	} while (rc == 0);
+	return v;
+}
+
+static void
+test_chain_verifies_and_detects_tampering(void **state)
+{
+	struct fx *fx = *state;
+	struct journal_verify v;
+	struct store_txn txn;
+	uint8_t key[8], *copy;
+	uint64_t head;
+	uint8_t hash[JOURNAL_HASH_LEN];
+	MDB_val val;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		free(add_action(fx->st, "2026-12-01", T0));
+	v = verify(fx->st);
+	assert_false(v.failed);
+	assert_int_equal(v.checked, 5);
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_int_equal(journal_head(&txn, &head, hash), 0);
+	store_read_end(&txn);
+	assert_int_equal(head, 5);
+	assert_memory_equal(hash, v.prev, JOURNAL_HASH_LEN);
+	/* Flip one byte of entry 3: verify names seq 3. */
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	be64_put(key, 3);
+	assert_int_equal(store_get(&txn, DB_JOURNAL, key, 8, &val), 0);
+	copy = malloc(val.mv_size);
+	memcpy(copy, val.mv_data, val.mv_size);
+	copy[val.mv_size / 2] ^= 0x01;
+	store_put(&txn, DB_JOURNAL, key, 8, copy, val.mv_size);
+	free(copy);
+	assert_int_equal(store_commit(&txn), 0);
+	v = verify(fx->st);
+	assert_true(v.failed);
+	assert_int_equal(v.bad_seq, 3);
+	assert_int_equal(v.checked, 2);
+}
+
+static void
+test_stored_revision_tampering(void **state)
+{
+	struct fx *fx = *state;
+	struct journal_verify v;
+	struct store_iter it;
+	struct store_txn txn;
+	uint8_t *copy, keybuf[512];
+	size_t klen = 0;
+	char *id = add_action(fx->st, "2026-12-01", T0);
+
+	free(add_action(fx->st, "2026-12-02", T0));
+	/* Change the stored bytes of the first revision in history. */
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(store_iter_open(&txn, DB_HISTORY, &it, NULL, 0), 0);
+	assert_true(store_iter_next(&it));
+	klen = it.k.mv_size;
+	memcpy(keybuf, it.k.mv_data, klen);
+	copy = malloc(it.v.mv_size);
+	memcpy(copy, it.v.mv_data, it.v.mv_size);
+	copy[it.v.mv_size - 1] ^= 0x20;
+	store_iter_close(&it);
+	store_put(&txn, DB_HISTORY, keybuf, klen, copy, it.v.mv_size);
+	free(copy);
+	assert_int_equal(store_commit(&txn), 0);
+	v = verify(fx->st);
+	assert_true(v.failed);
+	assert_int_equal(v.bad_seq, 1);
+	assert_non_null(strstr(v.problem, id));
+	free(id);
+}
+
+/* Fires due notices as of today; returns how many. */
+static size_t
+fire(struct store *st, const char *today)
+{
+	struct records_actor who = {"ismsd", T0};
+	struct store_txn txn;
+	struct isms_err err;
+	size_t n;
+
+	assert_int_equal(store_write_begin(st, NULL, &txn), 0);
+	assert_int_equal(due_fire(&txn, today, 7, &who, &n, &err), 0);
+	assert_int_equal(store_commit(&txn), 0);
+	return n;
+}
+
+/* Counts journal entries of type. */
+static size_t
+count_type(struct store *st, int type)
+{
+	Isms__V1__JournalQuery q = ISMS__V1__JOURNAL_QUERY__INIT;
+	Isms__V1__JournalResult *res;
+	struct store_txn txn;
+	struct isms_err err;
+	size_t i, n = 0;
+
+	res = (Isms__V1__JournalResult *)pb_new(
+	    &isms__v1__journal_result__descriptor);
+	assert_int_equal(store_read_begin(st, &txn), 0);
+	assert_int_equal(journal_query(&txn, &q, res, &err), 0);
+	store_read_end(&txn);
+	for (i = 0; i < res->n_entries; i++)
+		n += (int)res->entries[i]->type == type;
+	protobuf_c_message_free_unpacked(&res->base, NULL);
+	return n;
+}
+
+static void
+test_due_fires_once_per_cycle(void **state)
+{
+	struct fx *fx = *state;
+	struct store_txn txn;
+	char *id = add_action(fx->st, "2026-12-01", T0);
+
+	assert_int_equal(fire(fx->st, "2026-11-30"), 0);
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_false(due_pending(&txn, "2026-11-30", 7));
+	assert_true(due_pending(&txn, "2026-12-01", 7));
+	store_read_end(&txn);
+	assert_int_equal(fire(fx->st, "2026-12-01"), 1);
+	assert_int_equal(fire(fx->st, "2026-12-01"), 0); /* once */
+	assert_int_equal(fire(fx->st, "2026-12-07"), 0); /* within grace */
+	assert_int_equal(fire(fx->st, "2026-12-08"), 1); /* overdue */
+	assert_int_equal(fire(fx->st, "2026-12-20"), 0);
+	assert_int_equal(
+	    count_type(fx->st, ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_DUE), 1);
+	assert_int_equal(
+	    count_type(fx->st, ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_OVERDUE),
+	    1);
+	/* The review date (created + 30 days) fires as a review notice. */
+	assert_int_equal(fire(fx->st, "2026-12-28"), 1);
+	assert_int_equal(
+	    count_type(fx->st, ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_DUE), 1);
+	free(id);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_chain_verifies_and_detects_tampering, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stored_revision_tampering,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_due_fires_once_per_cycle,
+	                                    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
