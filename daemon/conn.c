@@ -1,5 +1,4 @@
 /* conn.c: reading frames from a client and writing replies to it. */
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "log.h"
 #include "pbbudget.h"
 #include "server.h"
+#include "store.h"
 #include "subs.h"
 #include "xmalloc.h"
 
@@ -24,26 +24,58 @@ static void conn_read_cb(struct bufferevent *, void *);
 static void conn_write_cb(struct bufferevent *, void *);
 static void conn_event_cb(struct bufferevent *, short, void *);
 
+void
+conn_identify_refresh(struct conn *c)
+{
+	struct store_txn txn;
+	struct identity id = {"", 0};
+	struct isms_err err;
+	char tok[32];
+	int rc = -ISMS_ENOTFOUND;
+
+	c->users_gen = c->srv->users_gen;
+	if (store_read_begin(c->srv->store, &txn) != 0)
+		return;
+	if (c->token_id[0] != '\0')
+		rc = users_identify_token_id(&txn, c->token_id, server_now(),
+		                             &id, &err);
+	else if (c->uid != (uid_t)-1)
+		rc = users_identify_uid(&txn, c->uid, &id);
+	store_read_end(&txn);
+	(void)tok;
+	if (rc == 0) {
+		snprintf(c->user, sizeof c->user, "%s", id.user);
+		c->role = id.role;
+		return;
+	}
+	c->role = 0;
+	if (c->token_id[0] != '\0')
+		snprintf(c->auth_hint, sizeof c->auth_hint, "%s", err.msg);
+	else if (c->uid != (uid_t)-1)
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		         "uid %u is not an ismsd user%s; an admin can add it: "
+		         "ismsctl user add NAME --role viewer --uid %u",
+		         (unsigned)c->uid, rc == -ISMS_EPERM ? " (disabled)" : "",
+		         (unsigned)c->uid);
+	else
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		         "not authenticated: send a token in hello");
+}
+
 /* Names the peer of a Unix socket from its credentials. */
 static void
 conn_identify(struct conn *c, evutil_socket_t fd)
 {
-	struct passwd pw, *res = NULL;
 	struct ucred cred;
 	socklen_t len = sizeof cred;
-	char buf[4096];
 
 	c->uid = (uid_t)-1;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
-		snprintf(c->user, sizeof c->user, "unknown");
-		return;
-	}
-	c->uid = cred.uid;
-	if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &res) == 0 &&
-	    res != NULL)
-		snprintf(c->user, sizeof c->user, "%s", pw.pw_name);
-	else
-		snprintf(c->user, sizeof c->user, "uid:%u", (unsigned)cred.uid);
+	snprintf(c->user, sizeof c->user, "anonymous");
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		c->uid = cred.uid;
+	conn_identify_refresh(c);
+	if (c->role == 0 && c->uid != (uid_t)-1)
+		snprintf(c->user, sizeof c->user, "uid:%u", (unsigned)c->uid);
 }
 
 struct conn *

@@ -17,6 +17,7 @@
 #include <event2/util.h>
 
 #include "proto/isms.pb-c.h"
+#include "users.h"
 
 struct server;
 struct bufferevent;
@@ -30,7 +31,11 @@ struct conn {
 	struct bufferevent *bev;
 	uint64_t serial;
 	uid_t uid;
-	char user[64]; /* the actor of this conn's changes */
+	char user[USER_NAME_MAX + 1]; /* the actor of this conn's changes */
+	int role;		       /* 0: not authenticated */
+	char token_id[32];	       /* when authenticated by token */
+	uint64_t users_gen;	       /* identity as of this generation */
+	char auth_hint[600];	       /* why not authenticated */
 	unsigned refs;
 	unsigned inflight; /* writes queued */
 	bool closing;      /* close once the output is flushed */
@@ -55,6 +60,9 @@ void conn_send_error(struct conn *, uint64_t id, int code, const char *msg);
 
 /* Stops reading and closes once everything queued is sent. */
 void conn_close_after_flush(struct conn *);
+
+/* Re-reads the identity after users or tokens changed (or at start). */
+void conn_identify_refresh(struct conn *);
 
 /* Closes now, dropping unsent output. */
 void conn_abort(struct conn *);

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "pbfield.h"
 #include "server.h"
+#include "users.h"
 #include "xmalloc.h"
 
 const struct rpc_entry *
@@ -44,6 +45,22 @@ rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)reply, NULL);
 }
 
+int
+rpc_allowed(const struct rpc_entry *e, int role, const char *user,
+            struct isms_err *err)
+{
+	if (role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN)
+		return 0;
+	if (role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST) {
+		if (e->flags & RPC_INGEST)
+			return 0;
+	} else if (role >= e->role)
+		return 0;
+	return isms_err_set(err, ISMS_EPERM, "%s needs role %s; %s is %s",
+	                    e->name, users_role_name(e->role), user,
+	                    users_role_name(role));
+}
+
 void
 dispatch(struct conn *c, Isms__V1__Request *req)
 {
@@ -53,6 +70,8 @@ dispatch(struct conn *c, Isms__V1__Request *req)
 	int rc;
 
 	call.reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
+	if (c->users_gen != c->srv->users_gen)
+		conn_identify_refresh(c);
 	if (req->call_case == ISMS__V1__REQUEST__CALL__NOT_SET)
 		rc = isms_err_set(&call.err, ISMS_EINVAL,
 		                  "request names no call");
@@ -60,6 +79,10 @@ dispatch(struct conn *c, Isms__V1__Request *req)
 		rc = isms_err_set(&call.err, ISMS_EUNIMPL,
 		                  "call %u is not known to this server",
 		                  (unsigned)req->call_case);
+	else if (c->role == 0 && !(e->flags & RPC_NOAUTH))
+		rc = isms_err_set(&call.err, ISMS_EUNAUTH, "%s", c->auth_hint);
+	else if ((rc = rpc_allowed(e, c->role, c->user, &call.err)) != 0)
+		;
 	else if ((rc = pb_validate((ProtobufCMessage *)req, &call.err)) != 0)
 		;
 	else if ((e->flags & RPC_WRITE) && c->srv->stopping)

@@ -18,6 +18,8 @@ struct conn;
 enum rpc_flags {
 	RPC_READ = 0x0,  /* answered in the loop thread on a read txn */
 	RPC_WRITE = 0x1, /* queued to the writer; replied after commit */
+	RPC_NOAUTH = 0x2, /* allowed before the peer is authenticated */
+	RPC_INGEST = 0x4, /* allowed to the ingest role */
 };
 
 /* One call being handled. */
@@ -35,6 +37,7 @@ struct rpc_entry {
 	const char *name;
 	uint32_t call; /* ISMS__V1__REQUEST__CALL_* */
 	unsigned flags;
+	int role; /* least ISMS__V1__ACCESS_ROLE_* (ranked viewer..admin) */
 	/* 0: send reply; -ISMS_E*: send err; RPC_DEFERRED: exec replies. */
 	int (*exec)(struct rpc_call *);
 };
@@ -43,6 +46,10 @@ extern const struct rpc_entry rpc_table[];
 
 /* The entry serving a Request oneof case, or NULL. */
 const struct rpc_entry *rpc_lookup(uint32_t call);
+
+/* Whether role may make the call of e (NULL err: no message). */
+int rpc_allowed(const struct rpc_entry *e, int role, const char *user,
+                struct isms_err *err);
 
 /* Handles one decoded request; takes ownership of req. */
 void dispatch(struct conn *, Isms__V1__Request *req);

@@ -16,6 +16,7 @@
 
 #include "catalog.h"
 #include "conn.h"
+#include "users.h"
 #include "due.h"
 #include "notify.h"
 #include "scheduler.h"
@@ -154,21 +155,30 @@ lock_data_dir(const char *dir)
 	return fd;
 }
 
-/* Seeds the clause and control catalog into a new data dir, once. */
+/* Seeds a new data dir: the clause and control catalog, and its owner
+ * as the first admin. */
 static int
-seed_catalog(struct store *st, struct isms_err *err)
+seed_catalog(struct store *st, const char *dir, struct isms_err *err)
 {
 	struct records_actor who = {"ismsd", server_now()};
 	struct store_txn txn;
-	bool seeded;
+	struct stat sb;
+	bool seeded, admin;
 	int rc;
 
+	if (stat(dir, &sb) == -1)
+		return isms_err_set(err, ISMS_EINTERNAL, "%s: %s", dir,
+		                    strerror(errno));
 	if ((rc = store_write_begin(st, NULL, &txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
-	if ((rc = catalog_seed(&txn, &who, &seeded, err)) != 0) {
+	if ((rc = catalog_seed(&txn, &who, &seeded, err)) != 0 ||
+	    (rc = users_bootstrap(&txn, sb.st_uid, &who, &admin, err)) != 0) {
 		store_abort(&txn);
 		return rc;
 	}
+	if (admin)
+		log_notice("uid %u (the data dir's owner) is the first admin",
+		           (unsigned)sb.st_uid);
 	if ((rc = store_commit(&txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
 	if (seeded)
@@ -344,7 +354,11 @@ main(int argc, char **argv)
 		log_err("%s", err.msg);
 		return 1;
 	}
-	if (seed_catalog(srv.store, &err) != 0) {
+	if (users_key_load(abs_dir, srv.token_key, &err) != 0) {
+		log_err("%s", err.msg);
+		return 1;
+	}
+	if (seed_catalog(srv.store, abs_dir, &err) != 0) {
 		log_err("%s", err.msg);
 		return 1;
 	}

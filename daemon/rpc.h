@@ -6,6 +6,7 @@
 
 #include "dispatch.h"
 #include "store.h"
+#include "users.h"
 #include "writer.h"
 
 int rpc_hello_exec(struct rpc_call *);
@@ -25,6 +26,11 @@ int rpc_journal_exec(struct rpc_call *);
 int rpc_journal_verify_exec(struct rpc_call *);
 int rpc_review_exec(struct rpc_call *);
 int rpc_due_exec(struct rpc_call *);
+int rpc_user_put_exec(struct rpc_call *);
+int rpc_user_list_exec(struct rpc_call *);
+int rpc_token_create_exec(struct rpc_call *);
+int rpc_token_list_exec(struct rpc_call *);
+int rpc_token_revoke_exec(struct rpc_call *);
 
 /*
  * Queues a write whose apply runs in the writer thread and whose result
@@ -41,7 +47,7 @@ struct rpc_write {
 	Isms__V1__Request *req;
 	ProtobufCMessage *result; /* the reply's result, owned */
 	uint32_t result_case;     /* ISMS__V1__REPLY__RESULT_* */
-	char actor[64];
+	char actor[USER_NAME_MAX + 1];
 	int64_t now;
 };
 

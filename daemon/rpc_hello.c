@@ -1,5 +1,10 @@
 /* rpc_hello.c: protocol version and identity; server information. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "conn.h"
+#include "log.h"
+#include "users.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
@@ -10,13 +15,71 @@
 #include "xmalloc.h"
 
 #define PROTOCOL_MAJOR 1
+
+/* A token's last use, recorded by the writer. */
+struct rpc_touch {
+	struct wop op;
+	char id[32];
+	int64_t now;
+};
 #define PROTOCOL_MINOR 0
+
+/* Writer: records when a token was last used. */
+static int
+rpc_token_touch_apply(struct store_txn *txn, struct wop *op)
+{
+	struct rpc_touch *t = op->arg;
+
+	return tokens_touch(txn, t->id, t->now, &op->err);
+}
+
+static void
+rpc_token_touch_done(struct wop *op)
+{
+	free(op->arg);
+}
+
+/* Authenticates the conn by a token secret. */
+static int
+rpc_hello_token(struct rpc_call *call, const char *secret)
+{
+	struct conn *c = call->conn;
+	struct store_txn txn;
+	struct identity id;
+	struct rpc_touch *t;
+	char tok[32];
+	int rc;
+
+	if ((rc = store_read_begin(c->srv->store, &txn)) != 0)
+		return isms_err_set(&call->err, rc, "%s", txn.msg);
+	rc = users_identify_token(&txn, c->srv->token_key, secret, server_now(),
+	                          &id, tok, &call->err);
+	store_read_end(&txn);
+	if (rc != 0) {
+		log_notice("conn %llu: token refused: %s",
+		           (unsigned long long)c->serial, call->err.msg);
+		return rc;
+	}
+	snprintf(c->user, sizeof c->user, "%s", id.user);
+	snprintf(c->token_id, sizeof c->token_id, "%s", tok);
+	c->role = id.role;
+	t = xcalloc(1, sizeof *t);
+	t->op.apply = rpc_token_touch_apply;
+	t->op.done = rpc_token_touch_done;
+	t->op.arg = t;
+	snprintf(t->id, sizeof t->id, "%s", tok);
+	t->now = server_now();
+	if (writer_submit(c->srv->writer, &t->op) != 0)
+		free(t);
+	return 0;
+}
 
 int
 rpc_hello_exec(struct rpc_call *call)
 {
 	const Isms__V1__Hello *h = call->req->hello;
 	Isms__V1__HelloResult *r;
+	int rc;
 
 	if (h->has_protocol_major && h->protocol_major != PROTOCOL_MAJOR) {
 		/* A version error closes the connection after the reply. */
@@ -27,6 +90,12 @@ rpc_hello_exec(struct rpc_call *call)
 		    "speaks %u",
 		    h->protocol_major, PROTOCOL_MAJOR);
 	}
+	if (h->token != NULL && h->token[0] != '\0' &&
+	    (rc = rpc_hello_token(call, h->token)) != 0)
+		return rc;
+	if (call->conn->role == 0)
+		return isms_err_set(&call->err, ISMS_EUNAUTH, "%s",
+		                    call->conn->auth_hint);
 	r = (Isms__V1__HelloResult *)pb_new(
 	    &isms__v1__hello_result__descriptor);
 	r->has_protocol_major = r->has_protocol_minor = 1;
@@ -34,6 +103,8 @@ rpc_hello_exec(struct rpc_call *call)
 	r->protocol_minor = PROTOCOL_MINOR;
 	r->server_version = xstrdup(ISMS_VERSION);
 	r->user = xstrdup(call->conn->user);
+	r->has_role = 1;
+	r->role = call->conn->role;
 	call->reply->result_case = ISMS__V1__REPLY__RESULT_HELLO;
 	call->reply->hello = r;
 	return 0;

@@ -1,28 +1,37 @@
-/* rpc_table.c: every RPC the server answers. */
+/* rpc_table.c: every RPC the server answers, with the least role allowed. */
 #include "rpc.h"
 
+#define V ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER
+#define A ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_AUDITOR
+#define E ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR
+#define ADM ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN
+#define C(x) ISMS__V1__REQUEST__CALL_##x
+
 const struct rpc_entry rpc_table[] = {
-    {"Hello", ISMS__V1__REQUEST__CALL_HELLO, RPC_READ, rpc_hello_exec},
-    {"Info", ISMS__V1__REQUEST__CALL_INFO, RPC_READ, rpc_info_exec},
-    {"Get", ISMS__V1__REQUEST__CALL_GET, RPC_READ, rpc_get_exec},
-    {"List", ISMS__V1__REQUEST__CALL_LIST, RPC_READ, rpc_list_exec},
-    {"History", ISMS__V1__REQUEST__CALL_HISTORY, RPC_READ, rpc_history_exec},
-    {"Put", ISMS__V1__REQUEST__CALL_PUT, RPC_WRITE, rpc_put_exec},
-    {"Archive", ISMS__V1__REQUEST__CALL_ARCHIVE, RPC_WRITE, rpc_archive_exec},
-    {"Link", ISMS__V1__REQUEST__CALL_LINK, RPC_WRITE, rpc_link_exec},
-    {"Links", ISMS__V1__REQUEST__CALL_LINKS, RPC_READ, rpc_links_exec},
-    {"MethodGet", ISMS__V1__REQUEST__CALL_METHOD_GET, RPC_READ,
-     rpc_method_get_exec},
-    {"MethodSet", ISMS__V1__REQUEST__CALL_METHOD_SET, RPC_WRITE,
-     rpc_method_set_exec},
-    {"CatalogLoad", ISMS__V1__REQUEST__CALL_CATALOG_LOAD, RPC_WRITE,
-     rpc_catalog_load_exec},
-    {"Subscribe", ISMS__V1__REQUEST__CALL_SUBSCRIBE, RPC_READ,
-     rpc_subscribe_exec},
-    {"Journal", ISMS__V1__REQUEST__CALL_JOURNAL, RPC_READ, rpc_journal_exec},
-    {"JournalVerify", ISMS__V1__REQUEST__CALL_JOURNAL_VERIFY, RPC_READ,
+    /* name		call		flags			role	exec */
+    {"Hello", C(HELLO), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0,
+     rpc_hello_exec},
+    {"Info", C(INFO), RPC_READ, V, rpc_info_exec},
+    {"Get", C(GET), RPC_READ, V, rpc_get_exec},
+    {"List", C(LIST), RPC_READ, V, rpc_list_exec},
+    {"Links", C(LINKS), RPC_READ, V, rpc_links_exec},
+    {"MethodGet", C(METHOD_GET), RPC_READ, V, rpc_method_get_exec},
+    {"Due", C(DUE), RPC_READ, V, rpc_due_exec},
+    {"Subscribe", C(SUBSCRIBE), RPC_READ, V, rpc_subscribe_exec},
+    {"History", C(HISTORY), RPC_READ, A, rpc_history_exec},
+    {"Journal", C(JOURNAL), RPC_READ, A, rpc_journal_exec},
+    {"JournalVerify", C(JOURNAL_VERIFY), RPC_READ, A,
      rpc_journal_verify_exec},
-    {"Review", ISMS__V1__REQUEST__CALL_REVIEW, RPC_WRITE, rpc_review_exec},
-    {"Due", ISMS__V1__REQUEST__CALL_DUE, RPC_READ, rpc_due_exec},
-    {NULL, 0, 0, NULL},
+    {"UserList", C(USER_LIST), RPC_READ, A, rpc_user_list_exec},
+    {"Put", C(PUT), RPC_WRITE | RPC_INGEST, E, rpc_put_exec},
+    {"Archive", C(ARCHIVE), RPC_WRITE, E, rpc_archive_exec},
+    {"Link", C(LINK), RPC_WRITE, E, rpc_link_exec},
+    {"Review", C(REVIEW), RPC_WRITE, E, rpc_review_exec},
+    {"MethodSet", C(METHOD_SET), RPC_WRITE, ADM, rpc_method_set_exec},
+    {"CatalogLoad", C(CATALOG_LOAD), RPC_WRITE, ADM, rpc_catalog_load_exec},
+    {"UserPut", C(USER_PUT), RPC_WRITE, ADM, rpc_user_put_exec},
+    {"TokenCreate", C(TOKEN_CREATE), RPC_WRITE, ADM, rpc_token_create_exec},
+    {"TokenList", C(TOKEN_LIST), RPC_READ, ADM, rpc_token_list_exec},
+    {"TokenRevoke", C(TOKEN_REVOKE), RPC_WRITE, ADM, rpc_token_revoke_exec},
+    {NULL, 0, 0, 0, NULL},
 };

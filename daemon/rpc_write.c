@@ -1,6 +1,7 @@
 /* rpc_write.c: Put, Archive and Link, queued to the writer thread. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conn.h"
 #include "links.h"
@@ -27,6 +28,11 @@ rpc_write_done(struct wop *op)
 		                      w->result_case)) = w->result;
 		w->result = NULL;
 	}
+	/* A change of users or tokens re-checks every conn's identity. */
+	if (op->rc == 0 && (w->req->call_case == ISMS__V1__REQUEST__CALL_USER_PUT ||
+	                    w->req->call_case ==
+	                        ISMS__V1__REQUEST__CALL_TOKEN_REVOKE))
+		w->conn->srv->users_gen++;
 	rpc_reply(w->conn, w->req->id, reply, op->rc, &op->err);
 	conn_write_done(w->conn);
 	conn_unref(w->conn);
@@ -91,6 +97,17 @@ rpc_put_apply(struct store_txn *txn, struct wop *op)
 	return rpc_record_result(w, rc, rec);
 }
 
+/* Whether a put creates or changes an incident. */
+static bool
+rpc_put_is_incident(const Isms__V1__Put *put)
+{
+	const Isms__V1__Record *r = put->record;
+
+	if (r->id != NULL && r->id[0] != '\0')
+		return strncmp(r->id, "INC-", 4) == 0;
+	return r->body_case == ISMS__V1__RECORD__BODY_INCIDENT;
+}
+
 int
 rpc_put_exec(struct rpc_call *call)
 {
@@ -99,6 +116,10 @@ rpc_put_exec(struct rpc_call *call)
 	/* Refuse what needs no store access before queueing it. */
 	if ((rc = records_put_precheck(call->req->put, &call->err)) != 0)
 		return rc;
+	if (call->conn->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
+	    !rpc_put_is_incident(call->req->put))
+		return isms_err_set(&call->err, ISMS_EPERM,
+		                    "the ingest role may only put incidents");
 	return rpc_write_submit(call, rpc_put_apply);
 }
 

@@ -43,6 +43,8 @@ struct server {
 	struct event *subs_ev, *subs_timer;
 	struct event *sched_timer;
 	bool sched_busy; /* a scheduler write is queued */
+	uint64_t users_gen; /* bumped when users or tokens change */
+	uint8_t token_key[32];
 	int64_t started_at;
 	bool stopping;
 	struct event *sig_term, *sig_int, *stop_timer;

@@ -24,6 +24,8 @@ static const char *const store_db_names[DB_NDBS] = {
     [DB_LINKS] = "links",
     [DB_JOURNAL] = "journal",
     [DB_DUE] = "due",
+    [DB_USERS] = "users",
+    [DB_TOKENS] = "tokens",
 };
 
 /* The one place where LMDB and errno codes become ours. */

@@ -1,0 +1,79 @@
+/*
+ * users.h: users, their access roles and their tokens (DESIGN §6).
+ *
+ * A Unix peer is its uid's user; a TCP peer presents a token (256 random
+ * bits, shown once, stored only as an HMAC-SHA256 under a key kept in the
+ * data dir beside the database) or a verified client certificate. Every
+ * change is journaled: access rights are evidence too (A.5.18).
+ */
+#ifndef ISMS_USERS_H
+#define ISMS_USERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "errcode.h"
+#include "proto/isms.pb-c.h"
+
+struct store_txn;
+struct records_actor;
+
+#define USERS_KEY_LEN 32
+#define USER_NAME_MAX 64
+
+/* Who a connection is. */
+struct identity {
+	char user[USER_NAME_MAX + 1];
+	int role; /* ISMS__V1__ACCESS_ROLE__*; 0: not authenticated */
+};
+
+/* Loads (creating on first use) the token HMAC key in dir. */
+int users_key_load(const char *dir, uint8_t key[USERS_KEY_LEN],
+                   struct isms_err *err);
+
+/* On an empty user table, makes the data dir's owner an admin. */
+int users_bootstrap(struct store_txn *, uid_t owner,
+                    const struct records_actor *who, bool *created,
+                    struct isms_err *err);
+
+/* The identity of a Unix peer (root is always admin). 0 or NOT_FOUND. */
+int users_identify_uid(struct store_txn *, uid_t uid, struct identity *id);
+
+/* The identity behind a token secret, if valid now; its id in tok_id. */
+int users_identify_token(struct store_txn *, const uint8_t key[USERS_KEY_LEN],
+                         const char *secret, int64_t now, struct identity *id,
+                         char tok_id[32], struct isms_err *err);
+
+/* Re-checks the identity of a token already presented, by its id. */
+int users_identify_token_id(struct store_txn *, const char *tok_id,
+                            int64_t now, struct identity *id,
+                            struct isms_err *err);
+
+/* The identity of a user name (client certificate CN). */
+int users_identify_name(struct store_txn *, const char *name,
+                        struct identity *id);
+
+int users_put(struct store_txn *, const Isms__V1__UserPut *,
+              const struct records_actor *, Isms__V1__User **out,
+              struct isms_err *err);
+int users_list(struct store_txn *, Isms__V1__UserListResult *out,
+               struct isms_err *err);
+
+int tokens_create(struct store_txn *, const Isms__V1__TokenCreate *,
+                  const uint8_t key[USERS_KEY_LEN],
+                  const struct records_actor *,
+                  Isms__V1__TokenCreateResult *out, struct isms_err *err);
+int tokens_list(struct store_txn *, Isms__V1__TokenListResult *out,
+                struct isms_err *err);
+int tokens_revoke(struct store_txn *, const char *id,
+                  const struct records_actor *, Isms__V1__Token **out,
+                  struct isms_err *err);
+/* Records a token's last use. */
+int tokens_touch(struct store_txn *, const char *id, int64_t now,
+                 struct isms_err *err);
+
+/* The human name of a role ("editor"). */
+const char *users_role_name(int role);
+
+#endif
