@@ -1,5 +1,6 @@
 /* listen.c: Unix socket listeners. */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,29 @@ listen_check_stale(const char *path, struct sockaddr_un *sun,
 	return 0;
 }
 
+/* Gives the socket its group, whose members may connect (0660). */
+static int
+listen_socket_group(const char *path, const char *group,
+                    struct isms_err *err)
+{
+	struct group gr, *res = NULL;
+	char buf[4096], *end;
+	unsigned long gid;
+
+	if (group == NULL)
+		return 0;
+	if (getgrnam_r(group, &gr, buf, sizeof buf, &res) == 0 && res != NULL)
+		gid = gr.gr_gid;
+	else if ((gid = strtoul(group, &end, 10)), *group == '\0' ||
+	         *end != '\0')
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "socket group '%s' does not exist", group);
+	if (chown(path, (uid_t)-1, (gid_t)gid) == -1)
+		return isms_err_set(err, ISMS_EINTERNAL, "chown %s to group %s: "
+		                    "%s", path, group, strerror(errno));
+	return 0;
+}
+
 static int
 listen_unix(struct server *srv, const char *path, struct isms_err *err)
 {
@@ -110,6 +134,11 @@ listen_unix(struct server *srv, const char *path, struct isms_err *err)
 		close(fd);
 		return isms_err_set(err, ISMS_EINTERNAL, "bind %s: %s", path,
 		                    strerror(rc));
+	}
+	if ((rc = listen_socket_group(path, srv->cfg.socket_group, err)) != 0) {
+		close(fd);
+		unlink(path);
+		return rc;
 	}
 	l = xcalloc(1, sizeof *l);
 	l->path = xstrdup(path);

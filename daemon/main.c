@@ -52,6 +52,8 @@ usage(FILE *f)
 	        "(default %u)\n"
 	        "      --map-size N      LMDB map size in bytes, sparse "
 	        "(default 16 GiB)\n"
+	        "      --socket-group G  group of the Unix sockets, whose "
+	        "members may connect\n"
 	        "      --sub-output-cap N  unsent bytes before a slow "
 	        "subscriber is dropped\n"
 	        "                        (default 4M)\n"
@@ -219,6 +221,7 @@ main(int argc, char **argv)
 	    {"max-frame", required_argument, NULL, 'F'},
 	    {"map-size", required_argument, NULL, 'M'},
 	    {"sub-output-cap", required_argument, NULL, 'S'},
+	    {"socket-group", required_argument, NULL, 'g'},
 	    {"overdue-grace-days", required_argument, NULL, 'G'},
 	    {"test-clock-offset", required_argument, NULL, 'T'},
 	    {"verbose", no_argument, NULL, 'v'},
@@ -270,6 +273,9 @@ main(int argc, char **argv)
 				        optarg);
 				return 2;
 			}
+			break;
+		case 'g':
+			srv.cfg.socket_group = optarg;
 			break;
 		case 'S':
 			if (parse_size(optarg, &srv.cfg.sub_output_cap) != 0) {

@@ -24,6 +24,7 @@ struct server_config {
 	size_t max_frame;
 	size_t unpack_budget;
 	size_t mapsize;
+	const char *socket_group; /* group of Unix sockets (0660) */
 	size_t sub_output_cap; /* unsent bytes before a subscriber is dropped */
 	int overdue_grace_days;
 	int64_t clock_offset;  /* test only: shifts the server's clock */

@@ -51,7 +51,7 @@ daemon_fx_start(struct daemon_fx *fx)
 
 		snprintf(listen, sizeof listen, "unix:%s", fx->sock);
 		execl(ISMSD_BIN, "ismsd", "--data-dir", fx->dir, "--listen",
-		      listen, "--foreground", (char *)NULL);
+		      listen, "--foreground", fx->extra_args, (char *)NULL);
 		_exit(127);
 	}
 	assert_true(fx->pid > 0);

@@ -13,6 +13,7 @@ struct daemon_fx {
 	char sock[128];
 	char endpoint[160];
 	pid_t pid;
+	const char *extra_args; /* one more ismsd argument, or NULL */
 };
 
 /* Makes the temp dir (once) and starts ismsd; waits until it accepts. */
