@@ -15,6 +15,8 @@
 #include "frame.h"
 #include "log.h"
 #include "pbbudget.h"
+#include "pbfield.h"
+#include "listen.h"
 #include "server.h"
 #include "store.h"
 #include "subs.h"
@@ -23,6 +25,7 @@
 static void conn_read_cb(struct bufferevent *, void *);
 static void conn_write_cb(struct bufferevent *, void *);
 static void conn_event_cb(struct bufferevent *, short, void *);
+static void conn_bad(struct conn *, int, const char *);
 
 void
 conn_identify_refresh(struct conn *c)
@@ -78,6 +81,62 @@ conn_identify(struct conn *c, evutil_socket_t fd)
 		snprintf(c->user, sizeof c->user, "uid:%u", (unsigned)c->uid);
 }
 
+/* Open connections of user. */
+static size_t
+conn_count_user(struct server *srv, const char *user)
+{
+	struct conn *c;
+	size_t n = 0;
+
+	TAILQ_FOREACH(c, &srv->conns, entry)
+		n += strcmp(c->user, user) == 0;
+	return n;
+}
+
+/* Arms the idle timeout: a peer that sends nothing for long is cut. */
+static void
+conn_set_idle(struct conn *c)
+{
+	struct timeval tv = {(time_t)c->srv->cfg.idle_timeout_secs, 0};
+
+	bufferevent_set_timeouts(c->bev,
+	                         c->srv->cfg.idle_timeout_secs ? &tv : NULL,
+	                         NULL);
+}
+
+/* The frame deadline passed: a peer dribbling bytes is cut. */
+static void
+conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	char msg[100];
+
+	(void)fd;
+	(void)what;
+	snprintf(msg, sizeof msg, "a frame must arrive whole within %u s",
+	         c->srv->cfg.frame_deadline_secs);
+	conn_ref(c);
+	conn_bad(c, ISMS_ETIMEDOUT, msg);
+	conn_unref(c);
+}
+
+/* Starts (or stops, when the input is empty) the frame deadline. */
+static void
+conn_frame_clock(struct conn *c)
+{
+	struct timeval tv = {(time_t)c->srv->cfg.frame_deadline_secs, 0};
+	bool partial = c->bev != NULL &&
+	               evbuffer_get_length(bufferevent_get_input(c->bev)) > 0;
+
+	if (partial && c->deadline == NULL && tv.tv_sec > 0) {
+		c->deadline = evtimer_new(c->srv->base, conn_deadline_cb, c);
+		evtimer_add(c->deadline, &tv);
+	} else if (!partial && c->deadline != NULL) {
+		event_free(c->deadline);
+		c->deadline = NULL;
+	}
+}
+
 struct conn *
 conn_new(struct server *srv, evutil_socket_t fd)
 {
@@ -99,10 +158,29 @@ conn_new(struct server *srv, evutil_socket_t fd)
 	}
 	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_set_idle(c);
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
 	log_debug("conn %llu: %s connected", (unsigned long long)c->serial,
 	          c->user);
+	if (srv->nconns >= srv->cfg.max_conns) {
+		log_warn("%zu connections: the limit; not accepting more until "
+		         "one closes",
+		         srv->nconns);
+		listen_pause(srv, true);
+	}
+	if (c->role != 0 && conn_count_user(srv, c->user) >
+	                        srv->cfg.max_conns_per_user) {
+		char msg[200];
+
+		snprintf(msg, sizeof msg,
+		         "too many connections for %s (at most %zu)", c->user,
+		         srv->cfg.max_conns_per_user);
+		log_warn("conn %llu: %s", (unsigned long long)c->serial, msg);
+		conn_send_error(c, 0, ISMS_EEXHAUSTED, msg);
+		conn_close_after_flush(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -117,8 +195,12 @@ conn_abort(struct conn *c)
 	subs_conn_gone(c);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
+	if (c->deadline != NULL)
+		event_free(c->deadline);
+	c->deadline = NULL;
 	TAILQ_REMOVE(&srv->conns, c, entry);
-	srv->nconns--;
+	if (srv->nconns-- == srv->cfg.max_conns && !srv->stopping)
+		listen_pause(srv, false);
 	log_debug("conn %llu: closed", (unsigned long long)c->serial);
 	conn_unref(c);
 	server_conn_gone(srv);
@@ -226,6 +308,7 @@ conn_process_frames(struct conn *c)
 	size_t mlen, flen;
 	struct pb_budget budget;
 	Isms__V1__Request *req;
+	struct isms_err werr;
 	char why[128];
 
 	while (c->bev != NULL && !c->closing && !c->srv->stopping) {
@@ -239,6 +322,7 @@ conn_process_frames(struct conn *c)
 		case FRAME_OK:
 			break;
 		case FRAME_NEED_MORE:
+			conn_frame_clock(c);
 			return;
 		case FRAME_TOO_BIG:
 			snprintf(why, sizeof why,
@@ -254,6 +338,16 @@ conn_process_frames(struct conn *c)
 		pb_budget_init(&budget, c->srv->cfg.unpack_budget);
 		req = (Isms__V1__Request *)pb_budget_unpack(
 		    &budget, &isms__v1__request__descriptor, msg, mlen);
+		/* What unpacking hides (a NUL inside a string) is refused
+		 * like any bad value: the frame itself was fine. */
+		if (req != NULL &&
+		    pb_wire_check(&isms__v1__request__descriptor, msg, mlen,
+		                  &werr) != 0) {
+			evbuffer_drain(in, flen);
+			conn_send_error(c, req->id, ISMS_EINVAL, werr.msg);
+			protobuf_c_message_free_unpacked(&req->base, NULL);
+			continue;
+		}
 		evbuffer_drain(in, flen);
 		if (req == NULL) {
 			if (budget.exceeded)
@@ -313,8 +407,19 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		conn_abort(c);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		/* Subscribers wait quietly by design, and a write in flight
+		 * is never answered with a timeout. */
+		if (c->nsubs > 0 || c->inflight > 0) {
+			bufferevent_enable(c->bev, EV_READ);
+			return;
+		}
+		conn_bad(c, ISMS_ETIMEDOUT, "idle for too long");
+	}
 }
 
 void

@@ -16,6 +16,10 @@
 
 #include <event2/util.h>
 
+struct event;
+
+struct event;
+
 #include "proto/isms.pb-c.h"
 #include "users.h"
 
@@ -39,6 +43,8 @@ struct conn {
 	unsigned refs;
 	unsigned inflight; /* writes queued */
 	bool closing;      /* close once the output is flushed */
+	unsigned nsubs;         /* subscriptions (exempt from idle) */
+	struct event *deadline; /* a partial frame must complete by then */
 	bool paused;       /* reading stopped for backpressure */
 };
 

@@ -192,3 +192,18 @@ listen_close_all(struct server *srv)
 		free(l);
 	}
 }
+
+void
+listen_pause(struct server *srv, bool pause)
+{
+	struct listener *l;
+
+	TAILQ_FOREACH(l, &srv->listeners, entry) {
+		if (pause)
+			evconnlistener_disable(l->lev);
+		else
+			evconnlistener_enable(l->lev);
+	}
+	if (!pause)
+		log_info("accepting connections again");
+}

@@ -5,12 +5,17 @@
 #ifndef ISMS_LISTEN_H
 #define ISMS_LISTEN_H
 
+#include <stdbool.h>
+
 #include "errcode.h"
 
 struct server;
 
 /* Starts listening on an endpoint ("unix:PATH"). */
 int listen_add(struct server *, const char *endpoint, struct isms_err *err);
+
+/* Stops (pause) or resumes accepting on every listener. */
+void listen_pause(struct server *, bool pause);
 
 /* Closes every listener and removes the socket files. */
 void listen_close_all(struct server *);

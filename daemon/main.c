@@ -15,6 +15,7 @@
 #include <event2/thread.h>
 
 #include "catalog.h"
+#include "config.h"
 #include "conn.h"
 #include "users.h"
 #include "due.h"
@@ -31,78 +32,7 @@
 #include "writer.h"
 #include "xmalloc.h"
 
-#define DEFAULT_DATA_DIR "/var/lib/ismsd"
-#define DEFAULT_LISTEN   "unix:/run/ismsd/ismsd.sock"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: ismsd [--data-dir DIR] [--listen unix:PATH]... "
-	        "[--foreground]\n"
-	        "             [--max-frame BYTES] [--map-size BYTES] "
-	        "[--verbose]\n"
-	        "\n"
-	        "  -d, --data-dir DIR    LMDB data directory (default %s)\n"
-	        "  -l, --listen EP       endpoint to serve, repeatable "
-	        "(default %s)\n"
-	        "  -f, --foreground      stay in the foreground (else detach "
-	        "once ready)\n"
-	        "      --max-frame N     largest request frame in bytes "
-	        "(default %u)\n"
-	        "      --map-size N      LMDB map size in bytes, sparse "
-	        "(default 16 GiB)\n"
-	        "      --socket-group G  group of the Unix sockets, whose "
-	        "members may connect\n"
-	        "      --sub-output-cap N  unsent bytes before a slow "
-	        "subscriber is dropped\n"
-	        "                        (default 4M)\n"
-	        "      --overdue-grace-days N  days after a due date before it "
-	        "is overdue\n"
-	        "                        (default 7)\n"
-	        "      --test-clock-offset S  TEST ONLY: shift the clock by S "
-	        "seconds\n"
-	        "  -v, --verbose         log debug messages\n"
-	        "  -h, --help            this help\n"
-	        "  -V, --version         print the version\n",
-	        DEFAULT_DATA_DIR, DEFAULT_LISTEN, FRAME_MAX_DEFAULT);
-}
-
-/* Parses a positive byte count with an optional K/M/G suffix. */
-static int
-parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || v == 0)
-		return -1;
-	switch (*end) {
-	case 'K':
-	case 'k':
-		v <<= 10;
-		end++;
-		break;
-	case 'M':
-	case 'm':
-		v <<= 20;
-		end++;
-		break;
-	case 'G':
-	case 'g':
-		v <<= 30;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end != '\0')
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
 
 static void
 server_signal(evutil_socket_t sig, short what, void *arg)
@@ -112,20 +42,6 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	server_shutdown(arg);
 }
 
-/* Parses a whole number in [lo, hi]. */
-static int
-parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* After each delivered batch: fan the new journal entries out. */
 static void
@@ -214,118 +130,21 @@ detach(int *ready_fd)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data-dir", required_argument, NULL, 'd'},
-	    {"listen", required_argument, NULL, 'l'},
-	    {"foreground", no_argument, NULL, 'f'},
-	    {"max-frame", required_argument, NULL, 'F'},
-	    {"map-size", required_argument, NULL, 'M'},
-	    {"sub-output-cap", required_argument, NULL, 'S'},
-	    {"socket-group", required_argument, NULL, 'g'},
-	    {"overdue-grace-days", required_argument, NULL, 'G'},
-	    {"test-clock-offset", required_argument, NULL, 'T'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct server srv;
 	struct isms_err err;
-	bool foreground = false;
-	int ch, i, lockfd, ready_fd = -1, loglevel = LOG_PRI_INFO;
-	long long v;
+	int i, lockfd, ready_fd = -1;
 	char *abs_dir;
 
 	memset(&srv, 0, sizeof srv);
-	srv.cfg.data_dir = DEFAULT_DATA_DIR;
-	srv.cfg.max_frame = FRAME_MAX_DEFAULT;
-	srv.cfg.unpack_budget = PB_BUDGET_DEFAULT;
-	srv.cfg.mapsize = STORE_MAPSIZE_DEFAULT;
-	srv.cfg.sub_output_cap = SUBS_OUTPUT_CAP_DEFAULT;
-	srv.cfg.overdue_grace_days = DUE_GRACE_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "d:l:fvhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			srv.cfg.data_dir = optarg;
-			break;
-		case 'l':
-			if (srv.cfg.nlisten ==
-			    (int)(sizeof srv.cfg.listen /
-			          sizeof srv.cfg.listen[0])) {
-				fprintf(stderr, "ismsd: too many --listen\n");
-				return 2;
-			}
-			srv.cfg.listen[srv.cfg.nlisten++] = optarg;
-			break;
-		case 'f':
-			foreground = true;
-			break;
-		case 'F':
-			if (parse_size(optarg, &srv.cfg.max_frame) != 0) {
-				fprintf(stderr, "ismsd: bad --max-frame '%s'\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'M':
-			if (parse_size(optarg, &srv.cfg.mapsize) != 0) {
-				fprintf(stderr, "ismsd: bad --map-size '%s'\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'g':
-			srv.cfg.socket_group = optarg;
-			break;
-		case 'S':
-			if (parse_size(optarg, &srv.cfg.sub_output_cap) != 0) {
-				fprintf(stderr,
-				        "ismsd: bad --sub-output-cap '%s'\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'G':
-			if (parse_int(optarg, 0, 365, &v) != 0) {
-				fprintf(stderr,
-				        "ismsd: --overdue-grace-days takes 0 "
-				        "to 365, got '%s'\n",
-				        optarg);
-				return 2;
-			}
-			srv.cfg.overdue_grace_days = (int)v;
-			break;
-		case 'T':
-			if (parse_int(optarg, -3650LL * 86400, 3650LL * 86400,
-			              &v) != 0) {
-				fprintf(stderr,
-				        "ismsd: bad --test-clock-offset '%s'\n",
-				        optarg);
-				return 2;
-			}
-			srv.cfg.clock_offset = v;
-			break;
-		case 'v':
-			loglevel = LOG_PRI_DEBUG;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("ismsd %s\n", ISMS_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
+	switch (config_load(&srv.cfg, argc, argv)) {
+	case CONFIG_RUN:
+		break;
+	case CONFIG_EXIT_OK:
+		return 0;
+	default:
 		return 2;
 	}
-	if (srv.cfg.nlisten == 0)
-		srv.cfg.listen[srv.cfg.nlisten++] = DEFAULT_LISTEN;
-	log_init("ismsd", loglevel);
+	log_init("ismsd", srv.cfg.verbose ? LOG_PRI_DEBUG : LOG_PRI_INFO);
 	if (srv.cfg.clock_offset != 0) {
 		server_set_clock_offset(srv.cfg.clock_offset);
 		log_warn("TEST ONLY: the clock is shifted by %lld s",
@@ -344,7 +163,7 @@ main(int argc, char **argv)
 	srv.cfg.data_dir = abs_dir;
 	if ((lockfd = lock_data_dir(abs_dir)) == -1)
 		return 1;
-	if (!foreground && detach(&ready_fd) == -1) {
+	if (!srv.cfg.foreground && detach(&ready_fd) == -1) {
 		log_err("cannot detach: %s", strerror(errno));
 		return 1;
 	}

@@ -17,15 +17,27 @@ struct conn;
 struct listener;
 struct sub;
 
+#define CONFIG_LISTEN_MAX 16
+
 struct server_config {
+	const char *config_path;
 	const char *data_dir;
-	const char *listen[16]; /* "unix:PATH" */
+	const char *listen[CONFIG_LISTEN_MAX]; /* unix:PATH, tcp://H:P */
 	int nlisten;
+	int nlisten_file; /* how many of them came from the file */
+	bool foreground;
+	bool verbose;
+	bool insecure; /* plain TCP allowed, on loopback only */
+	const char *tls_cert, *tls_key, *tls_client_ca;
 	size_t max_frame;
 	size_t unpack_budget;
 	size_t mapsize;
 	const char *socket_group; /* group of Unix sockets (0660) */
-	size_t sub_output_cap; /* unsent bytes before a subscriber is dropped */
+	size_t sub_output_cap;
+	size_t max_conns;	     /* in total: the listener pauses there */
+	size_t max_conns_per_user;
+	unsigned idle_timeout_secs;   /* 0: none; subscribers exempt */
+	unsigned frame_deadline_secs; /* a started frame must complete */
 	int overdue_grace_days;
 	int64_t clock_offset;  /* test only: shifts the server's clock */
 };

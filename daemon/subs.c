@@ -51,6 +51,7 @@ subs_free(struct sub *s)
 	free(s->registers);
 	free(s->types);
 	free(s->owner);
+	s->conn->nsubs--;
 	conn_unref(s->conn);
 	free(s);
 }
@@ -320,6 +321,7 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 	s->owner = sub->owner != NULL ? xstrdup(sub->owner) : NULL;
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;
+	c->nsubs++;
 	subs_poke(srv);
 	return 0;
 }

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
-protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev libssl-dev"
+protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev libssl-dev libinih-dev
+systemd"
 
 missing=""
 for p in $PACKAGES; do

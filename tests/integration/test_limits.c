@@ -1,0 +1,348 @@
+/*
+ * test_limits.c: each limit hit for real, with its error, while a
+ * well-behaved client keeps being served; the configuration file's errors.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemon_fx.h"
+#include "frame.h"
+#include "ismsclient.h"
+#include "pbfield.h"
+
+static int
+teardown(void **state)
+{
+	daemon_fx_cleanup(*state);
+	free(*state);
+	return 0;
+}
+
+/* Starts a daemon with one extra argument. */
+static struct daemon_fx *
+start(void **state, const char *arg)
+{
+	struct daemon_fx *fx = calloc(1, sizeof *fx);
+
+	fx->extra_args = arg;
+	daemon_fx_start(fx);
+	*state = fx;
+	return fx;
+}
+
+static int
+raw_connect(struct daemon_fx *fx, int timeout_secs)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval tv = {timeout_secs, 0};
+	int fd;
+
+	memcpy(sun.sun_path, fx->sock, strlen(fx->sock) + 1);
+	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return fd;
+}
+
+/* Reads replies until EOF; returns the code of the last and its text. */
+static int
+read_until_close(int fd, char *msg, size_t len)
+{
+	uint8_t buf[8192];
+	size_t n = 0, off = 0, hlen, mlen;
+	ssize_t r;
+	int code = -1;
+	Isms__V1__Reply *reply;
+
+	while ((r = read(fd, buf + n, sizeof buf - n)) > 0)
+		n += (size_t)r;
+	if (r < 0)
+		return -2; /* timed out: not closed */
+	while (off < n && frame_decode_header(buf + off, n - off, sizeof buf,
+	                                      &hlen, &mlen) == FRAME_OK &&
+	       off + hlen + mlen <= n) {
+		reply = isms__v1__reply__unpack(NULL, mlen, buf + off + hlen);
+		assert_non_null(reply);
+		code = reply->status ? (int)reply->status->code : -1;
+		snprintf(msg, len, "%s",
+		         reply->status && reply->status->message
+		             ? reply->status->message
+		             : "");
+		isms__v1__reply__free_unpacked(reply, NULL);
+		off += hlen + mlen;
+	}
+	return code;
+}
+
+/* Whether a fresh client can still do an Info. */
+static bool
+still_serving(struct daemon_fx *fx)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
+	struct isms_err err;
+	struct isms_sync *s = isms_sync_connect(fx->endpoint, "t", &err);
+	Isms__V1__Reply *r;
+	bool ok;
+
+	if (s == NULL)
+		return false;
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
+	r = isms_sync_call(s, &req, &err);
+	ok = r != NULL && r->status->code == 0;
+	isms_reply_free(r);
+	isms_sync_free(s);
+	return ok;
+}
+
+static double
+now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+test_frame_deadline(void **state)
+{
+	struct daemon_fx *fx = start(state, "--frame-deadline=1");
+	char msg[256];
+	double t0 = now_secs();
+	int fd = raw_connect(fx, 5);
+
+	/* A length saying 100 bytes, then only 3 of them: dribbling. */
+	assert_int_equal(write(fd, "\x64\x08\x01\x62", 4), 4);
+	assert_true(still_serving(fx));
+	assert_int_equal(read_until_close(fd, msg, sizeof msg), ISMS_ETIMEDOUT);
+	assert_non_null(strstr(msg, "within 1 s"));
+	assert_true(now_secs() - t0 < 4.0);
+	close(fd);
+	assert_true(still_serving(fx));
+}
+
+static void
+test_idle_timeout_spares_subscribers(void **state)
+{
+	struct daemon_fx *fx = start(state, "--idle-timeout=1");
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
+	uint8_t frame[64], buf[256];
+	char msg[256];
+	size_t n;
+	int idle = raw_connect(fx, 5), subscriber = raw_connect(fx, 1);
+	ssize_t r;
+
+	req.has_id = 1;
+	req.id = 7;
+	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
+	req.subscribe = &sub;
+	n = frame_encode_header(frame, isms__v1__request__get_packed_size(&req));
+	n += isms__v1__request__pack(&req, frame + n);
+	assert_int_equal(write(subscriber, frame, n), (ssize_t)n);
+	assert_int_equal(read_until_close(idle, msg, sizeof msg),
+	                 ISMS_ETIMEDOUT);
+	assert_non_null(strstr(msg, "idle"));
+	/* 2.5 s later the quiet subscriber is still connected: a read
+	 * times out (the socket is open) instead of seeing EOF. */
+	sleep(2);
+	r = read(subscriber, buf, sizeof buf); /* the OK reply */
+	assert_true(r > 0);
+	r = read(subscriber, buf, sizeof buf);
+	assert_true(r < 0);
+	close(subscriber);
+	close(idle);
+}
+
+static void
+test_connection_caps(void **state)
+{
+	struct daemon_fx *fx = start(state, "--max-connections-per-user=2");
+	struct isms_err err;
+	struct isms_sync *a, *b, *c = NULL;
+	char msg[256];
+	int fd, n;
+
+	a = isms_sync_connect(fx->endpoint, "t", &err);
+	b = isms_sync_connect(fx->endpoint, "t", &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	fd = raw_connect(fx, 5);
+	assert_int_equal(read_until_close(fd, msg, sizeof msg),
+	                 ISMS_EEXHAUSTED);
+	assert_non_null(strstr(msg, "too many connections"));
+	close(fd);
+	isms_sync_free(a);
+	/* The server sees the close a moment later; then there is room. */
+	for (n = 0; n < 100; n++) {
+		if ((c = isms_sync_connect(fx->endpoint, "t", &err)) != NULL)
+			break;
+		usleep(20000);
+	}
+	assert_non_null(c);
+	isms_sync_free(b);
+	isms_sync_free(c);
+}
+
+static void
+test_total_cap_pauses_listener(void **state)
+{
+	struct daemon_fx *fx = start(state, "--max-connections=2");
+	struct isms_err err;
+	struct isms_sync *a = isms_sync_connect(fx->endpoint, "t", &err);
+	struct isms_sync *b = isms_sync_connect(fx->endpoint, "t", &err);
+	uint8_t frame[64];
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
+	char buf[256];
+	size_t n;
+	int fd;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	/* The kernel queues the third; ismsd does not serve it... */
+	fd = raw_connect(fx, 1);
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
+	n = frame_encode_header(frame, isms__v1__request__get_packed_size(&req));
+	n += isms__v1__request__pack(&req, frame + n);
+	assert_int_equal(write(fd, frame, n), (ssize_t)n);
+	assert_true(read(fd, buf, sizeof buf) < 0);
+	/* ... until one closes. */
+	isms_sync_free(a);
+	assert_true(read(fd, buf, sizeof buf) > 0);
+	close(fd);
+	isms_sync_free(b);
+}
+
+static void
+test_unpack_budget_and_nul(void **state)
+{
+	struct daemon_fx *fx = start(state, "--unpack-budget=4096");
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	char *tags[400], msg[256];
+	uint8_t *frame;
+	size_t n, i, len;
+	int fd;
+
+	for (i = 0; i < 400; i++)
+		tags[i] = "t";
+	rec.title = "x";
+	rec.n_tags = 400;
+	rec.tags = tags;
+	put.record = &rec;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	len = isms__v1__request__get_packed_size(&req);
+	frame = malloc(len + 10);
+	n = frame_encode_header(frame, len);
+	n += isms__v1__request__pack(&req, frame + n);
+	fd = raw_connect(fx, 5);
+	assert_int_equal(write(fd, frame, n), (ssize_t)n);
+	assert_int_equal(read_until_close(fd, msg, sizeof msg),
+	                 ISMS_EEXHAUSTED);
+	assert_non_null(strstr(msg, "unpack budget"));
+	close(fd);
+	free(frame);
+	/* A NUL inside a string: refused by name, the link stays up. */
+	{
+		static const uint8_t bad[] = {
+		    /* Request{id=5, put{record{title="a\0b"}}} */
+		    0x0b, 0x08, 0x05, 0x5a, 0x07, 0x0a, 0x05,
+		    0x1a, 0x03, 'a',  0x00, 'b'};
+		uint8_t buf[512];
+		size_t hlen, mlen;
+		ssize_t r;
+		Isms__V1__Reply *reply;
+
+		fd = raw_connect(fx, 5);
+		assert_int_equal(write(fd, bad, sizeof bad), sizeof bad);
+		r = read(fd, buf, sizeof buf);
+		assert_true(r > 0);
+		assert_int_equal(frame_decode_header(buf, (size_t)r, sizeof buf,
+		                                     &hlen, &mlen),
+		                 FRAME_OK);
+		reply = isms__v1__reply__unpack(NULL, mlen, buf + hlen);
+		assert_non_null(reply);
+		assert_int_equal(reply->id, 5);
+		assert_int_equal(reply->status->code, ISMS_EINVAL);
+		assert_non_null(strstr(reply->status->message,
+		                       "put.record.title"));
+		isms__v1__reply__free_unpacked(reply, NULL);
+		close(fd);
+	}
+	assert_true(still_serving(fx));
+}
+
+/* Runs ismsd with a config file body; returns its exit code and output. */
+static int
+run_with_config(struct daemon_fx *fx, const char *body, char *out,
+                size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/test.conf", fx->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(body, f);
+	fclose(f);
+	return daemon_fx_sh(fx, out, len,
+	                    "'%s' --config '%s' --data-dir '%s/cfg' "
+	                    "--listen 'unix:%s/cfg.sock' --version 2>&1; "
+	                    "'%s' --config '%s' --data-dir '%s/cfg' --listen "
+	                    "'unix:%s/cfg.sock' --help >/dev/null 2>&1; "
+	                    "timeout 2 '%s' --config '%s' --foreground 2>&1 | "
+	                    "head -3",
+	                    ISMSD_BIN, path, fx->dir, fx->dir, ISMSD_BIN, path,
+	                    fx->dir, fx->dir, ISMSD_BIN, path);
+}
+
+static void
+test_config_file_errors(void **state)
+{
+	struct daemon_fx *fx = start(state, NULL);
+	char out[2048];
+
+	run_with_config(fx, "[ismsd]\nmax_frame = 1M\nbogus_key = 3\n", out,
+	                sizeof out);
+	assert_non_null(strstr(out, "test.conf:3: unknown key 'bogus_key'"));
+	run_with_config(fx, "idle-timeout = soon\n", out, sizeof out);
+	assert_non_null(
+	    strstr(out, "test.conf:1: idle-timeout takes a whole number"));
+	run_with_config(fx, "[other]\nx = 1\n", out, sizeof out);
+	assert_non_null(strstr(out, "test.conf:2: unknown section [other]"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_frame_deadline, teardown),
+	    cmocka_unit_test_teardown(test_idle_timeout_spares_subscribers,
+	                              teardown),
+	    cmocka_unit_test_teardown(test_connection_caps, teardown),
+	    cmocka_unit_test_teardown(test_total_cap_pauses_listener, teardown),
+	    cmocka_unit_test_teardown(test_unpack_budget_and_nul, teardown),
+	    cmocka_unit_test_teardown(test_config_file_errors, teardown),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
