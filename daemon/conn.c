@@ -7,6 +7,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 
 #include "conn.h"
@@ -20,6 +21,7 @@
 #include "server.h"
 #include "store.h"
 #include "subs.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 static void conn_read_cb(struct bufferevent *, void *);
@@ -42,6 +44,8 @@ conn_identify_refresh(struct conn *c)
 	if (c->token_id[0] != '\0')
 		rc = users_identify_token_id(&txn, c->token_id, server_now(),
 		                             &id, &err);
+	else if (c->cert_cn[0] != '\0')
+		rc = users_identify_name(&txn, c->cert_cn, &id);
 	else if (c->uid != (uid_t)-1)
 		rc = users_identify_uid(&txn, c->uid, &id);
 	store_read_end(&txn);
@@ -54,6 +58,10 @@ conn_identify_refresh(struct conn *c)
 	c->role = 0;
 	if (c->token_id[0] != '\0')
 		snprintf(c->auth_hint, sizeof c->auth_hint, "%s", err.msg);
+	else if (c->cert_cn[0] != '\0')
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		         "certificate CN '%s' is not an enabled ismsd user",
+		         c->cert_cn);
 	else if (c->uid != (uid_t)-1)
 		snprintf(c->auth_hint, sizeof c->auth_hint,
 		         "uid %u is not an ismsd user%s; an admin can add it: "
@@ -137,19 +145,36 @@ conn_frame_clock(struct conn *c)
 	}
 }
 
-struct conn *
-conn_new(struct server *srv, evutil_socket_t fd)
+/* Adopts fd: over TLS when tls is set; a Unix peer is named by its uid. */
+static struct conn *
+conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
+            bool unix_peer)
 {
+	const int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
 	struct conn *c;
+	SSL *ssl;
 
 	c = xcalloc(1, sizeof *c);
 	c->srv = srv;
 	c->serial = ++srv->next_conn_serial;
 	c->refs = 1;
-	conn_identify(c, fd);
+	c->uid = (uid_t)-1;
+	if (unix_peer)
+		conn_identify(c, fd);
+	else {
+		snprintf(c->user, sizeof c->user, "anonymous");
+		snprintf(c->auth_hint, sizeof c->auth_hint,
+		         "not authenticated: send a token in hello, or a client "
+		         "certificate");
+	}
 	evutil_make_socket_nonblocking(fd);
-	c->bev = bufferevent_socket_new(
-	    srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (tls != NULL && (ssl = SSL_new(tls)) != NULL) {
+		c->bev = bufferevent_openssl_socket_new(
+		    srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
+		if (c->bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	} else if (tls == NULL)
+		c->bev = bufferevent_socket_new(srv->base, fd, opts);
 	if (c->bev == NULL) {
 		log_err("cannot create a bufferevent");
 		evutil_closesocket(fd);
@@ -182,6 +207,18 @@ conn_new(struct server *srv, evutil_socket_t fd)
 		return NULL;
 	}
 	return c;
+}
+
+struct conn *
+conn_new(struct server *srv, evutil_socket_t fd)
+{
+	return conn_create(srv, fd, NULL, true);
+}
+
+struct conn *
+conn_new_tcp(struct server *srv, evutil_socket_t fd, SSL_CTX *tls)
+{
+	return conn_create(srv, fd, tls, false);
 }
 
 /* Drops the socket now; the struct lives while writes reference it. */
@@ -409,6 +446,12 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		conn_abort(c);
+		return;
+	}
+	if (what & BEV_EVENT_CONNECTED) {
+		/* TLS handshake done: a verified certificate names a user. */
+		if (tls_peer_cn(c->bev, c->cert_cn, sizeof c->cert_cn) == 0)
+			conn_identify_refresh(c);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {

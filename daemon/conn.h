@@ -17,8 +17,10 @@
 #include <event2/util.h>
 
 struct event;
+struct ssl_ctx_st;
 
 struct event;
+struct ssl_ctx_st;
 
 #include "proto/isms.pb-c.h"
 #include "users.h"
@@ -37,7 +39,8 @@ struct conn {
 	uid_t uid;
 	char user[USER_NAME_MAX + 1]; /* the actor of this conn's changes */
 	int role;		       /* 0: not authenticated */
-	char token_id[32];	       /* when authenticated by token */
+	char token_id[32];		       /* when authenticated by token */
+	char cert_cn[USER_NAME_MAX + 1]; /* a verified client certificate */
 	uint64_t users_gen;	       /* identity as of this generation */
 	char auth_hint[600];	       /* why not authenticated */
 	unsigned refs;
@@ -48,8 +51,13 @@ struct conn {
 	bool paused;       /* reading stopped for backpressure */
 };
 
-/* Adopts an accepted socket. NULL (socket closed) on failure. */
+/* Adopts an accepted Unix socket (its peer is named by uid). NULL on
+ * failure or refusal (the socket is closed). */
 struct conn *conn_new(struct server *, evutil_socket_t fd);
+
+/* Adopts an accepted TCP socket, over TLS unless tls is NULL. */
+struct conn *conn_new_tcp(struct server *, evutil_socket_t fd,
+                          struct ssl_ctx_st *tls);
 
 /* Whether the peer is still there to receive replies. */
 static inline bool

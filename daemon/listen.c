@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <event2/listener.h>
@@ -15,10 +18,14 @@
 #include "listen.h"
 #include "log.h"
 #include "server.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct listener {
 	TAILQ_ENTRY(listener) entry;
+	struct server *srv;
+	SSL_CTX *tls; /* tcp:// over TLS; NULL: plain (loopback only) */
+	bool tcp;
 	struct evconnlistener *lev;
 	char *path;
 };
@@ -27,16 +34,19 @@ static void
 listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
               struct sockaddr *sa, int salen, void *arg)
 {
-	struct server *srv = arg;
+	struct listener *l = arg;
 
 	(void)lev;
 	(void)sa;
 	(void)salen;
-	if (srv->stopping) {
+	if (l->srv->stopping) {
 		evutil_closesocket(fd);
 		return;
 	}
-	conn_new(srv, fd);
+	if (l->tcp)
+		conn_new_tcp(l->srv, fd, l->tls);
+	else
+		conn_new(l->srv, fd);
 }
 
 static void
@@ -141,9 +151,10 @@ listen_unix(struct server *srv, const char *path, struct isms_err *err)
 		return rc;
 	}
 	l = xcalloc(1, sizeof *l);
+	l->srv = srv;
 	l->path = xstrdup(path);
 	l->lev = evconnlistener_new(
-	    srv->base, listen_accept, srv,
+	    srv->base, listen_accept, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
 	if (l->lev == NULL) {
 		close(fd);
@@ -159,6 +170,91 @@ listen_unix(struct server *srv, const char *path, struct isms_err *err)
 	return 0;
 }
 
+/* Whether sa is a loopback address (127.0.0.0/8 or ::1). */
+static bool
+listen_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
+		        24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return false;
+}
+
+/* Listens on HOST:PORT ([::1]:PORT for IPv6): TLS, or plain on loopback
+ * when the insecure option says so. */
+static int
+listen_tcp(struct server *srv, const char *hostport, struct isms_err *err)
+{
+	struct addrinfo hints = {0}, *ai;
+	char host[256], *port;
+	struct listener *l;
+	SSL_CTX *tls = NULL;
+	int rc;
+
+	snprintf(host, sizeof host, "%s", hostport);
+	if ((port = strrchr(host, ':')) == NULL || port[1] == '\0')
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "tcp://%s: expected tcp://HOST:PORT", hostport);
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai)) != 0)
+		return isms_err_set(err, ISMS_EINVAL, "tcp://%s: %s", hostport,
+		                    gai_strerror(rc));
+	if (srv->cfg.tls_cert != NULL || srv->cfg.tls_key != NULL) {
+		if (srv->cfg.tls_cert == NULL || srv->cfg.tls_key == NULL)
+			rc = isms_err_set(err, ISMS_EINVAL,
+			                  "TLS needs both tls-cert and tls-key");
+		else if ((tls = tls_server_ctx(&srv->cfg, err)) == NULL)
+			rc = -err->code;
+	} else if (!srv->cfg.insecure)
+		rc = isms_err_set(err, ISMS_EINVAL,
+		                  "tcp://%s needs tls-cert and tls-key (plain "
+		                  "TCP only with insecure, on loopback)",
+		                  hostport);
+	else if (!listen_is_loopback(ai->ai_addr))
+		rc = isms_err_set(err, ISMS_EPERM,
+		                  "tcp://%s: plain TCP is refused on a "
+		                  "non-loopback address; configure TLS",
+		                  hostport);
+	else
+		log_warn("tcp://%s: PLAIN TCP WITHOUT TLS (insecure, loopback "
+		         "only): tokens cross it in the clear",
+		         hostport);
+	if (rc != 0) {
+		freeaddrinfo(ai);
+		return rc;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->srv = srv;
+	l->tcp = true;
+	l->tls = tls;
+	l->lev = evconnlistener_new_bind(
+	    srv->base, listen_accept, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
+	    128, ai->ai_addr, (int)ai->ai_addrlen);
+	freeaddrinfo(ai);
+	if (l->lev == NULL) {
+		rc = isms_err_set(err, ISMS_EUNAVAIL, "listen tcp://%s: %s",
+		                  hostport, strerror(errno));
+		SSL_CTX_free(tls);
+		free(l);
+		return rc;
+	}
+	evconnlistener_set_error_cb(l->lev, listen_error);
+	TAILQ_INSERT_TAIL(&srv->listeners, l, entry);
+	log_info("listening on tcp://%s%s", hostport, tls ? " (TLS 1.3)" : "");
+	return 0;
+}
+
 int
 listen_add(struct server *srv, const char *endpoint, struct isms_err *err)
 {
@@ -171,11 +267,8 @@ listen_add(struct server *srv, const char *endpoint, struct isms_err *err)
 		return listen_unix(srv, path, err);
 	}
 	if (strncmp(endpoint, "tcp://", 6) == 0)
-		return isms_err_set(
-		    err, ISMS_EUNIMPL,
-		    "%s: TCP needs TLS, which this build does not have yet",
-		    endpoint);
-	return isms_err_set(err, ISMS_EINVAL, "%s: an endpoint is unix:PATH",
+		return listen_tcp(srv, endpoint + 6, err);
+	return isms_err_set(err, ISMS_EINVAL, "%s: an endpoint is unix:PATH or tcp://HOST:PORT",
 	                    endpoint);
 }
 
@@ -187,7 +280,9 @@ listen_close_all(struct server *srv)
 	while ((l = TAILQ_FIRST(&srv->listeners)) != NULL) {
 		TAILQ_REMOVE(&srv->listeners, l, entry);
 		evconnlistener_free(l->lev);
-		unlink(l->path);
+		if (l->path != NULL)
+			unlink(l->path);
+		SSL_CTX_free(l->tls);
 		free(l->path);
 		free(l);
 	}
