@@ -480,6 +480,37 @@ ctl_out_history_table(FILE *f, Isms__V1__Record *const *revs, size_t n)
 	free(cells);
 }
 
+/* Group commit as the daemon saw it: batch sizes and write latency. */
+static void
+ctl_out_info_commits(FILE *f, const Isms__V1__InfoResult *info)
+{
+	size_t i;
+
+	if (info->n_batch_sizes > 0) {
+		fprintf(f, "batch sizes: ");
+		for (i = 0; i < info->n_batch_sizes; i++) {
+			const Isms__V1__BatchBucket *b = info->batch_sizes[i];
+
+			if (b->min_size == b->max_size)
+				fprintf(f, " %u: %llu", b->min_size,
+				        (unsigned long long)b->commits);
+			else
+				fprintf(f, " %u-%u: %llu", b->min_size,
+				        b->max_size,
+				        (unsigned long long)b->commits);
+			fputc(i + 1 < info->n_batch_sizes ? ',' : '\n', f);
+		}
+	}
+	if (info->has_commit_p50_us && info->committed_ops > 0)
+		fprintf(f,
+		        "write latency (queued to durable, recent): p50 %llu "
+		        "us, p90 %llu us, p99 %llu us, max %llu us\n",
+		        (unsigned long long)info->commit_p50_us,
+		        (unsigned long long)info->commit_p90_us,
+		        (unsigned long long)info->commit_p99_us,
+		        (unsigned long long)info->commit_max_us);
+}
+
 void
 ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
                    const Isms__V1__HelloResult *hello, const char *endpoint)
@@ -506,6 +537,13 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 	fprintf(f, "commits:      %llu (%llu operations)\n",
 	        (unsigned long long)info->commits,
 	        (unsigned long long)info->committed_ops);
+	ctl_out_info_commits(f, info);
+	if (info->has_subscribers)
+		fprintf(f, "subscribers:  %llu\n",
+		        (unsigned long long)info->subscribers);
+	if (info->has_journal_head)
+		fprintf(f, "journal head: seq %llu\n",
+		        (unsigned long long)info->journal_head);
 	if (n == 0)
 		return;
 	fputc('\n', f);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "conn.h"
+#include "journal.h"
 #include "log.h"
 #include "users.h"
 #include "pbfield.h"
@@ -110,6 +111,30 @@ rpc_hello_exec(struct rpc_call *call)
 	return 0;
 }
 
+/* The batch size histogram: bucket h holds sizes 2^h .. 2^(h+1)-1. */
+static void
+rpc_info_batches(Isms__V1__InfoResult *r, const struct writer_stats *ws)
+{
+	Isms__V1__BatchBucket *b;
+	int h;
+
+	for (h = 0; h < WRITER_HIST; h++) {
+		if (ws->batch_hist[h] == 0)
+			continue;
+		b = (Isms__V1__BatchBucket *)pb_new(
+		    &isms__v1__batch_bucket__descriptor);
+		b->has_min_size = b->has_max_size = b->has_commits = 1;
+		b->min_size = 1u << h;
+		b->max_size = h == WRITER_HIST - 1 ? WRITER_BATCH_MAX
+		                                   : (1u << (h + 1)) - 1;
+		b->commits = ws->batch_hist[h];
+		r->batch_sizes = xreallocarray(r->batch_sizes,
+		                               r->n_batch_sizes + 1,
+		                               sizeof *r->batch_sizes);
+		r->batch_sizes[r->n_batch_sizes++] = b;
+	}
+}
+
 int
 rpc_info_exec(struct rpc_call *call)
 {
@@ -137,6 +162,12 @@ rpc_info_exec(struct rpc_call *call)
 		                          sizeof *r->counts);
 		r->counts[r->n_counts++] = rc;
 	}
+	{
+		uint8_t hash[JOURNAL_HASH_LEN];
+
+		r->has_journal_head = 1;
+		journal_head(&txn, &r->journal_head, hash);
+	}
 	store_read_end(&txn);
 	writer_get_stats(srv->writer, &ws);
 	r->server_version = xstrdup(ISMS_VERSION);
@@ -147,5 +178,14 @@ rpc_info_exec(struct rpc_call *call)
 	r->has_commits = r->has_committed_ops = 1;
 	r->commits = ws.commits;
 	r->committed_ops = ws.ops;
+	rpc_info_batches(r, &ws);
+	r->has_commit_p50_us = r->has_commit_p90_us = 1;
+	r->has_commit_p99_us = r->has_commit_max_us = 1;
+	r->commit_p50_us = ws.lat_us[0];
+	r->commit_p90_us = ws.lat_us[1];
+	r->commit_p99_us = ws.lat_us[2];
+	r->commit_max_us = ws.lat_us[3];
+	r->has_subscribers = 1;
+	r->subscribers = srv->nsubs;
 	return 0;
 }

@@ -24,6 +24,8 @@ struct writer {
 	void (*delivered)(void *);  /* after each delivery, loop thread */
 	void *delivered_arg;
 	struct writer_stats stats; /* under lock */
+	uint32_t lat_ring[WRITER_LAT_RING]; /* µs, under lock */
+	size_t lat_n, lat_next;
 };
 
 static uint64_t
@@ -41,6 +43,7 @@ writer_commit_batch(struct writer *w, struct wop_list *batch, uint32_t n)
 {
 	struct store_txn txn, child;
 	struct wop *op;
+	uint64_t now;
 	int rc, h;
 
 	rc = store_write_begin(w->store, NULL, &txn);
@@ -73,7 +76,17 @@ writer_commit_batch(struct writer *w, struct wop_list *batch, uint32_t n)
 			op->rc = isms_err_set(&op->err, rc, "not stored: %s",
 			                      txn.msg);
 	}
+	now = writer_now_ns();
 	pthread_mutex_lock(&w->lock);
+	TAILQ_FOREACH(op, batch, entry) {
+		uint64_t us = (now - op->queued_ns) / 1000;
+
+		w->lat_ring[w->lat_next] = us > UINT32_MAX ? UINT32_MAX
+		                                           : (uint32_t)us;
+		w->lat_next = (w->lat_next + 1) % WRITER_LAT_RING;
+		if (w->lat_n < WRITER_LAT_RING)
+			w->lat_n++;
+	}
 	if (rc == 0) {
 		w->stats.commits++;
 		w->stats.ops += n;
@@ -213,10 +226,33 @@ writer_inflight(const struct writer *w)
 	return w->inflight;
 }
 
+static int
+writer_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 void
 writer_get_stats(struct writer *w, struct writer_stats *out)
 {
+	uint32_t *lat;
+	size_t n;
+
 	pthread_mutex_lock(&w->lock);
 	*out = w->stats;
+	n = w->lat_n;
+	lat = xcalloc(n + 1, sizeof *lat);
+	memcpy(lat, w->lat_ring, n * sizeof *lat);
 	pthread_mutex_unlock(&w->lock);
+	/* Exact percentiles of the recent window, off the writer's lock. */
+	qsort(lat, n, sizeof *lat, writer_cmp_u32);
+	if (n > 0) {
+		out->lat_us[0] = lat[n * 50 / 100];
+		out->lat_us[1] = lat[n * 90 / 100];
+		out->lat_us[2] = lat[n * 99 / 100];
+		out->lat_us[3] = lat[n - 1];
+	}
+	free(lat);
 }

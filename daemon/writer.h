@@ -42,7 +42,11 @@ struct writer_stats {
 	uint64_t failed_commits;
 	uint64_t batch_hist[WRITER_HIST];
 	uint64_t max_batch;
+	/* queued → durable of recent writes, in µs: p50, p90, p99, max */
+	uint64_t lat_us[4];
 };
+
+#define WRITER_LAT_RING 4096
 
 /* Starts the thread; completions are delivered on base. */
 int writer_start(struct writer **, struct store *, struct event_base *base,
