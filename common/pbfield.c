@@ -811,9 +811,8 @@ pb_field_format(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 	return 0;
 }
 
-/* Whether two messages pack to the same bytes. */
-static bool
-pb_msg_equal(const ProtobufCMessage *a, const ProtobufCMessage *b)
+bool
+pb_equal(const ProtobufCMessage *a, const ProtobufCMessage *b)
 {
 	size_t la, lb;
 	uint8_t *pa, *pb;
@@ -851,7 +850,7 @@ pb_elt_equal(const ProtobufCFieldDescriptor *fd, const void *a, const void *b)
 		return ba->len == bb->len &&
 		       (ba->len == 0 || memcmp(ba->data, bb->data, ba->len) == 0);
 	case PROTOBUF_C_TYPE_MESSAGE:
-		return pb_msg_equal(*(ProtobufCMessage *const *)a,
+		return pb_equal(*(ProtobufCMessage *const *)a,
 		                    *(ProtobufCMessage *const *)b);
 	default:
 		return memcmp(a, b, pb_type_size[fd->type]) == 0;

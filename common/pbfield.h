@@ -136,6 +136,9 @@ int pb_field_format(const ProtobufCMessage *m,
                     const ProtobufCFieldDescriptor *fd, size_t i, char *buf,
                     size_t len);
 
+/* Whether two messages (NULL allowed) pack to the same bytes. */
+bool pb_equal(const ProtobufCMessage *a, const ProtobufCMessage *b);
+
 /* Whether a and b (same type) hold the same value for fd. */
 bool pb_field_equal(const ProtobufCMessage *a, const ProtobufCMessage *b,
                     const ProtobufCFieldDescriptor *fd);

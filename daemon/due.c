@@ -357,7 +357,6 @@ due_journal(struct store_txn *txn, const struct due_notice *dn, int type,
 	const struct register_def *reg;
 	MDB_val k = {dn->klen, (void *)dn->key};
 	Isms__V1__Record *rec;
-	struct journal_rec jr;
 	char summary[300], tname[32], date[DATE_LEN + 1];
 	int rc;
 
@@ -368,16 +367,7 @@ due_journal(struct store_txn *txn, const struct due_notice *dn, int type,
 	snprintf(summary, sizeof summary, "%s %s %s: %s", rec->id,
 	         journal_type_name(type, tname, sizeof tname), date,
 	         rec->title ? rec->title : "");
-	memset(&jr, 0, sizeof jr);
-	jr.time = who->now;
-	jr.actor = who->user;
-	jr.type = type;
-	jr.id = rec->id;
-	jr.rev = rec->rev;
-	jr.reg = reg->name;
-	jr.owner = rec->owner;
-	jr.summary = summary;
-	rc = journal_append(txn, &jr, NULL, err);
+	rc = records_journal(txn, reg, rec, who, type, summary, NULL, 0, err);
 	protobuf_c_message_free_unpacked(&rec->base, NULL);
 	return rc;
 }

@@ -323,6 +323,28 @@ records_schedule(Isms__V1__Record *rec)
 	rec->next_review_on = xstrdup(date);
 }
 
+int
+records_journal(struct store_txn *txn, const struct register_def *reg,
+                const Isms__V1__Record *rec, const struct records_actor *who,
+                int type, const char *summary, const void *bytes, size_t len,
+                struct isms_err *err)
+{
+	struct journal_rec jr = {
+	    .time = who->now,
+	    .actor = who->user,
+	    .type = type,
+	    .id = rec->id,
+	    .rev = rec->rev,
+	    .reg = reg->name,
+	    .owner = rec->owner,
+	    .summary = summary,
+	    .bytes = bytes,
+	    .len = len,
+	};
+
+	return journal_append(txn, &jr, NULL, err);
+}
+
 /* Writes rec (latest, history, indexes, due dates, journal) replacing old
  * (may be NULL). */
 static int
@@ -332,7 +354,6 @@ records_save(struct store_txn *txn, const struct register_def *reg,
              struct isms_err *err)
 {
 	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9], stackbuf[4096], *buf;
-	struct journal_rec jr;
 	size_t rklen, hklen, size;
 	int rc;
 
@@ -350,21 +371,11 @@ records_save(struct store_txn *txn, const struct register_def *reg,
 	records_index_each(reg, rec, records_index_put, txn, rk, rklen);
 	due_index(txn, reg, rk, rklen, old, rec);
 	/* The journal entry, in the same txn, hashes the stored bytes. */
-	memset(&jr, 0, sizeof jr);
-	jr.time = who->now;
-	jr.actor = who->user;
-	jr.type = type;
-	jr.id = rec->id;
-	jr.rev = rec->rev;
-	jr.reg = reg->name;
-	jr.owner = rec->owner;
-	jr.summary = summary;
-	jr.bytes = buf;
-	jr.len = size;
 	if (txn->ret != 0)
 		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
 	else
-		rc = journal_append(txn, &jr, NULL, err);
+		rc = records_journal(txn, reg, rec, who, type, summary, buf,
+		                     size, err);
 	if (buf != stackbuf)
 		free(buf);
 	return rc;
@@ -694,21 +705,7 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
 bool
 records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
 {
-	size_t la = isms__v1__record__get_packed_size(a);
-	size_t lb = isms__v1__record__get_packed_size(b);
-	uint8_t *pa, *pb;
-	bool same;
-
-	if (la != lb)
-		return false;
-	pa = xmalloc(la);
-	pb = xmalloc(lb);
-	isms__v1__record__pack(a, pa);
-	isms__v1__record__pack(b, pb);
-	same = memcmp(pa, pb, la) == 0;
-	free(pa);
-	free(pb);
-	return same;
+	return pb_equal(&a->base, &b->base);
 }
 
 static int

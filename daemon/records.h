@@ -114,6 +114,13 @@ int records_store_change(struct store_txn *, const struct register_def *reg,
                          const struct records_event *ev,
                          struct isms_err *err);
 
+/* Journals what happened to rec (bytes: its stored form, or NULL). */
+int records_journal(struct store_txn *, const struct register_def *reg,
+                    const Isms__V1__Record *rec,
+                    const struct records_actor *who, int type,
+                    const char *summary, const void *bytes, size_t len,
+                    struct isms_err *err);
+
 /* Whether two revisions hold the same data. */
 bool records_same(const Isms__V1__Record *a, const Isms__V1__Record *b);
 

@@ -14,38 +14,11 @@
 #include "pbfield.h"
 #include "records.h"
 #include "store.h"
+#include "store_fx.h"
 #include "timefmt.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof *fx);
-	struct isms_err err;
-
-	strcpy(fx->dir, "/tmp/isms-journal-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	assert_int_equal(store_open(&fx->st, fx->dir, 64u << 20, &err), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(fx);
-	return 0;
-}
+#define setup store_fx_setup
+#define teardown store_fx_teardown
 
 /* 2026-11-28 00:00:00 UTC */
 #define T0 1795737600LL
@@ -101,7 +74,7 @@ verify(struct store *st)
 static void
 test_chain_verifies_and_detects_tampering(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	struct journal_verify v;
 	struct store_txn txn;
 	uint8_t key[8], *copy;
@@ -139,7 +112,7 @@ test_chain_verifies_and_detects_tampering(void **state)
 static void
 test_stored_revision_tampering(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	struct journal_verify v;
 	struct store_iter it;
 	struct store_txn txn;
@@ -207,7 +180,7 @@ count_type(struct store *st, int type)
 static void
 test_due_fires_once_per_cycle(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_txn txn;
 	char *id = add_action(fx->st, "2026-12-01", T0);
 

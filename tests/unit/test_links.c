@@ -17,39 +17,12 @@
 #include "records.h"
 #include "registers.h"
 #include "store.h"
+#include "store_fx.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
+#define setup store_fx_setup
+#define teardown store_fx_teardown
 
 static const struct records_actor who = {"alice", 1764320000};
-
-static int
-setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof *fx);
-	struct isms_err err;
-
-	strcpy(fx->dir, "/tmp/isms-links-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	assert_int_equal(store_open(&fx->st, fx->dir, 64u << 20, &err), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(fx);
-	return 0;
-}
 
 /* Runs fn in one write txn; returns its rc (commits on 0). */
 #define IN_TXN(st, expr)                                                      \
@@ -156,7 +129,7 @@ archive(struct store *st, const char *id, bool force, struct isms_err *err)
 static void
 test_links(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	static const char *const rw[] = {"title=Theft", "risk.likelihood=2",
 	                                 "risk.impact=2", NULL};
 	static const char *const aw[] = {"title=Laptops", NULL};
@@ -213,7 +186,7 @@ test_links(void **state)
 static void
 test_method_matrix(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	static const char *const lvl[6] = {NULL, "low", "medium", "high",
 	                                   "critical"};
 	char words[2][32], *id;
@@ -258,7 +231,7 @@ method_with(uint32_t min_high, size_t n)
 static void
 test_method_change_rederives(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	static const char *const rw[] = {"title=r", "risk.likelihood=3", "risk.impact=3",
 	                                 NULL};
 	static const char *const big[] = {"title=b", "risk.likelihood=5",
@@ -310,7 +283,7 @@ test_method_change_rederives(void **state)
 static void
 test_acceptance_rule(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	static const char *const low[] = {"title=l", "owner=alice",
 	                                  "risk.likelihood=2", "risk.impact=2",
 	                                  "risk.treatment=accept", NULL};
@@ -396,7 +369,7 @@ count_catalog(struct store *st, size_t theme[4], size_t *reqs)
 static void
 test_catalog_seed_and_load(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	Isms__V1__CatalogItem item = ISMS__V1__CATALOG_ITEM__INIT, *items[1];
 	Isms__V1__CatalogLoadResult res = ISMS__V1__CATALOG_LOAD_RESULT__INIT;
 	Isms__V1__Put put = ISMS__V1__PUT__INIT;

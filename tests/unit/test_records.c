@@ -14,37 +14,10 @@
 #include "records.h"
 #include "registers.h"
 #include "store.h"
+#include "store_fx.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof *fx);
-	struct isms_err err;
-
-	strcpy(fx->dir, "/tmp/isms-test-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	assert_int_equal(store_open(&fx->st, fx->dir, 64u << 20, &err), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *fx = *state;
-	char cmd[128];
-
-	store_close(fx->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(fx);
-	return 0;
-}
+#define setup store_fx_setup
+#define teardown store_fx_teardown
 
 static const struct records_actor who = {"alice", 1764320000};
 
@@ -95,7 +68,7 @@ get(struct store *st, const char *id, uint64_t rev)
 static void
 test_create_and_derive(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	Isms__V1__Record *r;
 	char *a, *b;
 
@@ -161,7 +134,7 @@ update(struct store *st, const char *id, const char *path, uint32_t impact,
 static void
 test_update_mask_and_conflict(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	Isms__V1__Record *r;
 	struct isms_err err;
 	char *a = create_risk(fx->st, "Laptop theft", "alice", 3, 4);
@@ -260,7 +233,7 @@ list_ids(struct store *st, const char *owner, const char *status, uint32_t page,
 static void
 test_list_order_filters_pages(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	char ids[32][16], *id;
 	uint8_t key[2] = {'n', 32}, val[4] = {0, 0, 0x27, 0x0d}; /* 9997 */
 	struct store_txn txn;
@@ -298,7 +271,7 @@ test_list_order_filters_pages(void **state)
 static void
 test_archive(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	Isms__V1__Archive arc = ISMS__V1__ARCHIVE__INIT;
 	Isms__V1__Record *out = NULL;
 	struct store_txn txn;
@@ -345,7 +318,7 @@ test_archive(void **state)
 static void
 test_sticky_error(void **state)
 {
-	struct fx *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_txn txn;
 	uint8_t big[600] = {1};
 	MDB_val v;
