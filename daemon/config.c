@@ -73,6 +73,8 @@ static const struct config_opt config_opts[] = {
     {"test-clock-offset", 0, T_I64, O(clock_offset), -3650LL * 86400,
      3650LL * 86400, "SECS", "TEST ONLY: shift the server's clock"},
     {"verbose", 'v', T_BOOL, O(verbose), 0, 1, NULL, "log debug messages"},
+    {"check-config", 0, T_BOOL, O(check_config), 0, 1, NULL,
+     "read the configuration, report, and exit"},
 };
 
 #define NOPTS (sizeof config_opts / sizeof config_opts[0])
@@ -368,5 +370,10 @@ config_load(struct server_config *cfg, int argc, char **argv)
 	}
 	if (cfg->nlisten == 0)
 		cfg->listen[cfg->nlisten++] = "unix:/run/ismsd/ismsd.sock";
+	if (cfg->check_config) {
+		printf("ismsd: configuration OK (%s)\n",
+		       access(path, F_OK) == 0 ? path : "defaults and flags");
+		return CONFIG_EXIT_OK;
+	}
 	return CONFIG_RUN;
 }

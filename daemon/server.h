@@ -27,6 +27,7 @@ struct server_config {
 	int nlisten_file; /* how many of them came from the file */
 	bool foreground;
 	bool verbose;
+	bool check_config;
 	bool insecure; /* plain TCP allowed, on loopback only */
 	const char *tls_cert, *tls_key, *tls_client_ca;
 	size_t max_frame;

@@ -333,8 +333,9 @@ store_iter_next(struct store_iter *it)
 		store_fail(it->txn, rc, "cursor get");
 		return false;
 	}
-	return it->k.mv_size >= it->plen &&
-	       memcmp(it->k.mv_data, it->prefix, it->plen) == 0;
+	return it->plen == 0 ||
+	       (it->k.mv_size >= it->plen &&
+	        memcmp(it->k.mv_data, it->prefix, it->plen) == 0);
 }
 
 void
