@@ -173,6 +173,7 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		    srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
 		if (c->bev != NULL)
 			bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+		c->tls = true;
 	} else if (tls == NULL)
 		c->bev = bufferevent_socket_new(srv->base, fd, opts);
 	if (c->bev == NULL) {

@@ -46,6 +46,7 @@ struct conn {
 	unsigned refs;
 	unsigned inflight; /* writes queued */
 	bool closing;      /* close once the output is flushed */
+	bool tls;          /* over TLS: writes go through the bufferevent */
 	unsigned nsubs;         /* subscriptions (exempt from idle) */
 	struct event *deadline; /* a partial frame must complete by then */
 	bool paused;       /* reading stopped for backpressure */

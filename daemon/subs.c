@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/uio.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -21,6 +24,7 @@
 
 #define SUBS_WINDOW 1024 /* recent entries read once for every subscriber */
 #define SUBS_SLICE 256   /* entries per run for one replaying subscriber */
+#define SUBS_IOV_EVENTS 64 /* events gathered into one writev */
 
 struct sub {
 	TAILQ_ENTRY(sub) entry;
@@ -141,47 +145,125 @@ subs_drop(struct server *srv, struct sub *s)
 	subs_free(s);
 }
 
-/* Sends e to s if it matches; advances s. */
+/* An entry read once per run, with its reply packed once for everyone:
+ * a Reply is its id field followed by these bytes (status OK, event). */
+struct subs_event {
+	Isms__V1__JournalEntry *e;
+	uint8_t *rest;
+	size_t len;
+};
+
+/* Frames of one subscriber gathered for one write. */
+struct subs_batch {
+	struct iovec iov[2 * SUBS_IOV_EVENTS];
+	uint8_t heads[SUBS_IOV_EVENTS][FRAME_HDR_MAX + 11];
+	int n;	    /* iovecs in use */
+	size_t len; /* bytes in them */
+};
+
+/* Writes the batch: straight to the socket when nothing is queued before
+ * it (no write event to arm and disarm), the rest through the
+ * bufferevent, which finishes the job when the socket drains. */
 static void
-subs_send(struct sub *s, const Isms__V1__JournalEntry *e)
+subs_flush(struct sub *s, struct subs_batch *b)
+{
+	struct bufferevent *bev = s->conn->bev;
+	struct evbuffer *out;
+	ssize_t done = 0;
+	int i;
+
+	if (b->n == 0 || bev == NULL)
+		goto reset;
+	out = bufferevent_get_output(bev);
+	if (!s->conn->tls && evbuffer_get_length(out) == 0) {
+		do
+			done = writev(bufferevent_getfd(bev), b->iov, b->n);
+		while (done == -1 && errno == EINTR);
+		if (done < 0)
+			done = 0; /* EAGAIN, or an error the read side sees */
+	}
+	for (i = 0; i < b->n && (size_t)done < b->len; i++) {
+		size_t l = b->iov[i].iov_len;
+
+		if ((size_t)done >= l) {
+			done -= (ssize_t)l;
+			b->len -= l;
+			continue;
+		}
+		evbuffer_add(out, (uint8_t *)b->iov[i].iov_base + done,
+		             l - (size_t)done);
+		b->len -= l;
+		done = 0;
+	}
+reset:
+	b->n = 0;
+	b->len = 0;
+}
+
+/* Adds ev to s's batch if it matches (only the id differs between
+ * subscribers); advances s. */
+static void
+subs_send(struct sub *s, struct subs_batch *b, const struct subs_event *ev)
+{
+	uint8_t *head;
+	size_t idlen, n;
+	uint8_t id[11];
+
+	s->next_seq = ev->e->seq + 1;
+	if (!subs_match(s, ev->e))
+		return;
+	if (b->n == 2 * SUBS_IOV_EVENTS)
+		subs_flush(s, b);
+	head = b->heads[b->n / 2];
+	id[0] = 0x08; /* field 1, varint */
+	idlen = 1 + frame_encode_header(id + 1, s->req_id);
+	n = frame_encode_header(head, idlen + ev->len);
+	memcpy(head + n, id, idlen);
+	b->iov[b->n].iov_base = head;
+	b->iov[b->n++].iov_len = n + idlen;
+	b->iov[b->n].iov_base = ev->rest;
+	b->iov[b->n++].iov_len = ev->len;
+	b->len += n + idlen + ev->len;
+}
+
+/* Reads entries [from, to] and packs their replies once (e NULL for a
+ * missing one). */
+static struct subs_event *
+subs_read(struct store_txn *txn, uint64_t from, uint64_t to)
 {
 	Isms__V1__Reply r = ISMS__V1__REPLY__INIT;
 	Isms__V1__Status ok = ISMS__V1__STATUS__INIT;
-
-	s->next_seq = e->seq + 1;
-	if (!subs_match(s, e))
-		return;
-	r.has_id = 1;
-	r.id = s->req_id;
-	ok.has_code = 1;
-	r.status = &ok;
-	r.event = (Isms__V1__JournalEntry *)e;
-	conn_send(s->conn, &r);
-}
-
-/* Reads entries [from, to] into an array (NULL holes for missing ones). */
-static Isms__V1__JournalEntry **
-subs_read(struct store_txn *txn, uint64_t from, uint64_t to)
-{
-	Isms__V1__JournalEntry **arr;
+	struct subs_event *arr, *ev;
 	struct isms_err err;
 	uint64_t seq;
 
+	ok.has_code = 1;
+	r.status = &ok;
 	arr = xcalloc((size_t)(to - from + 1), sizeof *arr);
-	for (seq = from; seq <= to; seq++)
-		if (journal_get(txn, seq, &arr[seq - from], &err) != 0)
-			arr[seq - from] = NULL;
+	for (seq = from; seq <= to; seq++) {
+		ev = &arr[seq - from];
+		if (journal_get(txn, seq, &ev->e, &err) != 0) {
+			ev->e = NULL;
+			continue;
+		}
+		r.event = ev->e;
+		ev->len = isms__v1__reply__get_packed_size(&r);
+		ev->rest = xmalloc(ev->len);
+		isms__v1__reply__pack(&r, ev->rest);
+	}
 	return arr;
 }
 
 static void
-subs_free_entries(Isms__V1__JournalEntry **arr, size_t n)
+subs_free_entries(struct subs_event *arr, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (arr[i] != NULL)
-			protobuf_c_message_free_unpacked(&arr[i]->base, NULL);
+		if (arr[i].e != NULL) {
+			protobuf_c_message_free_unpacked(&arr[i].e->base, NULL);
+			free(arr[i].rest);
+		}
 	free(arr);
 }
 
@@ -194,9 +276,10 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 	struct server *srv = arg;
 	struct sub *s, *next;
 	struct store_txn txn;
-	Isms__V1__JournalEntry **win = NULL, **own;
+	struct subs_event *win = NULL, *own;
+	struct subs_batch *batch;
 	uint8_t hash[JOURNAL_HASH_LEN];
-	uint64_t head, lo, wlo = 0, seq, to;
+	uint64_t head, lo, wlo = 0, seq, to, first;
 	bool more = false;
 
 	(void)fd;
@@ -215,6 +298,7 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 			wlo = s->next_seq;
 	if (wlo != 0)
 		win = subs_read(&txn, wlo, head);
+	batch = xcalloc(1, sizeof *batch);
 	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
 		if (s->next_seq > head)
@@ -228,8 +312,9 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		}
 		if (win != NULL && s->next_seq >= wlo) {
 			for (seq = s->next_seq; seq <= head; seq++)
-				if (win[seq - wlo] != NULL)
-					subs_send(s, win[seq - wlo]);
+				if (win[seq - wlo].e != NULL)
+					subs_send(s, batch, &win[seq - wlo]);
+			subs_flush(s, batch);
 			s->next_seq = head + 1;
 			continue;
 		}
@@ -241,15 +326,18 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		to = s->next_seq + SUBS_SLICE - 1;
 		if (to > head)
 			to = head;
-		own = subs_read(&txn, s->next_seq, to);
-		for (seq = s->next_seq; seq <= to; seq++)
-			if (own[seq - s->next_seq] != NULL)
-				subs_send(s, own[seq - s->next_seq]);
-		subs_free_entries(own, (size_t)(to - (s->next_seq - 1)));
+		first = s->next_seq;
+		own = subs_read(&txn, first, to);
+		for (seq = first; seq <= to; seq++)
+			if (own[seq - first].e != NULL)
+				subs_send(s, batch, &own[seq - first]);
+		subs_flush(s, batch);
+		subs_free_entries(own, (size_t)(to - first + 1));
 		/* subs_send moved next_seq; skip holes too. */
 		if (s->next_seq <= to)
 			s->next_seq = to + 1;
 	}
+	free(batch);
 	if (win != NULL)
 		subs_free_entries(win, (size_t)(head - wlo + 1));
 	store_read_end(&txn);
