@@ -1,7 +1,8 @@
 /*
  * client.c: the asynchronous side of libismsclient.
  *
- * One bufferevent per connection. Requests are matched to replies by id in a
+ * One bufferevent per connection (over a Unix socket, TLS, or plain TCP to
+ * loopback: see transport.c). Requests are matched to replies by id in a
  * pending table: ids are handed out in increasing order, so appending keeps
  * the table sorted and a reply is found by binary search.
  *
@@ -28,6 +29,7 @@
 #include "ismsclient.h"
 #include "log.h"
 #include "pbbudget.h"
+#include "transport.h"
 #include "xmalloc.h"
 
 struct client_pending {
@@ -39,8 +41,11 @@ struct client_pending {
 
 struct isms_client {
 	struct event_base *base;
-	struct bufferevent *bev; /* NULL once closed */
-	int fd;                  /* ours: closed with bev, not later */
+	struct bufferevent *bev; /* t.bev: NULL once closed */
+	struct transport t;      /* ours: closed with bev, not later */
+	char endpoint[128];      /* for messages */
+	int tls_up;              /* the TLS handshake is done */
+	int got_frame;           /* the server has sent something */
 	size_t max_frame;
 	uint64_t next_id;
 
@@ -56,16 +61,21 @@ struct isms_client {
 	int dead; /* freed while busy */
 };
 
-/* One way to open a transport; TCP/TLS adds a row. */
+/* One way to open a transport, by the endpoint's prefix. */
 struct client_scheme {
 	const char *prefix;
-	int (*open)(const char *endpoint, struct isms_err *err);
+	int (*open)(struct event_base *, const char *endpoint,
+	            const struct isms_client_opts *, struct transport *,
+	            struct isms_err *err);
 };
 
-static int client_open_unix(const char *, struct isms_err *);
+static int client_open_unix(struct event_base *, const char *,
+                            const struct isms_client_opts *, struct transport *,
+                            struct isms_err *);
 
 static const struct client_scheme client_schemes[] = {
     {"unix:", client_open_unix},
+    {"tcp://", transport_open_tcp},
 };
 
 #define CLIENT_NSCHEMES (sizeof client_schemes / sizeof client_schemes[0])
@@ -76,18 +86,16 @@ isms_endpoint_unix_path(const char *endpoint, char *path, size_t len,
 {
 	const char *p;
 
-	if (strncmp(endpoint, "tcp://", 6) == 0 ||
-	    strncmp(endpoint, "tcp:", 4) == 0)
-		return isms_err_set(
-		    err, ISMS_EINVAL,
-		    "endpoint %s: tcp needs TLS support, which is not built "
-		    "yet; use unix:PATH",
-		    endpoint);
+	if (strncmp(endpoint, "tcp:", 4) == 0)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "endpoint '%s' is TCP, not a Unix socket "
+		                    "path; TCP is spelled tcp://HOST:PORT",
+		                    endpoint);
 	if (strncmp(endpoint, "unix:", 5) != 0)
 		return isms_err_set(
 		    err, ISMS_EINVAL,
 		    "endpoint '%s' not understood; use unix:relative/path, "
-		    "unix:/abs/path or unix:///abs/path",
+		    "unix:/abs/path, unix:///abs/path or tcp://HOST:PORT",
 		    endpoint);
 	p = endpoint + 5;
 	if (strncmp(p, "//", 2) == 0) {
@@ -113,13 +121,16 @@ isms_endpoint_unix_path(const char *endpoint, char *path, size_t len,
 	return 0;
 }
 
-/* Connects a Unix stream socket; returns the non-blocking fd or -code. */
+/* Connects a Unix stream socket (opts do not apply); 0 or -code. */
 static int
-client_open_unix(const char *endpoint, struct isms_err *err)
+client_open_unix(struct event_base *base, const char *endpoint,
+                 const struct isms_client_opts *opts, struct transport *t,
+                 struct isms_err *err)
 {
 	struct sockaddr_un sun;
 	int fd, r, saved;
 
+	(void)opts;
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if ((r = isms_endpoint_unix_path(endpoint, sun.sun_path,
@@ -148,21 +159,33 @@ client_open_unix(const char *endpoint, struct isms_err *err)
 		return isms_err_set(err, ISMS_EUNAVAIL,
 		                    "cannot make socket non-blocking");
 	}
-	return fd;
+	t->fd = fd;
+	t->plain_tcp = false;
+	t->client_cert = false;
+	t->ssl = NULL;
+	if ((t->bev = bufferevent_socket_new(base, fd, 0)) == NULL) {
+		transport_close(t);
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "bufferevent_socket_new failed");
+	}
+	return 0;
 }
 
-/* Opens a transport for endpoint with the matching scheme; fd or -code. */
+/* Opens a transport for endpoint with the matching scheme; 0 or -code. */
 static int
-client_open(const char *endpoint, struct isms_err *err)
+client_open(struct event_base *base, const char *endpoint,
+            const struct isms_client_opts *opts, struct transport *t,
+            struct isms_err *err)
 {
 	size_t i, n;
 
 	for (i = 0; i < CLIENT_NSCHEMES; i++) {
 		n = strlen(client_schemes[i].prefix);
 		if (strncmp(endpoint, client_schemes[i].prefix, n) == 0)
-			return client_schemes[i].open(endpoint, err);
+			return client_schemes[i].open(base, endpoint, opts, t,
+			                              err);
 	}
-	/* Let the Unix parser word the error (tcp, unknown spelling). */
+	/* Let the Unix parser word the error (unknown spelling). */
 	return isms_endpoint_unix_path(endpoint, (char[8]){0}, 8, err);
 }
 
@@ -203,10 +226,8 @@ client_drop_transport(struct isms_client *c)
 {
 	if (c->bev == NULL)
 		return;
-	bufferevent_free(c->bev);
+	transport_close(&c->t);
 	c->bev = NULL;
-	close(c->fd);
-	c->fd = -1;
 }
 
 /* Frees everything; the caller made sure no callback is running. */
@@ -322,6 +343,7 @@ client_read_cb(struct bufferevent *bev, void *arg)
 		m = pb_budget_unpack(&budget, &isms__v1__reply__descriptor, msg,
 		                     mlen);
 		evbuffer_drain(in, flen);
+		c->got_frame = 1;
 		if (m == NULL) {
 			client_close(
 			    c, "cannot decode a reply from ismsd%s",
@@ -336,49 +358,63 @@ client_read_cb(struct bufferevent *bev, void *arg)
 		client_destroy(c);
 }
 
-/* EOF or a socket error: the connection is gone. */
+/* The TLS handshake is done; or EOF or an error: the connection is gone. */
 static void
 client_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct isms_client *c = arg;
 	int e = EVUTIL_SOCKET_ERROR();
+	char why[400];
 
 	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		c->tls_up = 1;
+		return;
+	}
 	c->busy++;
-	if (what & BEV_EVENT_EOF)
-		client_close(c, "connection to ismsd lost");
-	else if (what & BEV_EVENT_ERROR)
-		client_close(c, "connection to ismsd lost: %s", strerror(e));
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		transport_why_closed(&c->t, c->endpoint,
+		                     (what & BEV_EVENT_ERROR) ? e : 0,
+		                     c->tls_up, c->got_frame, why, sizeof why);
+		client_close(c, "%s", why);
+	}
 	c->busy--;
 	if (c->dead && c->busy == 0)
 		client_destroy(c);
 }
 
+/* Opens the endpoint's transport and starts reading replies. */
+struct isms_client *
+isms_client_connect_opts(struct event_base *base, const char *endpoint,
+                         const struct isms_client_opts *opts,
+                         struct isms_err *err)
+{
+	struct isms_client *c;
+
+	c = xcalloc(1, sizeof *c);
+	c->t.fd = -1;
+	if (client_open(base, endpoint, opts, &c->t, err) != 0) {
+		free(c);
+		return NULL;
+	}
+	c->base = base;
+	c->bev = c->t.bev;
+	c->max_frame = FRAME_MAX_DEFAULT;
+	c->next_id = 1;
+	/* A handshake error names the endpoint; the TLS prefix marks it. */
+	snprintf(c->endpoint, sizeof c->endpoint, "%s", endpoint);
+	bufferevent_setcb(c->bev, client_read_cb, NULL, client_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return c;
+}
+
+/* isms_client_connect_opts without options (Unix, or TLS trusting the
+ * system CAs). */
 struct isms_client *
 isms_client_connect(struct event_base *base, const char *endpoint,
                     struct isms_err *err)
 {
-	struct isms_client *c;
-	int fd;
-
-	if ((fd = client_open(endpoint, err)) < 0)
-		return NULL;
-	c = xcalloc(1, sizeof *c);
-	c->base = base;
-	c->max_frame = FRAME_MAX_DEFAULT;
-	c->next_id = 1;
-	c->fd = fd;
-	c->bev = bufferevent_socket_new(base, fd, 0);
-	if (c->bev == NULL) {
-		close(fd);
-		free(c);
-		isms_err_set(err, ISMS_EUNAVAIL,
-		             "bufferevent_socket_new failed");
-		return NULL;
-	}
-	bufferevent_setcb(c->bev, client_read_cb, NULL, client_event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	return c;
+	return isms_client_connect_opts(base, endpoint, NULL, err);
 }
 
 void

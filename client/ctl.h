@@ -28,7 +28,21 @@ struct ctl_ctx {
 	const char *endpoint;
 	enum ctl_format format;
 	FILE *out;
-	struct isms_sync *sync; /* connected on first use */
+	struct isms_sync *sync;       /* connected on first use */
+	struct isms_client_opts conn; /* --cacert, --cert, --key, --insecure */
+	const char *token_file;       /* --token-file FILE */
+};
+
+/*
+ * Global connection options, handled by ctl_conn_opt: getopt_long values
+ * above any character.
+ */
+enum ctl_gopt {
+	CTL_GOPT_TOKEN_FILE = 0x100,
+	CTL_GOPT_CACERT,
+	CTL_GOPT_CERT,
+	CTL_GOPT_KEY,
+	CTL_GOPT_INSECURE,
 };
 
 /* A top-level command: status, link, soa, gap, help... */
@@ -41,23 +55,27 @@ struct ctl_cmd {
 };
 
 /* Options a command or verb accepts (-o and --help: every one). */
-#define CTL_OPT_REV      0x01 /* --rev N */
-#define CTL_OPT_LIMIT    0x02 /* --limit N */
-#define CTL_OPT_ARCHIVED 0x04 /* --archived, --all */
-#define CTL_OPT_FORCE    0x08 /* --force */
-#define CTL_OPT_RESIDUAL 0x10 /* --residual */
-#define CTL_OPT_START    0x20 /* --start YYYY-MM-DD */
-#define CTL_OPT_SINCE    0x40    /* --since SEQ */
-#define CTL_OPT_ID       0x80    /* --id ID */
-#define CTL_OPT_ACTOR    0x100   /* --actor USER */
-#define CTL_OPT_OWNER    0x200   /* --owner USER */
-#define CTL_OPT_HEAD     0x400   /* --head SEQ:HASH */
-#define CTL_OPT_REGISTER 0x800   /* --register R (repeatable) */
-#define CTL_OPT_TYPE     0x1000  /* --type T (repeatable) */
-#define CTL_OPT_WITHIN   0x2000  /* --within DURATION */
-#define CTL_OPT_CHECK    0x4000  /* --check */
-#define CTL_OPT_MAIL     0x8000  /* --mail */
-#define CTL_OPT_ICAL     0x10000 /* --ical FILE|- */
+#define CTL_OPT_REV      0x01     /* --rev N */
+#define CTL_OPT_LIMIT    0x02     /* --limit N */
+#define CTL_OPT_ARCHIVED 0x04     /* --archived, --all */
+#define CTL_OPT_FORCE    0x08     /* --force */
+#define CTL_OPT_RESIDUAL 0x10     /* --residual */
+#define CTL_OPT_START    0x20     /* --start YYYY-MM-DD */
+#define CTL_OPT_SINCE    0x40     /* --since SEQ */
+#define CTL_OPT_ID       0x80     /* --id ID */
+#define CTL_OPT_ACTOR    0x100    /* --actor USER */
+#define CTL_OPT_OWNER    0x200    /* --owner USER */
+#define CTL_OPT_HEAD     0x400    /* --head SEQ:HASH */
+#define CTL_OPT_REGISTER 0x800    /* --register R (repeatable) */
+#define CTL_OPT_TYPE     0x1000   /* --type T (repeatable) */
+#define CTL_OPT_WITHIN   0x2000   /* --within DURATION */
+#define CTL_OPT_CHECK    0x4000   /* --check */
+#define CTL_OPT_MAIL     0x8000   /* --mail */
+#define CTL_OPT_ICAL     0x10000  /* --ical FILE|- */
+#define CTL_OPT_ROLE     0x20000  /* --role R */
+#define CTL_OPT_UID      0x40000  /* --uid N */
+#define CTL_OPT_EMAIL    0x80000  /* --email E */
+#define CTL_OPT_EXPIRES  0x100000 /* --expires DAYS */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -86,9 +104,13 @@ struct ctl_opts {
 	const char *ical;
 	bool check;
 	bool mail;
+	const char *role;          /* --role */
+	const char *uid;           /* --uid */
+	const char *email;         /* --email */
+	const char *expires;       /* --expires */
 	struct ctl_strv registers; /* owned array */
 	struct ctl_strv types;     /* owned array */
-	char **pos; /* owned array of borrowed strings */
+	char **pos;                /* owned array of borrowed strings */
 	int npos;
 };
 
@@ -209,6 +231,51 @@ int ctl_review_verb_exec(struct ctl_ctx *, const struct ctl_args *);
 
 /* ctl_due.c */
 int ctl_due_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_conn.c */
+/*
+ * Handles a global connection option from getopt_long (ch, optarg), also
+ * its "needs a value" error. -1 when ch is not one of them, else 0 or an
+ * exit code (printed).
+ */
+int ctl_conn_opt(struct ctl_ctx *, int ch, const char *val);
+/*
+ * The options of a connect: ctx->conn, the CA file from $ISMS_CACERT
+ * unless --cacert, and the token from --token-file, else $ISMS_TOKEN.
+ * *token is owned by the caller (free with ctl_token_free). 0 or an exit
+ * code (printed).
+ */
+int ctl_conn_prepare(struct ctl_ctx *, struct isms_client_opts *o,
+                     char **token);
+/*
+ * Reads a token file: its first line, trimmed of blanks. *loose is set
+ * when group or others may read the file. 0, or -ISMS_EINVAL with err.
+ */
+int ctl_token_file_read(const char *path, char **token, bool *loose,
+                        struct isms_err *err);
+/* Wipes and frees a token. NULL is a no-op. */
+void ctl_token_free(char *token);
+
+/* ctl_rows.c */
+/* A column of a table of messages (users, tokens). */
+struct ctl_col {
+	const char *title;  /* "LAST-USED" */
+	const char *field;  /* "last_used_at" */
+	const char *absent; /* text when the field is absent: "-", "never" */
+};
+/*
+ * Prints messages of type md: a table of cols (booleans as yes / no), a
+ * JSON array, or CSV with every scalar field in .proto order.
+ */
+void ctl_print_msgs(struct ctl_ctx *, const ProtobufCMessageDescriptor *md,
+                    const struct ctl_col *cols, size_t ncols,
+                    ProtobufCMessage *const *msgs, size_t n);
+
+/* ctl_user.c */
+int ctl_user_exec(struct ctl_ctx *, int argc, char **argv);
+
+/* ctl_token.c */
+int ctl_token_exec(struct ctl_ctx *, int argc, char **argv);
 
 /* ctl_catalog.c */
 int ctl_catalog_exec(struct ctl_ctx *, int argc, char **argv);

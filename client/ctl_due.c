@@ -20,7 +20,7 @@
 #define DUE_SENDMAIL     "/usr/sbin/sendmail"
 
 #define DUE_USAGE                                                              \
-	"usage: ismsctl due [--within DURATION] [--owner USER] "                \
+	"usage: ismsctl due [--within DURATION] [--owner USER] "               \
 	"[--register R]\n"                                                     \
 	"                   [--check] [--mail] [--ical FILE|-]\n"
 
@@ -53,8 +53,7 @@ due_asked(const struct ctl_opts *o, const struct due_action *a)
 {
 	const char *p = (const char *)o + a->off;
 
-	return a->is_text ? *(const char *const *)p != NULL
-	                  : *(const bool *)p;
+	return a->is_text ? *(const char *const *)p != NULL : *(const bool *)p;
 }
 
 /* Prints the items in the chosen format. */
@@ -103,8 +102,8 @@ due_ical(struct ctl_ctx *ctx, const struct ctl_opts *o,
 	if (fclose(f) != 0 || failed || rename(tmp, o->ical) != 0) {
 		failed = errno;
 		unlink(tmp);
-		return ctl_error(CTL_EXIT_REPLY, "cannot write %s: %s",
-		                 o->ical, strerror(failed));
+		return ctl_error(CTL_EXIT_REPLY, "cannot write %s: %s", o->ical,
+		                 strerror(failed));
 	}
 	return 0;
 }

@@ -10,11 +10,11 @@
 #include "evfmt.h"
 #include "xmalloc.h"
 
-#define JOURNAL_PAGE      1000            /* entries asked for per call */
+#define JOURNAL_PAGE      1000             /* entries asked for per call */
 #define JOURNAL_VERIFY_MS (30 * 60 * 1000) /* a long chain takes a while */
 
 #define JOURNAL_USAGE                                                          \
-	"usage: ismsctl journal [--since SEQ] [--id ID] [--actor USER] "        \
+	"usage: ismsctl journal [--since SEQ] [--id ID] [--actor USER] "       \
 	"[--limit N]\n"                                                        \
 	"       ismsctl journal verify [--head SEQ:HASH]\n"                    \
 	"       ismsctl journal head\n"
@@ -289,10 +289,11 @@ ctl_journal_exec(struct ctl_ctx *ctx, int argc, char **argv)
 	rc = ctl_opts_parse(ctx, what, sub->opts, argc - 1, argv + 1, &o);
 	if (rc == 0 && o.help)
 		fputs(JOURNAL_USAGE, ctx->out);
-	else if (rc == 0 && o.npos > 0)
-		rc = ctl_error(CTL_EXIT_USAGE, "%s: unexpected argument '%s'\n%s",
-		               what, o.pos[0], JOURNAL_USAGE);
-	else if (rc == 0)
+	else if (rc == 0 && o.npos > 0) {
+		rc = ctl_error(CTL_EXIT_USAGE, "%s: unexpected argument '%s'",
+		               what, o.pos[0]);
+		fputs(JOURNAL_USAGE, stderr);
+	} else if (rc == 0)
 		rc = sub->fn(ctx, &o);
 	ctl_opts_free(&o);
 	return rc;

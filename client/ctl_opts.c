@@ -63,6 +63,10 @@ static const struct ctl_opt {
     {"--check", NULL, CTL_OPT_CHECK, false, opt_flag, OFF(check)},
     {"--mail", NULL, CTL_OPT_MAIL, false, opt_flag, OFF(mail)},
     {"--ical", NULL, CTL_OPT_ICAL, true, opt_string, OFF(ical)},
+    {"--role", NULL, CTL_OPT_ROLE, true, opt_string, OFF(role)},
+    {"--uid", NULL, CTL_OPT_UID, true, opt_string, OFF(uid)},
+    {"--email", NULL, CTL_OPT_EMAIL, true, opt_string, OFF(email)},
+    {"--expires", NULL, CTL_OPT_EXPIRES, true, opt_string, OFF(expires)},
     {"--output", "-o", 0, true, opt_output, 0},
     {"--help", "-h", 0, false, opt_flag, OFF(help)},
 };

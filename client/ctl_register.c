@@ -35,6 +35,9 @@ const struct ctl_verb ctl_verbs[] = {
      true, false, CTL_OPT_REV | CTL_OPT_FORCE, ctl_archive_exec},
     {NULL, "history", "ID", "one line per revision: who changed which fields",
      true, false, 0, ctl_history_exec},
+    {NULL, "review", "ID [note=TEXT] [--rev N]",
+     "record a review; prints the next review date (as 'ismsctl review')", true,
+     true, CTL_OPT_REV, ctl_review_verb_exec},
     {"risk", "matrix", "[--residual]",
      "likelihood x impact grid of the risks that are not closed, cells\n"
      "      coloured by level on a terminal (not with NO_COLOR); -o json or\n"

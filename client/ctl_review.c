@@ -28,8 +28,8 @@ review_words(char *const *words, int n, const char **note)
 
 /* Sends the Review and prints "reviewed ID: next review DATE". */
 static int
-review_send(struct ctl_ctx *ctx, const char *id, const char *note,
-            bool has_rev, uint64_t rev)
+review_send(struct ctl_ctx *ctx, const char *id, const char *note, bool has_rev,
+            uint64_t rev)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Review rv = ISMS__V1__REVIEW__INIT;

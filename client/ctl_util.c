@@ -40,23 +40,36 @@ ctl_exit_for(const struct isms_err *err)
 	}
 }
 
+/* Connects (TLS and token options from ctl_conn.c) and says hello. */
 int
 ctl_connect(struct ctl_ctx *ctx)
 {
 	struct isms_err err = {0};
+	struct isms_client_opts o;
+	char *token;
+	bool had_token;
+	int rc;
 
 	if (ctx->sync != NULL)
 		return 0;
-	ctx->sync =
-	    isms_sync_connect(ctx->endpoint, "ismsctl " ISMS_VERSION, &err);
+	if ((rc = ctl_conn_prepare(ctx, &o, &token)) != 0)
+		return rc;
+	had_token = token != NULL;
+	ctx->sync = isms_sync_connect_opts(ctx->endpoint,
+	                                   "ismsctl " ISMS_VERSION, &o, &err);
+	ctl_token_free(token);
 	if (ctx->sync == NULL) {
 		if (err.code == ISMS_EINVAL || err.code == ISMS_EUNAVAIL ||
 		    err.code == ISMS_ETIMEDOUT)
 			return ctl_error(ctl_exit_for(&err), "%s", err.msg);
-		return ctl_error(ctl_exit_for(&err), "%s: %s",
-		                 isms_code_name(err.code), err.msg);
+		return ctl_error(ctl_exit_for(&err), "%s: %s%s",
+		                 isms_code_name(err.code), err.msg,
+		                 err.code == ISMS_EUNAUTH && !had_token &&
+		                         o.cert == NULL
+		                     ? " (give a token with --token-file FILE "
+		                       "or $ISMS_TOKEN)"
+		                     : "");
 	}
-	isms_sync_set_timeout(ctx->sync, CTL_TIMEOUT_MS);
 	return 0;
 }
 

@@ -172,9 +172,10 @@ watch_subscribe_build(const struct ctl_opts *o, Isms__V1__Subscribe *sub,
 	return 0;
 }
 
-/* Sends hello and the subscription, then runs the loop until the end. */
+/* Sends hello (with the token) and the subscription, then runs the loop
+ * until the end. */
 static int
-watch_run(struct watch *w, Isms__V1__Subscribe *sub)
+watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token)
 {
 	Isms__V1__Request hreq = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Request sreq = ISMS__V1__REQUEST__INIT;
@@ -186,6 +187,7 @@ watch_run(struct watch *w, Isms__V1__Subscribe *sub)
 	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
 	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
 	hello.client = "ismsctl watch " ISMS_VERSION;
+	hello.token = (char *)token;
 	hreq.call_case = ISMS__V1__REQUEST__CALL_HELLO;
 	hreq.hello = &hello;
 	sreq.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
@@ -217,7 +219,9 @@ ctl_watch_exec(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
 	Isms__V1__EventType *types = NULL;
+	struct isms_client_opts copts;
 	struct isms_err err = {0};
+	char *token = NULL;
 	struct watch w = {0};
 	struct ctl_opts o;
 	int rc;
@@ -232,28 +236,32 @@ ctl_watch_exec(struct ctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (o.npos > 0) {
-		rc = ctl_error(CTL_EXIT_USAGE, "watch: unexpected argument '%s'",
-		               o.pos[0]);
+		rc = ctl_error(CTL_EXIT_USAGE,
+		               "watch: unexpected argument '%s'", o.pos[0]);
 		goto out;
 	}
 	types = xcalloc(o.types.n + 1, sizeof *types);
 	if ((rc = watch_subscribe_build(&o, &sub, types)) != 0)
+		goto out;
+	if ((rc = ctl_conn_prepare(ctx, &copts, &token)) != 0)
 		goto out;
 	w.ctx = ctx;
 	if ((w.base = event_base_new()) == NULL) {
 		rc = ctl_error(CTL_EXIT_REPLY, "watch: event_base_new failed");
 		goto out;
 	}
-	w.client = isms_client_connect(w.base, ctx->endpoint, &err);
+	w.client =
+	    isms_client_connect_opts(w.base, ctx->endpoint, &copts, &err);
 	if (w.client == NULL)
 		rc = ctl_error(err.code == ISMS_EINVAL ? CTL_EXIT_USAGE
 		                                       : CTL_EXIT_UNAVAIL,
 		               "%s", err.msg);
 	else
-		rc = watch_run(&w, &sub);
+		rc = watch_run(&w, &sub, token);
 	isms_client_free(w.client);
 	event_base_free(w.base);
 out:
+	ctl_token_free(token);
 	free(types);
 	ctl_opts_free(&o);
 	return rc;

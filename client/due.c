@@ -149,8 +149,7 @@ item_cells(const Isms__V1__DueItem *it, char **c)
 	c[0] = ctl_out_clean(it->date != NULL ? it->date : "-", SIZE_MAX);
 	c[1] = xstrdup(due_kind_name((int)it->kind, buf, sizeof buf));
 	c[2] = ctl_out_clean(it->id != NULL ? it->id : "-", SIZE_MAX);
-	c[3] = ctl_out_clean(it->title != NULL ? it->title : "",
-	                     DUE_TITLE_MAX);
+	c[3] = ctl_out_clean(it->title != NULL ? it->title : "", DUE_TITLE_MAX);
 	due_state(it, buf, sizeof buf);
 	c[4] = xstrdup(buf);
 }

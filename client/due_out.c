@@ -96,14 +96,15 @@ due_mail_write(FILE *f, const char *to, const struct due_group *g,
 	        "Auto-Submitted: auto-generated\n"
 	        "\n",
 	        to, g->n, g->n == 1 ? "" : "s");
-	fprintf(f, "Hello,\n\nthese ISMS items of yours are due or overdue "
-	           "(as of %s):\n\n",
+	fprintf(f,
+	        "Hello,\n\nthese ISMS items of yours are due or overdue "
+	        "(as of %s):\n\n",
 	        today != NULL ? today : "today");
 	for (i = 0; i < g->n; i++) {
 		it = g->items[i];
 		id = ctl_out_clean(it->id != NULL ? it->id : "?", SIZE_MAX);
-		title = ctl_out_clean(it->title != NULL ? it->title : "",
-		                      SIZE_MAX);
+		title =
+		    ctl_out_clean(it->title != NULL ? it->title : "", SIZE_MAX);
 		due_state(it, state, sizeof state);
 		fprintf(f, "  %s  %-6s  %s  %s: %s\n",
 		        it->date != NULL ? it->date : "?",
@@ -208,8 +209,7 @@ kind_label(int kind, char *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof due_kind_labels / sizeof due_kind_labels[0];
-	     i++)
+	for (i = 0; i < sizeof due_kind_labels / sizeof due_kind_labels[0]; i++)
 		if ((int)due_kind_labels[i].kind == kind)
 			return due_kind_labels[i].label;
 	return due_kind_name(kind, buf, len);
@@ -239,15 +239,13 @@ ical_event(FILE *f, const Isms__V1__DueItem *it, const char *stamp)
 	              title);
 	ical_text(f, "SUMMARY", s);
 	free(s);
-	s = xasprintf("%s %s \"%s\", owner %s: %s on %s.\n"
-	              "ismsctl %s %s",
-	              it->register_ != NULL ? it->register_ : "record", id,
-	              title, it->owner != NULL ? it->owner : DUE_NO_OWNER,
-	              kind, it->date,
-	              it->kind == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW
-	                  ? "review"
-	                  : "get",
-	              id);
+	s = xasprintf(
+	    "%s %s \"%s\", owner %s: %s on %s.\n"
+	    "ismsctl %s %s",
+	    it->register_ != NULL ? it->register_ : "record", id, title,
+	    it->owner != NULL ? it->owner : DUE_NO_OWNER, kind, it->date,
+	    it->kind == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW ? "review" : "get",
+	    id);
 	ical_text(f, "DESCRIPTION", s);
 	free(s);
 	ical_prop(f, "CATEGORIES", "ISMS");

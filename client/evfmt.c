@@ -70,9 +70,9 @@ col_type(const Isms__V1__JournalEntry *e)
 {
 	char buf[64];
 
-	return e->has_type ? xstrdup(evfmt_type_name((int)e->type, buf,
-	                                             sizeof buf))
-	                   : NULL;
+	return e->has_type
+	           ? xstrdup(evfmt_type_name((int)e->type, buf, sizeof buf))
+	           : NULL;
 }
 
 /* register */
@@ -388,9 +388,9 @@ evfmt_table(FILE *f, Isms__V1__JournalEntry *const *e, size_t n)
 
 	for (r = 0; r < n; r++)
 		for (c = 0; c < nc; c++)
-			cells[r * nc + c] = cell(
-			    e[r], cols[c],
-			    c == nc - 1 ? EVFMT_SUMMARY_MAX : SIZE_MAX);
+			cells[r * nc + c] =
+			    cell(e[r], cols[c],
+			         c == nc - 1 ? EVFMT_SUMMARY_MAX : SIZE_MAX);
 	ctl_out_table(f, titles, nc, cells, n);
 	for (r = 0; r < n * nc; r++)
 		free(cells[r]);

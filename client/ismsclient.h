@@ -7,7 +7,9 @@
  * synchronous API on top is what ismsctl and scripts-in-C use.
  *
  * Endpoints use gRPC's spelling: "unix:relative/path", "unix:/abs/path",
- * "unix:///abs/path" ("tcp://host:port" arrives with TLS).
+ * "unix:///abs/path", and "tcp://host:port" ("tcp://[::1]:port"), which is
+ * always TLS 1.3 with the server's certificate and host name verified,
+ * except with the explicit insecure option: plain TCP, to loopback only.
  *
  * Writing to a connection the daemon closed raises SIGPIPE: programs using
  * this library should ignore SIGPIPE (ismsctl does).
@@ -15,6 +17,7 @@
 #ifndef ISMS_CLIENT_H
 #define ISMS_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,11 +39,48 @@ struct isms_client;
 typedef void (*isms_reply_cb)(struct isms_client *, const Isms__V1__Reply *,
                               void *arg);
 
+/*
+ * How to connect; every member may be NULL / 0. The strings are borrowed
+ * for the duration of the connect call only.
+ */
+struct isms_client_opts {
+	const char *token;  /* sync API: bearer token sent in hello */
+	const char *cacert; /* tcp://: CA file (PEM) that signed the server's
+	                       certificate; NULL: the system's default CAs */
+	const char *cert;   /* tcp://: client certificate chain (PEM) */
+	const char *key;    /* its private key (PEM); NULL: in the cert file */
+	bool insecure;      /* tcp:// as plain TCP, refused unless the host
+	                       resolves to loopback addresses only */
+	int timeout_ms;     /* sync API: deadline of hello and of each call
+	                       (0: none); a TCP connect gives up after it, or
+	                       after 30 s */
+};
+
 /* Parses an endpoint into a Unix socket path. 0 or -ISMS_EINVAL. */
 int isms_endpoint_unix_path(const char *endpoint, char *path, size_t len,
                             struct isms_err *err);
 
-/* Connects to endpoint on base. NULL with err (UNAVAILABLE) on failure. */
+/*
+ * Parses "tcp://HOST:PORT" (IPv6 in brackets: "tcp://[::1]:7700") into its
+ * host (brackets removed) and port. 0 or -ISMS_EINVAL.
+ */
+int isms_endpoint_tcp(const char *endpoint, char *host, size_t hostlen,
+                      char *port, size_t portlen, struct isms_err *err);
+
+/*
+ * Connects to endpoint on base. NULL with err on failure: UNAVAILABLE when
+ * the server cannot be reached, INVALID_ARGUMENT for a malformed endpoint,
+ * an unusable CA / certificate / key file or an insecure non-loopback
+ * host. Over TLS the handshake goes on in the background: a failed one
+ * ends the connection, and isms_client_error then says why ("TLS:
+ * certificate verify failed (...)").
+ */
+struct isms_client *isms_client_connect_opts(struct event_base *base,
+                                             const char *endpoint,
+                                             const struct isms_client_opts *,
+                                             struct isms_err *err);
+
+/* isms_client_connect_opts with no options. */
 struct isms_client *isms_client_connect(struct event_base *base,
                                         const char *endpoint,
                                         struct isms_err *err);
@@ -98,9 +138,18 @@ void isms_client_set_max_frame(struct isms_client *, size_t);
 struct isms_sync;
 
 /*
- * Connects and says hello (checks the protocol major version). NULL with
- * err on failure: UNAVAILABLE when the daemon cannot be reached.
+ * Connects and says hello (checks the protocol major version), with
+ * opts->token when given. NULL with err on failure: UNAVAILABLE when the
+ * daemon cannot be reached or the TLS handshake failed, the server's code
+ * when it refused hello (UNAUTHENTICATED: no valid token or certificate),
+ * INVALID_ARGUMENT as for isms_client_connect_opts.
  */
+struct isms_sync *isms_sync_connect_opts(const char *endpoint,
+                                         const char *client,
+                                         const struct isms_client_opts *,
+                                         struct isms_err *err);
+
+/* isms_sync_connect_opts with no options. */
 struct isms_sync *isms_sync_connect(const char *endpoint, const char *client,
                                     struct isms_err *err);
 

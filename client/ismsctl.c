@@ -115,6 +115,90 @@ static const struct ctl_cmd ctl_cmds[] = {
      "evidence) are never touched. Prints: created N, updated N,\n"
      "unchanged N.\n",
      ctl_catalog_exec},
+    {"review", "review ID [note=TEXT] [--rev N]",
+     "record a review of a record; prints its next review date",
+     "Stamps the record's last review (who, when, the note) and moves\n"
+     "next_review_on by its review interval (risks: by level, from the risk\n"
+     "method). Prints 'reviewed ID: next review YYYY-MM-DD'. With --rev N,\n"
+     "only if the record is still at revision N. The same as\n"
+     "'ismsctl <register> review ID'.\n",
+     ctl_review_exec},
+    {"due",
+     "due [--within 14d] [--owner U] [--register R] [--check] [--mail] "
+     "[--ical FILE|-]",
+     "reviews, due dates and expiries that are due or overdue",
+     "Items whose date has passed (overdue) or falls within --within\n"
+     "(days: 14, 14d or 2w; default 14d), grouped by owner: DATE KIND ID\n"
+     "TITLE and 'OVERDUE n days' or 'due in n days'. Kinds: review\n"
+     "(next_review_on), due (due_on of actions, treatments, objectives),\n"
+     "expiry (competence), acceptance (a risk acceptance's until), target\n"
+     "(milestones, planned audits). -o json / csv: every item.\n"
+     "--check   one summary line; exit 0 when nothing is overdue, 4 when\n"
+     "          something is (for monitoring; 1 stays 'error reply')\n"
+     "--mail    one message per owner through 'sendmail -t -oi' "
+     "($ISMS_SENDMAIL\n"
+     "          overrides the path): To: the owner, when the owner is an\n"
+     "          e-mail address; other owners are skipped with a warning\n"
+     "          (users with an e-mail field come in a later release).\n"
+     "          Subject 'ISMS: N items due or overdue'.\n"
+     "--ical F  an RFC 5545 calendar (F, or - for stdout): one all-day\n"
+     "          event per item, UID '<id>-<kind>@ismsd' stable across runs,\n"
+     "          a reminder one day before.\n",
+     ctl_due_exec},
+    {"journal",
+     "journal [--since SEQ] [--id ID] [--actor U] [--limit N] | verify "
+     "[--head SEQ:HASH] | head",
+     "the tamper-evident journal: read it, verify it, print its head",
+     "journal: every change (and due notice) in order: SEQ TIME ACTOR TYPE\n"
+     "ID REV SUMMARY; entries after --since SEQ, of record --id, by --actor,\n"
+     "at most --limit N. -o json / csv add the register, owner and hashes.\n"
+     "journal verify: ismsd recomputes the SHA-256 hash chain and the\n"
+     "stored revisions' hashes. Prints 'OK: N entries, head SEQ:HASH'\n"
+     "(exit 0) or 'FAILED at seq N: problem' (exit 1). With --head\n"
+     "SEQ:HASH (kept off the host earlier), the chain must still hold it.\n"
+     "journal head: SEQ:HASH of the last entry (64 lower-case hex\n"
+     "digits), to keep off the host: whoever holds the data can rebuild\n"
+     "a chain, but not one through a head published before.\n",
+     ctl_journal_exec},
+    {"watch", "watch [--register R]... [--type T]... [--owner U] [--since SEQ]",
+     "print events as they happen, until interrupted",
+     "One line per event: SEQ TIME TYPE ID ACTOR SUMMARY (-o json: one\n"
+     "JSON object per line; -o csv: a header, then rows), flushed at once.\n"
+     "Filters: --register (risk, action...), --type (created, updated,\n"
+     "archived, linked, unlinked, reviewed, method_changed,\n"
+     "catalog_loaded, review_due, review_overdue, action_due,\n"
+     "action_overdue, incident_ingested, user_changed, token_changed),\n"
+     "--owner; each repeatable option matches any of its values.\n"
+     "--since SEQ first replays the journal after SEQ, then goes on live\n"
+     "with no gap and no duplicate. Exit: 0 on Ctrl-C / SIGTERM; 1 when\n"
+     "ismsd drops a watcher too slow to keep up (the message says 'resync\n"
+     "from seq N': resume with --since N); 3 when the connection is lost.\n",
+     ctl_watch_exec},
+    {"user",
+     "user add NAME --role R [--uid N] [--email E] | list | set NAME "
+     "[role=R] [uid=N] [email=E] | disable NAME | enable NAME",
+     "who may use ismsd, with which access role (admin only)",
+     "Roles: viewer (read registers), auditor (read everything, journal\n"
+     "and history too), editor (write registers), admin (users, tokens,\n"
+     "method, catalog: everything), ingest (create and update incidents).\n"
+     "user add NAME --role R [--uid N] [--email E]: a new user; --uid maps\n"
+     "a local Unix uid (peer of the Unix socket) to it.\n"
+     "user set NAME role=R uid=N email=E: changes only the fields named\n"
+     "(uid= and email= clear them). user disable NAME refuses the user's\n"
+     "connections and tokens until user enable NAME. A user is never\n"
+     "deleted: the journal keeps who had which access, and when (A.5.18).\n"
+     "user list: NAME ROLE UID EMAIL DISABLED UPDATED BY.\n",
+     ctl_user_exec},
+    {"token", "token create USER [--expires DAYS] | list | revoke TOKEN-ID",
+     "bearer tokens for tcp:// clients (admin only)",
+     "token create USER [--expires 90d]: prints 'TOK-0001 isms_...' once\n"
+     "(-o json: id and secret); ismsd keeps only a keyed hash of it, so\n"
+     "store it now, in a file only its user can read, and give it with\n"
+     "--token-file FILE or $ISMS_TOKEN. --expires takes days (90, 90d,\n"
+     "13w) or never (the default).\n"
+     "token list: ID OWNER CREATED EXPIRES LAST-USED REVOKED.\n"
+     "token revoke TOKEN-ID: the token stops working at once.\n",
+     ctl_token_exec},
     {"help", "help [REGISTER|COMMAND]",
      "this text, a register's verbs and fields, or a command in detail", NULL,
      ctl_help_exec},
@@ -154,9 +238,19 @@ ctl_usage(FILE *f)
 	      "(2026-11-28T10:00:00Z or 2026-11-28). 'ismsctl help "
 	      "REGISTER' lists the fields.\n"
 	      "\nOptions:\n"
-	      "  --endpoint URL        unix:PATH, unix:///abs/path (default: "
-	      "$ISMS_ENDPOINT,\n"
-	      "                        else " ISMS_DEFAULT_ENDPOINT ")\n"
+	      "  --endpoint URL        unix:PATH, unix:///abs/path or "
+	      "tcp://HOST:PORT (default:\n"
+	      "                        $ISMS_ENDPOINT, "
+	      "else " ISMS_DEFAULT_ENDPOINT ")\n"
+	      "  --token-file FILE     bearer token: the file's first line "
+	      "(default: $ISMS_TOKEN)\n"
+	      "  --cacert FILE         tcp://: CA (PEM) that signed ismsd's "
+	      "certificate (default:\n"
+	      "                        $ISMS_CACERT, else the system's CAs)\n"
+	      "  --cert FILE --key FILE  tcp://: client certificate (its CN "
+	      "names the user)\n"
+	      "  --insecure            tcp:// as plain TCP, without TLS: "
+	      "loopback only\n"
 	      "  -o, --output FORMAT   table (default), json or csv (also "
 	      "after the command)\n"
 	      "  -h, --help            this text\n"
@@ -166,7 +260,8 @@ ctl_usage(FILE *f)
 	      "  1  the server replied with an error (not found, conflict, "
 	      "denied...)\n"
 	      "  2  usage error\n"
-	      "  3  ismsd cannot be reached, or the connection was lost\n",
+	      "  3  ismsd cannot be reached, or the connection was lost\n"
+	      "  4  due --check: something is overdue\n",
 	      f);
 }
 
@@ -234,6 +329,11 @@ main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"token-file", required_argument, NULL, CTL_GOPT_TOKEN_FILE},
+	    {"cacert", required_argument, NULL, CTL_GOPT_CACERT},
+	    {"cert", required_argument, NULL, CTL_GOPT_CERT},
+	    {"key", required_argument, NULL, CTL_GOPT_KEY},
+	    {"insecure", no_argument, NULL, CTL_GOPT_INSECURE},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ctl_ctx ctx = {0};
@@ -252,6 +352,12 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+e:o:hV", longopts, NULL)) !=
 	       -1) {
+		/* --token-file, --cacert, --cert, --key, --insecure */
+		if ((rc = ctl_conn_opt(&ctx, ch, optarg)) != -1) {
+			if (rc != 0)
+				return rc;
+			continue;
+		}
 		switch (ch) {
 		case 'e':
 			ctx.endpoint = optarg;

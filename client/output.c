@@ -516,7 +516,7 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
                    const Isms__V1__HelloResult *hello, const char *endpoint)
 {
 	static const char *const titles[] = {"REGISTER", "LIVE", "ARCHIVED"};
-	char started[64], **cells;
+	char started[64], role[32], **cells;
 	size_t i, n = info->n_counts;
 
 	if (info->has_started_at)
@@ -527,8 +527,16 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 	        info->server_version != NULL ? info->server_version : "-");
 	if (endpoint != NULL)
 		fprintf(f, "endpoint:     %s\n", endpoint);
-	if (hello != NULL && hello->user != NULL)
-		fprintf(f, "user:         %s\n", hello->user);
+	if (hello != NULL && hello->user != NULL) {
+		/* "ed (editor)": who the server says we are, and may do. */
+		fputs("user:         ", f);
+		ctl_out_text(f, hello->user);
+		if (hello->has_role &&
+		    pb_enum_name(&isms__v1__access_role__descriptor,
+		                 (int)hello->role, role, sizeof role) != NULL)
+			fprintf(f, " (%s)", role);
+		fputc('\n', f);
+	}
 	fprintf(f, "data dir:     %s\n",
 	        info->data_dir != NULL ? info->data_dir : "-");
 	fprintf(f, "started:      %s\n", started);

@@ -119,9 +119,13 @@ sync_roundtrip(struct isms_sync *s, Isms__V1__Request *req,
 	return NULL;
 }
 
-/* Says hello and checks the reply; 0 or -code with err. */
+/*
+ * Says hello (with a bearer token, when given) and checks the reply; 0 or
+ * -code with err: the server's code when it refused.
+ */
 static int
-sync_hello(struct isms_sync *s, const char *client, struct isms_err *err)
+sync_hello(struct isms_sync *s, const char *client, const char *token,
+           struct isms_err *err)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
@@ -134,6 +138,7 @@ sync_hello(struct isms_sync *s, const char *client, struct isms_err *err)
 	hello.has_protocol_minor = 1;
 	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
 	hello.client = (char *)client;
+	hello.token = (char *)token;
 	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
 	req.hello = &hello;
 	if ((reply = sync_roundtrip(s, &req, err)) == NULL)
@@ -142,8 +147,9 @@ sync_hello(struct isms_sync *s, const char *client, struct isms_err *err)
 	st = reply->status;
 	if (st != NULL && st->has_code && st->code != ISMS__V1__CODE__OK)
 		rc = isms_err_set(err, (int)st->code, "%s",
-		                  st->message != NULL ? st->message
-		                                      : "hello refused");
+		                  st->message != NULL && *st->message != '\0'
+		                      ? st->message
+		                      : "hello refused");
 	else if (reply->result_case != ISMS__V1__REPLY__RESULT_HELLO)
 		rc = isms_err_set(
 		    err, ISMS_EUNAVAIL,
@@ -163,9 +169,11 @@ sync_hello(struct isms_sync *s, const char *client, struct isms_err *err)
 	return rc;
 }
 
+/* Connects on a private base and says hello (with the token). */
 struct isms_sync *
-isms_sync_connect(const char *endpoint, const char *client,
-                  struct isms_err *err)
+isms_sync_connect_opts(const char *endpoint, const char *client,
+                       const struct isms_client_opts *opts,
+                       struct isms_err *err)
 {
 	struct isms_sync *s;
 
@@ -175,14 +183,25 @@ isms_sync_connect(const char *endpoint, const char *client,
 		isms_err_set(err, ISMS_EINTERNAL, "event_base_new failed");
 		return NULL;
 	}
-	if ((s->client = isms_client_connect(s->base, endpoint, err)) == NULL ||
+	if (opts != NULL)
+		isms_sync_set_timeout(s, opts->timeout_ms);
+	if ((s->client = isms_client_connect_opts(s->base, endpoint, opts,
+	                                          err)) == NULL ||
 	    sync_hello(s,
 	               client != NULL ? client : "libismsclient " ISMS_VERSION,
-	               err) != 0) {
+	               opts != NULL ? opts->token : NULL, err) != 0) {
 		isms_sync_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+/* isms_sync_connect_opts without options. */
+struct isms_sync *
+isms_sync_connect(const char *endpoint, const char *client,
+                  struct isms_err *err)
+{
+	return isms_sync_connect_opts(endpoint, client, NULL, err);
 }
 
 Isms__V1__Reply *

@@ -848,10 +848,11 @@ pb_elt_equal(const ProtobufCFieldDescriptor *fd, const void *a, const void *b)
 		return strcmp(sa ? sa : "", sb ? sb : "") == 0;
 	case PROTOBUF_C_TYPE_BYTES:
 		return ba->len == bb->len &&
-		       (ba->len == 0 || memcmp(ba->data, bb->data, ba->len) == 0);
+		       (ba->len == 0 ||
+		        memcmp(ba->data, bb->data, ba->len) == 0);
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return pb_equal(*(ProtobufCMessage *const *)a,
-		                    *(ProtobufCMessage *const *)b);
+		                *(ProtobufCMessage *const *)b);
 	default:
 		return memcmp(a, b, pb_type_size[fd->type]) == 0;
 	}
@@ -916,8 +917,8 @@ pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
 	while (p < end) {
 		if (!pb_wire_varint(&p, end, &tag))
 			return 0;
-		fd = protobuf_c_message_descriptor_get_field(md,
-		                                             (unsigned)(tag >> 3));
+		fd = protobuf_c_message_descriptor_get_field(
+		    md, (unsigned)(tag >> 3));
 		switch (tag & 7) {
 		case 0:
 			if (!pb_wire_varint(&p, end, &n))
@@ -941,11 +942,12 @@ pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
 				    memchr(p, '\0', (size_t)n) != NULL)
 					return isms_err_set(
 					    err, ISMS_EINVAL,
-					    "field '%s' holds a NUL byte", path);
+					    "field '%s' holds a NUL byte",
+					    path);
 				if (fd->type == PROTOBUF_C_TYPE_MESSAGE &&
-				    (rc = pb_wire_check_at(fd->descriptor, p,
-				                           (size_t)n, path,
-				                           depth + 1, err)) != 0)
+				    (rc = pb_wire_check_at(
+				         fd->descriptor, p, (size_t)n, path,
+				         depth + 1, err)) != 0)
 					return rc;
 			}
 			p += n;

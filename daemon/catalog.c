@@ -109,18 +109,18 @@ catalog_apply_one(struct store_txn *txn, const Isms__V1__CatalogItem *item,
 	                                         : &register_control;
 	if ((reg = register_by_id(item->ref)) != want || reg->owns_id == NULL ||
 	    !reg->owns_id(item->ref))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "catalog item '%s' is not a valid %s id",
-		                    item->ref,
-		                    want == &register_control ? "Annex A control"
-		                                              : "clause");
+		return isms_err_set(
+		    err, ISMS_EINVAL, "catalog item '%s' is not a valid %s id",
+		    item->ref,
+		    want == &register_control ? "Annex A control" : "clause");
 	rc = records_load(txn, item->ref, NULL, rk, &rklen, &old, err);
 	if (rc != 0 && rc != -ISMS_ENOTFOUND)
 		return rc;
 	if (old == NULL) {
 		rec = catalog_new_record(reg, item->ref);
 		catalog_fill(rec, item, theme);
-		if ((rc = records_validate(txn, reg, rec, NULL, who, err)) == 0 &&
+		if ((rc = records_validate(txn, reg, rec, NULL, who, err)) ==
+		        0 &&
 		    (rc = records_store_new(txn, reg, rec, who, err)) == 0) {
 			res->created++;
 			res->has_created = 1;
@@ -157,18 +157,20 @@ catalog_apply(struct store_txn *txn, Isms__V1__CatalogItem *const *items,
 		it = items[i];
 		if (it->kind == NULL || it->ref == NULL || it->title == NULL ||
 		    it->title[0] == '\0')
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "catalog item %zu: kind, ref and title "
-			                    "are required",
-			                    i + 1);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "catalog item %zu: kind, ref and title "
+			    "are required",
+			    i + 1);
 		if (strcmp(it->kind, "theme") == 0)
 			continue;
 		if (strcmp(it->kind, "clause") != 0 &&
 		    strcmp(it->kind, "control") != 0)
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "catalog item %zu (%s): kind '%s' is "
-			                    "not clause, theme or control",
-			                    i + 1, it->ref, it->kind);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "catalog item %zu (%s): kind '%s' is "
+			    "not clause, theme or control",
+			    i + 1, it->ref, it->kind);
 		catalog_theme(items, n, it->parent ? it->parent : "", theme,
 		              sizeof theme);
 		if ((rc = catalog_apply_one(txn, it, theme, who, res, err)) !=
@@ -176,8 +178,9 @@ catalog_apply(struct store_txn *txn, Isms__V1__CatalogItem *const *items,
 			char why[sizeof err->msg];
 
 			snprintf(why, sizeof why, "%s", err->msg);
-			return isms_err_set(err, -rc, "catalog item %zu (%s): %s",
-			                    i + 1, it->ref, why);
+			return isms_err_set(err, -rc,
+			                    "catalog item %zu (%s): %s", i + 1,
+			                    it->ref, why);
 		}
 	}
 	return 0;

@@ -46,23 +46,23 @@ static const struct config_opt config_opts[] = {
      "group of the Unix sockets (0660): its members may connect"},
     {"max-frame", 0, T_SIZE, O(max_frame), 64, 1LL << 30, "BYTES",
      "largest request frame (default 4M)"},
-    {"unpack-budget", 0, T_SIZE, O(unpack_budget), 1024, 1LL << 32,
-     "BYTES", "memory one request may take to decode (default 16M)"},
+    {"unpack-budget", 0, T_SIZE, O(unpack_budget), 1024, 1LL << 32, "BYTES",
+     "memory one request may take to decode (default 16M)"},
     {"map-size", 0, T_SIZE, O(mapsize), 1 << 20, 1LL << 46, "BYTES",
      "LMDB map size, sparse (default 16G)"},
     {"max-connections", 0, T_SIZE, O(max_conns), 1, 1 << 20, "N",
      "connections in total; the listener pauses there (default 4096)"},
-    {"max-connections-per-user", 0, T_SIZE, O(max_conns_per_user), 1,
-     1 << 20, "N", "connections of one user (default 2048)"},
+    {"max-connections-per-user", 0, T_SIZE, O(max_conns_per_user), 1, 1 << 20,
+     "N", "connections of one user (default 2048)"},
     {"idle-timeout", 0, T_UINT, O(idle_timeout_secs), 0, 86400, "SECS",
      "cut a peer silent that long; 0: never; subscribers exempt "
      "(default 300)"},
     {"frame-deadline", 0, T_UINT, O(frame_deadline_secs), 0, 3600, "SECS",
      "a started frame must arrive whole within (default 30)"},
-    {"sub-output-cap", 0, T_SIZE, O(sub_output_cap), 4096, 1LL << 32,
-     "BYTES", "unsent bytes before a slow subscriber is dropped (4M)"},
-    {"overdue-grace-days", 0, T_INT, O(overdue_grace_days), 0, 365,
-     "DAYS", "days after a due date before it is overdue (default 7)"},
+    {"sub-output-cap", 0, T_SIZE, O(sub_output_cap), 4096, 1LL << 32, "BYTES",
+     "unsent bytes before a slow subscriber is dropped (4M)"},
+    {"overdue-grace-days", 0, T_INT, O(overdue_grace_days), 0, 365, "DAYS",
+     "days after a due date before it is overdue (default 7)"},
     {"tls-cert", 0, T_STR, O(tls_cert), 0, 0, "FILE",
      "TLS certificate chain (PEM) for tcp:// listeners"},
     {"tls-key", 0, T_STR, O(tls_key), 0, 0, "FILE", "TLS private key (PEM)"},
@@ -126,6 +126,31 @@ config_size(const char *s, long long *out)
 	return 0;
 }
 
+/* Strings read from the file, freed by config_free. */
+static char **config_owned;
+static size_t config_nowned;
+
+/* A copy of s that config_free releases. */
+static const char *
+config_keep(const char *s)
+{
+	config_owned = xreallocarray(config_owned, config_nowned + 1,
+	                             sizeof *config_owned);
+	return config_owned[config_nowned++] = xstrdup(s);
+}
+
+void
+config_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < config_nowned; i++)
+		free(config_owned[i]);
+	free(config_owned);
+	config_owned = NULL;
+	config_nowned = 0;
+}
+
 /* Sets option o from text; a message in why on error. */
 static int
 config_set(struct server_config *cfg, const struct config_opt *o,
@@ -136,7 +161,7 @@ config_set(struct server_config *cfg, const struct config_opt *o,
 
 	switch (o->type) {
 	case T_STR:
-		*(const char **)p = from_file ? xstrdup(text) : text;
+		*(const char **)p = from_file ? config_keep(text) : text;
 		return 0;
 	case T_LISTEN:
 		if (cfg->nlisten == CONFIG_LISTEN_MAX) {
@@ -144,7 +169,8 @@ config_set(struct server_config *cfg, const struct config_opt *o,
 			         CONFIG_LISTEN_MAX);
 			return -1;
 		}
-		cfg->listen[cfg->nlisten++] = from_file ? xstrdup(text) : text;
+		cfg->listen[cfg->nlisten++] =
+		    from_file ? config_keep(text) : text;
 		return 0;
 	case T_BOOL:
 		if (strcmp(text, "yes") == 0 || strcmp(text, "true") == 0 ||
@@ -215,8 +241,7 @@ struct config_file {
 
 /* libinih handler: 1 to go on, 0 to stop with the line number. */
 static int
-config_ini(void *arg, const char *section, const char *name,
-           const char *value)
+config_ini(void *arg, const char *section, const char *name, const char *value)
 {
 	struct config_file *cf = arg;
 	const struct config_opt *o;
@@ -282,8 +307,9 @@ config_getopt(char *shorts, size_t len)
 
 	for (i = 0; i < NOPTS; i++) {
 		lo[i].name = config_opts[i].name;
-		lo[i].has_arg = config_opts[i].type == T_BOOL ? no_argument
-		                                              : required_argument;
+		lo[i].has_arg = config_opts[i].type == T_BOOL
+		                    ? no_argument
+		                    : required_argument;
 		lo[i].val = 256 + (int)i;
 		if (config_opts[i].short_name && n + 3 < len) {
 			shorts[n++] = config_opts[i].short_name;
@@ -308,7 +334,8 @@ config_args(struct server_config *cfg, int argc, char **argv)
 	size_t i;
 
 	optind = 1;
-	while (rc == 0 && (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+	while (rc == 0 &&
+	       (ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		if (ch == 'h') {
 			config_usage(stdout);
 			rc = CONFIG_EXIT_OK;
@@ -328,8 +355,9 @@ config_args(struct server_config *cfg, int argc, char **argv)
 		if (o == NULL) {
 			config_usage(stderr);
 			rc = CONFIG_EXIT_USAGE;
-		} else if (config_set(cfg, o, o->type == T_BOOL ? "yes" : optarg,
-		                      false, why, sizeof why) != 0) {
+		} else if (config_set(cfg, o,
+		                      o->type == T_BOOL ? "yes" : optarg, false,
+		                      why, sizeof why) != 0) {
 			fprintf(stderr, "ismsd: --%s\n", why);
 			rc = CONFIG_EXIT_USAGE;
 		}
@@ -356,11 +384,15 @@ config_load(struct server_config *cfg, int argc, char **argv)
 		return (enum config_result)rc;
 	config_defaults(cfg);
 	path = first.config_path ? first.config_path : CONFIG_DEFAULT_PATH;
-	if (config_file(cfg, path, first.config_path != NULL) != 0)
+	if (config_file(cfg, path, first.config_path != NULL) != 0) {
+		config_free();
 		return CONFIG_EXIT_USAGE;
+	}
 	cfg->nlisten_file = cfg->nlisten;
-	if ((rc = config_args(cfg, argc, argv)) != 0)
+	if ((rc = config_args(cfg, argc, argv)) != 0) {
+		config_free();
 		return (enum config_result)rc;
+	}
 	/* Listeners given as flags replace those of the file. */
 	if (cfg->nlisten > cfg->nlisten_file && cfg->nlisten_file > 0) {
 		memmove(cfg->listen, cfg->listen + cfg->nlisten_file,
@@ -373,6 +405,7 @@ config_load(struct server_config *cfg, int argc, char **argv)
 	if (cfg->check_config) {
 		printf("ismsd: configuration OK (%s)\n",
 		       access(path, F_OK) == 0 ? path : "defaults and flags");
+		config_free();
 		return CONFIG_EXIT_OK;
 	}
 	return CONFIG_RUN;

@@ -22,4 +22,7 @@ enum config_result {
 enum config_result config_load(struct server_config *cfg, int argc,
                                char **argv);
 
+/* Frees the strings read from the file (at exit). */
+void config_free(void);
+
 #endif

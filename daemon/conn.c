@@ -66,11 +66,14 @@ conn_identify_refresh(struct conn *c)
 		snprintf(c->auth_hint, sizeof c->auth_hint,
 		         "uid %u is not an ismsd user%s; an admin can add it: "
 		         "ismsctl user add NAME --role viewer --uid %u",
-		         (unsigned)c->uid, rc == -ISMS_EPERM ? " (disabled)" : "",
+		         (unsigned)c->uid,
+		         rc == -ISMS_EPERM ? " (disabled)" : "",
 		         (unsigned)c->uid);
 	else
-		snprintf(c->auth_hint, sizeof c->auth_hint,
-		         "not authenticated: send a token in hello");
+		snprintf(
+		    c->auth_hint, sizeof c->auth_hint,
+		    "not authenticated: send a token in hello, or a client "
+		    "certificate");
 }
 
 /* Names the peer of a Unix socket from its credentials. */
@@ -97,7 +100,7 @@ conn_count_user(struct server *srv, const char *user)
 	size_t n = 0;
 
 	TAILQ_FOREACH(c, &srv->conns, entry)
-		n += strcmp(c->user, user) == 0;
+	n += strcmp(c->user, user) == 0;
 	return n;
 }
 
@@ -107,9 +110,8 @@ conn_set_idle(struct conn *c)
 {
 	struct timeval tv = {(time_t)c->srv->cfg.idle_timeout_secs, 0};
 
-	bufferevent_set_timeouts(c->bev,
-	                         c->srv->cfg.idle_timeout_secs ? &tv : NULL,
-	                         NULL);
+	bufferevent_set_timeouts(
+	    c->bev, c->srv->cfg.idle_timeout_secs ? &tv : NULL, NULL);
 }
 
 /* The frame deadline passed: a peer dribbling bytes is cut. */
@@ -159,13 +161,15 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 	c->serial = ++srv->next_conn_serial;
 	c->refs = 1;
 	c->uid = (uid_t)-1;
+	c->users_gen = srv->users_gen;
 	if (unix_peer)
 		conn_identify(c, fd);
 	else {
 		snprintf(c->user, sizeof c->user, "anonymous");
-		snprintf(c->auth_hint, sizeof c->auth_hint,
-		         "not authenticated: send a token in hello, or a client "
-		         "certificate");
+		snprintf(
+		    c->auth_hint, sizeof c->auth_hint,
+		    "not authenticated: send a token in hello, or a client "
+		    "certificate");
 	}
 	evutil_make_socket_nonblocking(fd);
 	if (tls != NULL && (ssl = SSL_new(tls)) != NULL) {
@@ -195,8 +199,8 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		         srv->nconns);
 		listen_pause(srv, true);
 	}
-	if (c->role != 0 && conn_count_user(srv, c->user) >
-	                        srv->cfg.max_conns_per_user) {
+	if (c->role != 0 &&
+	    conn_count_user(srv, c->user) > srv->cfg.max_conns_per_user) {
 		char msg[200];
 
 		snprintf(msg, sizeof msg,
@@ -378,9 +382,8 @@ conn_process_frames(struct conn *c)
 		    &budget, &isms__v1__request__descriptor, msg, mlen);
 		/* What unpacking hides (a NUL inside a string) is refused
 		 * like any bad value: the frame itself was fine. */
-		if (req != NULL &&
-		    pb_wire_check(&isms__v1__request__descriptor, msg, mlen,
-		                  &werr) != 0) {
+		if (req != NULL && pb_wire_check(&isms__v1__request__descriptor,
+		                                 msg, mlen, &werr) != 0) {
 			evbuffer_drain(in, flen);
 			conn_send_error(c, req->id, ISMS_EINVAL, werr.msg);
 			protobuf_c_message_free_unpacked(&req->base, NULL);

@@ -37,19 +37,19 @@ struct conn {
 	struct bufferevent *bev;
 	uint64_t serial;
 	uid_t uid;
-	char user[USER_NAME_MAX + 1]; /* the actor of this conn's changes */
-	int role;		       /* 0: not authenticated */
-	char token_id[32];		       /* when authenticated by token */
+	char user[USER_NAME_MAX + 1];    /* the actor of this conn's changes */
+	int role;                        /* 0: not authenticated */
+	char token_id[32];               /* when authenticated by token */
 	char cert_cn[USER_NAME_MAX + 1]; /* a verified client certificate */
-	uint64_t users_gen;	       /* identity as of this generation */
-	char auth_hint[600];	       /* why not authenticated */
+	uint64_t users_gen;              /* identity as of this generation */
+	char auth_hint[600];             /* why not authenticated */
 	unsigned refs;
 	unsigned inflight; /* writes queued */
 	bool closing;      /* close once the output is flushed */
 	bool tls;          /* over TLS: writes go through the bufferevent */
-	unsigned nsubs;         /* subscriptions (exempt from idle) */
+	unsigned nsubs;    /* subscriptions (exempt from idle) */
 	struct event *deadline; /* a partial frame must complete by then */
-	bool paused;       /* reading stopped for backpressure */
+	bool paused;            /* reading stopped for backpressure */
 };
 
 /* Adopts an accepted Unix socket (its peer is named by uid). NULL on

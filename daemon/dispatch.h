@@ -16,8 +16,8 @@
 struct conn;
 
 enum rpc_flags {
-	RPC_READ = 0x0,  /* answered in the loop thread on a read txn */
-	RPC_WRITE = 0x1, /* queued to the writer; replied after commit */
+	RPC_READ = 0x0,   /* answered in the loop thread on a read txn */
+	RPC_WRITE = 0x1,  /* queued to the writer; replied after commit */
 	RPC_NOAUTH = 0x2, /* allowed before the peer is authenticated */
 	RPC_INGEST = 0x4, /* allowed to the ingest role */
 };

@@ -13,10 +13,10 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define DATE_LEN 10
-#define DUE_KEY_MAX (DATE_LEN + 1 + RECKEY_MAX)
+#define DATE_LEN        10
+#define DUE_KEY_MAX     (DATE_LEN + 1 + RECKEY_MAX)
 #define DUE_ENTRIES_MAX 8
-#define DUE_QUERY_MAX 1000
+#define DUE_QUERY_MAX   1000
 
 enum { FIRED_DUE = 0x1, FIRED_OVERDUE = 0x2 };
 
@@ -33,7 +33,7 @@ static const struct {
 
 /* Lifecycle states in which nothing is due any more. */
 static const char *const due_settled[] = {
-    "done",    "cancelled", "closed",     "achieved",  "missed",
+    "done",    "cancelled", "closed",     "achieved",   "missed",
     "retired", "expired",   "offboarded", "superseded", NULL,
 };
 
@@ -95,12 +95,14 @@ due_entries(const struct register_def *reg, const Isms__V1__Record *rec,
 
 	if (rec == NULL || rec->archived || due_is_settled(reg, rec))
 		return 0;
-	if (rec->next_review_on != NULL && timefmt_date_valid(rec->next_review_on)) {
+	if (rec->next_review_on != NULL &&
+	    timefmt_date_valid(rec->next_review_on)) {
 		snprintf(out[n].date, sizeof out[n].date, "%s",
 		         rec->next_review_on);
 		out[n++].kind = ISMS__V1__DUE_KIND__DUE_KIND_REVIEW;
 	}
-	for (i = 0; body != NULL && i < sizeof due_fields / sizeof due_fields[0];
+	for (i = 0;
+	     body != NULL && i < sizeof due_fields / sizeof due_fields[0];
 	     i++) {
 		if ((d = due_body_str(body, due_fields[i].path)) == NULL ||
 		    !timefmt_date_valid(d) || n == DUE_ENTRIES_MAX)
@@ -391,21 +393,26 @@ due_fire(struct store_txn *txn, const char *today, int grace_days,
 	for (i = 0; i < f.n && rc == 0; i++) {
 		struct due_notice *dn = &f.list[i];
 
-		review = dn->key[DATE_LEN] == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW;
+		review =
+		    dn->key[DATE_LEN] == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW;
 		if (dn->want & FIRED_DUE) {
-			type = review ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_DUE
-			              : ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_DUE;
+			type =
+			    review
+			        ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_DUE
+			        : ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_DUE;
 			rc = due_journal(txn, dn, type, who, err);
 			(*fired)++;
 		}
 		if (rc == 0 && (dn->want & FIRED_OVERDUE)) {
-			type = review
-			           ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_OVERDUE
-			           : ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_OVERDUE;
+			type =
+			    review
+			        ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEW_OVERDUE
+			        : ISMS__V1__EVENT_TYPE__EVENT_TYPE_ACTION_OVERDUE;
 			rc = due_journal(txn, dn, type, who, err);
 			(*fired)++;
 		}
-		if (rc == 0 && store_get(txn, DB_DUE, dn->key, dn->klen, &v) == 0) {
+		if (rc == 0 &&
+		    store_get(txn, DB_DUE, dn->key, dn->klen, &v) == 0) {
 			flags = (v.mv_size == 1 ? *(uint8_t *)v.mv_data : 0) |
 			        (uint8_t)dn->want;
 			store_put(txn, DB_DUE, dn->key, dn->klen, &flags, 1);

@@ -12,9 +12,9 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define HEAD_KEY "journal-head"
+#define HEAD_KEY            "journal-head"
 #define QUERY_LIMIT_DEFAULT 1000
-#define QUERY_LIMIT_MAX 10000
+#define QUERY_LIMIT_MAX     10000
 
 /* SHA-256 of len bytes. */
 static void
@@ -255,8 +255,7 @@ journal_verify_record(struct store_txn *txn, const Isms__V1__JournalEntry *e)
 	/* Only records live in history (the method keeps its own). */
 	if ((reg = register_by_id(e->id)) == NULL)
 		return true;
-	if ((rklen = key_record(register_code(reg), e->id, rk, sizeof rk)) ==
-	    0)
+	if ((rklen = key_record(register_code(reg), e->id, rk, sizeof rk)) == 0)
 		return false;
 	hklen = key_history(rk, rklen, e->rev, hk, sizeof hk);
 	if (store_get(txn, DB_HISTORY, hk, hklen, &v) != 0)
@@ -307,10 +306,11 @@ journal_verify_slice(struct store_txn *txn, struct journal_verify *v,
 			snprintf(v->problem, sizeof v->problem,
 			         "its hash does not match its content");
 		else if (!journal_verify_record(txn, e))
-			snprintf(v->problem, sizeof v->problem,
-			         "the stored revision %s rev %llu does not match "
-			         "its hash",
-			         e->id, (unsigned long long)e->rev);
+			snprintf(
+			    v->problem, sizeof v->problem,
+			    "the stored revision %s rev %llu does not match "
+			    "its hash",
+			    e->id, (unsigned long long)e->rev);
 		else
 			v->problem[0] = '\0';
 		if (v->problem[0] != '\0') {

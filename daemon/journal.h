@@ -51,7 +51,7 @@ int journal_query(struct store_txn *, const Isms__V1__JournalQuery *q,
 
 /* Verification state, advanced in slices so the loop never stalls. */
 struct journal_verify {
-	uint64_t next;	/* next seq to check */
+	uint64_t next; /* next seq to check */
 	uint8_t prev[JOURNAL_HASH_LEN];
 	uint64_t checked;
 	bool failed;

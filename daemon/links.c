@@ -14,8 +14,8 @@
 
 /* Builds the links db key target 0x00 source 0x00 rel; 0 on a bad id. */
 static size_t
-links_key(const char *target, const char *source, const char *rel,
-          uint8_t *out, size_t cap)
+links_key(const char *target, const char *source, const char *rel, uint8_t *out,
+          size_t cap)
 {
 	const struct register_def *tr = register_by_id(target);
 	const struct register_def *sr = register_by_id(source);
@@ -78,7 +78,8 @@ links_check_target(struct store_txn *txn, const char *target,
 	if ((rc = records_load(txn, target, NULL, rk, &rklen, &t, err)) != 0)
 		return rc == -ISMS_ENOTFOUND
 		           ? isms_err_set(err, ISMS_EINVAL,
-		                          "link target %s does not exist", target)
+		                          "link target %s does not exist",
+		                          target)
 		           : rc;
 	rc = t->archived ? isms_err_set(err, ISMS_EPRECOND,
 	                                "link target %s is archived", target)
@@ -116,10 +117,11 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	int rc;
 
 	if (!links_rel_valid(le->rel))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'rel' must be lower-case letters and "
-		                    "'_' (at most %d), e.g. treated_by",
-		                    REL_MAX);
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "field 'rel' must be lower-case letters and "
+		    "'_' (at most %d), e.g. treated_by",
+		    REL_MAX);
 	if (le->target == NULL || le->target[0] == '\0')
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "field 'target' is required");
@@ -149,8 +151,8 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 			goto done;
 		links_append(rec, le->rel, le->target);
 	}
-	if ((klen = links_key(le->target, rec->id, le->rel, key,
-	                      sizeof key)) == 0) {
+	if ((klen = links_key(le->target, rec->id, le->rel, key, sizeof key)) ==
+	    0) {
 		rc = isms_err_set(err, ISMS_EINVAL, "bad link target '%s'",
 		                  le->target);
 		goto done;
@@ -177,8 +179,7 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	rc = txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg) : 0;
 done:
 	if (old != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)old,
-		                                 NULL);
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
 	if (rec != NULL)
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 	return rc;
@@ -207,7 +208,8 @@ links_each_incoming(struct store_txn *txn, const struct register_def *reg,
 		return isms_err_set(err, rc, "%s", txn->msg);
 	while (store_iter_next(&it)) {
 		const uint8_t *k = it.k.mv_data;
-		const uint8_t *sep = memchr(k + plen, 0x00, it.k.mv_size - plen);
+		const uint8_t *sep =
+		    memchr(k + plen, 0x00, it.k.mv_size - plen);
 
 		if (sep == NULL || it.v.mv_size > ID_MAX)
 			continue;
@@ -284,8 +286,8 @@ links_query(struct store_txn *txn, const char *id, Isms__V1__LinksResult *out,
 	if ((rc = records_load(txn, id, &reg, rk, &rklen, &rec, err)) != 0)
 		return rc;
 	for (i = 0; i < rec->n_links; i++)
-		links_push(&out->outgoing, &out->n_outgoing,
-		           rec->links[i]->rel, rec->links[i]->target);
+		links_push(&out->outgoing, &out->n_outgoing, rec->links[i]->rel,
+		           rec->links[i]->target);
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 	return links_each_incoming(txn, reg, id, links_into_result, out, err);
 }

@@ -30,8 +30,7 @@ int links_fill_incoming(struct store_txn *, const struct register_def *reg,
                         Isms__V1__Record *rec, struct isms_err *err);
 
 /* FAILED_PRECONDITION naming them when live records link to id. */
-int links_check_unreferenced(struct store_txn *,
-                             const struct register_def *reg, const char *id,
-                             struct isms_err *err);
+int links_check_unreferenced(struct store_txn *, const struct register_def *reg,
+                             const char *id, struct isms_err *err);
 
 #endif

@@ -94,8 +94,7 @@ listen_check_stale(const char *path, struct sockaddr_un *sun,
 
 /* Gives the socket its group, whose members may connect (0660). */
 static int
-listen_socket_group(const char *path, const char *group,
-                    struct isms_err *err)
+listen_socket_group(const char *path, const char *group, struct isms_err *err)
 {
 	struct group gr, *res = NULL;
 	char buf[4096], *end;
@@ -105,13 +104,15 @@ listen_socket_group(const char *path, const char *group,
 		return 0;
 	if (getgrnam_r(group, &gr, buf, sizeof buf, &res) == 0 && res != NULL)
 		gid = gr.gr_gid;
-	else if ((gid = strtoul(group, &end, 10)), *group == '\0' ||
-	         *end != '\0')
+	else if ((gid = strtoul(group, &end, 10)),
+	         *group == '\0' || *end != '\0')
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "socket group '%s' does not exist", group);
 	if (chown(path, (uid_t)-1, (gid_t)gid) == -1)
-		return isms_err_set(err, ISMS_EINTERNAL, "chown %s to group %s: "
-		                    "%s", path, group, strerror(errno));
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "chown %s to group %s: "
+		                    "%s",
+		                    path, group, strerror(errno));
 	return 0;
 }
 
@@ -175,7 +176,8 @@ static bool
 listen_is_loopback(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
+		return (ntohl(((const struct sockaddr_in *)sa)
+		                  ->sin_addr.s_addr) >>
 		        24) == 127;
 	if (sa->sa_family == AF_INET6)
 		return IN6_IS_ADDR_LOOPBACK(
@@ -197,7 +199,8 @@ listen_tcp(struct server *srv, const char *hostport, struct isms_err *err)
 	snprintf(host, sizeof host, "%s", hostport);
 	if ((port = strrchr(host, ':')) == NULL || port[1] == '\0')
 		return isms_err_set(err, ISMS_EINVAL,
-		                    "tcp://%s: expected tcp://HOST:PORT", hostport);
+		                    "tcp://%s: expected tcp://HOST:PORT",
+		                    hostport);
 	*port++ = '\0';
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
 		memmove(host, host + 1, strlen(host));
@@ -211,8 +214,9 @@ listen_tcp(struct server *srv, const char *hostport, struct isms_err *err)
 		                    gai_strerror(rc));
 	if (srv->cfg.tls_cert != NULL || srv->cfg.tls_key != NULL) {
 		if (srv->cfg.tls_cert == NULL || srv->cfg.tls_key == NULL)
-			rc = isms_err_set(err, ISMS_EINVAL,
-			                  "TLS needs both tls-cert and tls-key");
+			rc =
+			    isms_err_set(err, ISMS_EINVAL,
+			                 "TLS needs both tls-cert and tls-key");
 		else if ((tls = tls_server_ctx(&srv->cfg, err)) == NULL)
 			rc = -err->code;
 	} else if (!srv->cfg.insecure)
@@ -268,7 +272,8 @@ listen_add(struct server *srv, const char *endpoint, struct isms_err *err)
 	}
 	if (strncmp(endpoint, "tcp://", 6) == 0)
 		return listen_tcp(srv, endpoint + 6, err);
-	return isms_err_set(err, ISMS_EINVAL, "%s: an endpoint is unix:PATH or tcp://HOST:PORT",
+	return isms_err_set(err, ISMS_EINVAL,
+	                    "%s: an endpoint is unix:PATH or tcp://HOST:PORT",
 	                    endpoint);
 }
 
@@ -293,7 +298,8 @@ listen_pause(struct server *srv, bool pause)
 {
 	struct listener *l;
 
-	TAILQ_FOREACH(l, &srv->listeners, entry) {
+	TAILQ_FOREACH(l, &srv->listeners, entry)
+	{
 		if (pause)
 			evconnlistener_disable(l->lev);
 		else

@@ -32,8 +32,6 @@
 #include "writer.h"
 #include "xmalloc.h"
 
-
-
 static void
 server_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -41,7 +39,6 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	log_info("received %s", strsignal((int)sig));
 	server_shutdown(arg);
 }
-
 
 /* After each delivered batch: fan the new journal entries out. */
 static void
@@ -234,5 +231,6 @@ main(int argc, char **argv)
 	close(lockfd);
 	log_info("stopped");
 	free(abs_dir);
+	config_free();
 	return 0;
 }

@@ -47,8 +47,8 @@ method_default(void)
 {
 	Isms__V1__RiskMethod *m;
 	Isms__V1__RiskLevel *l;
-	size_t i, n = sizeof method_default_levels /
-	              sizeof method_default_levels[0];
+	size_t i,
+	    n = sizeof method_default_levels / sizeof method_default_levels[0];
 
 	m = (Isms__V1__RiskMethod *)pb_new(&isms__v1__risk_method__descriptor);
 	m->has_rev = 1;
@@ -118,10 +118,11 @@ method_check(const Isms__V1__RiskMethod *m, struct isms_err *err)
 		                    "labels (one per step of the scale)",
 		                    METHOD_SCALE_MAX);
 	if (m->n_impact_labels < 2 || m->n_impact_labels > METHOD_SCALE_MAX)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'impact_labels' needs 2 to %d labels "
-		                    "(one per step of the scale)",
-		                    METHOD_SCALE_MAX);
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "field 'impact_labels' needs 2 to %d labels "
+		    "(one per step of the scale)",
+		    METHOD_SCALE_MAX);
 	if (m->n_levels == 0)
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "field 'levels' needs at least one level");
@@ -132,18 +133,18 @@ method_check(const Isms__V1__RiskMethod *m, struct isms_err *err)
 		if (l->name == NULL || l->name[0] == '\0')
 			return isms_err_set(err, ISMS_EINVAL,
 			                    "field 'levels.name' is required");
-		if (!l->has_min_score || l->min_score < 1 ||
-		    l->min_score > max)
+		if (!l->has_min_score || l->min_score < 1 || l->min_score > max)
 			return isms_err_set(err, ISMS_EINVAL,
 			                    "field 'levels.min_score' of level "
 			                    "'%s' must be between 1 and %u",
 			                    l->name, max);
 		if (!l->has_review_days || l->review_days < 1 ||
 		    l->review_days > 3660)
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "field 'levels.review_days' of level "
-			                    "'%s' must be between 1 and 3660",
-			                    l->name);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field 'levels.review_days' of level "
+			    "'%s' must be between 1 and 3660",
+			    l->name);
 		for (j = 0; j < i; j++)
 			if (m->levels[j]->min_score == l->min_score ||
 			    strcmp(m->levels[j]->name, l->name) == 0)
@@ -232,8 +233,8 @@ method_rederive(struct store_txn *txn, const char *id,
 		                  id, why);
 	} else {
 		char summary[200];
-		struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
-		                           summary};
+		struct records_event ev = {
+		    ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED, summary};
 
 		snprintf(summary, sizeof summary,
 		         "%s re-derived under risk method rev %llu", id,
@@ -301,7 +302,8 @@ method_set(struct store_txn *txn, const Isms__V1__MethodSet *set,
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)cur, NULL);
 		return rc;
 	}
-	m = (Isms__V1__RiskMethod *)pb_dup((const ProtobufCMessage *)set->method);
+	m = (Isms__V1__RiskMethod *)pb_dup(
+	    (const ProtobufCMessage *)set->method);
 	m->has_rev = 1;
 	m->rev = cur->rev + 1;
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)cur, NULL);

@@ -32,8 +32,8 @@ notify_send(const char *state)
 	memcpy(sun.sun_path, path, strlen(path));
 	if (path[0] == '@')
 		sun.sun_path[0] = '\0'; /* an abstract socket */
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-	                  strlen(path));
+	len =
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	rc = sendto(fd, state, strlen(state), MSG_NOSIGNAL,
@@ -80,8 +80,8 @@ notify_watchdog_start(struct event_base *base)
 		return;
 	tv.tv_sec = (time_t)(usec / 1000000);
 	tv.tv_usec = (suseconds_t)(usec % 1000000);
-	notify_wd_ev = event_new(base, -1, EV_PERSIST, notify_watchdog_ping,
-	                         NULL);
+	notify_wd_ev =
+	    event_new(base, -1, EV_PERSIST, notify_watchdog_ping, NULL);
 	evtimer_add(notify_wd_ev, &tv);
 }
 

@@ -107,7 +107,8 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 			    put->update_mask[i], reg->name);
 		if (records_is_body(path.fd[0]) && path.n >= 2 &&
 		    records_is_derived(reg, path.fd[1]->name))
-			return isms_err_set(err, ISMS_EINVAL,
+			return isms_err_set(
+			    err, ISMS_EINVAL,
 			    "field '%s' is derived by the server",
 			    path.fd[1]->name);
 		if (records_is_body(path.fd[0]) && path.n == 1)
@@ -156,15 +157,16 @@ records_load(struct store_txn *txn, const char *id,
 int
 records_load_for_change(struct store_txn *txn, const char *id,
                         protobuf_c_boolean has_expect, uint64_t expect,
-                        const struct register_def **reg,
-                        Isms__V1__Record **out, struct isms_err *err)
+                        const struct register_def **reg, Isms__V1__Record **out,
+                        struct isms_err *err)
 {
 	uint8_t rk[RECKEY_MAX];
 	size_t rklen;
 	int rc;
 
 	if (id == NULL || id[0] == '\0')
-		return isms_err_set(err, ISMS_EINVAL, "a record id is required");
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "a record id is required");
 	if ((rc = records_load(txn, id, reg, rk, &rklen, out, err)) != 0)
 		return rc;
 	if ((*out)->archived)
@@ -403,8 +405,8 @@ records_store_new(struct store_txn *txn, const struct register_def *reg,
 	snprintf(summary, sizeof summary, "%s created: %s", rec->id,
 	         rec->title ? rec->title : "");
 	if ((rc = records_save(txn, reg, NULL, rec, who,
-	                       ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED, summary,
-	                       err)) != 0)
+	                       ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED,
+	                       summary, err)) != 0)
 		return rc;
 	records_count_add(txn, register_code(reg), 1, 0);
 	return 0;
@@ -418,14 +420,16 @@ records_changes(const Isms__V1__Record *old, const Isms__V1__Record *rec,
 	static const char *const skip[] = {"rev", "updated_at", "updated_by",
 	                                   "next_review_on", NULL};
 	const ProtobufCMessageDescriptor *md = old->base.descriptor;
-	const ProtobufCMessage *ob = register_body(old), *nb = register_body(rec);
+	const ProtobufCMessage *ob = register_body(old),
+	                       *nb = register_body(rec);
 	const char *const *k;
 	size_t off, n = 0;
 	unsigned i;
 
 	off = (size_t)snprintf(buf, len, "%s updated:", rec->id);
 	for (i = 0; i < md->n_fields && off < len; i++) {
-		for (k = skip; *k != NULL && strcmp(*k, md->fields[i].name); k++)
+		for (k = skip; *k != NULL && strcmp(*k, md->fields[i].name);
+		     k++)
 			;
 		if (*k != NULL || records_is_body(&md->fields[i]) ||
 		    pb_field_equal(&old->base, &rec->base, &md->fields[i]))
@@ -461,8 +465,9 @@ records_store_change(struct store_txn *txn, const struct register_def *reg,
 	else
 		records_changes(old, rec, summary, sizeof summary);
 	if ((rc = records_save(txn, reg, old, rec, who,
-	                       ev != NULL ? ev->type
-	                                  : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
+	                       ev != NULL
+	                           ? ev->type
+	                           : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
 	                       summary, err)) != 0)
 		return rc;
 	return 0;
@@ -515,9 +520,8 @@ records_body_has(const ProtobufCMessage *body, const char *name)
 
 /* Refuses a status move the register does not allow. */
 static int
-records_check_move(const struct register_def *reg,
-                   const Isms__V1__Record *old, const Isms__V1__Record *rec,
-                   struct isms_err *err)
+records_check_move(const struct register_def *reg, const Isms__V1__Record *old,
+                   const Isms__V1__Record *rec, struct isms_err *err)
 {
 	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
 	const struct register_move *m;
@@ -569,8 +573,8 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 	for (f = reg->required; f != NULL && *f != NULL; f++)
 		if (!records_body_has(register_body(rec), *f))
 			return isms_err_set(err, ISMS_EINVAL,
-			                    "field '%s' is required for a %s", *f,
-			                    reg->name);
+			                    "field '%s' is required for a %s",
+			                    *f, reg->name);
 	if (old != NULL && (rc = records_check_move(reg, old, rec, err)) != 0)
 		return rc;
 	if (reg->check == NULL)
@@ -603,11 +607,12 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 	int rc;
 
 	if (reg->catalog_only)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "%s records come from the catalog "
-		                    "(ismsctl catalog load FILE); they cannot be "
-		                    "added",
-		                    reg->name);
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "%s records come from the catalog "
+		    "(ismsctl catalog load FILE); they cannot be "
+		    "added",
+		    reg->name);
 	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)put->record);
 	records_clear_server_fields(rec);
 	records_clear_derived(reg, rec);
@@ -639,8 +644,8 @@ records_merge_body(Isms__V1__Record *rec, const ProtobufCMessage *src,
                    const ProtobufCFieldDescriptor *bfd)
 {
 	const struct register_def *reg = register_by_case(bfd->id);
-	const ProtobufCMessage *body = *(ProtobufCMessage **)pb_field_ptr(src,
-	                                                                  bfd);
+	const ProtobufCMessage *body =
+	    *(ProtobufCMessage **)pb_field_ptr(src, bfd);
 	const ProtobufCMessageDescriptor *md = body->descriptor;
 	struct pb_path path = {.n = 2};
 	unsigned i;
@@ -742,8 +747,7 @@ records_update(struct store_txn *txn, const Isms__V1__Put *put,
 	rc = 0;
 done:
 	if (old != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)old,
-		    NULL);
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
 	if (rec != NULL)
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
 	return rc;
@@ -801,7 +805,6 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 	*out = rec;
 	return 0;
 }
-
 
 int
 records_review(struct store_txn *txn, const Isms__V1__Review *rv,

@@ -101,7 +101,7 @@ int records_store_new(struct store_txn *, const struct register_def *reg,
 
 /* What a change journals: its event type and one-line summary. */
 struct records_event {
-	int type;	     /* ISMS__V1__EVENT_TYPE_* */
+	int type;            /* ISMS__V1__EVENT_TYPE_* */
 	const char *summary; /* NULL: "ID updated: changed fields" */
 };
 
@@ -111,8 +111,7 @@ struct records_event {
 int records_store_change(struct store_txn *, const struct register_def *reg,
                          const Isms__V1__Record *old, Isms__V1__Record *rec,
                          const struct records_actor *who,
-                         const struct records_event *ev,
-                         struct isms_err *err);
+                         const struct records_event *ev, struct isms_err *err);
 
 /* Journals what happened to rec (bytes: its stored form, or NULL). */
 int records_journal(struct store_txn *, const struct register_def *reg,

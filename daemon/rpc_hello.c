@@ -128,9 +128,9 @@ rpc_info_batches(Isms__V1__InfoResult *r, const struct writer_stats *ws)
 		b->max_size = h == WRITER_HIST - 1 ? WRITER_BATCH_MAX
 		                                   : (1u << (h + 1)) - 1;
 		b->commits = ws->batch_hist[h];
-		r->batch_sizes = xreallocarray(r->batch_sizes,
-		                               r->n_batch_sizes + 1,
-		                               sizeof *r->batch_sizes);
+		r->batch_sizes =
+		    xreallocarray(r->batch_sizes, r->n_batch_sizes + 1,
+		                  sizeof *r->batch_sizes);
 		r->batch_sizes[r->n_batch_sizes++] = b;
 	}
 }

@@ -183,8 +183,7 @@ rpc_review_apply(struct store_txn *txn, struct wop *op)
 	int rc = records_review(txn, w->req->review, &who, &rec, &op->err);
 
 	if (rc == 0)
-		rpc_write_result(w, ISMS__V1__REPLY__RESULT_RECORD,
-		                 &rec->base);
+		rpc_write_result(w, ISMS__V1__REPLY__RESULT_RECORD, &rec->base);
 	return rc;
 }
 

@@ -1,16 +1,15 @@
 /* rpc_table.c: every RPC the server answers, with the least role allowed. */
 #include "rpc.h"
 
-#define V ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER
-#define A ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_AUDITOR
-#define E ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR
-#define ADM ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN
+#define V    ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER
+#define A    ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_AUDITOR
+#define E    ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR
+#define ADM  ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN
 #define C(x) ISMS__V1__REQUEST__CALL_##x
 
 const struct rpc_entry rpc_table[] = {
     /* name		call		flags			role	exec */
-    {"Hello", C(HELLO), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0,
-     rpc_hello_exec},
+    {"Hello", C(HELLO), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0, rpc_hello_exec},
     {"Info", C(INFO), RPC_READ, V, rpc_info_exec},
     {"Get", C(GET), RPC_READ, V, rpc_get_exec},
     {"List", C(LIST), RPC_READ, V, rpc_list_exec},
@@ -20,8 +19,7 @@ const struct rpc_entry rpc_table[] = {
     {"Subscribe", C(SUBSCRIBE), RPC_READ, V, rpc_subscribe_exec},
     {"History", C(HISTORY), RPC_READ, A, rpc_history_exec},
     {"Journal", C(JOURNAL), RPC_READ, A, rpc_journal_exec},
-    {"JournalVerify", C(JOURNAL_VERIFY), RPC_READ, A,
-     rpc_journal_verify_exec},
+    {"JournalVerify", C(JOURNAL_VERIFY), RPC_READ, A, rpc_journal_verify_exec},
     {"UserList", C(USER_LIST), RPC_READ, A, rpc_user_list_exec},
     {"Put", C(PUT), RPC_WRITE | RPC_INGEST, E, rpc_put_exec},
     {"Archive", C(ARCHIVE), RPC_WRITE, E, rpc_archive_exec},

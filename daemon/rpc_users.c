@@ -94,8 +94,8 @@ rpc_token_revoke_apply(struct store_txn *txn, struct wop *op)
 	struct rpc_write *w = op->arg;
 	struct records_actor who = {w->actor, w->now};
 	Isms__V1__Token *t = NULL;
-	int rc = tokens_revoke(txn, w->req->token_revoke->id, &who, &t,
-	                       &op->err);
+	int rc =
+	    tokens_revoke(txn, w->req->token_revoke->id, &who, &t, &op->err);
 
 	if (rc == 0)
 		rpc_write_result(w, ISMS__V1__REPLY__RESULT_TOKEN, &t->base);

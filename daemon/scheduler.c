@@ -86,7 +86,8 @@ sched_start(struct server *srv)
 {
 	struct timeval tv = {SCHED_PERIOD_SECS, 0};
 
-	srv->sched_timer = event_new(srv->base, -1, EV_PERSIST, sched_tick, srv);
+	srv->sched_timer =
+	    event_new(srv->base, -1, EV_PERSIST, sched_tick, srv);
 	evtimer_add(srv->sched_timer, &tv);
 	sched_tick(-1, 0, srv);
 }

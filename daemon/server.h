@@ -35,12 +35,12 @@ struct server_config {
 	size_t mapsize;
 	const char *socket_group; /* group of Unix sockets (0660) */
 	size_t sub_output_cap;
-	size_t max_conns;	     /* in total: the listener pauses there */
+	size_t max_conns; /* in total: the listener pauses there */
 	size_t max_conns_per_user;
 	unsigned idle_timeout_secs;   /* 0: none; subscribers exempt */
 	unsigned frame_deadline_secs; /* a started frame must complete */
 	int overdue_grace_days;
-	int64_t clock_offset;  /* test only: shifts the server's clock */
+	int64_t clock_offset; /* test only: shifts the server's clock */
 };
 
 struct server {
@@ -56,7 +56,7 @@ struct server {
 	size_t nsubs;
 	struct event *subs_ev, *subs_timer;
 	struct event *sched_timer;
-	bool sched_busy; /* a scheduler write is queued */
+	bool sched_busy;    /* a scheduler write is queued */
 	uint64_t users_gen; /* bumped when users or tokens change */
 	uint8_t token_key[32];
 	int64_t started_at;

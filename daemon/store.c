@@ -17,14 +17,10 @@ struct store {
 };
 
 static const char *const store_db_names[DB_NDBS] = {
-    [DB_RECORDS] = "records",
-    [DB_HISTORY] = "history",
-    [DB_IDX] = "idx",
-    [DB_META] = "meta",
-    [DB_LINKS] = "links",
-    [DB_JOURNAL] = "journal",
-    [DB_DUE] = "due",
-    [DB_USERS] = "users",
+    [DB_RECORDS] = "records", [DB_HISTORY] = "history",
+    [DB_IDX] = "idx",         [DB_META] = "meta",
+    [DB_LINKS] = "links",     [DB_JOURNAL] = "journal",
+    [DB_DUE] = "due",         [DB_USERS] = "users",
     [DB_TOKENS] = "tokens",
 };
 

@@ -25,7 +25,7 @@ enum store_db {
 	DB_META,    /* counters, schema version */
 	DB_LINKS,   /* target key 0x00 source key 0x00 rel → source id */
 	DB_JOURNAL, /* seq (be64) → packed JournalEntry */
-	DB_DUE,	    /* date kind record key → fired flags */
+	DB_DUE,     /* date kind record key → fired flags */
 	DB_USERS,   /* "u" name → User; "i" uid(be32) → name */
 	DB_TOKENS,  /* "t" id → hmac + Token; "h" hmac → id */
 	DB_NDBS

@@ -22,9 +22,9 @@
 #include "subs.h"
 #include "xmalloc.h"
 
-#define SUBS_WINDOW 1024 /* recent entries read once for every subscriber */
-#define SUBS_SLICE 256   /* entries per run for one replaying subscriber */
-#define SUBS_IOV_EVENTS 64 /* events gathered into one writev */
+#define SUBS_WINDOW     1024 /* recent entries read once for every subscriber */
+#define SUBS_SLICE      256  /* entries per run for one replaying subscriber */
+#define SUBS_IOV_EVENTS 64   /* events gathered into one writev */
 
 struct sub {
 	TAILQ_ENTRY(sub) entry;
@@ -157,7 +157,7 @@ struct subs_event {
 struct subs_batch {
 	struct iovec iov[2 * SUBS_IOV_EVENTS];
 	uint8_t heads[SUBS_IOV_EVENTS][FRAME_HDR_MAX + 11];
-	int n;	    /* iovecs in use */
+	int n;      /* iovecs in use */
 	size_t len; /* bytes in them */
 };
 
@@ -293,9 +293,9 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 	/* The recent window: read once, sent to every live subscriber. */
 	lo = head >= SUBS_WINDOW ? head - SUBS_WINDOW + 1 : 1;
 	TAILQ_FOREACH(s, &srv->subs, entry)
-		if (s->next_seq <= head && s->next_seq >= lo &&
-		    (wlo == 0 || s->next_seq < wlo))
-			wlo = s->next_seq;
+	if (s->next_seq <= head && s->next_seq >= lo &&
+	    (wlo == 0 || s->next_seq < wlo))
+		wlo = s->next_seq;
 	if (wlo != 0)
 		win = subs_read(&txn, wlo, head);
 	batch = xcalloc(1, sizeof *batch);
@@ -388,16 +388,17 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 	journal_head(&txn, &head, hash);
 	store_read_end(&txn);
 	if (sub->has_replay && sub->replay && sub->since_seq > head)
-		return isms_err_set(err, ISMS_ERANGE,
-		                    "since_seq %llu is past the journal head %llu",
-		                    (unsigned long long)sub->since_seq,
-		                    (unsigned long long)head);
+		return isms_err_set(
+		    err, ISMS_ERANGE,
+		    "since_seq %llu is past the journal head %llu",
+		    (unsigned long long)sub->since_seq,
+		    (unsigned long long)head);
 	s = xcalloc(1, sizeof *s);
 	s->conn = c;
 	conn_ref(c);
 	s->req_id = req_id;
-	s->next_seq = sub->has_replay && sub->replay ? sub->since_seq + 1
-	                                             : head + 1;
+	s->next_seq =
+	    sub->has_replay && sub->replay ? sub->since_seq + 1 : head + 1;
 	s->registers = xcalloc(sub->n_registers + 1, sizeof *s->registers);
 	for (i = 0; i < sub->n_registers; i++)
 		s->registers[i] = xstrdup(sub->registers[i]);

@@ -34,6 +34,8 @@ tls_server_ctx(const struct server_config *cfg, struct isms_err *err)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
 	                             SSL_OP_NO_RENEGOTIATION);
+	/* Send the configured chain only, not the client CA's store. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert) != 1) {
 		isms_err_set(err, ISMS_EINVAL, "tls-cert %s: %s", cfg->tls_cert,
 		             tls_error());

@@ -20,8 +20,8 @@
 #include "users.h"
 #include "xmalloc.h"
 
-#define KEY_FILE "token.key"
-#define SECRET_PREFIX "isms_"
+#define KEY_FILE       "token.key"
+#define SECRET_PREFIX  "isms_"
 #define TOKEN_NEXT_KEY "token-next"
 
 const char *
@@ -30,7 +30,8 @@ users_role_name(int role)
 	static char buf[32];
 
 	if (pb_enum_name(&isms__v1__access_role__descriptor, role, buf,
-	                 sizeof buf) == NULL || role == 0)
+	                 sizeof buf) == NULL ||
+	    role == 0)
 		return "none";
 	return buf;
 }
@@ -94,8 +95,7 @@ users_load(struct store_txn *txn, const char *name, Isms__V1__User **out)
 
 	if (strlen(name) > USER_NAME_MAX)
 		return -ISMS_ENOTFOUND;
-	if ((rc = store_get(txn, DB_USERS, key, users_key(name, key), &v)) !=
-	    0)
+	if ((rc = store_get(txn, DB_USERS, key, users_key(name, key), &v)) != 0)
 		return rc;
 	*out = isms__v1__user__unpack(NULL, v.mv_size, v.mv_data);
 	return *out != NULL ? 0 : -ISMS_EDATALOSS;
@@ -127,7 +127,8 @@ users_store(struct store_txn *txn, const Isms__V1__User *u,
 		          strlen(u->name));
 	}
 	snprintf(summary, sizeof summary, "user %s %s: role %s%s", u->name,
-	         what, users_role_name(u->role), u->disabled ? ", disabled" : "");
+	         what, users_role_name(u->role),
+	         u->disabled ? ", disabled" : "");
 	memset(&jr, 0, sizeof jr);
 	jr.time = who->now;
 	jr.actor = who->user;
@@ -294,12 +295,14 @@ users_put(struct store_txn *txn, const Isms__V1__UserPut *up,
 		u = (Isms__V1__User *)pb_dup(&old->base);
 		for (i = 0; i < up->n_update_mask; i++) {
 			if (pb_path_resolve(&isms__v1__user__descriptor,
-			                    up->update_mask[i], &path, err) != 0 ||
+			                    up->update_mask[i], &path,
+			                    err) != 0 ||
 			    !users_settable(path.fd[0]->name)) {
-				rc = isms_err_set(err, ISMS_EINVAL,
-				                  "a user's role, uid, email and "
-				                  "disabled can change, not '%s'",
-				                  up->update_mask[i]);
+				rc = isms_err_set(
+				    err, ISMS_EINVAL,
+				    "a user's role, uid, email and "
+				    "disabled can change, not '%s'",
+				    up->update_mask[i]);
 				goto fail;
 			}
 			pb_path_copy(&u->base, &in->base, &path);
@@ -391,12 +394,13 @@ tokens_store(struct store_txn *txn, const Isms__V1__Token *t,
 
 	memcpy(buf, mac, 32);
 	isms__v1__token__pack(t, buf + 32);
-	store_put(txn, DB_TOKENS, key, tokens_key('t', t->id, strlen(t->id), key),
-	          buf, 32 + size);
+	store_put(txn, DB_TOKENS, key,
+	          tokens_key('t', t->id, strlen(t->id), key), buf, 32 + size);
 	free(buf);
 	if (what == NULL)
-		return txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg)
-		                     : 0;
+		return txn->ret != 0
+		           ? isms_err_set(err, txn->ret, "%s", txn->msg)
+		           : 0;
 	snprintf(summary, sizeof summary, "token %s of %s %s", t->id, t->owner,
 	         what);
 	memset(&jr, 0, sizeof jr);
@@ -433,8 +437,7 @@ tokens_load(struct store_txn *txn, const char *id, Isms__V1__Token **out,
 
 int
 tokens_create(struct store_txn *txn, const Isms__V1__TokenCreate *tc,
-              const uint8_t key[USERS_KEY_LEN],
-              const struct records_actor *who,
+              const uint8_t key[USERS_KEY_LEN], const struct records_actor *who,
               Isms__V1__TokenCreateResult *out, struct isms_err *err)
 {
 	Isms__V1__Token *t;
@@ -520,9 +523,8 @@ users_identify_token(struct store_txn *txn, const uint8_t key[USERS_KEY_LEN],
 }
 
 int
-users_identify_token_id(struct store_txn *txn, const char *tok_id,
-                        int64_t now, struct identity *id,
-                        struct isms_err *err)
+users_identify_token_id(struct store_txn *txn, const char *tok_id, int64_t now,
+                        struct identity *id, struct isms_err *err)
 {
 	Isms__V1__Token *t;
 	uint8_t mac[32];
@@ -567,8 +569,8 @@ tokens_list(struct store_txn *txn, Isms__V1__TokenListResult *out,
 	while (store_iter_next(&it)) {
 		if (it.v.mv_size < 32 ||
 		    (t = isms__v1__token__unpack(NULL, it.v.mv_size - 32,
-		                                 (uint8_t *)it.v.mv_data + 32)) ==
-		        NULL)
+		                                 (uint8_t *)it.v.mv_data +
+		                                     32)) == NULL)
 			continue;
 		out->tokens = xreallocarray(out->tokens, out->n_tokens + 1,
 		                            sizeof *out->tokens);
@@ -592,8 +594,10 @@ tokens_revoke(struct store_txn *txn, const char *id,
 		                    id ? id : "");
 	if (t->revoked) {
 		protobuf_c_message_free_unpacked(&t->base, NULL);
-		return isms_err_set(err, ISMS_EPRECOND, "token %s is already "
-		                    "revoked", id);
+		return isms_err_set(err, ISMS_EPRECOND,
+		                    "token %s is already "
+		                    "revoked",
+		                    id);
 	}
 	t->has_revoked = 1;
 	t->revoked = 1;

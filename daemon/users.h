@@ -46,9 +46,8 @@ int users_identify_token(struct store_txn *, const uint8_t key[USERS_KEY_LEN],
                          char tok_id[32], struct isms_err *err);
 
 /* Re-checks the identity of a token already presented, by its id. */
-int users_identify_token_id(struct store_txn *, const char *tok_id,
-                            int64_t now, struct identity *id,
-                            struct isms_err *err);
+int users_identify_token_id(struct store_txn *, const char *tok_id, int64_t now,
+                            struct identity *id, struct isms_err *err);
 
 /* The identity of a user name (client certificate CN). */
 int users_identify_name(struct store_txn *, const char *name,

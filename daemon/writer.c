@@ -21,9 +21,9 @@ struct writer {
 	bool stopping;
 	struct event *done_ev;
 	uint64_t inflight;         /* loop thread only */
-	void (*delivered)(void *);  /* after each delivery, loop thread */
+	void (*delivered)(void *); /* after each delivery, loop thread */
 	void *delivered_arg;
-	struct writer_stats stats; /* under lock */
+	struct writer_stats stats;          /* under lock */
 	uint32_t lat_ring[WRITER_LAT_RING]; /* µs, under lock */
 	size_t lat_n, lat_next;
 };
@@ -78,11 +78,12 @@ writer_commit_batch(struct writer *w, struct wop_list *batch, uint32_t n)
 	}
 	now = writer_now_ns();
 	pthread_mutex_lock(&w->lock);
-	TAILQ_FOREACH(op, batch, entry) {
+	TAILQ_FOREACH(op, batch, entry)
+	{
 		uint64_t us = (now - op->queued_ns) / 1000;
 
-		w->lat_ring[w->lat_next] = us > UINT32_MAX ? UINT32_MAX
-		                                           : (uint32_t)us;
+		w->lat_ring[w->lat_next] =
+		    us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 		w->lat_next = (w->lat_next + 1) % WRITER_LAT_RING;
 		if (w->lat_n < WRITER_LAT_RING)
 			w->lat_n++;

@@ -5,7 +5,19 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
 protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev libssl-dev libinih-dev
-systemd"
+systemd openssl"
+
+# `install-deps.sh fuzz` adds what `make fuzz` needs: clang, its runtime
+# with libFuzzer and the sanitizers, and llvm-symbolizer for the stacks.
+FUZZ_PACKAGES="clang-14 libclang-rt-14-dev llvm-14"
+case "${1:-}" in
+"") ;;
+fuzz) PACKAGES="$PACKAGES $FUZZ_PACKAGES" ;;
+*)
+	echo "usage: install-deps.sh [fuzz]" >&2
+	exit 2
+	;;
+esac
 
 missing=""
 for p in $PACKAGES; do

@@ -48,10 +48,19 @@ daemon_fx_start(struct daemon_fx *fx)
 	}
 	if ((fx->pid = fork()) == 0) {
 		char listen[200];
+		const char *argv[64] = {"ismsd", "--data-dir",
+		                        fx->dir, "--listen",
+		                        listen,  "--foreground"};
+		size_t n = 6, k;
 
 		snprintf(listen, sizeof listen, "unix:%s", fx->sock);
-		execl(ISMSD_BIN, "ismsd", "--data-dir", fx->dir, "--listen",
-		      listen, "--foreground", fx->extra_args, (char *)NULL);
+		if (fx->extra_args != NULL)
+			argv[n++] = fx->extra_args;
+		for (k = 0; fx->argv_extra != NULL &&
+		            fx->argv_extra[k] != NULL && n + 1 < 64;
+		     k++)
+			argv[n++] = fx->argv_extra[k];
+		execv(ISMSD_BIN, (char *const *)argv);
 		_exit(127);
 	}
 	assert_true(fx->pid > 0);

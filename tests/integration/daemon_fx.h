@@ -14,6 +14,8 @@ struct daemon_fx {
 	char endpoint[160];
 	pid_t pid;
 	const char *extra_args; /* one more ismsd argument, or NULL */
+	/* more ismsd arguments after extra_args: NULL-terminated, or NULL */
+	const char *const *argv_extra;
 };
 
 /* Makes the temp dir (once) and starts ismsd; waits until it accepts. */

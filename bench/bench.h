@@ -1,0 +1,145 @@
+/*
+ * bench.h: what the modes of ismsbench share: the options, the result
+ * every mode fills (latencies in ms, operation counts, notes), latency
+ * statistics, output for people and for machines (--json), pacing and
+ * clocks. A mode is one row of the table in ismsbench.c and one function
+ * (bench_<mode>.c) that fills a bench_result from the options.
+ */
+#ifndef ISMS_BENCH_H
+#define ISMS_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proto/isms.pb-c.h"
+
+/* The command line, for every mode (a mode reads what it needs). */
+struct bench_opts {
+	const char *endpoint;
+	unsigned subscribers; /* watch: connections that subscribe */
+	unsigned count;       /* operations to time */
+	double rate;          /* operations per second; 0: flat out */
+	unsigned threads;     /* client loop threads */
+	unsigned timeout_s;   /* wait for stragglers at the end */
+	bool json;
+	unsigned clients;     /* put/get/list/due: connections */
+	unsigned inflight;    /* requests in flight per connection */
+	double duration_s;    /* > 0: run that long instead of --count */
+	unsigned records;     /* get/list: records created first */
+	unsigned batch;       /* raw: records per write txn */
+	unsigned prepare;     /* raw: records to write into --data-dir */
+	const char *data_dir; /* raw: NULL: a temp dir, removed after */
+	char **argv;          /* spawn: the command */
+};
+
+/* A number the mode wants reported beside the latencies. */
+struct bench_note {
+	const char *name;
+	double value;
+};
+
+#define BENCH_NOTES_MAX 12
+
+/* What a mode measured. */
+struct bench_result {
+	char what[200]; /* what the latencies time, for people */
+	double *lat_ms; /* one per timed operation (malloc'ed) */
+	size_t n;
+	double ops_per_s; /* the operations the mode drives */
+	struct bench_note notes[BENCH_NOTES_MAX];
+	size_t nnotes;
+};
+
+/* A mode: one row of the table. */
+struct bench_mode {
+	const char *name;
+	const char *help;
+	int (*run)(const struct bench_opts *, struct bench_result *);
+	bool argv; /* takes a command after -- */
+};
+
+/* The request one in-flight slot sends, with room for what it points to. */
+struct bench_req {
+	Isms__V1__Request req;
+	Isms__V1__Put put;
+	Isms__V1__Record rec;
+	Isms__V1__Risk risk;
+	Isms__V1__Get get;
+	Isms__V1__List list;
+	Isms__V1__Due due;
+	Isms__V1__Acceptance acc;
+	char title[96];
+	char until[16];
+	char threat[160];
+	char vuln[400];
+	char id[32];
+	uint8_t token[256]; /* list: the next page's token */
+	size_t token_len;
+};
+
+/* What the closed-loop driver sends and how it checks the replies. */
+struct bench_load {
+	/* Fills b with operation number seq. */
+	void (*build)(struct bench_req *b, unsigned long seq, void *arg);
+	/* Looks at an OK reply to operation seq; 0 or -1 (counted). NULL: ok. */
+	int (*check)(struct bench_req *b, const Isms__V1__Reply *r,
+	             unsigned long seq, void *arg);
+	void *arg;
+};
+
+/* bench_watch.c, bench_put.c, ...: the modes */
+int bench_watch(const struct bench_opts *, struct bench_result *);
+int bench_put(const struct bench_opts *, struct bench_result *);
+int bench_get(const struct bench_opts *, struct bench_result *);
+int bench_list(const struct bench_opts *, struct bench_result *);
+int bench_due(const struct bench_opts *, struct bench_result *);
+int bench_raw(const struct bench_opts *, struct bench_result *);
+int bench_spawn(const struct bench_opts *, struct bench_result *);
+
+/* bench_drive.c */
+
+/*
+ * Runs load over o->clients connections with o->inflight requests each
+ * (spread over o->threads loops) for o->count operations or o->duration_s
+ * seconds, timing each from send to reply into r. 0, or -1 when nothing
+ * could run.
+ */
+int bench_drive(const struct bench_opts *, const struct bench_load *,
+                struct bench_result *r);
+
+/* Fills b with a realistic risk (title, owner, scores, threat, ...). */
+void bench_risk(struct bench_req *b, unsigned long seq);
+
+/* Reads the daemon's commit counters through the Info RPC. */
+int bench_info(const char *endpoint, uint64_t *commits, uint64_t *ops);
+
+/* Creates n risks with the driver; returns their ids (n * 32 bytes). */
+char *bench_create(const struct bench_opts *, unsigned n);
+
+/* bench.c */
+
+/* Monotonic time in seconds. */
+double bench_now(void);
+
+/* Sleeps until the monotonic time t (seconds). */
+void bench_sleep_until(double t);
+
+/* Raises RLIMIT_NOFILE to its hard limit; returns the new soft limit. */
+unsigned long bench_raise_nofile(void);
+
+/* Adds a note to r. */
+void bench_note(struct bench_result *r, const char *name, double value);
+
+/* The p-th percentile (0..100) of sorted[0..n), nearest rank. */
+double bench_percentile(const double *sorted, size_t n, double p);
+
+/* Prints r for people, or as one JSON object with --json. */
+void bench_print(FILE *, const char *mode, const struct bench_opts *,
+                 struct bench_result *r);
+
+/* Prints a message to stderr with the "ismsbench: " prefix. */
+void bench_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,142 @@
+#!/bin/sh
+# bench/run.sh BUILD [standard|due]: the standard benchmark set against a
+# fresh ismsd on a temp dir, each figure beside its ceiling or target.
+#   standard  raw, put, get, list, watch, ismsctl as a process (~2 min)
+#   due       fills a data dir with BENCH_DUE_N risks through raw (before
+#             the daemon starts), then times the Due query
+set -eu
+BUILD=${1:-build}
+SET=${2:-standard}
+BIN=$BUILD/bin
+DUR=${BENCH_DURATION:-10}
+DUE_N=${BENCH_DUE_N:-1000000}
+DIR=$(mktemp -d /tmp/ismsbench-XXXXXX)
+EP=unix:$DIR/ismsd.sock
+PID=
+ROWS=$DIR/rows
+
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$DIR"
+}
+trap cleanup EXIT INT TERM
+
+# Starts ismsd on $DIR/data and waits until it answers.
+start_daemon() {
+	"$BIN/ismsd" --data-dir "$DIR/data" --listen "$EP" --foreground \
+		2>"$DIR/ismsd.log" &
+	PID=$!
+	i=0
+	until "$BIN/ismsctl" --endpoint "$EP" status >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { cat "$DIR/ismsd.log"; exit 1; }
+		sleep 0.1
+	done
+}
+
+# bench NAME ARGS...: runs ismsbench with --json, keeps its line as NAME.
+bench() {
+	name=$1
+	shift
+	echo "+ ismsbench $*" >&2
+	"$BIN/ismsbench" --json --endpoint "$EP" "$@" >"$DIR/$name.json"
+}
+
+# get NAME FIELD: a field of a kept result.
+get() {
+	jq -r ".$2" "$DIR/$1.json"
+}
+
+# best NAME A B: keeps as NAME the result of A or B with more ops/s.
+best() {
+	if jq -e --slurpfile b "$DIR/$3.json" '.ops_per_s >= $b[0].ops_per_s' \
+		"$DIR/$2.json" >/dev/null; then
+		cp "$DIR/$2.json" "$DIR/$1.json"
+	else
+		cp "$DIR/$3.json" "$DIR/$1.json"
+	fi
+}
+
+# row MEASURE RESULT CEILING KIND: KIND "up" (more is better, ratio
+# result/ceiling) or "down" (a latency, ratio target/result); MIN: the
+# ratio the target asks for ("" when none).
+row() {
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$ROWS"
+}
+
+# Prints the rows as a table.
+table() {
+	echo
+	echo "uptime before: $LOAD"
+	awk -F'\t' '
+	BEGIN { printf "%-44s %14s %16s %7s %s\n", "measure", "result",
+	        "ceiling/target", "ratio", "target" }
+	{
+		r = ($4 == "up") ? ($3 > 0 ? $2 / $3 : 0) : ($2 > 0 ? $3 / $2 : 0)
+		t = ($5 == "") ? "-" : (r >= $5 ? "met" : "NOT met")
+		if ($5 != "") t = t " (>= " $5 ")"
+		printf "%-44s %14.3f %16.3f %7.2f %s\n", $1, $2, $3, r, t
+	}' "$ROWS"
+}
+
+LOAD=$(uptime)
+: >"$ROWS"
+mkdir -p "$DIR/data"
+
+if [ "$SET" = due ]; then
+	echo "+ ismsbench raw --prepare $DUE_N --batch 10000" >&2
+	t0=$(date +%s)
+	"$BIN/ismsbench" raw --prepare "$DUE_N" --batch 10000 \
+		--data-dir "$DIR/data" --json >"$DIR/prepare.json"
+	echo "prepared $DUE_N risks in $(($(date +%s) - t0)) s" >&2
+	start_daemon
+	bench due due --count 200
+	row "due query p50 ms ($DUE_N risks)" "$(get due p50_ms)" 5 down 1
+	row "due query p99 ms" "$(get due p99_ms)" 5 down ""
+	row "due items returned" "$(get due items)" 100 up ""
+	table
+	exit 0
+fi
+
+# The disk's fsync time drifts on a shared machine: each ceiling is the
+# better of a raw run just before and one just after its put run.
+HALF=$(((DUR + 1) / 2))
+bench raw1a raw --batch 1 --duration "$HALF"
+start_daemon
+bench put1 put --clients 1 --inflight 1 --duration "$DUR"
+bench raw1b raw --batch 1 --duration "$HALF"
+bench put50 put --clients 50 --inflight 1 --duration "$DUR"
+MEAN=$(get put50 mean_batch)
+BATCH=$(printf '%.0f' "$MEAN")
+[ "$BATCH" -ge 1 ] || BATCH=1
+bench rawNa raw --batch "$BATCH" --duration "$HALF"
+bench rawNb raw --batch "$BATCH" --duration "$HALF"
+best raw1 raw1a raw1b
+best rawN rawNa rawNb
+bench get1 get --clients 1 --inflight 1 --duration "$DUR"
+bench get50 get --clients 50 --inflight 4 --duration "$DUR"
+bench list1 list --clients 1 --inflight 1 --duration 5
+bench watch100 watch --subscribers 100 --count 200 --rate 100
+bench watch1000 watch --subscribers 1000 --count 200 --rate 50
+ID=$("$BIN/ismsctl" --endpoint "$EP" risk list | awk 'NR == 2 { print $1 }')
+bench ctl spawn --count 200 -- "$BIN/ismsctl" --endpoint "$EP" risk get "$ID"
+
+row "raw batch 1 before put, records/s" "$(get raw1a ops_per_s)" "$(get raw1 ops_per_s)" up ""
+row "raw batch 1 after put, records/s" "$(get raw1b ops_per_s)" "$(get raw1 ops_per_s)" up ""
+row "put 1 client seq, ops/s" "$(get put1 ops_per_s)" "$(get raw1 ops_per_s)" up 0.85
+row "put 1 client p50 ms" "$(get put1 p50_ms)" "$(get raw1 p50_ms)" down ""
+row "raw batch $BATCH (mean $MEAN) 1st, records/s" "$(get rawNa ops_per_s)" "$(get rawN ops_per_s)" up ""
+row "raw batch $BATCH (mean $MEAN) 2nd, records/s" "$(get rawNb ops_per_s)" "$(get rawN ops_per_s)" up ""
+row "put 50 clients, ops/s" "$(get put50 ops_per_s)" "$(get rawN ops_per_s)" up 0.70
+row "put 50 clients p99 ms" "$(get put50 p99_ms)" "$(get put50 p99_ms)" down ""
+row "get 1 client, ops/s" "$(get get1 ops_per_s)" 25000 up 1
+row "get 50 clients x4, ops/s" "$(get get50 ops_per_s)" 60000 up 1
+row "get 1 client p99 ms" "$(get get1 p99_ms)" "$(get get1 p99_ms)" down ""
+row "list 100/page 1 client, pages/s" "$(get list1 ops_per_s)" "$(get list1 ops_per_s)" up ""
+row "watch 100 subs p50 ms (ack->last)" "$(get watch100 p50_ms)" "$(get watch100 p50_ms)" down ""
+row "watch 100 subs p99 ms" "$(get watch100 p99_ms)" "$(get watch100 p99_ms)" down ""
+row "watch 1000 subs p50 ms (ack->last)" "$(get watch1000 p50_ms)" "$(get watch1000 p50_ms)" down ""
+row "watch 1000 subs p99 ms" "$(get watch1000 p99_ms)" "$(get watch1000 p99_ms)" down ""
+row "ismsctl risk get process p50 ms" "$(get ctl p50_ms)" 3 down 1
+row "ismsctl risk get process p90 ms" "$(get ctl p90_ms)" 3 down ""
+table

@@ -1,0 +1,113 @@
+# readme_lib.sh: what the README tests share. Source it with the README and
+# the build dir as $1 and $2: it starts a real ismsd on ./var from a fresh
+# directory holding build/ (as a new user would), and gives block, run,
+# out and check. Each test ends with `finish`.
+set -u
+readme=$(realpath "$1")
+build=$(realpath "$2")
+
+work=$(mktemp -d /tmp/ismsd-readme-XXXXXX)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work" || exit 1
+ln -s "$build" build
+mkdir var
+build/bin/ismsd --data-dir var --listen unix:var/ismsd.sock --foreground \
+	2>daemon.log &
+pid=$!
+for _ in $(seq 100); do
+	[ -S var/ismsd.sock ] && break
+	sleep 0.05
+done
+
+fails=0
+passes=0
+cmds=()
+
+# block NAME: the "$ " lines between <!-- NAME:begin --> and its end.
+block() {
+	sed -n "/<!-- $1:begin -->/,/<!-- $1:end -->/p" "$readme" |
+		sed -n 's/^\$ //p'
+}
+
+# check DESCRIPTION COMMAND...: counts a pass or prints the failure.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		passes=$((passes + 1))
+	else
+		echo "FAIL: $what"
+		fails=$((fails + 1))
+	fi
+}
+
+# quiet NAME: runs a block whose own test checks it (a prerequisite).
+quiet() {
+	local c
+	while IFS= read -r c; do
+		eval "$c" >/dev/null 2>&1
+	done < <(block "$1")
+}
+
+# run NAME EXPECT-FN: runs a block into out.N files; EXPECT-FN CMD prints
+# the exit code each command must have.
+run() {
+	local i rc want
+	mapfile -t cmds < <(block "$1")
+	[ "${#cmds[@]}" -gt 3 ] || {
+		echo "FAIL: block $1 not found in $readme"
+		exit 1
+	}
+	for i in "${!cmds[@]}"; do
+		case "${cmds[$i]}" in
+		*" watch "*) # runs until Ctrl-C: send it one after a second
+			eval "timeout --preserve-status -s INT 1 ${cmds[$i]}" \
+				>"out.$i" 2>&1 ;;
+		*) eval "${cmds[$i]}" >"out.$i" 2>&1 ;;
+		esac
+		rc=$?
+		want=$("$2" "${cmds[$i]}")
+		check "'${cmds[$i]}' exited $rc, expected $want: $(head -c 300 "out.$i")" \
+			test "$rc" -eq "$want"
+	done
+}
+
+# out PATTERN: the output file of the first command matching it.
+out() {
+	local i
+	for i in "${!cmds[@]}"; do
+		case "${cmds[$i]}" in *$1*)
+			echo "out.$i"
+			return
+			;;
+		esac
+	done
+	echo /dev/null
+}
+
+# out_is CMD: the output file of the command that is exactly CMD.
+out_is() {
+	local i
+	for i in "${!cmds[@]}"; do
+		[ "${cmds[$i]}" = "$1" ] && {
+			echo "out.$i"
+			return
+		}
+	done
+	echo /dev/null
+}
+
+# all_zero CMD: every command must succeed.
+all_zero() {
+	echo 0
+}
+
+finish() {
+	echo "$passes passed, $fails failed"
+	[ "$fails" -eq 0 ]
+}

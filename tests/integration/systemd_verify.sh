@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# systemd_verify.sh: the units in systemd/ pass `systemd-analyze verify`
+# without a warning about them, with ExecStart= pointing at the build's
+# binaries (the installed paths do not exist here), and keep the settings
+# the daemon and the reminder depend on.
+# Usage: systemd_verify.sh SOURCE_DIR BUILD_DIR
+set -u
+src=$(realpath "$1")
+build=$(realpath "$2")
+units="ismsd.service ismsd-remind.service ismsd-remind.timer"
+
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+	echo "SKIP: systemd-analyze not installed (scripts/install-deps.sh" \
+		"installs the systemd package)"
+	exit 0
+fi
+
+work=$(mktemp -d /tmp/ismsd-units-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fails=0
+bad() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+for u in $units; do
+	[ -f "$src/systemd/$u" ] || bad "systemd/$u is missing"
+	sed -e "s#/usr/sbin/ismsd#$build/bin/ismsd#g" \
+		-e "s#/usr/bin/ismsctl#$build/bin/ismsctl#g" \
+		"$src/systemd/$u" >"$work/$u"
+done
+
+# verify exits 0 on many warnings: every line naming our units fails.
+(cd "$work" && systemd-analyze verify $(printf './%s ' $units)) \
+	>"$work/verify.log" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || bad "systemd-analyze verify exited $rc"
+pattern=$(printf '%s|' $units "$work")
+if grep -E "${pattern%|}" "$work/verify.log" >"$work/ours.log"; then
+	bad "systemd-analyze verify warns about our units:"
+	sed 's/^/    /' "$work/ours.log"
+fi
+
+# has UNIT LINE: the unit holds exactly this line.
+has() { grep -qxF -- "$2" "$src/systemd/$1" || bad "$1 lacks '$2'"; }
+# lacks UNIT KEY: the unit does not set KEY.
+lacks() { ! grep -q "^$2=" "$src/systemd/$1" || bad "$1 must not set $2="; }
+
+has ismsd.service "Type=notify"
+has ismsd.service "NotifyAccess=main"
+has ismsd.service "WatchdogSec=30s"
+has ismsd.service "NoNewPrivileges=yes"
+has ismsd.service "ProtectSystem=strict"
+has ismsd.service "PrivateTmp=yes"
+has ismsd.service "CapabilityBoundingSet="
+has ismsd.service "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
+has ismsd.service "SystemCallFilter=@system-service"
+has ismsd.service "UMask=0077"
+has ismsd.service "StateDirectory=ismsd"
+has ismsd.service "RuntimeDirectory=ismsd"
+has ismsd-remind.service "Type=oneshot"
+has ismsd-remind.service "ExecStart=/usr/bin/ismsctl --endpoint unix:///run/ismsd/ismsd.sock due --within 14d --mail"
+has ismsd-remind.timer "OnCalendar=Mon..Fri 08:00"
+has ismsd-remind.timer "Persistent=true"
+# A set-gid sendmail must keep working: nothing that implies NNP.
+for k in NoNewPrivileges SystemCallFilter RestrictAddressFamilies \
+	PrivateDevices RestrictSUIDSGID MemoryDenyWriteExecute LockPersonality \
+	DynamicUser SystemCallArchitectures RestrictNamespaces; do
+	lacks ismsd-remind.service "$k"
+done
+# Whoever the units run as is declared for systemd-sysusers.
+for user in ismsd ismsd-remind; do
+	grep -qE "^u $user " "$src/packaging/ismsd.sysusers" ||
+		bad "packaging/ismsd.sysusers does not create $user"
+done
+
+[ "$fails" -eq 0 ] && echo "units verified: $units"
+[ "$fails" -eq 0 ]

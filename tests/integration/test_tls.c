@@ -1,0 +1,401 @@
+/*
+ * test_tls.c: tcp:// end to end. A test CA, a server certificate for
+ * 127.0.0.1 / localhost, client certificates and an unrelated second CA
+ * are made with the openssl command at test time. A real ismsd listens on
+ * its Unix socket (root there is admin: it makes users and tokens) and on
+ * tcp://127.0.0.1 with TLS 1.3; the client verifies the server, presents
+ * a token or a certificate, and is named by it. Expired and revoked
+ * tokens, plain TCP (insecure, loopback only) and the ismsctl commands
+ * (status, user, token) over TLS are covered too.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tls_fx.h"
+
+/* A token in hello over TLS names the user; what ed writes is ed's. */
+static void
+test_token_over_tls(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *a = tls_fx_admin(fx), *s;
+	char *by, ep[64];
+
+	tls_fx_user_add(a, "ed", ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	fx->ed_token = tls_fx_token_new(a, "ed", 0, NULL);
+	isms_sync_free(a);
+
+	s = tls_fx_dial_as(fx, fx->ep, fx->ed_token, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	tls_fx_info_ok(s);
+	by = tls_fx_put_risk(s, "Stolen laptop");
+	assert_string_equal(by, "ed");
+	free(by);
+	isms_sync_free(s);
+	/* By host name: the certificate names localhost too. */
+	snprintf(ep, sizeof ep, "tcp://localhost:%d", fx->port);
+	s = tls_fx_dial_as(fx, ep, fx->ed_token, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	isms_sync_free(s);
+	/* No token, or a wrong one: hello is refused. */
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", NULL, NULL, false, ISMS_EUNAUTH,
+	                  "not authenticated");
+	tls_fx_dial_fails(
+	    fx, fx->ep, "ca.pem",
+	    "isms_0000000000000000000000000000000000000000000000000000"
+	    "000000000000",
+	    NULL, false, ISMS_EUNAUTH, "unknown token");
+}
+
+/* The server's certificate is checked: its CA, and that it names the host. */
+static void
+test_server_verified(void **state)
+{
+	struct tls_fx *fx = *state;
+	char ep[64];
+
+	/* Signed by another CA than the one trusted. */
+	tls_fx_dial_fails(fx, fx->ep, "other-ca.pem", fx->ed_token, NULL, false,
+	                  ISMS_EUNAVAIL, "TLS: certificate verify failed (");
+	/* The system's CAs do not know the test CA. */
+	tls_fx_dial_fails(fx, fx->ep, NULL, fx->ed_token, NULL, false,
+	                  ISMS_EUNAVAIL, "TLS: certificate verify failed (");
+	/* Right CA, but the certificate does not name 127.0.0.2. */
+	tls_fx_dial_fails(fx, fx->ep2, "ca.pem", fx->ed_token, NULL, false,
+	                  ISMS_EUNAVAIL, "IP address mismatch");
+	/* A CA file that is not there, or holds no certificate. */
+	tls_fx_dial_fails(fx, fx->ep, "missing.pem", fx->ed_token, NULL, false,
+	                  ISMS_EINVAL, "No such file or directory");
+	tls_fx_dial_fails(fx, fx->ep, "ca.key", fx->ed_token, NULL, false,
+	                  ISMS_EINVAL, "CA file");
+	/* Nothing listens: unreachable. */
+	snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d",
+	         tls_fx_free_port("127.0.0.1"));
+	tls_fx_dial_fails(fx, ep, "ca.pem", fx->ed_token, NULL, false,
+	                  ISMS_EUNAVAIL, "Connection refused");
+}
+
+/* A revoked token is refused, also on a connection already open. */
+static void
+test_revoked_token(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *a = tls_fx_admin(fx), *s;
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
+	Isms__V1__Reply *r;
+	struct isms_err err;
+	char *id, *secret = tls_fx_token_new(a, "ed", 30, &id);
+
+	s = tls_fx_dial_as(fx, fx->ep, secret, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	tls_fx_token_revoke(a, id);
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
+	assert_non_null(r = isms_sync_call(s, &req, &err));
+	assert_non_null(r->status);
+	assert_int_equal(r->status->code, ISMS_EUNAUTH);
+	assert_non_null(strstr(r->status->message, "revoked"));
+	isms_reply_free(r);
+	isms_sync_free(s);
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", secret, NULL, false,
+	                  ISMS_EUNAUTH, "revoked");
+	/* ed's other token still works. */
+	isms_sync_free(
+	    tls_fx_dial_as(fx, fx->ep, fx->ed_token, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR));
+	isms_sync_free(a);
+	free(id);
+	free(secret);
+}
+
+/* A client certificate from the client CA names its CN's user. */
+static void
+test_client_certificate(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *s;
+	char *by;
+
+	s = tls_fx_dial_as(fx, fx->ep, NULL, "ed", false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	tls_fx_info_ok(s);
+	by = tls_fx_put_risk(s, "Phishing");
+	assert_string_equal(by, "ed");
+	free(by);
+	isms_sync_free(s);
+	/* Verified, but no such user. */
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", NULL, "nobody", false,
+	                  ISMS_EUNAUTH, "certificate CN 'nobody'");
+	/* CN=ed, but from a CA the server does not trust. */
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", NULL, "mallory", false,
+	                  ISMS_EUNAVAIL, "client certificate");
+}
+
+/* ismsctl over TLS: status, user and token commands, by an admin token. */
+static void
+test_cli(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *a = tls_fx_admin(fx);
+	char out[8192], id[32] = "";
+	char *secret;
+
+	tls_fx_user_add(a, "ada", ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN);
+	secret = tls_fx_token_new(a, "ada", 0, NULL);
+	tls_fx_token_file(fx, "ada.tok", secret);
+	free(secret);
+	isms_sync_free(a);
+
+	tls_fx_cli(fx, out, sizeof out, "--token-file ada.tok status");
+	tls_fx_holds("status", out, "user:         ada (admin)", "rc=0", NULL);
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok user add vic --role viewer "
+	           "--email vic@example.org");
+	tls_fx_holds("user add", out, "vic", "viewer", "vic@example.org",
+	             "rc=0", NULL);
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok user set vic role=auditor email=");
+	tls_fx_holds("user set", out, "auditor", "rc=0", NULL);
+	assert_null(strstr(out, "vic@example.org"));
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok -o csv user list");
+	tls_fx_holds("user list", out, "name,role,uid,email,disabled,",
+	             "\nvic,auditor,", "\ned,editor,", "\nada,admin,", "rc=0",
+	             NULL);
+	tls_fx_cli(fx, out, sizeof out, "--token-file ada.tok user add x");
+	tls_fx_holds("user add without role", out, "--role is required", "rc=2",
+	             NULL);
+
+	/* The secret on stdout, once: "TOK-0004 isms_...". */
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok token create vic --expires 30d "
+	           "2>/dev/null >vic.line; cut -d' ' -f2 vic.line >vic.tok; "
+	           "chmod 600 vic.tok; cat vic.line");
+	tls_fx_holds("token create", out, "TOK-", " isms_", "rc=0", NULL);
+	assert_int_equal(sscanf(out, "%31s", id), 1);
+	daemon_fx_sh(&fx->d, out, sizeof out,
+	             "cd '%s' && ISMS_TOKEN=$(cat vic.tok) \"$ISMSCTL\" "
+	             "--endpoint %s --cacert ca.pem status 2>&1",
+	             fx->pki, fx->ep);
+	tls_fx_holds("status by $ISMS_TOKEN", out,
+	             "user:         vic (auditor)", NULL);
+	tls_fx_cli(fx, out, sizeof out, "--token-file ada.tok token list");
+	tls_fx_holds("token list", out, "ID", "OWNER", "CREATED", "EXPIRES",
+	             "LAST-USED", "REVOKED", id, "never", "rc=0", NULL);
+
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok user disable vic");
+	tls_fx_holds("user disable", out, "yes", "rc=0", NULL);
+	tls_fx_cli(fx, out, sizeof out, "--token-file vic.tok status");
+	tls_fx_holds("disabled user", out, "UNAUTHENTICATED", "rc=1", NULL);
+	tls_fx_cli(fx, out, sizeof out, "--token-file ada.tok user enable vic");
+	tls_fx_cli(fx, out, sizeof out, "--token-file vic.tok status");
+	tls_fx_holds("enabled user", out, "vic (auditor)", "rc=0", NULL);
+
+	tls_fx_cli(fx, out, sizeof out, "--token-file ada.tok token revoke %s",
+	           id);
+	tls_fx_holds("token revoke", out, "revoked", id, "of vic", "rc=0",
+	             NULL);
+	tls_fx_cli(fx, out, sizeof out, "--token-file vic.tok status");
+	tls_fx_holds("revoked token", out, "UNAUTHENTICATED", "revoked", "rc=1",
+	             NULL);
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok -o json token create vic");
+	tls_fx_holds("token create -o json", out, "\"id\": \"TOK-",
+	             "\"secret\": \"isms_", "\"owner\": \"vic\"", "rc=0", NULL);
+
+	/* An editor may not manage tokens: the server's words, exit 1. */
+	tls_fx_token_file(fx, "ed.tok", fx->ed_token);
+	tls_fx_cli(fx, out, sizeof out, "--token-file ed.tok token list");
+	tls_fx_holds("editor lists tokens", out, "PERMISSION_DENIED", "rc=1",
+	             NULL);
+
+	/* No token; a certificate instead; the wrong CA; a loose file. */
+	tls_fx_cli(fx, out, sizeof out, "status");
+	tls_fx_holds("no token", out, "UNAUTHENTICATED", "--token-file", "rc=1",
+	             NULL);
+	tls_fx_cli(fx, out, sizeof out, "--cert ed.pem --key ed.key status");
+	tls_fx_holds("client certificate", out, "user:         ed (editor)",
+	             "rc=0", NULL);
+	tls_fx_cli(fx, out, sizeof out,
+	           "--cacert other-ca.pem --token-file ada.tok status");
+	tls_fx_holds("wrong CA", out, "TLS: certificate verify failed", "rc=3",
+	             NULL);
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok --endpoint %s status", fx->ep2);
+	tls_fx_holds("wrong host", out, "IP address mismatch", "rc=3", NULL);
+	tls_fx_cli(fx, out, sizeof out, "--token-file missing.tok status");
+	tls_fx_holds("missing token file", out,
+	             "token file missing.tok: No such", "rc=2", NULL);
+	daemon_fx_sh(&fx->d, out, sizeof out,
+	             "cd '%s' && cp ada.tok loose.tok && chmod 644 loose.tok",
+	             fx->pki);
+	tls_fx_cli(fx, out, sizeof out, "--token-file loose.tok status");
+	tls_fx_holds("loose token file", out, "can be read by group or others",
+	             "ada (admin)", "rc=0", NULL);
+}
+
+/* A token past its expiry is refused (the server's clock moved on). */
+static void
+test_expired_token(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *a = tls_fx_admin(fx);
+	char *day = tls_fx_token_new(a, "ed", 1, NULL);
+
+	isms_sync_free(a);
+	isms_sync_free(
+	    tls_fx_dial_as(fx, fx->ep, day, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR));
+	tls_fx_start(fx, false, 2 * 86400);
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", day, NULL, false, ISMS_EUNAUTH,
+	                  "expired");
+	isms_sync_free(
+	    tls_fx_dial_as(fx, fx->ep, fx->ed_token, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR));
+	free(day);
+}
+
+/* Plain TCP: refused by ismsd off loopback, by the client too; served
+ * on loopback with --insecure on both ends. */
+static void
+test_insecure(void **state)
+{
+	struct tls_fx *fx = *state;
+	char out[4096], ep[64];
+	int port = tls_fx_free_port("127.0.0.1");
+
+	daemon_fx_sh(&fx->d, out, sizeof out,
+	             "timeout 20 '%s' --data-dir '%s/refused' --foreground "
+	             "--listen tcp://0.0.0.0:%d --insecure 2>&1; "
+	             "echo \"rc=$?\"",
+	             ISMSD_BIN, fx->pki, port);
+	tls_fx_holds("0.0.0.0 --insecure", out, "loopback", NULL);
+	assert_null(strstr(out, "rc=0"));
+	assert_null(strstr(out, "rc=124"));
+	daemon_fx_sh(&fx->d, out, sizeof out,
+	             "timeout 20 '%s' --data-dir '%s/refused' --foreground "
+	             "--listen tcp://127.0.0.1:%d 2>&1; echo \"rc=$?\"",
+	             ISMSD_BIN, fx->pki, port);
+	tls_fx_holds("tcp:// without TLS or --insecure", out, "tls-cert", NULL);
+	assert_null(strstr(out, "rc=0"));
+	assert_null(strstr(out, "rc=124"));
+
+	tls_fx_start(fx, true, 0);
+	isms_sync_free(
+	    tls_fx_dial_as(fx, fx->ep, fx->ed_token, NULL, true, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR));
+	snprintf(ep, sizeof ep, "tcp://localhost:%d", fx->port);
+	isms_sync_free(
+	    tls_fx_dial_as(fx, ep, fx->ed_token, NULL, true, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR));
+	/* TLS against a plain listener fails clearly. */
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", fx->ed_token, NULL, false,
+	                  ISMS_EUNAVAIL, "TLS: ");
+	/* The client sends no plain TCP off loopback (nothing is dialled). */
+	snprintf(ep, sizeof ep, "tcp://192.0.2.1:%d", fx->port);
+	tls_fx_dial_fails(fx, ep, NULL, fx->ed_token, NULL, true, ISMS_EINVAL,
+	                  "loopback");
+	daemon_fx_sh(&fx->d, out, sizeof out,
+	             "cd '%s' && \"$ISMSCTL\" --endpoint %s --insecure "
+	             "--token-file ada.tok status 2>&1; echo \"rc=$?\"",
+	             fx->pki, fx->ep);
+	tls_fx_holds("ismsctl --insecure", out, "user:         ada (admin)",
+	             "rc=0", NULL);
+}
+
+/*
+ * Runs the commands of the README's TLS section ("$ " lines between its
+ * markers) in a fresh directory, the way a reader would after the tour:
+ * the ismsd line in the background, the others in order, each expected
+ * to exit 0 or with the "exit N" its comment names. Port 7700 becomes a
+ * free one. Prints each command's output, then "commands=N fails=N".
+ */
+static const char readme_script[] =
+    "set -u\n"
+    "readme=$1 build=$2 port=$3 work=$4 pid=\n"
+    "trap '[ -n \"$pid\" ] && kill \"$pid\" 2>/dev/null' EXIT\n"
+    "cd \"$work\" && ln -s \"$build\" build && mkdir var || exit 1\n"
+    "export ISMS_ENDPOINT=unix:var/ismsd.sock\n"
+    "unset ISMS_TOKEN ISMS_CACERT\n"
+    "n=0 fails=0\n"
+    "while IFS= read -r cmd <&3; do\n"
+    "  cmd=${cmd//:7700/:$port} n=$((n + 1)) want=0\n"
+    "  case $cmd in\n"
+    "  'build/bin/ismsd '*)\n"
+    "    eval \"exec $cmd\" >out.$n 2>&1 </dev/null & pid=$!\n"
+    "    for _ in $(seq 500); do\n"
+    "      (exec 4<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break\n"
+    "      sleep 0.02\n"
+    "    done\n"
+    "    continue ;;\n"
+    "  *'# '*'exit '[0-9]*) want=${cmd##*exit } want=${want%%[!0-9]*} ;;\n"
+    "  esac\n"
+    "  eval \"$cmd\" >out.$n 2>&1 </dev/null\n"
+    "  rc=$?\n"
+    "  echo \"[$n] rc=$rc: $cmd\"; cat out.$n\n"
+    "  [ $rc = $want ] || { echo \"FAIL: exit $rc, not $want\";"
+    " fails=$((fails + 1)); }\n"
+    "done 3< <(sed -n '/<!-- tls:begin -->/,/<!-- tls:end -->/p' "
+    "\"$readme\" | sed -n 's/^\\$ //p')\n"
+    "echo \"commands=$n fails=$fails\"\n";
+
+/* The README's TLS section works as written. */
+static void
+test_readme(void **state)
+{
+	struct tls_fx *fx = *state;
+	char path[200], work[200], cmd[600];
+	static char out[65536];
+	FILE *f;
+
+	assert_non_null(
+	    f = fopen(tls_fx_pki(fx, "readme_tls.sh", path, sizeof path), "w"));
+	fputs(readme_script, f);
+	fclose(f);
+	tls_fx_pki(fx, "readme", work, sizeof work);
+	assert_int_equal(mkdir(work, 0700), 0);
+	snprintf(cmd, sizeof cmd, "bash '%s' '%s' '%s' %d '%s' 2>&1", path,
+	         ISMS_README, ISMS_BUILD_DIR, tls_fx_free_port("127.0.0.1"),
+	         work);
+	daemon_fx_sh(&fx->d, out, sizeof out, "%s", cmd);
+	tls_fx_holds("README TLS section", out, "fails=0",
+	             "user:         ed (editor)", "TOK-0001", "UNAUTHENTICATED",
+	             "revoked TOK-0001 of ed", "TLS: certificate verify failed",
+	             NULL);
+	assert_null(strstr(out, "commands=0 "));
+}
+
+/* Runs the tests in order: later ones restart ismsd differently. */
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_token_over_tls),
+	    cmocka_unit_test(test_server_verified),
+	    cmocka_unit_test(test_revoked_token),
+	    cmocka_unit_test(test_client_certificate),
+	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_expired_token),
+	    cmocka_unit_test(test_insecure),
+	    cmocka_unit_test(test_readme),
+	};
+
+	return cmocka_run_group_tests(tests, tls_fx_setup, tls_fx_teardown);
+}
