@@ -3,13 +3,24 @@
 #   make test       install what is missing, build, run every test
 #   make asan       build with AddressSanitizer + UBSan into build-asan/
 #   make test-asan  run every test on the sanitizer build
+#   make fuzz       libFuzzer (clang, ASan + UBSan) on each fuzz target for
+#                   FUZZ_SECONDS each, into build-fuzz/ (tests/fuzz/)
+#   make fuzz-ci    the same, 30 s each (CI)
+#   make bench      ismsbench's standard set on a fresh daemon: each figure
+#                   beside its ceiling or target (bench/run.sh, ~2 min)
+#   make bench-due  the Due query on BENCH_DUE_N (1,000,000) risks
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 VAR        ?= var
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC    ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz_frame fuzz_dispatch
 
-.PHONY: all deps build run test asan test-asan format clean
+.PHONY: all deps build run test asan test-asan fuzz-deps fuzz-build fuzz \
+	fuzz-ci fuzz-seeds bench-build bench bench-due format clean
 
 all: build
 
@@ -38,8 +49,41 @@ test-asan: asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+fuzz-deps:
+	@./scripts/install-deps.sh fuzz
+
+# Only the fuzz targets: the rest of the tree is the sanitizer build's job.
+fuzz-build: fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=$(FUZZ_CC) -DISMS_FUZZ=ON -DBUILD_TESTING=OFF \
+	  >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS) fuzz_seeds
+
+# Each target on a copy of its committed corpus (tests/fuzz/run.sh).
+fuzz: fuzz-build
+	./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=30
+
+# Rewrites the committed seed corpora from tests/fuzz/fuzz_seeds.c.
+fuzz-seeds: fuzz-build
+	rm -rf tests/fuzz/corpus
+	$(FUZZ_BUILD)/fuzz/fuzz_seeds tests/fuzz/corpus
+
+# Only what the benchmarks run, in the normal build dir.
+bench-build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS) --target ismsbench ismsd ismsctl
+
+bench: bench-build
+	./bench/run.sh $(BUILD) standard
+
+bench-due: bench-build
+	./bench/run.sh $(BUILD) due
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

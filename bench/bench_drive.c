@@ -195,6 +195,7 @@ drive_loop_free(struct drive_loop *l)
 	free(l->slots);
 }
 
+/* Runs the closed loop (bench.h says how). */
 int
 bench_drive(const struct bench_opts *o, const struct bench_load *load,
             struct bench_result *r)
@@ -247,6 +248,7 @@ out:
 	return rc;
 }
 
+/* Ten owners, five threats and five weaknesses to vary records. */
 static const char *const bench_owners[] = {
     "alice", "bob",   "carol", "dave", "erin",
     "frank", "grace", "heidi", "ivan", "judy",
@@ -273,6 +275,7 @@ static const char *const bench_vulns[] = {
     "the vendor's security contact is unknown to the team.",
 };
 
+/* Fills b with a Put of risk number seq: varied, ~300 bytes. */
 void
 bench_risk(struct bench_req *b, unsigned long seq)
 {
@@ -325,6 +328,7 @@ create_check(struct bench_req *b, const Isms__V1__Reply *r, unsigned long seq,
 	return 0;
 }
 
+/* Creates n risks, 8 in flight per connection; their ids. */
 char *
 bench_create(const struct bench_opts *o, unsigned n)
 {
@@ -353,6 +357,7 @@ bench_create(const struct bench_opts *o, unsigned n)
 	return ids;
 }
 
+/* The Info RPC's commit counters. */
 int
 bench_info(const char *endpoint, uint64_t *commits, uint64_t *ops)
 {

@@ -37,6 +37,7 @@ due_check(struct bench_req *b, const Isms__V1__Reply *r, unsigned long seq,
 	return 0;
 }
 
+/* The due mode: see the top of this file. */
 int
 bench_due(const struct bench_opts *o, struct bench_result *r)
 {

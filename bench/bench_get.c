@@ -41,6 +41,7 @@ get_check(struct bench_req *b, const Isms__V1__Reply *r, unsigned long seq,
 	           : -1;
 }
 
+/* The get mode: see the top of this file. */
 int
 bench_get(const struct bench_opts *o, struct bench_result *r)
 {

@@ -51,6 +51,7 @@ list_check(struct bench_req *b, const Isms__V1__Reply *r, unsigned long seq,
 	return 0;
 }
 
+/* The list mode: see the top of this file. */
 int
 bench_list(const struct bench_opts *o, struct bench_result *r)
 {

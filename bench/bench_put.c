@@ -13,6 +13,7 @@ put_build(struct bench_req *b, unsigned long seq, void *arg)
 	bench_risk(b, seq);
 }
 
+/* The put mode: see the top of this file. */
 int
 bench_put(const struct bench_opts *o, struct bench_result *r)
 {

@@ -168,6 +168,7 @@ raw_run(const struct bench_opts *o, struct store *st, struct bench_result *r)
 	return 0;
 }
 
+/* The raw mode (and --prepare): see the top of this file. */
 int
 bench_raw(const struct bench_opts *o, struct bench_result *r)
 {

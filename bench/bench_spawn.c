@@ -14,6 +14,7 @@
 
 extern char **environ;
 
+/* The spawn mode: see the top of this file. */
 int
 bench_spawn(const struct bench_opts *o, struct bench_result *r)
 {
