@@ -65,8 +65,8 @@ run() {
 	}
 	for i in "${!cmds[@]}"; do
 		case "${cmds[$i]}" in
-		*" watch "*) # runs until Ctrl-C: send it one after a second
-			eval "timeout --preserve-status -s INT 1 ${cmds[$i]}" \
+		*" watch "*) # runs until Ctrl-C: send it one after two seconds
+			eval "timeout --preserve-status -s INT 2 ${cmds[$i]}" \
 				>"out.$i" 2>&1 ;;
 		*) eval "${cmds[$i]}" >"out.$i" 2>&1 ;;
 		esac
