@@ -64,7 +64,7 @@ fuzz: fuzz-build
 	./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-ci:
-	$(MAKE) fuzz FUZZ_SECONDS=30
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
 # Rewrites the committed seed corpora from tests/fuzz/fuzz_seeds.c.
 fuzz-seeds: fuzz-build

@@ -93,6 +93,10 @@ dispatch(struct conn *c, Isms__V1__Request *req)
 	if (rc == RPC_DEFERRED) {
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)call.reply,
 		                                 NULL);
+		/* exec kept what it needed (a write took req: NULL). */
+		if (call.req != NULL)
+			protobuf_c_message_free_unpacked(
+			    (ProtobufCMessage *)call.req, NULL);
 		return;
 	}
 	if (rc < 0 && e != NULL)
