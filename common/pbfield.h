@@ -86,14 +86,6 @@ ProtobufCMessage *pb_new(const ProtobufCMessageDescriptor *md);
  */
 int pb_validate(const ProtobufCMessage *, struct isms_err *err);
 
-/*
- * Checks the wire bytes of a message of type md for what unpacking hides:
- * a string with an embedded NUL (protobuf-c would cut it short). Fields
- * are named by path in err. Malformed bytes are left to the unpacker.
- */
-int pb_wire_check(const ProtobufCMessageDescriptor *md, const uint8_t *data,
-                  size_t len, struct isms_err *err);
-
 /* Drops unknown fields everywhere in m (they are never stored). */
 void pb_strip_unknown(ProtobufCMessage *m);
 

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "pbbudget.h"
 #include "pbfield.h"
+#include "pbwire.h"
 #include "listen.h"
 #include "server.h"
 #include "store.h"

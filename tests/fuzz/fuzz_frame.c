@@ -24,6 +24,7 @@
 #include "frame.h"
 #include "pbbudget.h"
 #include "pbfield.h"
+#include "pbwire.h"
 #include "proto/isms.pb-c.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
