@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +46,20 @@ static void
 server_delivered(void *arg)
 {
 	subs_poke(arg);
+}
+
+/* Raises the open-file limit to its hard limit: one fd per connection. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the open-file limit: %s",
+		         strerror(errno));
 }
 
 /* Takes the data dir's lock: one ismsd per data dir. */
@@ -148,6 +163,7 @@ main(int argc, char **argv)
 		         (long long)srv.cfg.clock_offset);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 
 	if (mkdir(srv.cfg.data_dir, 0700) == -1 && errno != EEXIST) {
 		log_err("mkdir %s: %s", srv.cfg.data_dir, strerror(errno));
