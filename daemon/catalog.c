@@ -74,7 +74,6 @@ static Isms__V1__Record *
 catalog_new_record(const struct register_def *reg, const char *id)
 {
 	Isms__V1__Record *rec;
-	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
 	ProtobufCMessage *body;
 
 	rec = (Isms__V1__Record *)pb_new(&isms__v1__record__descriptor);
@@ -83,11 +82,7 @@ catalog_new_record(const struct register_def *reg, const char *id)
 	                 protobuf_c_message_descriptor_get_field(
 	                     &isms__v1__record__descriptor, reg->body_case),
 	                 true);
-	if (sfd != NULL) {
-		*(int *)pb_field_ptr(body, sfd) = reg->initial_status;
-		*(protobuf_c_boolean *)((char *)body + sfd->quantifier_offset) =
-		    1;
-	}
+	register_set_initial_status(reg, body);
 	rec->has_review_interval_days = 1;
 	rec->review_interval_days = reg->review_days;
 	return rec;

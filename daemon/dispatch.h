@@ -20,6 +20,7 @@ enum rpc_flags {
 	RPC_WRITE = 0x1,  /* queued to the writer; replied after commit */
 	RPC_NOAUTH = 0x2, /* allowed before the peer is authenticated */
 	RPC_INGEST = 0x4, /* allowed to the ingest role */
+	RPC_AUTHZ = 0x8,  /* changes who may do what: re-check identities */
 };
 
 /* One call being handled. */

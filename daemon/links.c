@@ -88,18 +88,18 @@ links_check_target(struct store_txn *txn, const char *target,
 	return rc;
 }
 
-/* Appends the link (rel, target) to rec. */
+/* Appends the link (rel, target) to a repeated Link array. */
 static void
-links_append(Isms__V1__Record *rec, const char *rel, const char *target)
+links_push(Isms__V1__Link ***arr, size_t *n, const char *rel,
+           const char *target)
 {
 	Isms__V1__Link *l;
 
 	l = (Isms__V1__Link *)pb_new(&isms__v1__link__descriptor);
 	l->rel = xstrdup(rel);
 	l->target = xstrdup(target);
-	rec->links =
-	    xreallocarray(rec->links, rec->n_links + 1, sizeof *rec->links);
-	rec->links[rec->n_links++] = l;
+	*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
+	(*arr)[(*n)++] = l;
 }
 
 int
@@ -149,7 +149,7 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	} else if (at < 0) {
 		if ((rc = links_check_target(txn, le->target, err)) != 0)
 			goto done;
-		links_append(rec, le->rel, le->target);
+		links_push(&rec->links, &rec->n_links, le->rel, le->target);
 	}
 	if ((klen = links_key(le->target, rec->id, le->rel, key, sizeof key)) ==
 	    0) {
@@ -229,20 +229,6 @@ links_each_incoming(struct store_txn *txn, const struct register_def *reg,
 	}
 	store_iter_close(&it);
 	return txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg) : 0;
-}
-
-/* Appends (rel, source) to a repeated Link array. */
-static void
-links_push(Isms__V1__Link ***arr, size_t *n, const char *rel,
-           const char *target)
-{
-	Isms__V1__Link *l;
-
-	l = (Isms__V1__Link *)pb_new(&isms__v1__link__descriptor);
-	l->rel = xstrdup(rel);
-	l->target = xstrdup(target);
-	*arr = xreallocarray(*arr, *n + 1, sizeof **arr);
-	(*arr)[(*n)++] = l;
 }
 
 /* links_each_incoming callback: into a record's linked_from. */

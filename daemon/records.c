@@ -601,7 +601,6 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 {
 	const struct register_def *reg =
 	    register_by_case(put->record->body_case);
-	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
 	Isms__V1__Record *rec;
 	ProtobufCMessage *body;
 	int rc;
@@ -617,11 +616,7 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 	records_clear_server_fields(rec);
 	records_clear_derived(reg, rec);
 	body = register_body(rec);
-	if (sfd != NULL && !pb_field_present(body, sfd)) {
-		*(int *)pb_field_ptr(body, sfd) = reg->initial_status;
-		*(protobuf_c_boolean *)((char *)body + sfd->quantifier_offset) =
-		    1;
-	}
+	register_set_initial_status(reg, body);
 	if (!rec->has_review_interval_days) {
 		rec->has_review_interval_days = 1;
 		rec->review_interval_days = reg->review_days;

@@ -209,3 +209,15 @@ register_check_derived(const struct register_def *r,
 			    "field '%s' is derived by the server", *f);
 	return 0;
 }
+
+void
+register_set_initial_status(const struct register_def *r,
+                            ProtobufCMessage *body)
+{
+	const ProtobufCFieldDescriptor *sfd = register_status_field(r);
+
+	if (sfd == NULL || body == NULL || pb_field_present(body, sfd))
+		return;
+	*(int *)pb_field_ptr(body, sfd) = r->initial_status;
+	*(protobuf_c_boolean *)((char *)body + sfd->quantifier_offset) = 1;
+}

@@ -88,6 +88,10 @@ ProtobufCMessage *register_body(const Isms__V1__Record *rec);
 const ProtobufCFieldDescriptor *
 register_status_field(const struct register_def *r);
 
+/* Gives body its register's first lifecycle state unless it has one. */
+void register_set_initial_status(const struct register_def *r,
+                                 ProtobufCMessage *body);
+
 /* Requires a valid calendar date (YYYY-MM-DD) when s is set. */
 int register_check_date(const char *field, const char *s, struct isms_err *err);
 

@@ -27,9 +27,10 @@ const struct rpc_entry rpc_table[] = {
     {"Review", C(REVIEW), RPC_WRITE, E, rpc_review_exec},
     {"MethodSet", C(METHOD_SET), RPC_WRITE, ADM, rpc_method_set_exec},
     {"CatalogLoad", C(CATALOG_LOAD), RPC_WRITE, ADM, rpc_catalog_load_exec},
-    {"UserPut", C(USER_PUT), RPC_WRITE, ADM, rpc_user_put_exec},
+    {"UserPut", C(USER_PUT), RPC_WRITE | RPC_AUTHZ, ADM, rpc_user_put_exec},
     {"TokenCreate", C(TOKEN_CREATE), RPC_WRITE, ADM, rpc_token_create_exec},
     {"TokenList", C(TOKEN_LIST), RPC_READ, ADM, rpc_token_list_exec},
-    {"TokenRevoke", C(TOKEN_REVOKE), RPC_WRITE, ADM, rpc_token_revoke_exec},
+    {"TokenRevoke", C(TOKEN_REVOKE), RPC_WRITE | RPC_AUTHZ, ADM,
+     rpc_token_revoke_exec},
     {NULL, 0, 0, 0, NULL},
 };

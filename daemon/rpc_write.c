@@ -29,9 +29,7 @@ rpc_write_done(struct wop *op)
 		w->result = NULL;
 	}
 	/* A change of users or tokens re-checks every conn's identity. */
-	if (op->rc == 0 &&
-	    (w->req->call_case == ISMS__V1__REQUEST__CALL_USER_PUT ||
-	     w->req->call_case == ISMS__V1__REQUEST__CALL_TOKEN_REVOKE))
+	if (op->rc == 0 && (rpc_lookup(w->req->call_case)->flags & RPC_AUTHZ))
 		w->conn->srv->users_gen++;
 	rpc_reply(w->conn, w->req->id, reply, op->rc, &op->err);
 	conn_write_done(w->conn);

@@ -27,13 +27,19 @@
 const char *
 users_role_name(int role)
 {
-	static char buf[32];
+	/* Constant strings: the loop and the writer thread both call it. */
+	static const char *const names[] = {
+	    [ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER] = "viewer",
+	    [ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_AUDITOR] = "auditor",
+	    [ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR] = "editor",
+	    [ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN] = "admin",
+	    [ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST] = "ingest",
+	};
 
-	if (pb_enum_name(&isms__v1__access_role__descriptor, role, buf,
-	                 sizeof buf) == NULL ||
-	    role == 0)
+	if (role <= 0 || (size_t)role >= sizeof names / sizeof names[0] ||
+	    names[role] == NULL)
 		return "none";
-	return buf;
+	return names[role];
 }
 
 int
