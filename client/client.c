@@ -59,6 +59,8 @@ struct isms_client {
 
 	int busy; /* depth of our callbacks on the stack */
 	int dead; /* freed while busy */
+
+	struct evbuffer *scratch; /* a request on its way to the socket */
 };
 
 /* One way to open a transport, by the endpoint's prefix. */
@@ -235,6 +237,8 @@ static void
 client_destroy(struct isms_client *c)
 {
 	client_drop_transport(c);
+	if (c->scratch != NULL)
+		evbuffer_free(c->scratch);
 	free(c->pend);
 	free(c);
 }
@@ -430,6 +434,27 @@ isms_client_free(struct isms_client *c)
 		client_destroy(c);
 }
 
+/* Sends a request: on a Unix socket with nothing queued before it,
+ * straight to the socket (no write event to arm and disarm); otherwise,
+ * or for what the socket does not take, through the bufferevent, which
+ * also meets and reports any write error. */
+static int
+client_send(struct isms_client *c, const ProtobufCMessage *msg)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	if (c->t.ssl != NULL || c->t.plain_tcp || evbuffer_get_length(out) > 0)
+		return frame_write(out, msg);
+	if (c->scratch == NULL && (c->scratch = evbuffer_new()) == NULL)
+		return -1;
+	if (frame_write(c->scratch, msg) != 0)
+		return -1;
+	evbuffer_write(c->scratch, c->t.fd);
+	if (evbuffer_get_length(c->scratch) == 0)
+		return 0;
+	return evbuffer_add_buffer(out, c->scratch);
+}
+
 uint64_t
 isms_client_call_flags(struct isms_client *c, Isms__V1__Request *req,
                        unsigned flags, isms_reply_cb cb, void *arg)
@@ -440,7 +465,7 @@ isms_client_call_flags(struct isms_client *c, Isms__V1__Request *req,
 		return 0;
 	req->has_id = 1;
 	req->id = c->next_id++;
-	if (frame_write(bufferevent_get_output(c->bev), &req->base) != 0) {
+	if (client_send(c, &req->base) != 0) {
 		client_close(c, "cannot queue a request: out of buffer space");
 		return 0;
 	}

@@ -181,9 +181,12 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		c->tls = true;
 	} else if (tls == NULL)
 		c->bev = bufferevent_socket_new(srv->base, fd, opts);
-	if (c->bev == NULL) {
+	if (c->bev == NULL || (c->pend = evbuffer_new()) == NULL) {
 		log_err("cannot create a bufferevent");
-		evutil_closesocket(fd);
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			evutil_closesocket(fd);
 		free(c);
 		return NULL;
 	}
@@ -258,8 +261,38 @@ conn_ref(struct conn *c)
 void
 conn_unref(struct conn *c)
 {
-	if (--c->refs == 0)
+	if (--c->refs == 0) {
+		evbuffer_free(c->pend);
 		free(c);
+	}
+}
+
+void
+conn_flush(struct conn *c)
+{
+	struct evbuffer *out;
+
+	if (c->bev == NULL || evbuffer_get_length(c->pend) == 0)
+		return;
+	out = bufferevent_get_output(c->bev);
+	/* A write error is left for the bufferevent to meet and report. */
+	if (!c->tls && evbuffer_get_length(out) == 0)
+		evbuffer_write(c->pend, bufferevent_getfd(c->bev));
+	if (evbuffer_get_length(c->pend) > 0 &&
+	    evbuffer_add_buffer(out, c->pend) != 0) {
+		log_err("conn %llu: cannot queue a reply",
+		        (unsigned long long)c->serial);
+		conn_abort(c);
+	}
+}
+
+size_t
+conn_backlog(const struct conn *c)
+{
+	return evbuffer_get_length(c->pend) +
+	       (c->bev == NULL
+	            ? 0
+	            : evbuffer_get_length(bufferevent_get_output(c->bev)));
 }
 
 void
@@ -267,12 +300,14 @@ conn_send(struct conn *c, const Isms__V1__Reply *reply)
 {
 	if (c->bev == NULL)
 		return;
-	if (frame_write(bufferevent_get_output(c->bev),
-	                (const ProtobufCMessage *)reply) != 0) {
+	if (frame_write(c->pend, (const ProtobufCMessage *)reply) != 0) {
 		log_err("conn %llu: cannot queue a reply",
 		        (unsigned long long)c->serial);
 		conn_abort(c);
+		return;
 	}
+	if (!c->corked)
+		conn_flush(c);
 }
 
 void
@@ -299,7 +334,9 @@ conn_close_after_flush(struct conn *c)
 		return;
 	c->closing = true;
 	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+	conn_flush(c);
+	if (c->bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_abort(c);
 	else
 		bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb,
@@ -328,8 +365,7 @@ static bool
 conn_should_pause(struct conn *c)
 {
 	return c->inflight >= CONN_INFLIGHT_MAX ||
-	       evbuffer_get_length(bufferevent_get_output(c->bev)) >=
-	           CONN_OUTPUT_MAX;
+	       conn_backlog(c) >= CONN_OUTPUT_MAX;
 }
 
 static void
@@ -356,8 +392,14 @@ conn_process_frames(struct conn *c)
 
 	while (c->bev != NULL && !c->closing && !c->srv->stopping) {
 		if (conn_should_pause(c)) {
-			conn_pause(c);
-			return;
+			conn_flush(
+			    c); /* what the socket takes is not backlog */
+			if (c->bev == NULL)
+				return;
+			if (conn_should_pause(c)) {
+				conn_pause(c);
+				return;
+			}
 		}
 		in = bufferevent_get_input(c->bev);
 		switch (
@@ -407,12 +449,16 @@ conn_process_frames(struct conn *c)
 	}
 }
 
-/* Processes input, holding c alive across dispatches that may drop it. */
+/* Processes input, holding c alive across dispatches that may drop it;
+ * the replies of one read leave in one write. */
 static void
 conn_process(struct conn *c)
 {
 	conn_ref(c);
+	c->corked = true;
 	conn_process_frames(c);
+	c->corked = false;
+	conn_flush(c);
 	conn_unref(c);
 }
 

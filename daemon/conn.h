@@ -50,6 +50,8 @@ struct conn {
 	unsigned nsubs;    /* subscriptions (exempt from idle) */
 	struct event *deadline; /* a partial frame must complete by then */
 	bool paused;            /* reading stopped for backpressure */
+	bool corked;            /* replies gather in pend until conn_flush */
+	struct evbuffer *pend;  /* replies not yet handed to the socket */
 };
 
 /* Adopts an accepted Unix socket (its peer is named by uid). NULL on
@@ -69,6 +71,14 @@ conn_alive(const struct conn *c)
 
 /* Queues a reply (dropped if the peer is gone). */
 void conn_send(struct conn *, const Isms__V1__Reply *reply);
+
+/* Hands the gathered replies to the socket: written straight to it when
+ * nothing is queued before them (no write event to arm and disarm), the
+ * rest through the bufferevent, which finishes when the socket drains. */
+void conn_flush(struct conn *);
+
+/* Unsent reply bytes: gathered and queued in the bufferevent. */
+size_t conn_backlog(const struct conn *);
 
 /* Sends an error reply for request id. */
 void conn_send_error(struct conn *, uint64_t id, int code, const char *msg);

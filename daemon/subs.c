@@ -123,7 +123,7 @@ subs_match(const struct sub *s, const Isms__V1__JournalEntry *e)
 static size_t
 subs_backlog(const struct sub *s)
 {
-	return evbuffer_get_length(bufferevent_get_output(s->conn->bev));
+	return conn_backlog(s->conn);
 }
 
 /* Drops s with a final "resync from seq N" reply. */
@@ -173,6 +173,9 @@ subs_flush(struct sub *s, struct subs_batch *b)
 	int i;
 
 	if (b->n == 0 || bev == NULL)
+		goto reset;
+	conn_flush(s->conn); /* replies gathered before these events */
+	if ((bev = s->conn->bev) == NULL)
 		goto reset;
 	out = bufferevent_get_output(bev);
 	if (!s->conn->tls && evbuffer_get_length(out) == 0) {
