@@ -97,6 +97,7 @@ int bench_list(const struct bench_opts *, struct bench_result *);
 int bench_due(const struct bench_opts *, struct bench_result *);
 int bench_raw(const struct bench_opts *, struct bench_result *);
 int bench_spawn(const struct bench_opts *, struct bench_result *);
+int bench_conns(const struct bench_opts *, struct bench_result *);
 
 /* bench_drive.c */
 

@@ -27,6 +27,8 @@ static const struct bench_mode bench_modes[] = {
     {"raw", "in-process records_put into LMDB, --batch per txn: the ceiling",
      bench_raw},
     {"spawn", "time a whole process: spawn -- CMD ARGS...", bench_spawn, true},
+    {"conns", "hold --clients connections; the daemon's heap before and with",
+     bench_conns},
 };
 
 #define BENCH_NMODES (sizeof bench_modes / sizeof bench_modes[0])
@@ -51,7 +53,7 @@ usage(FILE *f)
 	      "(100)\n"
 	      "  --threads T        client event loop threads (1)\n"
 	      "  --timeout S        wait for late events at the end (30)\n"
-	      "  --clients N        put/get/list/due: connections (1)\n"
+	      "  --clients N        put/get/list/due/conns: connections (1)\n"
 	      "  --inflight N       requests in flight per connection (1)\n"
 	      "  --duration S       run S seconds instead of --count\n"
 	      "  --records N        get/list: risks created first (1000)\n"

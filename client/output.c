@@ -552,6 +552,10 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 	if (info->has_journal_head)
 		fprintf(f, "journal head: seq %llu\n",
 		        (unsigned long long)info->journal_head);
+	if (info->has_heap_bytes)
+		fprintf(f,
+		        "heap in use:  %.1f MiB (not counting the data map)\n",
+		        (double)info->heap_bytes / (1024.0 * 1024.0));
 	if (n == 0)
 		return;
 	fputc('\n', f);

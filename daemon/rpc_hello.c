@@ -1,4 +1,5 @@
 /* rpc_hello.c: protocol version and identity; server information. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -187,5 +188,11 @@ rpc_info_exec(struct rpc_call *call)
 	r->commit_max_us = ws.lat_us[3];
 	r->has_subscribers = 1;
 	r->subscribers = srv->nsubs;
+	{
+		struct mallinfo2 mi = mallinfo2();
+
+		r->has_heap_bytes = 1;
+		r->heap_bytes = mi.uordblks + mi.hblkhd;
+	}
 	return 0;
 }
