@@ -29,6 +29,7 @@
 #include "ismsclient.h"
 #include "log.h"
 #include "pbbudget.h"
+#include "sockbuf.h"
 #include "transport.h"
 #include "xmalloc.h"
 
@@ -403,42 +404,23 @@ static void
 client_recv(evutil_socket_t fd, short what, void *arg)
 {
 	struct isms_client *c = arg;
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-	struct evbuffer_iovec v;
-	short end = 0;
-	ssize_t n;
+	enum sockbuf_end end;
+	int saved;
 
 	(void)what;
-	evbuffer_unfreeze(in, 0); /* the bufferevent's own reads do this */
-	for (;;) {
-		if (evbuffer_reserve_space(in, CLIENT_READ_CHUNK, &v, 1) < 1) {
-			end = BEV_EVENT_ERROR;
-			errno = ENOMEM;
-			break;
-		}
-		do
-			n = recv(fd, v.iov_base, v.iov_len, 0);
-		while (n == -1 && errno == EINTR);
-		if (n <= 0) {
-			if (n == 0)
-				end = BEV_EVENT_EOF;
-			else if (errno != EAGAIN && errno != EWOULDBLOCK)
-				end = BEV_EVENT_ERROR;
-			break;
-		}
-		v.iov_len = (size_t)n;
-		evbuffer_commit_space(in, &v, 1);
-		if ((size_t)n < CLIENT_READ_CHUNK)
-			break;
-	}
-	n = errno;
-	evbuffer_freeze(in, 0);
+	end =
+	    sockbuf_recv(fd, bufferevent_get_input(c->bev), CLIENT_READ_CHUNK);
+	saved = errno;
 	/* What arrived before the end is handled first. */
 	c->busy++;
 	client_read_cb(c->bev, c);
-	if (end != 0 && !c->closed) {
-		errno = (int)n;
-		client_event_cb(c->bev, end | BEV_EVENT_READING, c);
+	if (end != SOCKBUF_AGAIN && !c->closed) {
+		errno = saved;
+		client_event_cb(
+		    c->bev,
+		    BEV_EVENT_READING |
+		        (end == SOCKBUF_EOF ? BEV_EVENT_EOF : BEV_EVENT_ERROR),
+		    c);
 	}
 	c->busy--;
 	if (c->dead && c->busy == 0)
@@ -518,7 +500,8 @@ client_send(struct isms_client *c, const ProtobufCMessage *msg)
 		return -1;
 	if (frame_write(c->scratch, msg) != 0)
 		return -1;
-	evbuffer_write(c->scratch, c->t.fd);
+	/* An error is left for the bufferevent to meet and report. */
+	(void)sockbuf_send(c->t.fd, c->scratch);
 	if (evbuffer_get_length(c->scratch) == 0)
 		return 0;
 	return evbuffer_add_buffer(out, c->scratch);

@@ -1,8 +1,10 @@
 /* conn.c: reading frames from a client and writing replies to it. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -20,12 +22,16 @@
 #include "pbwire.h"
 #include "listen.h"
 #include "server.h"
+#include "sockbuf.h"
 #include "store.h"
 #include "subs.h"
 #include "tls.h"
 #include "xmalloc.h"
 
+#define CONN_READ_CHUNK 16384 /* bytes asked of one recv */
+
 static void conn_read_cb(struct bufferevent *, void *);
+static void conn_recv_cb(evutil_socket_t, short, void *);
 static void conn_write_cb(struct bufferevent *, void *);
 static void conn_event_cb(struct bufferevent *, short, void *);
 static void conn_bad(struct conn *, int, const char *);
@@ -105,14 +111,62 @@ conn_count_user(struct server *srv, const char *user)
 	return n;
 }
 
-/* Arms the idle timeout: a peer that sends nothing for long is cut. */
-static void
-conn_set_idle(struct conn *c)
+/* Seconds on a coarse monotonic clock (a vDSO read, no syscall). */
+static time_t
+conn_clock(void)
 {
-	struct timeval tv = {(time_t)c->srv->cfg.idle_timeout_secs, 0};
+	struct timespec ts;
 
-	bufferevent_set_timeouts(
-	    c->bev, c->srv->cfg.idle_timeout_secs ? &tv : NULL, NULL);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+/* Arms the idle check to run in secs. */
+static void
+conn_idle_arm(struct conn *c, time_t secs)
+{
+	struct timeval tv = {secs > 0 ? secs : 1, 0};
+
+	evtimer_add(c->idle, &tv);
+}
+
+/* The idle check: a peer that has sent nothing for the idle timeout is
+ * cut. Subscribers wait quietly by design, a write in flight is never
+ * answered with a timeout, and a paused peer is waiting on us. One timer
+ * per period, not one per read: a read only notes its time. */
+static void
+conn_idle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	time_t limit = (time_t)c->srv->cfg.idle_timeout_secs;
+	time_t quiet = conn_clock() - c->last_read;
+
+	(void)fd;
+	(void)what;
+	if (c->bev == NULL || c->closing)
+		return;
+	if (c->nsubs > 0 || c->inflight > 0 || c->paused || quiet < limit) {
+		conn_idle_arm(c, quiet < limit ? limit - quiet : limit);
+		return;
+	}
+	conn_ref(c);
+	conn_bad(c, ISMS_ETIMEDOUT, "idle for too long");
+	conn_unref(c);
+}
+
+/* Starts or stops reading from the peer. */
+static void
+conn_reading(struct conn *c, bool on)
+{
+	if (c->rev != NULL) {
+		if (on)
+			event_add(c->rev, NULL);
+		else
+			event_del(c->rev);
+	} else if (on)
+		bufferevent_enable(c->bev, EV_READ);
+	else
+		bufferevent_disable(c->bev, EV_READ);
 }
 
 /* The frame deadline passed: a peer dribbling bytes is cut. */
@@ -181,8 +235,19 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		c->tls = true;
 	} else if (tls == NULL)
 		c->bev = bufferevent_socket_new(srv->base, fd, opts);
-	if (c->bev == NULL || (c->pend = evbuffer_new()) == NULL) {
+	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
+	 * writes what the socket did not take at once. */
+	if (c->bev != NULL && !c->tls)
+		c->rev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
+		                   conn_recv_cb, c);
+	if (c->bev == NULL || (!c->tls && c->rev == NULL) ||
+	    (c->pend = evbuffer_new()) == NULL ||
+	    (c->idle = evtimer_new(srv->base, conn_idle_cb, c)) == NULL) {
 		log_err("cannot create a bufferevent");
+		if (c->rev != NULL)
+			event_free(c->rev);
+		if (c->pend != NULL)
+			evbuffer_free(c->pend);
 		if (c->bev != NULL)
 			bufferevent_free(c->bev);
 		else
@@ -191,8 +256,11 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		return NULL;
 	}
 	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	conn_set_idle(c);
+	bufferevent_enable(c->bev, c->tls ? EV_READ | EV_WRITE : EV_WRITE);
+	conn_reading(c, true);
+	c->last_read = conn_clock();
+	if (srv->cfg.idle_timeout_secs > 0)
+		conn_idle_arm(c, (time_t)srv->cfg.idle_timeout_secs);
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
 	log_debug("conn %llu: %s connected", (unsigned long long)c->serial,
@@ -239,6 +307,11 @@ conn_abort(struct conn *c)
 	if (c->bev == NULL)
 		return;
 	subs_conn_gone(c);
+	if (c->rev != NULL)
+		event_free(c->rev);
+	c->rev = NULL;
+	event_free(c->idle);
+	c->idle = NULL;
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	if (c->deadline != NULL)
@@ -277,7 +350,7 @@ conn_flush(struct conn *c)
 	out = bufferevent_get_output(c->bev);
 	/* A write error is left for the bufferevent to meet and report. */
 	if (!c->tls && evbuffer_get_length(out) == 0)
-		evbuffer_write(c->pend, bufferevent_getfd(c->bev));
+		(void)sockbuf_send(bufferevent_getfd(c->bev), c->pend);
 	if (evbuffer_get_length(c->pend) > 0 &&
 	    evbuffer_add_buffer(out, c->pend) != 0) {
 		log_err("conn %llu: cannot queue a reply",
@@ -333,7 +406,7 @@ conn_close_after_flush(struct conn *c)
 	if (c->bev == NULL)
 		return;
 	c->closing = true;
-	bufferevent_disable(c->bev, EV_READ);
+	conn_reading(c, false);
 	conn_flush(c);
 	if (c->bev != NULL &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
@@ -347,7 +420,7 @@ void
 conn_stop_reading(struct conn *c)
 {
 	if (c->bev != NULL)
-		bufferevent_disable(c->bev, EV_READ);
+		conn_reading(c, false);
 }
 
 /* Fails the connection on a framing or decoding error. */
@@ -372,7 +445,7 @@ static void
 conn_pause(struct conn *c)
 {
 	c->paused = true;
-	bufferevent_disable(c->bev, EV_READ);
+	conn_reading(c, false);
 	/* Resume from the write callback once the output drains. */
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
 	                  c);
@@ -462,11 +535,36 @@ conn_process(struct conn *c)
 	conn_unref(c);
 }
 
+/* TLS: the bufferevent has read and decrypted. */
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
+	struct conn *c = arg;
+
 	(void)bev;
-	conn_process(arg);
+	c->last_read = conn_clock();
+	conn_process(c);
+}
+
+/* A plain socket is readable: recv into the input, then serve what came
+ * before any end of the stream. */
+static void
+conn_recv_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	enum sockbuf_end end;
+
+	(void)what;
+	end = sockbuf_recv(fd, bufferevent_get_input(c->bev), CONN_READ_CHUNK);
+	if (end == SOCKBUF_ERROR)
+		log_debug("conn %llu: read: %s", (unsigned long long)c->serial,
+		          strerror(errno));
+	c->last_read = conn_clock();
+	conn_ref(c);
+	conn_process(c);
+	if (end != SOCKBUF_AGAIN && c->bev != NULL)
+		conn_abort(c);
+	conn_unref(c);
 }
 
 static void
@@ -484,7 +582,7 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 		c->paused = false;
 		bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
 		if (!c->srv->stopping)
-			bufferevent_enable(c->bev, EV_READ);
+			conn_reading(c, true);
 		conn_process(c);
 	}
 }
@@ -504,15 +602,6 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		if (tls_peer_cn(c->bev, c->cert_cn, sizeof c->cert_cn) == 0)
 			conn_identify_refresh(c);
 		return;
-	}
-	if (what & BEV_EVENT_TIMEOUT) {
-		/* Subscribers wait quietly by design, and a write in flight
-		 * is never answered with a timeout. */
-		if (c->nsubs > 0 || c->inflight > 0) {
-			bufferevent_enable(c->bev, EV_READ);
-			return;
-		}
-		conn_bad(c, ISMS_ETIMEDOUT, "idle for too long");
 	}
 }
 

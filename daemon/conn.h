@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <event2/util.h>
 
@@ -52,6 +53,9 @@ struct conn {
 	bool paused;            /* reading stopped for backpressure */
 	bool corked;            /* replies gather in pend until conn_flush */
 	struct evbuffer *pend;  /* replies not yet handed to the socket */
+	struct event *rev;      /* plain socket: our read event (recv) */
+	struct event *idle;     /* the idle check */
+	time_t last_read;       /* coarse monotonic seconds */
 };
 
 /* Adopts an accepted Unix socket (its peer is named by uid). NULL on
