@@ -198,8 +198,10 @@ writer_submit(struct writer *w, struct wop *op)
 	}
 	op->queued_ns = writer_now_ns();
 	TAILQ_INSERT_TAIL(&w->queue, op, entry);
-	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+	/* Signalled after the unlock: the writer wakes to a free lock
+	 * instead of blocking on ours at once. */
+	pthread_cond_signal(&w->cond);
 	w->inflight++;
 	return 0;
 }
