@@ -217,6 +217,7 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 	c->refs = 1;
 	c->uid = (uid_t)-1;
 	c->users_gen = srv->users_gen;
+	c->fd = fd;
 	if (unix_peer)
 		conn_identify(c, fd);
 	else {
@@ -350,7 +351,7 @@ conn_flush(struct conn *c)
 	out = bufferevent_get_output(c->bev);
 	/* A write error is left for the bufferevent to meet and report. */
 	if (!c->tls && evbuffer_get_length(out) == 0)
-		(void)sockbuf_send(bufferevent_getfd(c->bev), c->pend);
+		(void)sockbuf_send(c->fd, c->pend);
 	if (evbuffer_get_length(c->pend) > 0 &&
 	    evbuffer_add_buffer(out, c->pend) != 0) {
 		log_err("conn %llu: cannot queue a reply",

@@ -53,6 +53,7 @@ struct conn {
 	bool paused;            /* reading stopped for backpressure */
 	bool corked;            /* replies gather in pend until conn_flush */
 	struct evbuffer *pend;  /* replies not yet handed to the socket */
+	int fd;                 /* the socket (the bufferevent owns it) */
 	struct event *rev;      /* plain socket: our read event (recv) */
 	struct event *idle;     /* the idle check */
 	time_t last_read;       /* coarse monotonic seconds */

@@ -186,7 +186,7 @@ subs_flush(struct sub *s, struct subs_batch *b)
 		                    .msg_iovlen = (size_t)b->n};
 
 		do
-			done = sendmsg(bufferevent_getfd(bev), &mh,
+			done = sendmsg(s->conn->fd, &mh,
 			               MSG_DONTWAIT | MSG_NOSIGNAL);
 		while (done == -1 && errno == EINTR);
 		if (done < 0)
