@@ -281,8 +281,7 @@ config_file(struct server_config *cfg, const char *path, bool explicit)
 	return 0;
 }
 
-/* Fills the defaults. */
-static void
+void
 config_defaults(struct server_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);

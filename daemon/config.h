@@ -25,4 +25,7 @@ enum config_result config_load(struct server_config *cfg, int argc,
 /* Frees the strings read from the file (at exit). */
 void config_free(void);
 
+/* Fills cfg with the defaults (what config_load starts from). */
+void config_defaults(struct server_config *cfg);
+
 #endif

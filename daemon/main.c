@@ -15,22 +15,13 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "catalog.h"
 #include "config.h"
 #include "conn.h"
-#include "users.h"
-#include "due.h"
 #include "notify.h"
-#include "scheduler.h"
-#include "subs.h"
-#include "records.h"
-#include "frame.h"
 #include "listen.h"
 #include "log.h"
-#include "pbbudget.h"
 #include "server.h"
 #include "store.h"
-#include "writer.h"
 #include "xmalloc.h"
 
 static void
@@ -39,13 +30,6 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("received %s", strsignal((int)sig));
 	server_shutdown(arg);
-}
-
-/* After each delivered batch: fan the new journal entries out. */
-static void
-server_delivered(void *arg)
-{
-	subs_poke(arg);
 }
 
 /* Raises the open-file limit to its hard limit: one fd per connection. */
@@ -83,38 +67,6 @@ lock_data_dir(const char *dir)
 	}
 	free(path);
 	return fd;
-}
-
-/* Seeds a new data dir: the clause and control catalog, and its owner
- * as the first admin. */
-static int
-seed_catalog(struct store *st, const char *dir, struct isms_err *err)
-{
-	struct records_actor who = {"ismsd", server_now()};
-	struct store_txn txn;
-	struct stat sb;
-	bool seeded, admin;
-	int rc;
-
-	if (stat(dir, &sb) == -1)
-		return isms_err_set(err, ISMS_EINTERNAL, "%s: %s", dir,
-		                    strerror(errno));
-	if ((rc = store_write_begin(st, NULL, &txn)) != 0)
-		return isms_err_set(err, rc, "%s", txn.msg);
-	if ((rc = catalog_seed(&txn, &who, &seeded, err)) != 0 ||
-	    (rc = users_bootstrap(&txn, sb.st_uid, &who, &admin, err)) != 0) {
-		store_abort(&txn);
-		return rc;
-	}
-	if (admin)
-		log_notice("uid %u (the data dir's owner) is the first admin",
-		           (unsigned)sb.st_uid);
-	if ((rc = store_commit(&txn)) != 0)
-		return isms_err_set(err, rc, "%s", txn.msg);
-	if (seeded)
-		log_notice("seeded the %s catalog: %zu rows", CATALOG_EDITION,
-		           catalog_builtin_len);
-	return 0;
 }
 
 /* Detaches; the parent exits 0 once the child reports it is ready. */
@@ -184,23 +136,7 @@ main(int argc, char **argv)
 	evthread_use_pthreads();
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
-	TAILQ_INIT(&srv.conns);
-	TAILQ_INIT(&srv.listeners);
-	subs_init(&srv);
-	srv.started_at = server_now();
-	if (store_open(&srv.store, abs_dir, srv.cfg.mapsize, &err) != 0) {
-		log_err("%s", err.msg);
-		return 1;
-	}
-	if (users_key_load(abs_dir, srv.token_key, &err) != 0) {
-		log_err("%s", err.msg);
-		return 1;
-	}
-	if (seed_catalog(srv.store, abs_dir, &err) != 0) {
-		log_err("%s", err.msg);
-		return 1;
-	}
-	if (writer_start(&srv.writer, srv.store, srv.base, &err) != 0) {
+	if (server_open(&srv, &err) != 0) {
 		log_err("%s", err.msg);
 		return 1;
 	}
@@ -208,8 +144,7 @@ main(int argc, char **argv)
 		if (listen_add(&srv, srv.cfg.listen[i], &err) != 0) {
 			log_err("%s", err.msg);
 			listen_close_all(&srv);
-			writer_stop(srv.writer);
-			store_close(srv.store);
+			server_close(&srv);
 			return 1;
 		}
 	}
@@ -217,8 +152,6 @@ main(int argc, char **argv)
 	srv.sig_int = evsignal_new(srv.base, SIGINT, server_signal, &srv);
 	evsignal_add(srv.sig_term, NULL);
 	evsignal_add(srv.sig_int, NULL);
-	writer_on_delivered(srv.writer, server_delivered, &srv);
-	sched_start(&srv);
 	notify_watchdog_start(srv.base);
 	log_info("ismsd %s ready: data in %s", ISMS_VERSION, abs_dir);
 	notify_send("READY=1\nSTATUS=serving");
@@ -236,13 +169,12 @@ main(int argc, char **argv)
 	while (!TAILQ_EMPTY(&srv.conns)) {
 		conn_abort(TAILQ_FIRST(&srv.conns));
 	}
-	subs_free_all(&srv);
 	notify_watchdog_stop();
 	if (srv.stop_timer != NULL)
 		event_free(srv.stop_timer);
 	event_free(srv.sig_term);
 	event_free(srv.sig_int);
-	store_close(srv.store);
+	server_close(&srv);
 	event_base_free(srv.base);
 	close(lockfd);
 	log_info("stopped");

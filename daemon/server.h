@@ -73,6 +73,17 @@ void server_set_clock_offset(int64_t);
 /* Today's date (YYYY-MM-DD, UTC) on the server's clock. */
 void server_today(char buf[11]);
 
+struct isms_err;
+
+/* Opens the server's parts on cfg.data_dir (absolute) with srv->base:
+ * the store, the token key, the catalog and first admin of a new data dir,
+ * the writer, the fan-out and the scheduler. 0, or -code with err. */
+int server_open(struct server *, struct isms_err *err);
+
+/* Stops the scheduler and the writer (which commits what is queued),
+ * drops the subscriptions and closes the store. */
+void server_close(struct server *);
+
 /* Begins a clean stop: no new work, commit what is queued, reply, exit. */
 void server_shutdown(struct server *);
 

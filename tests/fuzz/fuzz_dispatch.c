@@ -3,10 +3,11 @@
  * framing, budgeted unpack, validation, dispatch, every handler, the writer
  * thread and the subscription fan-out, against a real store.
  *
- * The server is assembled here the way daemon/main.c does it, minus the
- * listeners, signals and config file: a temp data dir (64 MiB map) on
- * tmpfs, the token key, the catalog and the first admin (the data dir's
- * owner: us) seeded, the writer thread, the scheduler. It is reused across
+ * The server is assembled by ismsd's own server_open, on config.c's
+ * defaults, minus the listeners, signals and config file: a temp data dir
+ * (64 MiB map) on tmpfs, the token key, the catalog and the first admin
+ * (the data dir's owner: us) seeded, the writer thread, the fan-out, the
+ * scheduler. It is reused across
  * inputs (a fresh store per input is far too slow) and recycled every
  * FUZZ_RECYCLE_EVERY inputs or when the data file passes
  * FUZZ_RECYCLE_BYTES, so LMDB never fills up and the journal stays short.
@@ -49,18 +50,14 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "catalog.h"
+#include "config.h"
 #include "conn.h"
-#include "due.h"
 #include "frame.h"
 #include "log.h"
-#include "pbbudget.h"
-#include "records.h"
 #include "scheduler.h"
 #include "server.h"
 #include "store.h"
 #include "subs.h"
-#include "users.h"
 #include "writer.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -115,25 +112,6 @@ fuzz_die(const char *what, const char *msg)
 {
 	fprintf(stderr, "fuzz_dispatch: %s: %s\n", what, msg);
 	abort();
-}
-
-/* Seeds a new data dir as daemon/main.c does: the built-in catalog and
- * the data dir's owner as the first admin. */
-static void
-fuzz_seed(void)
-{
-	struct records_actor who = {"ismsd", server_now()};
-	struct store_txn txn;
-	struct isms_err err;
-	bool seeded, admin;
-
-	if (store_write_begin(srv.store, NULL, &txn) != 0)
-		fuzz_die("seed", txn.msg);
-	if (catalog_seed(&txn, &who, &seeded, &err) != 0 ||
-	    users_bootstrap(&txn, getuid(), &who, &admin, &err) != 0)
-		fuzz_die("seed", err.msg);
-	if (store_commit(&txn) != 0)
-		fuzz_die("seed", txn.msg);
 }
 
 /* Removes every file in a data dir (it holds no subdirectories). */
@@ -203,41 +181,22 @@ fuzz_sweep(const char *tmp)
 	closedir(d);
 }
 
-/* After each delivered batch: fan the new journal entries out. */
-static void
-fuzz_delivered(void *arg)
-{
-	subs_poke(arg);
-}
-
-/* Opens the store, seeds the catalog, starts the writer and scheduler. */
+/* Opens the server's parts as ismsd does (server_open). */
 static void
 fuzz_server_up(void)
 {
 	struct isms_err err;
 
-	if (store_open(&srv.store, fuzz_dir, FUZZ_MAPSIZE, &err) != 0)
-		fuzz_die("store_open", err.msg);
-	if (users_key_load(fuzz_dir, srv.token_key, &err) != 0)
-		fuzz_die("users_key_load", err.msg);
 	fuzz_write_pid();
-	fuzz_seed();
-	if (writer_start(&srv.writer, srv.store, srv.base, &err) != 0)
-		fuzz_die("writer_start", err.msg);
-	writer_on_delivered(srv.writer, fuzz_delivered, &srv);
-	sched_start(&srv);
+	if (server_open(&srv, &err) != 0)
+		fuzz_die("server_open", err.msg);
 }
 
-/* Stops the scheduler and the writer and closes the store (no conns). */
+/* Takes them down (no conns) and empties the data dir. */
 static void
 fuzz_server_down(void)
 {
-	sched_stop(&srv);
-	writer_stop(srv.writer);
-	srv.writer = NULL;
-	subs_free_all(&srv);
-	store_close(srv.store);
-	srv.store = NULL;
+	server_close(&srv);
 	fuzz_rm_files(fuzz_dir);
 }
 
@@ -289,22 +248,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	evthread_use_pthreads();
 	if ((srv.base = event_base_new()) == NULL)
 		fuzz_die("event_base_new", "failed");
-	/* config.c's defaults (its table is private to it). */
+	config_defaults(&srv.cfg);
 	srv.cfg.data_dir = fuzz_dir;
 	srv.cfg.foreground = true;
-	srv.cfg.max_frame = FRAME_MAX_DEFAULT;
-	srv.cfg.unpack_budget = PB_BUDGET_DEFAULT;
 	srv.cfg.mapsize = FUZZ_MAPSIZE;
-	srv.cfg.sub_output_cap = SUBS_OUTPUT_CAP_DEFAULT;
-	srv.cfg.overdue_grace_days = DUE_GRACE_DEFAULT;
-	srv.cfg.max_conns = 4096;
-	srv.cfg.max_conns_per_user = 2048;
-	srv.cfg.idle_timeout_secs = 300;
-	srv.cfg.frame_deadline_secs = 30;
-	TAILQ_INIT(&srv.conns);
-	TAILQ_INIT(&srv.listeners);
-	subs_init(&srv);
-	srv.started_at = server_now();
 	fuzz_server_up();
 	atexit(fuzz_atexit);
 	return 0;
