@@ -18,7 +18,15 @@
 #define DUE_ENTRIES_MAX 8
 #define DUE_QUERY_MAX   1000
 
-enum { FIRED_DUE = 0x1, FIRED_OVERDUE = 0x2 };
+enum { FIRED_DUE = 0x1, FIRED_OVERDUE = 0x2, FIRED_ALL = 0x3 };
+
+/*
+ * The low-water mark, in meta: every due entry dated before it has had
+ * all its notices. The scheduler's check and firing start there, so
+ * records long overdue and already notified are not read again every
+ * minute. An entry added with an earlier date lowers it (due_index).
+ */
+#define DUE_LOW_KEY "due.low"
 
 /* Body date fields that make a record due, by path inside the body. */
 static const struct {
@@ -124,6 +132,28 @@ due_key(const struct due_entry *e, const uint8_t *rk, size_t rklen,
 	return DATE_LEN + 1 + rklen;
 }
 
+/* The low-water mark into low ("" when none: from the start). */
+static void
+due_low_get(struct store_txn *txn, char low[DATE_LEN + 1])
+{
+	MDB_val v;
+
+	low[0] = '\0';
+	if (store_get(txn, DB_META, DUE_LOW_KEY, strlen(DUE_LOW_KEY), &v) ==
+	        0 &&
+	    v.mv_size == DATE_LEN) {
+		memcpy(low, v.mv_data, DATE_LEN);
+		low[DATE_LEN] = '\0';
+	}
+}
+
+static void
+due_low_set(struct store_txn *txn, const char *low)
+{
+	store_put(txn, DB_META, DUE_LOW_KEY, strlen(DUE_LOW_KEY), low,
+	          DATE_LEN);
+}
+
 /* Whether e is among the n entries of set. */
 static bool
 due_has(const struct due_entry *set, size_t n, const struct due_entry *e)
@@ -145,6 +175,7 @@ due_index(struct store_txn *txn, const struct register_def *reg,
 	size_t nw = old ? due_entries(reg, old, was) : 0;
 	size_t nn = due_entries(reg, rec, now), i, klen;
 	uint8_t key[DUE_KEY_MAX], zero = 0;
+	char low[DATE_LEN + 1];
 
 	for (i = 0; i < nw; i++)
 		if (!due_has(now, nn, &was[i])) {
@@ -156,12 +187,16 @@ due_index(struct store_txn *txn, const struct register_def *reg,
 		if (!due_has(was, nw, &now[i])) {
 			klen = due_key(&now[i], rk, rklen, key);
 			store_put(txn, DB_DUE, key, klen, &zero, 1);
+			due_low_get(txn, low);
+			if (low[0] != '\0' && strcmp(now[i].date, low) < 0)
+				due_low_set(txn, now[i].date);
 		}
 }
 
-/* Calls fn for each due entry dated on or before last; stops on nonzero. */
+/* Calls fn for each due entry dated from first ("": the start) to last;
+ * stops on nonzero. */
 static int
-due_each(struct store_txn *txn, const char *last,
+due_each(struct store_txn *txn, const char *first, const char *last,
          int (*fn)(void *, const MDB_val *, const MDB_val *), void *arg)
 {
 	struct store_iter it;
@@ -169,6 +204,10 @@ due_each(struct store_txn *txn, const char *last,
 
 	if (store_iter_open(txn, DB_DUE, &it, NULL, 0) != 0)
 		return txn->ret;
+	if (first[0] != '\0') {
+		it.start = (const uint8_t *)first;
+		it.slen = DATE_LEN;
+	}
 	while (rc == 0 && store_iter_next(&it)) {
 		if (it.k.mv_size <= DATE_LEN + 1 ||
 		    memcmp(it.k.mv_data, last, DATE_LEN) > 0)
@@ -273,7 +312,7 @@ due_query(struct store_txn *txn, const Isms__V1__Due *q, const char *today,
 	timefmt_parse_instant(today, &t);
 	timefmt_date_add(t, (int)q->within_days, last, sizeof last);
 	out->today = xstrdup(today);
-	rc = due_each(txn, last, due_query_one, &dq);
+	rc = due_each(txn, "", last, due_query_one, &dq);
 	if (rc < 0)
 		return isms_err_set(err, rc, "%s", txn->msg);
 	return 0;
@@ -317,8 +356,10 @@ bool
 due_pending(struct store_txn *txn, const char *today, int grace_days)
 {
 	struct due_p p = {today, grace_days, false};
+	char low[DATE_LEN + 1];
 
-	due_each(txn, today, due_pending_one, &p);
+	due_low_get(txn, low);
+	due_each(txn, low, today, due_pending_one, &p);
 	return p.pending;
 }
 
@@ -334,6 +375,7 @@ struct due_f {
 	int grace;
 	struct due_notice *list;
 	size_t n;
+	char low[DATE_LEN + 1]; /* the first entry left short of FIRED_ALL */
 };
 
 static int
@@ -341,7 +383,12 @@ due_collect_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct due_f *f = arg;
 	int want = due_wanted(k, v, f->today, f->grace);
+	int had = v->mv_size == 1 ? *(const uint8_t *)v->mv_data : 0;
 
+	if (f->low[0] == '\0' && ((had | want) & FIRED_ALL) != FIRED_ALL) {
+		memcpy(f->low, k->mv_data, DATE_LEN);
+		f->low[DATE_LEN] = '\0';
+	}
 	if (want == 0 || k->mv_size > DUE_KEY_MAX)
 		return 0;
 	f->list = xreallocarray(f->list, f->n + 1, sizeof *f->list);
@@ -378,15 +425,17 @@ int
 due_fire(struct store_txn *txn, const char *today, int grace_days,
          const struct records_actor *who, size_t *fired, struct isms_err *err)
 {
-	struct due_f f = {today, grace_days, NULL, 0};
+	struct due_f f = {today, grace_days, NULL, 0, ""};
+	char low[DATE_LEN + 1];
 	size_t i;
 	int rc = 0, review, type;
 	uint8_t flags;
 	MDB_val v;
 
 	*fired = 0;
+	due_low_get(txn, low);
 	/* Collect first: the txn then rewrites the flags it read. */
-	if ((rc = due_each(txn, today, due_collect_one, &f)) < 0) {
+	if ((rc = due_each(txn, low, today, due_collect_one, &f)) < 0) {
 		free(f.list);
 		return isms_err_set(err, rc, "%s", txn->msg);
 	}
@@ -419,6 +468,10 @@ due_fire(struct store_txn *txn, const char *today, int grace_days,
 		}
 	}
 	free(f.list);
+	/* Everything before the first entry still short of its notices
+	 * (or, with none, before today) is done with. */
+	if (rc == 0)
+		due_low_set(txn, f.low[0] != '\0' ? f.low : today);
 	if (rc == 0 && txn->ret != 0)
 		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
 	return rc;

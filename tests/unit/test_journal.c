@@ -17,7 +17,7 @@
 #include "store_fx.h"
 #include "timefmt.h"
 
-#define setup store_fx_setup
+#define setup    store_fx_setup
 #define teardown store_fx_teardown
 
 /* 2026-11-28 00:00:00 UTC */
@@ -206,6 +206,50 @@ test_due_fires_once_per_cycle(void **state)
 	free(id);
 }
 
+/* The low-water mark of the due index (meta "due.low"), or "". */
+static void
+due_low(struct store *st, char out[11])
+{
+	struct store_txn txn;
+	MDB_val v;
+
+	out[0] = '\0';
+	assert_int_equal(store_read_begin(st, &txn), 0);
+	if (store_get(&txn, DB_META, "due.low", 7, &v) == 0 &&
+	    v.mv_size == 10) {
+		memcpy(out, v.mv_data, 10);
+		out[10] = '\0';
+	}
+	store_read_end(&txn);
+}
+
+/* Fully notified entries are not read again; one added with an earlier
+ * date lowers the mark and still fires. */
+static void
+test_due_low_water_mark(void **state)
+{
+	struct store_fx *fx = *state;
+	struct store_txn txn;
+	char low[11];
+
+	free(add_action(fx->st, "2026-12-01", T0));
+	assert_int_equal(fire(fx->st, "2026-12-01"), 1);
+	due_low(fx->st, low);
+	assert_string_equal(low, "2026-12-01"); /* overdue notice to come */
+	assert_int_equal(fire(fx->st, "2026-12-08"), 1);
+	due_low(fx->st, low);
+	assert_string_equal(low, "2026-12-08"); /* all before: notified */
+	assert_int_equal(fire(fx->st, "2026-12-09"), 0);
+	free(add_action(fx->st, "2026-11-20", T0));
+	due_low(fx->st, low);
+	assert_string_equal(low, "2026-11-20");
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_true(due_pending(&txn, "2026-12-09", 7));
+	store_read_end(&txn);
+	assert_int_equal(fire(fx->st, "2026-12-09"), 2); /* due, overdue */
+	assert_int_equal(fire(fx->st, "2026-12-09"), 0);
+}
+
 int
 main(void)
 {
@@ -216,6 +260,8 @@ main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_due_fires_once_per_cycle,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_due_low_water_mark, setup,
+	                                    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
