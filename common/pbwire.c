@@ -23,16 +23,39 @@ pb_wire_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return false;
 }
 
-/* pb_wire_check with the path so far and a depth guard. */
+/* The field path down to where the walk is: formatted only for an error
+ * (a check of every request must not print anything). */
+struct pb_wire_path {
+	const struct pb_wire_path *up;
+	const char *name;
+};
+
+/* Writes path as "a.b.c" into buf. */
+static void
+pb_wire_path_fmt(const struct pb_wire_path *path, char *buf, size_t len)
+{
+	size_t n;
+
+	if (path->up == NULL) {
+		snprintf(buf, len, "%s", path->name);
+		return;
+	}
+	pb_wire_path_fmt(path->up, buf, len);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, ".%s", path->name);
+}
+
+/* pb_wire_check with the path so far (NULL at the top), depth guarded. */
 static int
 pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
-                 size_t len, const char *prefix, int depth,
+                 size_t len, const struct pb_wire_path *up, int depth,
                  struct isms_err *err)
 {
 	const uint8_t *end = p + len;
 	const ProtobufCFieldDescriptor *fd;
-	uint64_t tag, n;
+	struct pb_wire_path here;
 	char path[256];
+	uint64_t tag, n;
 	int rc;
 
 	if (depth > 32)
@@ -59,17 +82,20 @@ pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
 			    (uint64_t)(end - p) < n)
 				return 0;
 			if (fd != NULL) {
-				snprintf(path, sizeof path, "%s%s%s", prefix,
-				         *prefix ? "." : "", fd->name);
+				here.up = up;
+				here.name = fd->name;
 				if (fd->type == PROTOBUF_C_TYPE_STRING &&
-				    memchr(p, '\0', (size_t)n) != NULL)
+				    memchr(p, '\0', (size_t)n) != NULL) {
+					pb_wire_path_fmt(&here, path,
+					                 sizeof path);
 					return isms_err_set(
 					    err, ISMS_EINVAL,
 					    "field '%s' holds a NUL byte",
 					    path);
+				}
 				if (fd->type == PROTOBUF_C_TYPE_MESSAGE &&
 				    (rc = pb_wire_check_at(
-				         fd->descriptor, p, (size_t)n, path,
+				         fd->descriptor, p, (size_t)n, &here,
 				         depth + 1, err)) != 0)
 					return rc;
 			}
@@ -86,5 +112,5 @@ int
 pb_wire_check(const ProtobufCMessageDescriptor *md, const uint8_t *data,
               size_t len, struct isms_err *err)
 {
-	return pb_wire_check_at(md, data, len, "", 0, err);
+	return pb_wire_check_at(md, data, len, NULL, 0, err);
 }

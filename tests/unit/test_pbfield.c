@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "pbfield.h"
+#include "pbwire.h"
 #include "proto/isms.pb-c.h"
 
 #define RD (&isms__v1__record__descriptor)
@@ -230,6 +231,36 @@ test_strip_unknown(void **state)
 	isms__v1__record__free_unpacked(r, NULL);
 }
 
+/* A NUL inside a string on the wire is refused, naming the field by its
+ * whole path; the same bytes without it pass. */
+static void
+test_wire_nul(void **state)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	struct isms_err err = {0};
+	uint8_t buf[256], *x;
+	size_t n;
+
+	(void)state;
+	rec.title = "abcXdef";
+	put.record = &rec;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	n = isms__v1__request__pack(&req, buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &err), 0);
+	x = memchr(buf, 'X', n);
+	assert_non_null(x);
+	*x = '\0';
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &err),
+	    -ISMS_EINVAL);
+	assert_string_equal(err.msg,
+	                    "field 'put.record.title' holds a NUL byte");
+}
+
 int
 main(void)
 {
@@ -241,6 +272,7 @@ main(void)
 	    cmocka_unit_test(test_dup_is_deep),
 	    cmocka_unit_test(test_validate),
 	    cmocka_unit_test(test_strip_unknown),
+	    cmocka_unit_test(test_wire_nul),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
