@@ -383,7 +383,12 @@ client_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	c->busy++;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+	/* Replies that came with the end (a server refusing us answers,
+	 * then closes: TLS may report the close first) are handled. */
+	if ((what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) && c->bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+		client_read_cb(c->bev, c);
+	if ((what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) && !c->closed) {
 		transport_why_closed(&c->t, c->endpoint,
 		                     (what & BEV_EVENT_ERROR) ? e : 0,
 		                     c->tls_up, c->got_frame, why, sizeof why);

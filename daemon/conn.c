@@ -35,6 +35,7 @@ static void conn_recv_cb(evutil_socket_t, short, void *);
 static void conn_write_cb(struct bufferevent *, void *);
 static void conn_event_cb(struct bufferevent *, short, void *);
 static void conn_bad(struct conn *, int, const char *);
+static void conn_close_flushed(struct conn *);
 
 void
 conn_identify_refresh(struct conn *c)
@@ -42,7 +43,6 @@ conn_identify_refresh(struct conn *c)
 	struct store_txn txn;
 	struct identity id = {"", 0};
 	struct isms_err err;
-	char tok[32];
 	int rc = -ISMS_ENOTFOUND;
 
 	c->users_gen = c->srv->users_gen;
@@ -56,7 +56,6 @@ conn_identify_refresh(struct conn *c)
 	else if (c->uid != (uid_t)-1)
 		rc = users_identify_uid(&txn, c->uid, &id);
 	store_read_end(&txn);
-	(void)tok;
 	if (rc == 0) {
 		snprintf(c->user, sizeof c->user, "%s", id.user);
 		c->role = id.role;
@@ -107,8 +106,36 @@ conn_count_user(struct server *srv, const char *user)
 	size_t n = 0;
 
 	TAILQ_FOREACH(c, &srv->conns, entry)
-	n += strcmp(c->user, user) == 0;
+	n += c->role != 0 && strcmp(c->user, user) == 0;
 	return n;
+}
+
+int
+conn_user_cap(struct conn *c, struct isms_err *err)
+{
+	size_t max = c->srv->cfg.max_conns_per_user;
+
+	if (c->role == 0 || conn_count_user(c->srv, c->user) <= max)
+		return 0;
+	log_warn("conn %llu: too many connections for %s (at most %zu)",
+	         (unsigned long long)c->serial, c->user, max);
+	return isms_err_set(err, ISMS_EEXHAUSTED,
+	                    "too many connections for %s (at most %zu)",
+	                    c->user, max);
+}
+
+/* Closes c when its user is over the cap (identified at accept or by a
+ * certificate): the error says why. True when closing. */
+static bool
+conn_refuse_over_cap(struct conn *c)
+{
+	struct isms_err err;
+
+	if (conn_user_cap(c, &err) == 0)
+		return false;
+	conn_send_error(c, 0, err.code, err.msg);
+	conn_close_after_flush(c);
+	return true;
 }
 
 /* Seconds on a coarse monotonic clock (a vDSO read, no syscall). */
@@ -272,18 +299,8 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		         srv->nconns);
 		listen_pause(srv, true);
 	}
-	if (c->role != 0 &&
-	    conn_count_user(srv, c->user) > srv->cfg.max_conns_per_user) {
-		char msg[200];
-
-		snprintf(msg, sizeof msg,
-		         "too many connections for %s (at most %zu)", c->user,
-		         srv->cfg.max_conns_per_user);
-		log_warn("conn %llu: %s", (unsigned long long)c->serial, msg);
-		conn_send_error(c, 0, ISMS_EEXHAUSTED, msg);
-		conn_close_after_flush(c);
+	if (conn_refuse_over_cap(c))
 		return NULL;
-	}
 	return c;
 }
 
@@ -408,9 +425,21 @@ conn_close_after_flush(struct conn *c)
 		return;
 	c->closing = true;
 	conn_reading(c, false);
+	/* While frames are handled, the reply to this one is still to
+	 * come: conn_process closes once it has flushed. */
+	if (!c->corked)
+		conn_close_flushed(c);
+}
+
+/* Closes a closing c once its replies are out: now, or from the write
+ * callback when the socket has taken them. */
+static void
+conn_close_flushed(struct conn *c)
+{
 	conn_flush(c);
-	if (c->bev != NULL &&
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+	if (c->bev == NULL)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		conn_abort(c);
 	else
 		bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb,
@@ -532,7 +561,10 @@ conn_process(struct conn *c)
 	c->corked = true;
 	conn_process_frames(c);
 	c->corked = false;
-	conn_flush(c);
+	if (c->closing)
+		conn_close_flushed(c);
+	else
+		conn_flush(c);
 	conn_unref(c);
 }
 
@@ -600,8 +632,10 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_CONNECTED) {
 		/* TLS handshake done: a verified certificate names a user. */
-		if (tls_peer_cn(c->bev, c->cert_cn, sizeof c->cert_cn) == 0)
+		if (tls_peer_cn(c->bev, c->cert_cn, sizeof c->cert_cn) == 0) {
 			conn_identify_refresh(c);
+			(void)conn_refuse_over_cap(c);
+		}
 		return;
 	}
 }

@@ -85,6 +85,11 @@ void conn_flush(struct conn *);
 /* Unsent reply bytes: gathered and queued in the bufferevent. */
 size_t conn_backlog(const struct conn *);
 
+/* 0, or -RESOURCE_EXHAUSTED with err when c's user (once known: at
+ * accept for a Unix peer, after hello or the TLS handshake for TCP) has
+ * more connections than the per-user cap. */
+int conn_user_cap(struct conn *, struct isms_err *err);
+
 /* Sends an error reply for request id. */
 void conn_send_error(struct conn *, uint64_t id, int code, const char *msg);
 

@@ -65,6 +65,10 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 	snprintf(c->user, sizeof c->user, "%s", id.user);
 	snprintf(c->token_id, sizeof c->token_id, "%s", tok);
 	c->role = id.role;
+	if ((rc = conn_user_cap(c, &call->err)) != 0) {
+		conn_close_after_flush(c);
+		return rc;
+	}
 	t = xcalloc(1, sizeof *t);
 	t->op.apply = rpc_token_touch_apply;
 	t->op.done = rpc_token_touch_done;

@@ -70,8 +70,9 @@ read_until_close(int fd, char *msg, size_t len)
 		n += (size_t)r;
 	if (r < 0)
 		return -2; /* timed out: not closed */
-	while (off < n && frame_decode_header(buf + off, n - off, sizeof buf,
-	                                      &hlen, &mlen) == FRAME_OK &&
+	while (off < n &&
+	       frame_decode_header(buf + off, n - off, sizeof buf, &hlen,
+	                           &mlen) == FRAME_OK &&
 	       off + hlen + mlen <= n) {
 		reply = isms__v1__reply__unpack(NULL, mlen, buf + off + hlen);
 		assert_non_null(reply);
@@ -151,7 +152,8 @@ test_idle_timeout_spares_subscribers(void **state)
 	req.id = 7;
 	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
 	req.subscribe = &sub;
-	n = frame_encode_header(frame, isms__v1__request__get_packed_size(&req));
+	n = frame_encode_header(frame,
+	                        isms__v1__request__get_packed_size(&req));
 	n += isms__v1__request__pack(&req, frame + n);
 	assert_int_equal(write(subscriber, frame, n), (ssize_t)n);
 	assert_int_equal(read_until_close(idle, msg, sizeof msg),
@@ -166,6 +168,34 @@ test_idle_timeout_spares_subscribers(void **state)
 	assert_true(r < 0);
 	close(subscriber);
 	close(idle);
+}
+
+/* A hello of another protocol version gets its answer, then the close. */
+static void
+test_protocol_version_refused(void **state)
+{
+	struct daemon_fx *fx = start(state, NULL);
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	uint8_t frame[64];
+	char msg[256];
+	size_t n;
+	int fd = raw_connect(fx, 5);
+
+	hello.has_protocol_major = 1;
+	hello.protocol_major = 99;
+	req.has_id = 1;
+	req.id = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	n = frame_encode_header(frame,
+	                        isms__v1__request__get_packed_size(&req));
+	n += isms__v1__request__pack(&req, frame + n);
+	assert_int_equal(write(fd, frame, n), (ssize_t)n);
+	assert_int_equal(read_until_close(fd, msg, sizeof msg), ISMS_EPRECOND);
+	assert_non_null(strstr(msg, "protocol version 99 is not supported"));
+	close(fd);
+	assert_true(still_serving(fx));
 }
 
 static void
@@ -218,7 +248,8 @@ test_total_cap_pauses_listener(void **state)
 	fd = raw_connect(fx, 1);
 	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
 	req.info = &info;
-	n = frame_encode_header(frame, isms__v1__request__get_packed_size(&req));
+	n = frame_encode_header(frame,
+	                        isms__v1__request__get_packed_size(&req));
 	n += isms__v1__request__pack(&req, frame + n);
 	assert_int_equal(write(fd, frame, n), (ssize_t)n);
 	assert_true(read(fd, buf, sizeof buf) < 0);
@@ -264,8 +295,8 @@ test_unpack_budget_and_nul(void **state)
 	{
 		static const uint8_t bad[] = {
 		    /* Request{id=5, put{record{title="a\0b"}}} */
-		    0x0b, 0x08, 0x05, 0x5a, 0x07, 0x0a, 0x05,
-		    0x1a, 0x03, 'a',  0x00, 'b'};
+		    0x0b, 0x08, 0x05, 0x5a, 0x07, 0x0a,
+		    0x05, 0x1a, 0x03, 'a',  0x00, 'b'};
 		uint8_t buf[512];
 		size_t hlen, mlen;
 		ssize_t r;
@@ -282,8 +313,8 @@ test_unpack_budget_and_nul(void **state)
 		assert_non_null(reply);
 		assert_int_equal(reply->id, 5);
 		assert_int_equal(reply->status->code, ISMS_EINVAL);
-		assert_non_null(strstr(reply->status->message,
-		                       "put.record.title"));
+		assert_non_null(
+		    strstr(reply->status->message, "put.record.title"));
 		isms__v1__reply__free_unpacked(reply, NULL);
 		close(fd);
 	}
@@ -292,8 +323,7 @@ test_unpack_budget_and_nul(void **state)
 
 /* Runs ismsd with a config file body; returns its exit code and output. */
 static int
-run_with_config(struct daemon_fx *fx, const char *body, char *out,
-                size_t len)
+run_with_config(struct daemon_fx *fx, const char *body, char *out, size_t len)
 {
 	char path[128];
 	FILE *f;
@@ -338,6 +368,7 @@ main(void)
 	    cmocka_unit_test_teardown(test_idle_timeout_spares_subscribers,
 	                              teardown),
 	    cmocka_unit_test_teardown(test_connection_caps, teardown),
+	    cmocka_unit_test_teardown(test_protocol_version_refused, teardown),
 	    cmocka_unit_test_teardown(test_total_cap_pauses_listener, teardown),
 	    cmocka_unit_test_teardown(test_unpack_budget_and_nul, teardown),
 	    cmocka_unit_test_teardown(test_config_file_errors, teardown),

@@ -62,6 +62,40 @@ test_token_over_tls(void **state)
 	    NULL, false, ISMS_EUNAUTH, "unknown token");
 }
 
+/* The per-user connection cap counts TCP peers once hello names them. */
+static void
+test_user_cap_over_tcp(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *a, *b, *c = NULL;
+	struct isms_err err;
+	int n;
+
+	fx->extra = "--max-connections-per-user=2";
+	tls_fx_start(fx, false, 0);
+	a = tls_fx_dial_as(fx, fx->ep, fx->ed_token, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	b = tls_fx_dial_as(fx, fx->ep, fx->ed_token, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", fx->ed_token, NULL, false,
+	                  ISMS_EEXHAUSTED, "too many connections for ed");
+	tls_fx_info_ok(b);
+	isms_sync_free(a);
+	/* The server sees the close a moment later; then there is room. */
+	for (n = 0; n < 100 && c == NULL; n++) {
+		c = tls_fx_dial(fx, fx->ep, "ca.pem", fx->ed_token, NULL, false,
+		                &err);
+		if (c == NULL)
+			usleep(20000);
+	}
+	assert_non_null(c);
+	tls_fx_info_ok(c);
+	isms_sync_free(b);
+	isms_sync_free(c);
+	fx->extra = NULL;
+	tls_fx_start(fx, false, 0);
+}
+
 /* The server's certificate is checked: its CA, and that it names the host. */
 static void
 test_server_verified(void **state)
@@ -388,6 +422,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_token_over_tls),
+	    cmocka_unit_test(test_user_cap_over_tcp),
 	    cmocka_unit_test(test_server_verified),
 	    cmocka_unit_test(test_revoked_token),
 	    cmocka_unit_test(test_client_certificate),

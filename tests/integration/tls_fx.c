@@ -108,6 +108,8 @@ tls_fx_start(struct tls_fx *fx, bool insecure, long clock_offset)
 		fx->argv[n++] = "--tls-client-ca";
 		fx->argv[n++] = fx->client_ca;
 	}
+	if (fx->extra != NULL)
+		fx->argv[n++] = fx->extra;
 	if (clock_offset != 0) {
 		snprintf(fx->offset, sizeof fx->offset,
 		         "--test-clock-offset=%ld", clock_offset);

@@ -22,7 +22,8 @@ struct tls_fx {
 	char listen[64], listen2[64], cert[160], key[160], client_ca[160];
 	char offset[32];
 	const char *argv[16];
-	char *ed_token; /* a token of ed (editor) that never expires */
+	char *ed_token;    /* a token of ed (editor) that never expires */
+	const char *extra; /* one more ismsd argument for tls_fx_start */
 };
 
 /* cmocka group setup / teardown: certificates, then ismsd with TLS. */
