@@ -135,11 +135,30 @@ struct ctl_verb {
 	int (*exec)(struct ctl_ctx *, const struct ctl_args *);
 };
 
+/* The replies of a paged call and the items gathered from them. */
+struct ctl_pages {
+	Isms__V1__Reply **replies; /* own the items */
+	size_t nreplies;
+	void *items; /* n pointers of the call's item type, in page order */
+	size_t n;
+};
+
+/* What ctl_pages_read needs to know of one paged call (List, Journal). */
+struct ctl_paging {
+	Isms__V1__Reply__ResultCase result; /* of every page */
+	uint32_t page_max;                  /* items asked for per call */
+	/* Asks the next call of req for at most n items. */
+	void (*limit)(Isms__V1__Request *req, uint32_t n);
+	/* The items of page r (*n of them); points req past them, or returns
+	 * false when r was the last page. */
+	bool (*page)(Isms__V1__Request *req, const Isms__V1__Reply *r,
+	             const void **items, size_t *n);
+};
+
 /* The records of a listing over all its pages, and the replies owning them. */
 struct ctl_recs {
-	Isms__V1__Reply **replies;
-	size_t nreplies;
-	Isms__V1__Record **recs;
+	struct ctl_pages pages;
+	Isms__V1__Record **recs; /* pages.items */
 	size_t n;
 };
 
@@ -180,6 +199,14 @@ int ctl_register_exec(struct ctl_ctx *, const ProtobufCFieldDescriptor *reg,
 void ctl_register_usage(FILE *, const ProtobufCFieldDescriptor *reg);
 /* Creates a record from a ready Put; *id (may be NULL) gets its new id. */
 int ctl_put_create(struct ctl_ctx *, Isms__V1__Put *, char **id);
+
+/* ctl_pages.c */
+/* Sends req page after page until want items or the last page, into acc
+ * (zeroed first by the caller); free acc with ctl_pages_free, also on error. */
+int ctl_pages_read(struct ctl_ctx *, Isms__V1__Request *req,
+                   const struct ctl_paging *, uint64_t want,
+                   struct ctl_pages *acc);
+void ctl_pages_free(struct ctl_pages *);
 
 /* ctl_query.c */
 int ctl_list_exec(struct ctl_ctx *, const struct ctl_args *);

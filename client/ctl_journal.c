@@ -8,7 +8,6 @@
 
 #include "ctl.h"
 #include "evfmt.h"
-#include "xmalloc.h"
 
 #define JOURNAL_PAGE      1000             /* entries asked for per call */
 #define JOURNAL_VERIFY_MS (30 * 60 * 1000) /* a long chain takes a while */
@@ -18,14 +17,6 @@
 	"[--limit N]\n"                                                        \
 	"       ismsctl journal verify [--head SEQ:HASH]\n"                    \
 	"       ismsctl journal head\n"
-
-/* The entries read so far and the replies owning them. */
-struct journal_acc {
-	Isms__V1__Reply **replies;
-	size_t nreplies;
-	Isms__V1__JournalEntry **e;
-	size_t n;
-};
 
 static int journal_list(struct ctl_ctx *, const struct ctl_opts *);
 static int journal_verify(struct ctl_ctx *, const struct ctl_opts *);
@@ -45,64 +36,46 @@ static const struct journal_sub {
 
 #define JOURNAL_NSUBS (sizeof journal_subs / sizeof journal_subs[0])
 
-/* Frees the replies (and with them the entries). */
+/* Asks JournalQuery for at most n entries. */
 static void
-journal_acc_free(struct journal_acc *acc)
+journal_limit(Isms__V1__Request *req, uint32_t n)
 {
-	size_t i;
-
-	for (i = 0; i < acc->nreplies; i++)
-		isms_reply_free(acc->replies[i]);
-	free(acc->replies);
-	free(acc->e);
-	memset(acc, 0, sizeof *acc);
+	req->journal->has_limit = 1;
+	req->journal->limit = n;
 }
 
-/* Sends q page after page until want entries or no more. */
-static int
-journal_pages(struct ctl_ctx *ctx, Isms__V1__JournalQuery *q, uint64_t want,
-              struct journal_acc *acc)
+/* The entries of journal page r; the next page starts after its last. */
+static bool
+journal_page(Isms__V1__Request *req, const Isms__V1__Reply *r,
+             const void **items, size_t *n)
 {
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__JournalResult *res;
-	Isms__V1__Reply *reply;
-	size_t i;
-	int rc = 0;
+	const Isms__V1__JournalResult *res = r->journal;
 
-	req.call_case = ISMS__V1__REQUEST__CALL_JOURNAL;
-	req.journal = q;
-	while (acc->n < want) {
-		q->has_limit = 1;
-		q->limit = want - acc->n < JOURNAL_PAGE
-		               ? (uint32_t)(want - acc->n)
-		               : JOURNAL_PAGE;
-		if ((rc = ctl_call_expect(ctx, &req,
-		                          ISMS__V1__REPLY__RESULT_JOURNAL,
-		                          &reply)) != 0)
-			break;
-		acc->replies = xreallocarray(acc->replies, acc->nreplies + 1,
-		                             sizeof *acc->replies);
-		acc->replies[acc->nreplies++] = reply;
-		res = reply->journal;
-		acc->e = xreallocarray(acc->e, acc->n + res->n_entries + 1,
-		                       sizeof *acc->e);
-		for (i = 0; i < res->n_entries && acc->n < want; i++)
-			acc->e[acc->n++] = res->entries[i];
-		if (!res->has_more || !res->more || res->n_entries == 0)
-			break;
-		/* The next page starts after the last entry of this one. */
-		q->has_since_seq = 1;
-		q->since_seq = res->entries[res->n_entries - 1]->seq;
-	}
-	return rc;
+	*items = res->entries;
+	*n = res->n_entries;
+	if (!res->has_more || !res->more || res->n_entries == 0)
+		return false;
+	req->journal->has_since_seq = 1;
+	req->journal->since_seq = res->entries[res->n_entries - 1]->seq;
+	return true;
 }
+
+/* JournalQuery, read page after page by ctl_pages_read. */
+static const struct ctl_paging journal_paging = {
+    ISMS__V1__REPLY__RESULT_JOURNAL,
+    JOURNAL_PAGE,
+    journal_limit,
+    journal_page,
+};
 
 /* "journal [--since SEQ] [--id ID] [--actor USER] [--limit N]". */
 static int
 journal_list(struct ctl_ctx *ctx, const struct ctl_opts *o)
 {
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__JournalQuery q = ISMS__V1__JOURNAL_QUERY__INIT;
-	struct journal_acc acc = {0};
+	Isms__V1__JournalEntry **e;
+	struct ctl_pages pg = {0};
 	size_t i;
 	int rc;
 
@@ -110,39 +83,63 @@ journal_list(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	q.since_seq = o->since;
 	q.id = (char *)o->id;
 	q.actor = (char *)o->actor;
-	if ((rc = journal_pages(ctx, &q, o->has_limit ? o->limit : UINT64_MAX,
-	                        &acc)) != 0)
+	req.call_case = ISMS__V1__REQUEST__CALL_JOURNAL;
+	req.journal = &q;
+	if ((rc = ctl_pages_read(ctx, &req, &journal_paging,
+	                         o->has_limit ? o->limit : UINT64_MAX, &pg)) !=
+	    0)
 		goto out;
+	e = pg.items;
 	switch (ctx->format) {
 	case CTL_FORMAT_TABLE:
-		if (acc.n == 0)
+		if (pg.n == 0)
 			fputs("no journal entries\n", stderr);
 		else
-			evfmt_table(ctx->out, acc.e, acc.n);
+			evfmt_table(ctx->out, e, pg.n);
 		break;
 	case CTL_FORMAT_JSON:
-		evfmt_json_array(ctx->out, acc.e, acc.n);
+		evfmt_json_array(ctx->out, e, pg.n);
 		break;
 	case CTL_FORMAT_CSV:
 		evfmt_csv_header(ctx->out);
-		for (i = 0; i < acc.n; i++)
-			evfmt_csv_row(ctx->out, acc.e[i]);
+		for (i = 0; i < pg.n; i++)
+			evfmt_csv_row(ctx->out, e[i]);
 		break;
 	}
 out:
-	journal_acc_free(&acc);
+	ctl_pages_free(&pg);
 	return rc;
 }
+
+/*
+ * A verify result as JSON and as CSV: lead takes ok, entries, head_seq and
+ * head_hash; a broken chain adds bad (bad_seq) and the problem, quoted.
+ */
+static const struct verify_form {
+	const char *lead;
+	const char *bad;
+	void (*problem)(FILE *, const char *);
+	const char *held; /* in place of bad and the problem */
+	const char *end;
+} verify_forms[] = {
+    [CTL_FORMAT_JSON] = {"{\"ok\":%s,\"entries\":%llu,\"head_seq\":%llu,"
+                         "\"head_hash\":\"%s\"",
+                         ",\"bad_seq\":%llu,\"problem\":", ctl_out_json_string,
+                         "", "}\n"},
+    [CTL_FORMAT_CSV] = {"ok,entries,head_seq,head_hash,bad_seq,problem\r\n"
+                        "%s,%llu,%llu,%s,",
+                        "%llu,", ctl_out_csv_cell, ",", "\r\n"},
+};
 
 /* Prints a verify result in the chosen format. */
 static void
 verify_print(struct ctl_ctx *ctx, const Isms__V1__JournalVerifyResult *v)
 {
-	char *hex = evfmt_hex(v->head_hash.data, v->head_hash.len);
 	const char *problem = v->problem != NULL ? v->problem : "";
+	const struct verify_form *form;
+	char *hex;
 
-	switch (ctx->format) {
-	case CTL_FORMAT_TABLE:
+	if (ctx->format == CTL_FORMAT_TABLE) {
 		if (v->ok)
 			fprintf(ctx->out, "OK: %llu entries, head ",
 			        (unsigned long long)v->entries);
@@ -155,37 +152,19 @@ verify_print(struct ctl_ctx *ctx, const Isms__V1__JournalVerifyResult *v)
 			ctl_out_text(ctx->out, problem);
 			fputc('\n', ctx->out);
 		}
-		break;
-	case CTL_FORMAT_JSON:
-		fprintf(ctx->out,
-		        "{\"ok\":%s,\"entries\":%llu,\"head_seq\":%llu,"
-		        "\"head_hash\":\"%s\"",
-		        v->ok ? "true" : "false",
-		        (unsigned long long)v->entries,
-		        (unsigned long long)v->head_seq, hex);
-		if (!v->ok) {
-			fprintf(ctx->out, ",\"bad_seq\":%llu,\"problem\":",
-			        (unsigned long long)v->bad_seq);
-			ctl_out_json_string(ctx->out, problem);
-		}
-		fputs("}\n", ctx->out);
-		break;
-	case CTL_FORMAT_CSV:
-		fprintf(ctx->out,
-		        "ok,entries,head_seq,head_hash,bad_seq,problem\r\n"
-		        "%s,%llu,%llu,%s,",
-		        v->ok ? "true" : "false",
-		        (unsigned long long)v->entries,
-		        (unsigned long long)v->head_seq, hex);
-		if (!v->ok) {
-			fprintf(ctx->out, "%llu,",
-			        (unsigned long long)v->bad_seq);
-			ctl_out_csv_cell(ctx->out, problem);
-		} else
-			fputc(',', ctx->out);
-		fputs("\r\n", ctx->out);
-		break;
+		return;
 	}
+	form = &verify_forms[ctx->format];
+	hex = evfmt_hex(v->head_hash.data, v->head_hash.len);
+	fprintf(ctx->out, form->lead, v->ok ? "true" : "false",
+	        (unsigned long long)v->entries, (unsigned long long)v->head_seq,
+	        hex);
+	if (!v->ok) {
+		fprintf(ctx->out, form->bad, (unsigned long long)v->bad_seq);
+		form->problem(ctx->out, problem);
+	} else
+		fputs(form->held, ctx->out);
+	fputs(form->end, ctx->out);
 	free(hex);
 }
 

@@ -8,7 +8,6 @@
 
 #include "ctl.h"
 #include "fieldargs.h"
-#include "xmalloc.h"
 
 #define LIST_PAGE_MAX 500 /* records asked for per List call */
 
@@ -52,14 +51,41 @@ list_filter_set(Isms__V1__List *list, const char *word)
 void
 ctl_recs_free(struct ctl_recs *acc)
 {
-	size_t i;
-
-	for (i = 0; i < acc->nreplies; i++)
-		isms_reply_free(acc->replies[i]);
-	free(acc->replies);
-	free(acc->recs);
+	ctl_pages_free(&acc->pages);
 	memset(acc, 0, sizeof *acc);
 }
+
+/* Asks List for at most n records. */
+static void
+list_limit(Isms__V1__Request *req, uint32_t n)
+{
+	req->list->has_page_size = 1;
+	req->list->page_size = n;
+}
+
+/* The records of List page r; points req at the next page, if any. */
+static bool
+list_page(Isms__V1__Request *req, const Isms__V1__Reply *r, const void **items,
+          size_t *n)
+{
+	const Isms__V1__ListResult *res = r->list;
+
+	*items = res->records;
+	*n = res->n_records;
+	if (!res->has_next_page_token || res->next_page_token.len == 0)
+		return false;
+	req->list->has_page_token = 1;
+	req->list->page_token = res->next_page_token;
+	return true;
+}
+
+/* List, read page after page by ctl_pages_read. */
+static const struct ctl_paging list_paging = {
+    ISMS__V1__REPLY__RESULT_LIST,
+    LIST_PAGE_MAX,
+    list_limit,
+    list_page,
+};
 
 /* Sends list page after page until want records or the last page. */
 static int
@@ -67,36 +93,13 @@ list_pages(struct ctl_ctx *ctx, Isms__V1__List *list, uint64_t want,
            struct ctl_recs *acc)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__ListResult *res;
-	Isms__V1__Reply *reply;
-	size_t i;
-	int rc = 0;
+	int rc;
 
 	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
 	req.list = list;
-	while (acc->n < want) {
-		list->has_page_size = 1;
-		list->page_size = want - acc->n < LIST_PAGE_MAX
-		                      ? (uint32_t)(want - acc->n)
-		                      : LIST_PAGE_MAX;
-		if ((rc = ctl_call_expect(
-		         ctx, &req, ISMS__V1__REPLY__RESULT_LIST, &reply)) != 0)
-			break;
-		acc->replies = xreallocarray(acc->replies, acc->nreplies + 1,
-		                             sizeof *acc->replies);
-		acc->replies[acc->nreplies++] = reply;
-		res = reply->list;
-		acc->recs = xreallocarray(
-		    acc->recs, acc->n + res->n_records + 1, sizeof *acc->recs);
-		for (i = 0; i < res->n_records && acc->n < want; i++)
-			acc->recs[acc->n++] = res->records[i];
-		/* The next page starts after this one's last record. */
-		if (!res->has_next_page_token ||
-		    res->next_page_token.len == 0 || res->n_records == 0)
-			break;
-		list->has_page_token = 1;
-		list->page_token = res->next_page_token;
-	}
+	rc = ctl_pages_read(ctx, &req, &list_paging, want, &acc->pages);
+	acc->recs = acc->pages.items;
+	acc->n = acc->pages.n;
 	return rc;
 }
 

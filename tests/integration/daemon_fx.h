@@ -16,6 +16,7 @@ struct daemon_fx {
 	const char *extra_args; /* one more ismsd argument, or NULL */
 	/* more ismsd arguments after extra_args: NULL-terminated, or NULL */
 	const char *const *argv_extra;
+	bool quiet; /* ismsd's stderr to /dev/null */
 };
 
 /* Makes the temp dir (once) and starts ismsd; waits until it accepts. */

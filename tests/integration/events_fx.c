@@ -1,82 +1,25 @@
 /* events_fx.c: daemons with flags, writers, journal reads, subscribers. */
-#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <event2/event.h>
 
 #include "events_fx.h"
 
-/* Whether something accepts connections on path. */
-static bool
-efx_accepts(const char *path)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd, ok;
-
-	if (strlen(path) >= sizeof sun.sun_path)
-		return false;
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
-		return false;
-	ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
-	close(fd);
-	return ok;
-}
-
+/* A quiet daemon_fx_start with extra as its further arguments. */
 void
 efx_start(struct daemon_fx *fx, const char *const *extra)
 {
-	struct timespec ts = {0, 10 * 1000 * 1000};
-	const char *argv[32];
-	char listen[200];
-	int i, n = 0, status;
-
-	if (fx->dir[0] == '\0') {
-		strcpy(fx->dir, "/tmp/ismsd-ev-XXXXXX");
-		assert_non_null(mkdtemp(fx->dir));
-		snprintf(fx->sock, sizeof fx->sock, "%s/ismsd.sock", fx->dir);
-		snprintf(fx->endpoint, sizeof fx->endpoint, "unix://%s",
-		         fx->sock);
-	}
-	snprintf(listen, sizeof listen, "unix:%s", fx->sock);
-	argv[n++] = "ismsd";
-	argv[n++] = "--data-dir";
-	argv[n++] = fx->dir;
-	argv[n++] = "--listen";
-	argv[n++] = listen;
-	argv[n++] = "--foreground";
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 30; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
-	if ((fx->pid = fork()) == 0) {
-		/* The daemon's log would drown the test output. */
-		if (freopen("/dev/null", "w", stderr) == NULL)
-			_exit(126);
-		execv(ISMSD_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	assert_true(fx->pid > 0);
-	for (i = 0; i < 1000; i++) {
-		if (efx_accepts(fx->sock))
-			return;
-		if (waitpid(fx->pid, &status, WNOHANG) == fx->pid)
-			fail_msg("ismsd exited at start (status %d)", status);
-		nanosleep(&ts, NULL);
-	}
-	fail_msg("ismsd did not accept on %s within 10 s", fx->sock);
+	fx->argv_extra = extra;
+	fx->quiet = true;
+	daemon_fx_start(fx);
 }
 
 struct isms_sync *
