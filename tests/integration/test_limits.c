@@ -56,6 +56,20 @@ raw_connect(struct daemon_fx *fx, int timeout_secs)
 	return fd;
 }
 
+/* Writes req, framed, to fd. */
+static void
+send_request(int fd, const Isms__V1__Request *req)
+{
+	uint8_t frame[256];
+	size_t n;
+
+	n = frame_encode_header(frame, isms__v1__request__get_packed_size(req));
+	assert_true(n + isms__v1__request__get_packed_size(req) <=
+	            sizeof frame);
+	n += isms__v1__request__pack(req, frame + n);
+	assert_int_equal(write(fd, frame, n), (ssize_t)n);
+}
+
 /* Reads replies until EOF; returns the code of the last and its text. */
 static int
 read_until_close(int fd, char *msg, size_t len)
@@ -142,9 +156,8 @@ test_idle_timeout_spares_subscribers(void **state)
 	struct daemon_fx *fx = start(state, "--idle-timeout=1");
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
-	uint8_t frame[64], buf[256];
+	uint8_t buf[256];
 	char msg[256];
-	size_t n;
 	int idle = raw_connect(fx, 5), subscriber = raw_connect(fx, 1);
 	ssize_t r;
 
@@ -152,10 +165,7 @@ test_idle_timeout_spares_subscribers(void **state)
 	req.id = 7;
 	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
 	req.subscribe = &sub;
-	n = frame_encode_header(frame,
-	                        isms__v1__request__get_packed_size(&req));
-	n += isms__v1__request__pack(&req, frame + n);
-	assert_int_equal(write(subscriber, frame, n), (ssize_t)n);
+	send_request(subscriber, &req);
 	assert_int_equal(read_until_close(idle, msg, sizeof msg),
 	                 ISMS_ETIMEDOUT);
 	assert_non_null(strstr(msg, "idle"));
@@ -177,9 +187,7 @@ test_protocol_version_refused(void **state)
 	struct daemon_fx *fx = start(state, NULL);
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
-	uint8_t frame[64];
 	char msg[256];
-	size_t n;
 	int fd = raw_connect(fx, 5);
 
 	hello.has_protocol_major = 1;
@@ -188,10 +196,7 @@ test_protocol_version_refused(void **state)
 	req.id = 1;
 	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
 	req.hello = &hello;
-	n = frame_encode_header(frame,
-	                        isms__v1__request__get_packed_size(&req));
-	n += isms__v1__request__pack(&req, frame + n);
-	assert_int_equal(write(fd, frame, n), (ssize_t)n);
+	send_request(fd, &req);
 	assert_int_equal(read_until_close(fd, msg, sizeof msg), ISMS_EPRECOND);
 	assert_non_null(strstr(msg, "protocol version 99 is not supported"));
 	close(fd);
@@ -235,11 +240,9 @@ test_total_cap_pauses_listener(void **state)
 	struct isms_err err;
 	struct isms_sync *a = isms_sync_connect(fx->endpoint, "t", &err);
 	struct isms_sync *b = isms_sync_connect(fx->endpoint, "t", &err);
-	uint8_t frame[64];
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Info info = ISMS__V1__INFO__INIT;
 	char buf[256];
-	size_t n;
 	int fd;
 
 	assert_non_null(a);
@@ -248,10 +251,7 @@ test_total_cap_pauses_listener(void **state)
 	fd = raw_connect(fx, 1);
 	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
 	req.info = &info;
-	n = frame_encode_header(frame,
-	                        isms__v1__request__get_packed_size(&req));
-	n += isms__v1__request__pack(&req, frame + n);
-	assert_int_equal(write(fd, frame, n), (ssize_t)n);
+	send_request(fd, &req);
 	assert_true(read(fd, buf, sizeof buf) < 0);
 	/* ... until one closes. */
 	isms_sync_free(a);
