@@ -197,6 +197,11 @@ watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token)
 	                           watch_reply_cb, w) == 0)
 		return ctl_error(CTL_EXIT_UNAVAIL,
 		                 "watch: cannot send to ismsd");
+	/* The disposition the events restore when freed: `timeout` and a
+	 * terminal send the signal to the process and to its group, and a
+	 * second one must not kill us while we finish. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	sigs[0] = evsignal_new(w->base, SIGINT, watch_signal_cb, w);
 	sigs[1] = evsignal_new(w->base, SIGTERM, watch_signal_cb, w);
 	for (i = 0; i < 2; i++)
