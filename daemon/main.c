@@ -161,7 +161,7 @@ main(int argc, char **argv)
 		close(ready_fd);
 	}
 
-	event_base_dispatch(srv.base);
+	server_run(&srv);
 
 	if (!srv.stopping)
 		server_shutdown(&srv);

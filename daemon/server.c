@@ -34,6 +34,42 @@ server_today(char buf[11])
 	timefmt_date_add(server_now(), 0, buf, 11);
 }
 
+/* Monotonic nanoseconds. */
+static uint64_t
+server_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void
+server_run(struct server *srv)
+{
+	uint64_t seen = srv->reads, until = 0, now;
+	uint64_t spin = (uint64_t)srv->cfg.busy_poll_us * 1000u;
+	int flags, rc;
+
+	for (;;) {
+		flags = spin > 0 && server_mono_ns() < until ? EVLOOP_NONBLOCK
+		                                             : EVLOOP_ONCE;
+		rc = event_base_loop(srv->base, flags);
+		if (rc != 0 || event_base_got_break(srv->base) ||
+		    event_base_got_exit(srv->base))
+			return;
+		/* One peer in a request-reply exchange gains from the poll;
+		 * many at once are served better by blocking, which wakes
+		 * to all that are ready in one go. */
+		if (srv->reads == seen + 1) {
+			now = server_mono_ns();
+			until = now + spin;
+		} else if (srv->reads != seen)
+			until = 0;
+		seen = srv->reads;
+	}
+}
+
 void
 server_conn_gone(struct server *srv)
 {

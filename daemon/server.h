@@ -39,6 +39,7 @@ struct server_config {
 	size_t max_conns_per_user;
 	unsigned idle_timeout_secs;   /* 0: none; subscribers exempt */
 	unsigned frame_deadline_secs; /* a started frame must complete */
+	unsigned busy_poll_us;        /* poll after a request; 0: never */
 	int overdue_grace_days;
 	int64_t clock_offset; /* test only: shifts the server's clock */
 };
@@ -50,6 +51,7 @@ struct server {
 	struct writer *writer;
 	TAILQ_HEAD(, conn) conns;
 	size_t nconns;
+	uint64_t reads; /* frames read: activity, for the busy poll */
 	uint64_t next_conn_serial;
 	TAILQ_HEAD(, listener) listeners;
 	TAILQ_HEAD(, sub) subs;
@@ -83,6 +85,11 @@ int server_open(struct server *, struct isms_err *err);
 /* Stops the scheduler and the writer (which commits what is queued),
  * drops the subscriptions and closes the store. */
 void server_close(struct server *);
+
+/* Runs the loop until it is broken. After reading a request the loop
+ * polls without sleeping for cfg.busy_poll_us before it blocks again, so a
+ * client that sends its next request at once finds it awake. */
+void server_run(struct server *);
 
 /* Begins a clean stop: no new work, commit what is queued, reply, exit. */
 void server_shutdown(struct server *);
