@@ -576,6 +576,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	c->last_read = conn_clock();
+	c->srv->reads++;
 	conn_process(c);
 }
 
