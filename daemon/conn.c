@@ -576,7 +576,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	c->last_read = conn_clock();
-	c->srv->reads++;
+	c->srv->served++;
 	conn_process(c);
 }
 
@@ -594,7 +594,7 @@ conn_recv_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("conn %llu: read: %s", (unsigned long long)c->serial,
 		          strerror(errno));
 	c->last_read = conn_clock();
-	c->srv->reads++;
+	c->srv->served++;
 	conn_ref(c);
 	conn_process(c);
 	if (end != SOCKBUF_AGAIN && c->bev != NULL)

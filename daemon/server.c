@@ -47,7 +47,7 @@ server_mono_ns(void)
 void
 server_run(struct server *srv)
 {
-	uint64_t seen = srv->reads, until = 0, now;
+	uint64_t seen = srv->served, until = 0, now;
 	uint64_t spin = (uint64_t)srv->cfg.busy_poll_us * 1000u;
 	int flags, rc;
 
@@ -61,12 +61,12 @@ server_run(struct server *srv)
 		/* One peer in a request-reply exchange gains from the poll;
 		 * many at once are served better by blocking, which wakes
 		 * to all that are ready in one go. */
-		if (srv->reads == seen + 1) {
+		if (srv->served == seen + 1) {
 			now = server_mono_ns();
 			until = now + spin;
-		} else if (srv->reads != seen)
+		} else if (srv->served != seen)
 			until = 0;
-		seen = srv->reads;
+		seen = srv->served;
 	}
 }
 
