@@ -365,6 +365,7 @@ conn_flush(struct conn *c)
 
 	if (c->bev == NULL || evbuffer_get_length(c->pend) == 0)
 		return;
+	c->srv->served++; /* its client may send the next request at once */
 	out = bufferevent_get_output(c->bev);
 	/* A write error is left for the bufferevent to meet and report. */
 	if (!c->tls && evbuffer_get_length(out) == 0)
@@ -576,7 +577,6 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	c->last_read = conn_clock();
-	c->srv->served++;
 	conn_process(c);
 }
 
@@ -594,7 +594,6 @@ conn_recv_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("conn %llu: read: %s", (unsigned long long)c->serial,
 		          strerror(errno));
 	c->last_read = conn_clock();
-	c->srv->served++;
 	conn_ref(c);
 	conn_process(c);
 	if (end != SOCKBUF_AGAIN && c->bev != NULL)

@@ -32,7 +32,6 @@ rpc_write_done(struct wop *op)
 	if (op->rc == 0 && (rpc_lookup(w->req->call_case)->flags & RPC_AUTHZ))
 		w->conn->srv->users_gen++;
 	rpc_reply(w->conn, w->req->id, reply, op->rc, &op->err);
-	w->conn->srv->served++; /* its client may send the next one at once */
 	conn_write_done(w->conn);
 	conn_unref(w->conn);
 	if (w->result != NULL)

@@ -51,7 +51,7 @@ struct server {
 	struct writer *writer;
 	TAILQ_HEAD(, conn) conns;
 	size_t nconns;
-	uint64_t served; /* reads, and write replies: for the busy poll */
+	uint64_t served; /* replies flushed to a conn: for the busy poll */
 	uint64_t next_conn_serial;
 	TAILQ_HEAD(, listener) listeners;
 	TAILQ_HEAD(, sub) subs;
@@ -86,10 +86,10 @@ int server_open(struct server *, struct isms_err *err);
  * drops the subscriptions and closes the store. */
 void server_close(struct server *);
 
-/* Runs the loop until it is broken. After reading a request, or sending
- * a write's reply, for a lone client the loop polls without sleeping for
- * cfg.busy_poll_us before it blocks again, so a client that sends its
- * next request at once finds it awake. */
+/* Runs the loop until it is broken. After replying to a lone client the
+ * loop polls without sleeping for cfg.busy_poll_us before it blocks
+ * again, so a client that sends its next request at once finds it
+ * awake. */
 void server_run(struct server *);
 
 /* Begins a clean stop: no new work, commit what is queued, reply, exit. */
