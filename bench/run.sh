@@ -13,6 +13,7 @@ BIN=$BUILD/bin
 DUR=${BENCH_DURATION:-10}
 DUE_N=${BENCH_DUE_N:-1000000}
 RUNS=${BENCH_RUNS:-3}
+SLICES=5
 RUN=1
 DIR=$(mktemp -d /tmp/ismsbench-XXXXXX)
 EP=unix:$DIR/ismsd.sock
@@ -67,14 +68,16 @@ get() {
 			else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# best NAME A B: keeps as NAME the result of A or B with more ops/s.
-best() {
-	if jq -e --slurpfile b "$DIR/$3.$RUN.json" \
-		'.ops_per_s >= $b[0].ops_per_s' "$DIR/$2.$RUN.json" >/dev/null; then
-		cp "$DIR/$2.$RUN.json" "$DIR/$1.$RUN.json"
-	else
-		cp "$DIR/$3.$RUN.json" "$DIR/$1.$RUN.json"
-	fi
+# mean NAME A...: keeps as NAME the mean of the results A... (ops/s, p50,
+# p99) of this run.
+mean() {
+	name=$1
+	shift
+	for a in "$@"; do cat "$DIR/$a.$RUN.json"; done |
+		jq -s '{ops_per_s: (map(.ops_per_s) | add / length),
+		        p50_ms: (map(.p50_ms) | add / length),
+		        p99_ms: (map(.p99_ms) | add / length)}' \
+			>"$DIR/$name.$RUN.json"
 }
 
 # row MEASURE RESULT CEILING KIND: KIND "up" (more is better, ratio
@@ -122,21 +125,25 @@ if [ "$SET" = due ]; then
 fi
 
 # One run of the standard set on a fresh daemon. The disk's fsync time
-# drifts on a shared machine: each ceiling is the better of a raw run just
-# before and one just after its put run.
+# drifts on a shared machine, so a put and its ceiling are measured in
+# turns: SLICES of raw then put, each figure the mean of its slices.
 standard_run() {
-	HALF=$(((DUR + 1) / 2))
-	bench raw1a raw --batch 1 --duration "$HALF"
+	SLICE=$(((DUR + SLICES - 1) / SLICES))
 	start_daemon
-	bench put1 put --clients 1 --inflight 1 --duration "$DUR"
-	bench raw1b raw --batch 1 --duration "$HALF"
+	i=1
+	while [ $i -le "$SLICES" ]; do
+		bench raw1_$i raw --batch 1 --duration "$SLICE"
+		bench put1_$i put --clients 1 --inflight 1 --duration "$SLICE"
+		i=$((i + 1))
+	done
+	mean raw1 $(seq -f 'raw1_%g' "$SLICES")
+	mean put1 $(seq -f 'put1_%g' "$SLICES")
 	bench put50 put --clients 50 --inflight 1 --duration "$DUR"
 	BATCH=$(printf '%.0f' "$(one put50 mean_batch)")
 	[ "$BATCH" -ge 1 ] || BATCH=1
-	bench rawNa raw --batch "$BATCH" --duration "$HALF"
-	bench rawNb raw --batch "$BATCH" --duration "$HALF"
-	best raw1 raw1a raw1b
-	best rawN rawNa rawNb
+	bench rawNa raw --batch "$BATCH" --duration "$SLICE"
+	bench rawNb raw --batch "$BATCH" --duration "$SLICE"
+	mean rawN rawNa rawNb
 	bench get1 get --clients 1 --inflight 1 --duration "$DUR"
 	bench get50 get --clients 50 --inflight 4 --duration "$DUR"
 	bench list1 list --clients 1 --inflight 1 --duration 5
