@@ -85,6 +85,7 @@ static const struct client_scheme client_schemes[] = {
 #define CLIENT_NSCHEMES (sizeof client_schemes / sizeof client_schemes[0])
 
 #define CLIENT_READ_CHUNK 16384 /* bytes asked of one recv */
+#define CLIENT_ARENA      4096  /* unpack arena for one reply */
 
 int
 isms_endpoint_unix_path(const char *endpoint, char *path, size_t len,
@@ -332,6 +333,8 @@ client_read_cb(struct bufferevent *bev, void *arg)
 	enum frame_result r;
 	struct pb_budget budget;
 	ProtobufCMessage *m;
+	/* Room for a typical reply: no malloc and free for each field. */
+	_Alignas(16) uint8_t arena[CLIENT_ARENA];
 
 	c->busy++;
 	while (!c->closed) {
@@ -351,6 +354,7 @@ client_read_cb(struct bufferevent *bev, void *arg)
 		if (c->max_frame > limit / 4)
 			limit = c->max_frame * 4;
 		pb_budget_init(&budget, limit);
+		pb_budget_arena(&budget, arena, sizeof arena);
 		m = pb_budget_unpack(&budget, &isms__v1__reply__descriptor, msg,
 		                     mlen);
 		evbuffer_drain(in, flen);
@@ -362,7 +366,7 @@ client_read_cb(struct bufferevent *bev, void *arg)
 			break;
 		}
 		client_dispatch(c, (Isms__V1__Reply *)m);
-		protobuf_c_message_free_unpacked(m, NULL);
+		pb_budget_free_unpacked(&budget, m);
 	}
 	c->busy--;
 	if (c->dead && c->busy == 0)

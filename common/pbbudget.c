@@ -3,6 +3,8 @@
 
 #include "pbbudget.h"
 
+#define PB_ARENA_ALIGN 16 /* max_align_t on x86-64 and arm64 */
+
 static void *
 pb_budget_alloc(void *data, size_t size)
 {
@@ -13,13 +15,26 @@ pb_budget_alloc(void *data, size_t size)
 		return NULL;
 	}
 	b->used += size;
+	if (b->arena != NULL) {
+		size_t at = (b->arena_used + PB_ARENA_ALIGN - 1) &
+		            ~(size_t)(PB_ARENA_ALIGN - 1);
+
+		if (at <= b->arena_cap && size <= b->arena_cap - at) {
+			b->arena_used = at + size;
+			return b->arena + at;
+		}
+	}
 	return malloc(size);
 }
 
 static void
 pb_budget_free(void *data, void *ptr)
 {
-	(void)data;
+	struct pb_budget *b = data;
+	uint8_t *p = ptr;
+
+	if (b->arena != NULL && p >= b->arena && p < b->arena + b->arena_cap)
+		return; /* the arena is emptied as a whole */
 	free(ptr);
 }
 
@@ -32,6 +47,23 @@ pb_budget_init(struct pb_budget *b, size_t limit)
 	b->used = 0;
 	b->limit = limit;
 	b->exceeded = 0;
+	b->arena = NULL;
+	b->arena_used = b->arena_cap = 0;
+}
+
+void
+pb_budget_arena(struct pb_budget *b, void *buf, size_t cap)
+{
+	b->arena = buf;
+	b->arena_cap = cap;
+	b->arena_used = 0;
+}
+
+void
+pb_budget_free_unpacked(struct pb_budget *b, ProtobufCMessage *m)
+{
+	protobuf_c_message_free_unpacked(m, &b->allocator);
+	b->arena_used = 0;
 }
 
 ProtobufCMessage *
