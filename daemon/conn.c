@@ -265,6 +265,8 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		c->bev = bufferevent_socket_new(srv->base, fd, opts);
 	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
 	 * writes what the socket did not take at once. */
+	if (c->bev != NULL)
+		c->out = bufferevent_get_output(c->bev);
 	if (c->bev != NULL && !c->tls)
 		c->rev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 		                   conn_recv_cb, c);
@@ -332,6 +334,7 @@ conn_abort(struct conn *c)
 	c->idle = NULL;
 	bufferevent_free(c->bev);
 	c->bev = NULL;
+	c->out = NULL;
 	if (c->deadline != NULL)
 		event_free(c->deadline);
 	c->deadline = NULL;
@@ -366,7 +369,7 @@ conn_flush(struct conn *c)
 	if (c->bev == NULL || evbuffer_get_length(c->pend) == 0)
 		return;
 	c->srv->served++; /* its client may send the next request at once */
-	out = bufferevent_get_output(c->bev);
+	out = c->out;
 	/* A write error is left for the bufferevent to meet and report. */
 	if (!c->tls && evbuffer_get_length(out) == 0)
 		(void)sockbuf_send(c->fd, c->pend);
@@ -382,9 +385,7 @@ size_t
 conn_backlog(const struct conn *c)
 {
 	return evbuffer_get_length(c->pend) +
-	       (c->bev == NULL
-	            ? 0
-	            : evbuffer_get_length(bufferevent_get_output(c->bev)));
+	       (c->bev == NULL ? 0 : evbuffer_get_length(c->out));
 }
 
 void
@@ -440,7 +441,7 @@ conn_close_flushed(struct conn *c)
 	conn_flush(c);
 	if (c->bev == NULL)
 		return;
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+	if (evbuffer_get_length(c->out) == 0)
 		conn_abort(c);
 	else
 		bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb,
@@ -608,7 +609,7 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	if (c->closing) {
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		if (evbuffer_get_length(c->out) == 0)
 			conn_abort(c);
 		return;
 	}

@@ -26,16 +26,17 @@
 #define SUBS_WINDOW     1024 /* recent entries read once for every subscriber */
 #define SUBS_SLICE      256  /* entries per run for one replaying subscriber */
 #define SUBS_IOV_EVENTS 64   /* events gathered into one writev */
+#define SUBS_MAX_TYPES  64   /* event types a filter can name */
 
+/* Filters are bit sets (0: no filter), so that matching an entry against
+ * a thousand subscribers touches no memory beyond each struct sub. */
 struct sub {
 	TAILQ_ENTRY(sub) entry;
 	struct conn *conn;
 	uint64_t req_id;
 	uint64_t next_seq;
-	char **registers;
-	size_t nregisters;
-	int *types;
-	size_t ntypes;
+	uint64_t registers; /* bit i: registers[i] */
+	uint64_t types;     /* bit t: EventType t */
 	char *owner;
 };
 
@@ -49,12 +50,6 @@ subs_init(struct server *srv)
 static void
 subs_free(struct sub *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->nregisters; i++)
-		free(s->registers[i]);
-	free(s->registers);
-	free(s->types);
 	free(s->owner);
 	s->conn->nsubs--;
 	conn_unref(s->conn);
@@ -93,31 +88,45 @@ subs_conn_gone(struct conn *c)
 	}
 }
 
-/* Whether entry e passes s's filters. */
-static bool
-subs_match(const struct sub *s, const Isms__V1__JournalEntry *e)
+/* The bit of the register named name (0 if none: a filter never
+ * matches it). */
+static uint64_t
+subs_register_bit(const char *name)
 {
 	size_t i;
 
-	if (s->nregisters > 0) {
-		for (i = 0; i < s->nregisters; i++)
-			if (e->register_ != NULL &&
-			    strcmp(e->register_, s->registers[i]) == 0)
-				break;
-		if (i == s->nregisters)
-			return false;
-	}
-	if (s->ntypes > 0) {
-		for (i = 0; i < s->ntypes; i++)
-			if (s->types[i] == (int)e->type)
-				break;
-		if (i == s->ntypes)
-			return false;
-	}
-	if (s->owner != NULL &&
-	    (e->owner == NULL || strcmp(e->owner, s->owner) != 0))
+	for (i = 0; name != NULL && registers[i] != NULL && i < 64; i++)
+		if (strcmp(registers[i]->name, name) == 0)
+			return (uint64_t)1 << i;
+	return 0;
+}
+
+/* The bit of event type t (0 if out of range). */
+static uint64_t
+subs_type_bit(int t)
+{
+	return t >= 0 && t < SUBS_MAX_TYPES ? (uint64_t)1 << t : 0;
+}
+
+/* An entry read once per run, with its reply packed once for everyone:
+ * a Reply is its id field followed by these bytes (status OK, event). */
+struct subs_event {
+	Isms__V1__JournalEntry *e;
+	uint64_t register_bit, type_bit;
+	uint8_t *rest;
+	size_t len;
+};
+
+/* Whether ev passes s's filters. */
+static bool
+subs_match(const struct sub *s, const struct subs_event *ev)
+{
+	if (s->registers != 0 && (s->registers & ev->register_bit) == 0)
 		return false;
-	return true;
+	if (s->types != 0 && (s->types & ev->type_bit) == 0)
+		return false;
+	return s->owner == NULL ||
+	       (ev->e->owner != NULL && strcmp(ev->e->owner, s->owner) == 0);
 }
 
 /* Unsent bytes queued for s. */
@@ -146,14 +155,6 @@ subs_drop(struct server *srv, struct sub *s)
 	subs_free(s);
 }
 
-/* An entry read once per run, with its reply packed once for everyone:
- * a Reply is its id field followed by these bytes (status OK, event). */
-struct subs_event {
-	Isms__V1__JournalEntry *e;
-	uint8_t *rest;
-	size_t len;
-};
-
 /* Frames of one subscriber gathered for one write. */
 struct subs_batch {
 	struct iovec iov[2 * SUBS_IOV_EVENTS];
@@ -169,7 +170,7 @@ static void
 subs_flush(struct sub *s, struct subs_batch *b)
 {
 	struct bufferevent *bev = s->conn->bev;
-	struct evbuffer *out;
+	struct evbuffer *out = s->conn->out;
 	ssize_t done = 0;
 	int i;
 
@@ -178,7 +179,7 @@ subs_flush(struct sub *s, struct subs_batch *b)
 	conn_flush(s->conn); /* replies gathered before these events */
 	if ((bev = s->conn->bev) == NULL)
 		goto reset;
-	out = bufferevent_get_output(bev);
+	out = s->conn->out;
 	if (!s->conn->tls && evbuffer_get_length(out) == 0) {
 		/* sendmsg, not writev: a socket call skips the file layer
 		 * (position lock, notifications), a tenth of the cost. */
@@ -220,7 +221,7 @@ subs_send(struct sub *s, struct subs_batch *b, const struct subs_event *ev)
 	uint8_t id[11];
 
 	s->next_seq = ev->e->seq + 1;
-	if (!subs_match(s, ev->e))
+	if (!subs_match(s, ev))
 		return;
 	if (b->n == 2 * SUBS_IOV_EVENTS)
 		subs_flush(s, b);
@@ -256,6 +257,8 @@ subs_read(struct store_txn *txn, uint64_t from, uint64_t to)
 			ev->e = NULL;
 			continue;
 		}
+		ev->register_bit = subs_register_bit(ev->e->register_);
+		ev->type_bit = subs_type_bit((int)ev->e->type);
 		r.event = ev->e;
 		ev->len = isms__v1__reply__get_packed_size(&r);
 		ev->rest = xmalloc(ev->len);
@@ -389,10 +392,17 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 	int rc;
 
 	for (i = 0; i < sub->n_registers; i++)
-		if (register_by_name(sub->registers[i]) == NULL)
+		if (subs_register_bit(sub->registers[i]) == 0)
 			return isms_err_set(err, ISMS_EINVAL,
 			                    "unknown register '%s'",
 			                    sub->registers[i]);
+	for (i = 0; i < sub->n_types; i++)
+		/* Past the bits only if EventType outgrows them: the
+		 * dispatcher refuses values the enum does not have. */
+		if (subs_type_bit((int)sub->types[i]) == 0)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "unknown event type %d",
+			                    (int)sub->types[i]);
 	if ((rc = store_read_begin(srv->store, &txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
 	journal_head(&txn, &head, hash);
@@ -409,14 +419,10 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 	s->req_id = req_id;
 	s->next_seq =
 	    sub->has_replay && sub->replay ? sub->since_seq + 1 : head + 1;
-	s->registers = xcalloc(sub->n_registers + 1, sizeof *s->registers);
 	for (i = 0; i < sub->n_registers; i++)
-		s->registers[i] = xstrdup(sub->registers[i]);
-	s->nregisters = sub->n_registers;
-	s->types = xcalloc(sub->n_types + 1, sizeof *s->types);
+		s->registers |= subs_register_bit(sub->registers[i]);
 	for (i = 0; i < sub->n_types; i++)
-		s->types[i] = sub->types[i];
-	s->ntypes = sub->n_types;
+		s->types |= subs_type_bit((int)sub->types[i]);
 	s->owner = sub->owner != NULL ? xstrdup(sub->owner) : NULL;
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;

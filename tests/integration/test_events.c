@@ -518,6 +518,50 @@ test_filters(void **state)
 	isms_sync_free(s);
 }
 
+/* A filter naming an unknown register or event type is refused, with
+ * the name or number in the message (a type by the dispatcher). */
+static void
+test_filters_refused(void **state)
+{
+	static const struct {
+		const char *reg;
+		int type;
+		const char *msg;
+	} cases[] = {
+	    {"nosuch", 0, "unknown register 'nosuch'"},
+	    {NULL, 99, "field 'subscribe.types' has unknown enum value 99"},
+	    {NULL, 64, "field 'subscribe.types' has unknown enum value 64"},
+	};
+	struct daemon_fx *fx = fx_new(state, NULL);
+	struct isms_sync *s = efx_sync(fx);
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Subscribe sb;
+	Isms__V1__EventType type;
+	struct isms_err err;
+	Isms__V1__Reply *r;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sub_init(&sb, false, 0);
+		sb.n_registers = cases[i].reg != NULL;
+		sb.registers = (char **)&cases[i].reg;
+		type = (Isms__V1__EventType)cases[i].type;
+		sb.n_types = cases[i].type != 0;
+		sb.types = &type;
+		req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
+		req.subscribe = &sb;
+		r = isms_sync_call(s, &req, &err);
+		if (r == NULL)
+			fail_msg("subscribe: %s", err.msg);
+		assert_non_null(r->status);
+		assert_int_equal(r->status->code,
+		                 ISMS__V1__CODE__INVALID_ARGUMENT);
+		assert_string_equal(r->status->message, cases[i].msg);
+		isms_reply_free(r);
+	}
+	isms_sync_free(s);
+}
+
 int
 main(void)
 {
@@ -525,6 +569,7 @@ main(void)
 	    cmocka_unit_test_teardown(test_replay_live_reconnect, teardown),
 	    cmocka_unit_test_teardown(test_slow_subscriber_dropped, teardown),
 	    cmocka_unit_test_teardown(test_filters, teardown),
+	    cmocka_unit_test_teardown(test_filters_refused, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
