@@ -385,7 +385,7 @@ size_t
 conn_backlog(const struct conn *c)
 {
 	return evbuffer_get_length(c->pend) +
-	       (c->bev == NULL ? 0 : evbuffer_get_length(c->out));
+	       (c->out == NULL ? 0 : evbuffer_get_length(c->out));
 }
 
 void

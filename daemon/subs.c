@@ -26,7 +26,8 @@
 #define SUBS_WINDOW     1024 /* recent entries read once for every subscriber */
 #define SUBS_SLICE      256  /* entries per run for one replaying subscriber */
 #define SUBS_IOV_EVENTS 64   /* events gathered into one writev */
-#define SUBS_MAX_TYPES  64   /* event types a filter can name */
+#define SUBS_MAX_REGS   64   /* registers a filter can name (bits) */
+#define SUBS_MAX_TYPES  64   /* event types a filter can name (bits) */
 
 /* Filters are bit sets (0: no filter), so that matching an entry against
  * a thousand subscribers touches no memory beyond each struct sub. */
@@ -95,7 +96,8 @@ subs_register_bit(const char *name)
 {
 	size_t i;
 
-	for (i = 0; name != NULL && registers[i] != NULL && i < 64; i++)
+	for (i = 0; name != NULL && registers[i] != NULL && i < SUBS_MAX_REGS;
+	     i++)
 		if (strcmp(registers[i]->name, name) == 0)
 			return (uint64_t)1 << i;
 	return 0;
