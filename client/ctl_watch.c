@@ -181,6 +181,7 @@ watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token)
 	Isms__V1__Request sreq = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
 	struct event *sigs[2];
+	sigset_t stop, old;
 	size_t i;
 
 	hello.has_protocol_major = hello.has_protocol_minor = 1;
@@ -197,15 +198,20 @@ watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token)
 	                           watch_reply_cb, w) == 0)
 		return ctl_error(CTL_EXIT_UNAVAIL,
 		                 "watch: cannot send to ismsd");
-	/* The disposition the events restore when freed: `timeout` and a
-	 * terminal send the signal to the process and to its group, and a
-	 * second one must not kill us while we finish. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
+	/* Blocked while the handlers go in, so that a signal sent meanwhile
+	 * waits for them instead of killing us (or, once ignored, being
+	 * lost); blocked again at the end: `timeout` and a terminal send it
+	 * to the process and to its group, and a second one must not kill us
+	 * while we finish. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	sigs[0] = evsignal_new(w->base, SIGINT, watch_signal_cb, w);
 	sigs[1] = evsignal_new(w->base, SIGTERM, watch_signal_cb, w);
 	for (i = 0; i < 2; i++)
 		evsignal_add(sigs[i], NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (w->ctx->format == CTL_FORMAT_CSV) {
 		evfmt_csv_header(w->ctx->out);
 		fflush(w->ctx->out);
@@ -213,6 +219,7 @@ watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token)
 	while (!w->done)
 		if (event_base_loop(w->base, EVLOOP_ONCE) != 0)
 			watch_end(w, CTL_EXIT_UNAVAIL); /* nothing to wait on */
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	for (i = 0; i < 2; i++)
 		event_free(sigs[i]);
 	return w->rc;
