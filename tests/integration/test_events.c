@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "events_fx.h"
+#include "fanout.h"
 #include "frame.h"
 
 static int
@@ -91,23 +92,29 @@ sub_init(Isms__V1__Subscribe *s, bool replay, uint64_t since)
 }
 
 struct want {
-	struct evsub *sub;
+	struct evsub *sub; /* nsub of them (0: one) */
+	size_t nsub;
 	uint64_t seq; /* the last seq it must have */
 	size_t n;     /* or at least this many events */
 	struct evwriters *w;
 	int total;
 };
 
-/* The subscription has an event with seq >= want->seq, or n events. */
+/* Each subscription has an event with seq >= want->seq, or n events. */
 static bool
 got_enough(void *arg)
 {
 	struct want *w = arg;
-	const struct evrows *g = &w->sub->got;
+	const struct evrows *g;
+	size_t i;
 
-	if (w->n > 0)
-		return g->n >= w->n;
-	return g->n > 0 && g->r[g->n - 1].seq >= w->seq;
+	for (i = 0; i < (w->nsub > 0 ? w->nsub : 1); i++) {
+		g = &w->sub[i].got;
+		if (w->n > 0 ? g->n < w->n
+		             : g->n == 0 || g->r[g->n - 1].seq < w->seq)
+			return false;
+	}
+	return true;
 }
 
 /* Every writer put was acknowledged. */
@@ -119,11 +126,17 @@ writers_done(void *arg)
 	return atomic_load(&w->w->finished) >= w->total;
 }
 
-/* Subscribed (the first reply came). */
+/* Every subscription of want is confirmed. */
 static bool
-subscribed(void *arg)
+all_subscribed(void *arg)
 {
-	return ((struct evsub *)arg)->subscribed;
+	struct want *w = arg;
+	size_t i;
+
+	for (i = 0; i < w->nsub; i++)
+		if (!w->sub[i].subscribed)
+			return false;
+	return true;
 }
 
 static void
@@ -243,36 +256,43 @@ raw_read_all(int fd, size_t *len)
 	return buf;
 }
 
+/*
+ * ngood subscribers that read and one that never does, while writers put
+ * risks with 600-byte titles: each reader gets every event in order and
+ * stays; the idle one gets a prefix, then "resync from seq N", then EOF.
+ */
 static void
-test_slow_subscriber_dropped(void **state)
+slow_subscriber_among(void **state, size_t ngood, int nthreads, int per_thread)
 {
 	static const char *const extra[] = {"--sub-output-cap", "65536", NULL};
 	struct daemon_fx *fx = fx_new(state, extra);
 	struct isms_sync *s = efx_sync(fx);
 	struct event_base *base = event_base_new();
 	struct evwriters w = {.endpoint = fx->endpoint,
-	                      .nthreads = 2,
-	                      .per_thread = 700,
+	                      .nthreads = nthreads,
+	                      .per_thread = per_thread,
 	                      .title_len = 600};
-	struct evsub good = {0};
+	struct evsub *good = calloc(ngood, sizeof *good);
 	struct evrows slow = {0};
 	Isms__V1__Subscribe sb;
 	Isms__V1__Reply *r;
-	struct want want = {0};
+	struct want want = {.sub = good, .nsub = ngood};
 	struct isms_err err;
 	unsigned long long resync = 0;
 	uint64_t head0 = efx_head(s), head;
-	size_t len, off = 0, hl, ml;
+	size_t len, off = 0, hl, ml, i;
 	int fd = raw_subscriber(fx), code = -1, replies = 0;
 	uint8_t *buf;
 
-	good.client = isms_client_connect(base, fx->endpoint, &err);
-	assert_non_null(good.client);
+	assert_non_null(good);
 	sub_init(&sb, false, 0);
-	efx_subscribe(good.client, &sb, &good);
-	assert_true(efx_pump(base, 10000, subscribed, &good));
+	for (i = 0; i < ngood; i++) {
+		good[i].client = isms_client_connect(base, fx->endpoint, &err);
+		assert_non_null(good[i].client);
+		efx_subscribe(good[i].client, &sb, &good[i]);
+	}
+	assert_true(efx_pump(base, 10000, all_subscribed, &want));
 	efx_writers_start(&w);
-	want.sub = &good;
 	want.w = &w;
 	want.total = w.nthreads * w.per_thread;
 	assert_true(efx_pump(base, 60000, writers_done, &want));
@@ -281,9 +301,11 @@ test_slow_subscriber_dropped(void **state)
 	want.seq = head;
 	assert_true(efx_pump(base, 20000, got_enough, &want));
 
-	/* The reading subscriber saw everything and is still there. */
-	assert_false(good.ended);
-	assert_contiguous(&good.got, head0 + 1, head);
+	/* The reading subscribers saw everything and are still there. */
+	for (i = 0; i < ngood; i++) {
+		assert_false(good[i].ended);
+		assert_contiguous(&good[i].got, head0 + 1, head);
+	}
 
 	/* The idle one: events up to N, then "resync from seq N", EOF. */
 	buf = raw_read_all(fd, &len);
@@ -317,11 +339,29 @@ test_slow_subscriber_dropped(void **state)
 
 	free(buf);
 	close(fd);
-	isms_client_free(good.client);
-	evrows_free(&good.got);
+	for (i = 0; i < ngood; i++) {
+		isms_client_free(good[i].client);
+		evrows_free(&good[i].got);
+	}
+	free(good);
 	evrows_free(&slow);
 	event_base_free(base);
 	isms_sync_free(s);
+}
+
+static void
+test_slow_subscriber_dropped(void **state)
+{
+	slow_subscriber_among(state, 1, 2, 700);
+}
+
+/* Enough live subscribers, one event at a time (one writer), that the
+ * fan-out shares its sends with the helper thread; the idle subscriber's
+ * socket fills there, and the rest of a send is queued. */
+static void
+test_fanout_many_subscribers(void **state)
+{
+	slow_subscriber_among(state, 3 * FANOUT_MIN_SPLIT / 2, 1, 1200);
 }
 
 /* Sends one call that must succeed. */
@@ -568,6 +608,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_replay_live_reconnect, teardown),
 	    cmocka_unit_test_teardown(test_slow_subscriber_dropped, teardown),
+	    cmocka_unit_test_teardown(test_fanout_many_subscribers, teardown),
 	    cmocka_unit_test_teardown(test_filters, teardown),
 	    cmocka_unit_test_teardown(test_filters_refused, teardown),
 	};
