@@ -64,9 +64,6 @@ static const struct config_opt config_opts[] = {
      "(default 50)"},
     {"sub-output-cap", 0, T_SIZE, O(sub_output_cap), 4096, 1LL << 32, "BYTES",
      "unsent bytes before a slow subscriber is dropped (4M)"},
-    {"fanout-threads", 0, T_UINT, O(fanout_threads), 0, 1, "N",
-     "a helper thread shares the sends of an event to many subscribers; "
-     "0: the loop sends alone (default 1; 0 on one CPU)"},
     {"overdue-grace-days", 0, T_INT, O(overdue_grace_days), 0, 365, "DAYS",
      "days after a due date before it is overdue (default 7)"},
     {"tls-cert", 0, T_STR, O(tls_cert), 0, 0, "FILE",
@@ -302,7 +299,6 @@ config_defaults(struct server_config *cfg)
 	cfg->idle_timeout_secs = 300;
 	cfg->frame_deadline_secs = 30;
 	cfg->busy_poll_us = 50;
-	cfg->fanout_threads = 1;
 }
 
 /* Builds getopt's table from ours. */

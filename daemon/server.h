@@ -40,7 +40,6 @@ struct server_config {
 	unsigned idle_timeout_secs;   /* 0: none; subscribers exempt */
 	unsigned frame_deadline_secs; /* a started frame must complete */
 	unsigned busy_poll_us;        /* poll after a request; 0: never */
-	unsigned fanout_threads;      /* fan-out helpers: 0 or 1 */
 	int overdue_grace_days;
 	int64_t clock_offset; /* test only: shifts the server's clock */
 };
@@ -57,7 +56,6 @@ struct server {
 	TAILQ_HEAD(, listener) listeners;
 	TAILQ_HEAD(, sub) subs;
 	size_t nsubs;
-	struct subs_fan *fan; /* the fan-out's deferred sends */
 	struct event *subs_ev, *subs_timer;
 	struct event *sched_timer;
 	bool sched_busy;    /* a scheduler write is queued */

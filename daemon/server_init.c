@@ -71,8 +71,7 @@ server_open(struct server *srv, struct isms_err *err)
 	if ((rc = users_key_load(dir, srv->token_key, err)) != 0 ||
 	    (rc = server_seed(srv->store, dir, err)) != 0 ||
 	    (rc = writer_start(&srv->writer, srv->store, srv->base, err)) !=
-	        0 ||
-	    (rc = subs_start(srv, err)) != 0) {
+	        0) {
 		server_close(srv);
 		return rc;
 	}

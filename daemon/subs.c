@@ -13,7 +13,6 @@
 #include <event2/event.h>
 
 #include "conn.h"
-#include "fanout.h"
 #include "frame.h"
 #include "journal.h"
 #include "log.h"
@@ -29,8 +28,6 @@
 #define SUBS_IOV_EVENTS 64   /* events gathered into one writev */
 #define SUBS_MAX_REGS   64   /* registers a filter can name (bits) */
 #define SUBS_MAX_TYPES  64   /* event types a filter can name (bits) */
-#define SUBS_HEAD_MAX   (FRAME_HDR_MAX + 11) /* frame header + Reply.id */
-#define SUBS_FAN_EVENTS 4 /* a subscriber owed more is sent to inline */
 
 /* Filters are bit sets (0: no filter), so that matching an entry against
  * a thousand subscribers touches no memory beyond each struct sub. */
@@ -44,59 +41,10 @@ struct sub {
 	char *owner;
 };
 
-/* The sends of one run left to fanout_send, with their storage; kept
- * from run to run. */
-struct subs_fan {
-	struct fanout *helper; /* NULL: the loop makes every send */
-	struct fanout_job *jobs;
-	struct conn **conns;             /* referenced while deferred */
-	struct iovec *iov;               /* 2 * SUBS_FAN_EVENTS per job */
-	uint8_t (*heads)[SUBS_HEAD_MAX]; /* SUBS_FAN_EVENTS per job */
-	size_t n, cap;
-};
-
 void
 subs_init(struct server *srv)
 {
 	TAILQ_INIT(&srv->subs);
-	srv->fan = xcalloc(1, sizeof *srv->fan);
-}
-
-int
-subs_start(struct server *srv, struct isms_err *err)
-{
-	if (srv->cfg.fanout_threads == 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return 0; /* a helper on the loop's only CPU would only wait */
-	return fanout_start(&srv->fan->helper, err);
-}
-
-/* Frees fan's storage (empty: n is 0). */
-static void
-subs_fan_free_storage(struct subs_fan *fan)
-{
-	free(fan->jobs);
-	free(fan->conns);
-	free(fan->iov);
-	free(fan->heads);
-	fan->jobs = NULL;
-	fan->conns = NULL;
-	fan->iov = NULL;
-	fan->heads = NULL;
-	fan->cap = 0;
-}
-
-/* Room for n jobs. */
-static void
-subs_fan_reserve(struct subs_fan *fan, size_t n)
-{
-	if (fan->cap >= n)
-		return;
-	subs_fan_free_storage(fan);
-	fan->cap = n + n / 2 + 16;
-	fan->jobs = xcalloc(fan->cap, sizeof *fan->jobs);
-	fan->conns = xcalloc(fan->cap, sizeof *fan->conns);
-	fan->iov = xcalloc(fan->cap * 2 * SUBS_FAN_EVENTS, sizeof *fan->iov);
-	fan->heads = xcalloc(fan->cap * SUBS_FAN_EVENTS, sizeof *fan->heads);
 }
 
 /* Frees one subscription (unlinked by the caller). */
@@ -117,12 +65,6 @@ subs_free_all(struct server *srv)
 	while ((s = TAILQ_FIRST(&srv->subs)) != NULL) {
 		TAILQ_REMOVE(&srv->subs, s, entry);
 		subs_free(s);
-	}
-	if (srv->fan != NULL) {
-		fanout_stop(srv->fan->helper);
-		subs_fan_free_storage(srv->fan);
-		free(srv->fan);
-		srv->fan = NULL;
 	}
 	if (srv->subs_ev != NULL)
 		event_free(srv->subs_ev);
@@ -215,32 +157,13 @@ subs_drop(struct server *srv, struct sub *s)
 	subs_free(s);
 }
 
-/* Frames of one subscriber gathered for one write, in storage the
- * caller provides. */
+/* Frames of one subscriber gathered for one write. */
 struct subs_batch {
-	struct iovec *iov;               /* 2 per event */
-	uint8_t (*heads)[SUBS_HEAD_MAX]; /* 1 per event */
-	int n, max;                      /* iovecs in use, room */
-	size_t len;                      /* bytes in them */
+	struct iovec iov[2 * SUBS_IOV_EVENTS];
+	uint8_t heads[SUBS_IOV_EVENTS][FRAME_HDR_MAX + 11];
+	int n;      /* iovecs in use */
+	size_t len; /* bytes in them */
 };
-
-/* Queues in out what a socket did not take of iov[0..n) (done bytes). */
-static void
-subs_queue_rest(struct evbuffer *out, const struct iovec *iov, int n,
-                size_t done)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (done >= iov[i].iov_len) {
-			done -= iov[i].iov_len;
-			continue;
-		}
-		evbuffer_add(out, (uint8_t *)iov[i].iov_base + done,
-		             iov[i].iov_len - done);
-		done = 0;
-	}
-}
 
 /* Writes the batch: straight to the socket when nothing is queued before
  * it (no write event to arm and disarm), the rest through the
@@ -251,6 +174,7 @@ subs_flush(struct sub *s, struct subs_batch *b)
 	struct bufferevent *bev = s->conn->bev;
 	struct evbuffer *out = s->conn->out;
 	ssize_t done = 0;
+	int i;
 
 	if (b->n == 0 || bev == NULL)
 		goto reset;
@@ -271,8 +195,19 @@ subs_flush(struct sub *s, struct subs_batch *b)
 		if (done < 0)
 			done = 0; /* EAGAIN, or an error the read side sees */
 	}
-	if ((size_t)done < b->len)
-		subs_queue_rest(out, b->iov, b->n, (size_t)done);
+	for (i = 0; i < b->n && (size_t)done < b->len; i++) {
+		size_t l = b->iov[i].iov_len;
+
+		if ((size_t)done >= l) {
+			done -= (ssize_t)l;
+			b->len -= l;
+			continue;
+		}
+		evbuffer_add(out, (uint8_t *)b->iov[i].iov_base + done,
+		             l - (size_t)done);
+		b->len -= l;
+		done = 0;
+	}
 reset:
 	b->n = 0;
 	b->len = 0;
@@ -290,7 +225,7 @@ subs_send(struct sub *s, struct subs_batch *b, const struct subs_event *ev)
 	s->next_seq = ev->e->seq + 1;
 	if (!subs_match(s, ev))
 		return;
-	if (b->n == b->max)
+	if (b->n == 2 * SUBS_IOV_EVENTS)
 		subs_flush(s, b);
 	head = b->heads[b->n / 2];
 	id[0] = 0x08; /* field 1, varint */
@@ -302,61 +237,6 @@ subs_send(struct sub *s, struct subs_batch *b, const struct subs_event *ev)
 	b->iov[b->n].iov_base = ev->rest;
 	b->iov[b->n++].iov_len = ev->len;
 	b->len += n + idlen + ev->len;
-}
-
-/* Whether s can be left to a deferred send: a plain socket with nothing
- * queued, s its only subscription (so no other write to that socket can
- * come between) and few events owed. */
-static bool
-subs_deferrable(const struct sub *s, uint64_t head)
-{
-	const struct conn *c = s->conn;
-
-	return c->bev != NULL && !c->tls && c->nsubs == 1 &&
-	       head - s->next_seq < SUBS_FAN_EVENTS &&
-	       evbuffer_get_length(c->pend) == 0 &&
-	       evbuffer_get_length(c->out) == 0;
-}
-
-/* Packs s's events from the window into a new job of fan; advances s. */
-static void
-subs_defer(struct subs_fan *fan, struct sub *s, const struct subs_event *win,
-           uint64_t wlo, uint64_t head)
-{
-	struct subs_batch b = {.iov = fan->iov + fan->n * 2 * SUBS_FAN_EVENTS,
-	                       .heads = fan->heads + fan->n * SUBS_FAN_EVENTS,
-	                       .max = 2 * SUBS_FAN_EVENTS};
-	uint64_t seq;
-
-	for (seq = s->next_seq; seq <= head; seq++)
-		if (win[seq - wlo].e != NULL)
-			subs_send(s, &b, &win[seq - wlo]);
-	s->next_seq = head + 1;
-	if (b.n == 0)
-		return;
-	fan->jobs[fan->n] = (struct fanout_job){
-	    .fd = s->conn->fd, .iov = b.iov, .iovcnt = b.n, .len = b.len};
-	fan->conns[fan->n++] = s->conn;
-	conn_ref(s->conn);
-}
-
-/* Makes the deferred sends; what a socket did not take is queued in its
- * bufferevent, which finishes the job when the socket drains. */
-static void
-subs_fan_send(struct subs_fan *fan)
-{
-	struct fanout_job *j;
-	size_t i;
-
-	fanout_send(fan->helper, fan->jobs, fan->n);
-	for (i = 0; i < fan->n; i++) {
-		j = &fan->jobs[i];
-		if (j->sent < j->len && conn_alive(fan->conns[i]))
-			subs_queue_rest(fan->conns[i]->out, j->iov, j->iovcnt,
-			                j->sent);
-		conn_unref(fan->conns[i]);
-	}
-	fan->n = 0;
 }
 
 /* Reads entries [from, to] and packs their replies once (e NULL for a
@@ -412,12 +292,7 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 	struct sub *s, *next;
 	struct store_txn txn;
 	struct subs_event *win = NULL, *own;
-	struct iovec iov[2 * SUBS_IOV_EVENTS];
-	uint8_t heads[SUBS_IOV_EVENTS][SUBS_HEAD_MAX];
-	struct subs_batch b = {.iov = iov,
-	                       .heads = heads,
-	                       .max = 2 * SUBS_IOV_EVENTS},
-	                  *batch = &b;
+	struct subs_batch *batch;
 	uint8_t hash[JOURNAL_HASH_LEN];
 	uint64_t head, lo, wlo = 0, seq, to, first;
 	bool more = false;
@@ -436,10 +311,9 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 	if (s->next_seq <= head && s->next_seq >= lo &&
 	    (wlo == 0 || s->next_seq < wlo))
 		wlo = s->next_seq;
-	if (wlo != 0) {
+	if (wlo != 0)
 		win = subs_read(&txn, wlo, head);
-		subs_fan_reserve(srv->fan, srv->nsubs);
-	}
+	batch = xcalloc(1, sizeof *batch);
 	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
 		if (s->next_seq > head)
@@ -449,11 +323,6 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 			/* The drop may end others on that conn: start over
 			 * (those served already are past head). */
 			next = TAILQ_FIRST(&srv->subs);
-			continue;
-		}
-		if (win != NULL && s->next_seq >= wlo &&
-		    subs_deferrable(s, head)) {
-			subs_defer(srv->fan, s, win, wlo, head);
 			continue;
 		}
 		if (win != NULL && s->next_seq >= wlo) {
@@ -483,7 +352,7 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		if (s->next_seq <= to)
 			s->next_seq = to + 1;
 	}
-	subs_fan_send(srv->fan); /* before win goes: the jobs point into it */
+	free(batch);
 	if (win != NULL)
 		subs_free_entries(win, (size_t)(head - wlo + 1));
 	store_read_end(&txn);

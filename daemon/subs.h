@@ -21,10 +21,6 @@ struct conn;
 #define SUBS_OUTPUT_CAP_DEFAULT (4u * 1024 * 1024)
 
 void subs_init(struct server *);
-
-/* Starts the fan-out helper thread (--fanout-threads) on a machine with
- * more than one CPU. */
-int subs_start(struct server *, struct isms_err *err);
 void subs_free_all(struct server *);
 
 /* Subscribes conn under request id; events follow the OK reply. */
