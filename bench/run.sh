@@ -132,11 +132,11 @@ fi
 # it a little larger: the ceiling errs low, never flatters).
 standard_run() {
 	SLICE=$(((DUR + SLICES - 1) / SLICES))
+	RAWDIR="--data-dir $DIR/raw.$RUN" # mktemp's name has no blanks
 	start_daemon
 	i=1
 	while [ $i -le "$SLICES" ]; do
-		bench raw1_$i raw --batch 1 --duration "$SLICE" \
-			--data-dir "$DIR/raw.$RUN"
+		bench raw1_$i raw --batch 1 --duration "$SLICE" $RAWDIR
 		bench put1_$i put --clients 1 --inflight 1 --duration "$SLICE"
 		i=$((i + 1))
 	done
@@ -145,10 +145,8 @@ standard_run() {
 	bench put50 put --clients 50 --inflight 1 --duration "$DUR"
 	BATCH=$(printf '%.0f' "$(one put50 mean_batch)")
 	[ "$BATCH" -ge 1 ] || BATCH=1
-	bench rawNa raw --batch "$BATCH" --duration "$SLICE" \
-		--data-dir "$DIR/raw.$RUN"
-	bench rawNb raw --batch "$BATCH" --duration "$SLICE" \
-		--data-dir "$DIR/raw.$RUN"
+	bench rawNa raw --batch "$BATCH" --duration "$SLICE" $RAWDIR
+	bench rawNb raw --batch "$BATCH" --duration "$SLICE" $RAWDIR
 	mean rawN rawNa rawNb
 	bench get1 get --clients 1 --inflight 1 --duration "$DUR"
 	bench get50 get --clients 50 --inflight 4 --duration "$DUR"

@@ -19,15 +19,23 @@ const struct register_def *const registers[] = {
     &register_legal,         &register_milestone,     NULL,
 };
 
+int
+register_index(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && registers[i] != NULL; i++)
+		if (strcmp(registers[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
 const struct register_def *
 register_by_name(const char *name)
 {
-	const struct register_def *const *r;
+	int i = register_index(name);
 
-	for (r = registers; *r != NULL; r++)
-		if (strcmp((*r)->name, name) == 0)
-			return *r;
-	return NULL;
+	return i < 0 ? NULL : registers[i];
 }
 
 const struct register_def *

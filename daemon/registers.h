@@ -70,6 +70,8 @@ extern const struct register_def register_risk, register_asset, register_scope,
 extern const struct register_def *const registers[];
 
 const struct register_def *register_by_name(const char *name);
+/* The place of the register named name in registers[], or -1. */
+int register_index(const char *name);
 const struct register_def *register_by_case(uint32_t body_case);
 /* The register whose ids look like id ("RSK-0001" → risk), or NULL. */
 const struct register_def *register_by_id(const char *id);

@@ -94,13 +94,9 @@ subs_conn_gone(struct conn *c)
 static uint64_t
 subs_register_bit(const char *name)
 {
-	size_t i;
+	int i = register_index(name);
 
-	for (i = 0; name != NULL && registers[i] != NULL && i < SUBS_MAX_REGS;
-	     i++)
-		if (strcmp(registers[i]->name, name) == 0)
-			return (uint64_t)1 << i;
-	return 0;
+	return i >= 0 && i < SUBS_MAX_REGS ? (uint64_t)1 << i : 0;
 }
 
 /* The bit of event type t (0 if out of range). */
@@ -171,15 +167,14 @@ struct subs_batch {
 static void
 subs_flush(struct sub *s, struct subs_batch *b)
 {
-	struct bufferevent *bev = s->conn->bev;
-	struct evbuffer *out = s->conn->out;
+	struct evbuffer *out;
 	ssize_t done = 0;
 	int i;
 
-	if (b->n == 0 || bev == NULL)
+	if (b->n == 0 || !conn_alive(s->conn))
 		goto reset;
 	conn_flush(s->conn); /* replies gathered before these events */
-	if ((bev = s->conn->bev) == NULL)
+	if (!conn_alive(s->conn))
 		goto reset;
 	out = s->conn->out;
 	if (!s->conn->tls && evbuffer_get_length(out) == 0) {
