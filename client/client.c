@@ -63,6 +63,8 @@ struct isms_client {
 
 	struct evbuffer *scratch; /* a request on its way to the socket */
 	struct event *rev;        /* Unix: our read event (see client_recv) */
+	uint8_t *part;            /* Unix: a frame's first bytes, read */
+	size_t npart, cappart;
 };
 
 /* One way to open a transport, by the endpoint's prefix. */
@@ -85,6 +87,7 @@ static const struct client_scheme client_schemes[] = {
 #define CLIENT_NSCHEMES (sizeof client_schemes / sizeof client_schemes[0])
 
 #define CLIENT_READ_CHUNK 16384 /* bytes asked of one recv */
+#define CLIENT_READS      16    /* recv calls per wake-up, at most */
 #define CLIENT_ARENA      4096  /* unpack arena for one reply */
 
 int
@@ -247,6 +250,7 @@ client_destroy(struct isms_client *c)
 	client_drop_transport(c);
 	if (c->scratch != NULL)
 		evbuffer_free(c->scratch);
+	free(c->part);
 	free(c->pend);
 	free(c);
 }
@@ -322,51 +326,71 @@ client_dispatch(struct isms_client *c, const Isms__V1__Reply *reply)
 	p.cb(c, reply, p.arg);
 }
 
-/* Reads every complete frame and dispatches its reply. */
+/* Unpacks one reply frame's message and dispatches it; -1 if the
+ * connection was closed for it. */
+static int
+client_frame(struct isms_client *c, const uint8_t *msg, size_t mlen)
+{
+	struct pb_budget budget;
+	ProtobufCMessage *m;
+	size_t limit;
+	/* Room for a typical reply: no malloc and free for each field. */
+	_Alignas(16) uint8_t arena[CLIENT_ARENA];
+
+	limit = PB_BUDGET_DEFAULT;
+	if (c->max_frame > limit / 4)
+		limit = c->max_frame * 4;
+	pb_budget_init(&budget, limit);
+	pb_budget_arena(&budget, arena, sizeof arena);
+	m = pb_budget_unpack(&budget, &isms__v1__reply__descriptor, msg, mlen);
+	c->got_frame = 1;
+	if (m == NULL) {
+		client_close(c, "cannot decode a reply from ismsd%s",
+		             budget.exceeded ? " (over the memory budget)"
+		                             : "");
+		return -1;
+	}
+	client_dispatch(c, (Isms__V1__Reply *)m);
+	pb_budget_free_unpacked(&budget, m);
+	return 0;
+}
+
+/* Closes c for a frame header frame_next or frame_decode_header refused. */
+static void
+client_bad_frame(struct isms_client *c, enum frame_result r)
+{
+	if (r == FRAME_TOO_BIG)
+		client_close(c, "ismsd sent a frame over %zu bytes",
+		             c->max_frame);
+	else
+		client_close(c, "ismsd sent a malformed frame");
+}
+
+/* Reads every complete frame of the bufferevent (TLS, TCP) and
+ * dispatches its reply. */
 static void
 client_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct isms_client *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	const uint8_t *msg;
-	size_t mlen, flen, limit;
+	size_t mlen, flen;
 	enum frame_result r;
-	struct pb_budget budget;
-	ProtobufCMessage *m;
-	/* Room for a typical reply: no malloc and free for each field. */
-	_Alignas(16) uint8_t arena[CLIENT_ARENA];
 
 	c->busy++;
 	while (!c->closed) {
 		r = frame_next(in, c->max_frame, &msg, &mlen, &flen);
 		if (r == FRAME_NEED_MORE)
 			break;
-		if (r == FRAME_TOO_BIG) {
-			client_close(c, "ismsd sent a frame over %zu bytes",
-			             c->max_frame);
-			break;
-		}
 		if (r != FRAME_OK) {
-			client_close(c, "ismsd sent a malformed frame");
+			client_bad_frame(c, r);
 			break;
 		}
-		limit = PB_BUDGET_DEFAULT;
-		if (c->max_frame > limit / 4)
-			limit = c->max_frame * 4;
-		pb_budget_init(&budget, limit);
-		pb_budget_arena(&budget, arena, sizeof arena);
-		m = pb_budget_unpack(&budget, &isms__v1__reply__descriptor, msg,
-		                     mlen);
-		evbuffer_drain(in, flen);
-		c->got_frame = 1;
-		if (m == NULL) {
-			client_close(
-			    c, "cannot decode a reply from ismsd%s",
-			    budget.exceeded ? " (over the memory budget)" : "");
+		/* The frame stays valid: nothing touches in meanwhile. */
+		if (client_frame(c, msg, mlen) != 0)
 			break;
-		}
-		client_dispatch(c, (Isms__V1__Reply *)m);
-		pb_budget_free_unpacked(&budget, m);
+		if (!c->closed)
+			evbuffer_drain(in, flen);
 	}
 	c->busy--;
 	if (c->dead && c->busy == 0)
@@ -404,25 +428,109 @@ client_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /*
- * A Unix socket is readable: recv what is there straight into the input
- * buffer, then handle the frames. The bufferevent would ask FIONREAD
- * before each read and go through readv: a subscriber among many spends
- * most of its time in those calls. Writes stay with the bufferevent.
+ * Handles the whole frames at the head of buf[0..len); returns the bytes
+ * they took, or -1 once the connection is closed.
+ */
+static ssize_t
+client_frames(struct isms_client *c, const uint8_t *buf, size_t len)
+{
+	size_t off = 0, hlen, mlen;
+	enum frame_result r;
+
+	while (!c->closed) {
+		r = frame_decode_header(buf + off, len - off, c->max_frame,
+		                        &hlen, &mlen);
+		if (r == FRAME_NEED_MORE ||
+		    (r == FRAME_OK && len - off - hlen < mlen))
+			return (ssize_t)off;
+		if (r != FRAME_OK) {
+			client_bad_frame(c, r);
+			break;
+		}
+		if (client_frame(c, buf + off + hlen, mlen) != 0)
+			break;
+		off += hlen + mlen;
+	}
+	return -1;
+}
+
+/* Keeps buf[0..len), the start of a frame, for the next read. */
+static void
+client_keep(struct isms_client *c, const uint8_t *buf, size_t len)
+{
+	if (len == 0 && c->cappart > 4 * CLIENT_READ_CHUNK) {
+		/* A big reply is over: do not hold its room. */
+		free(c->part);
+		c->part = NULL;
+		c->cappart = 0;
+	}
+	if (c->cappart < len) {
+		c->cappart = len < CLIENT_READ_CHUNK ? CLIENT_READ_CHUNK : len;
+		c->part = xrealloc(c->part, c->cappart);
+	}
+	if (len > 0)
+		memmove(c->part, buf, len);
+	c->npart = len;
+}
+
+/*
+ * A Unix socket is readable: recv until it is drained, handling frames
+ * straight from the bytes read. Whole frames are unpacked
+ * from a buffer on the stack; only the start of a frame still on its way
+ * is kept, in c->part, and later bytes go after it. No FIONREAD, readv or
+ * evbuffer: a subscriber among many spends most of its time here.
  */
 static void
 client_recv(evutil_socket_t fd, short what, void *arg)
 {
 	struct isms_client *c = arg;
-	enum sockbuf_end end;
-	int saved;
+	_Alignas(16) uint8_t stack[CLIENT_READ_CHUNK];
+	enum sockbuf_end end = SOCKBUF_AGAIN;
+	uint8_t *buf;
+	size_t room, len;
+	ssize_t n, used;
+	int reads, saved = 0;
 
 	(void)what;
-	end =
-	    sockbuf_recv(fd, bufferevent_get_input(c->bev), CLIENT_READ_CHUNK);
-	saved = errno;
-	/* What arrived before the end is handled first. */
 	c->busy++;
-	client_read_cb(c->bev, c);
+	/* At most CLIENT_READS: a fast sender cannot keep us from the
+	 * other connections (the socket stays readable). */
+	for (reads = 0; reads < CLIENT_READS && !c->closed; reads++) {
+		if (c->npart == 0) {
+			buf = stack;
+			room = sizeof stack;
+		} else {
+			if (c->cappart - c->npart < CLIENT_READ_CHUNK) {
+				c->cappart += c->cappart;
+				c->part = xrealloc(c->part, c->cappart);
+			}
+			buf = c->part + c->npart;
+			room = c->cappart - c->npart;
+		}
+		do
+			n = recv(fd, buf, room, 0);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0) {
+			if (n == 0)
+				end = SOCKBUF_EOF;
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
+				end = SOCKBUF_ERROR;
+			saved = errno;
+			break;
+		}
+		if (buf != stack) {
+			buf = c->part;
+			len = c->npart += (size_t)n;
+		} else
+			len = (size_t)n;
+		if ((used = client_frames(c, buf, len)) < 0)
+			break;
+		if ((size_t)used < len || buf != stack)
+			client_keep(c, buf + used, len - (size_t)used);
+		if ((size_t)n < room)
+			break; /* drained: a stream socket gives all it holds
+			        * (an end behind the data wakes us again) */
+	}
 	if (end != SOCKBUF_AGAIN && !c->closed) {
 		errno = saved;
 		client_event_cb(
@@ -466,7 +574,9 @@ isms_client_connect_opts(struct event_base *base, const char *endpoint,
 			client_destroy(c);
 			return NULL;
 		}
-		bufferevent_enable(c->bev, EV_WRITE);
+		/* Writes are enabled when one is queued (client_send), not
+		 * now: an enabled bufferevent arms its write event at once,
+		 * to be woken for nothing and disarm it. */
 	} else
 		bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	return c;
@@ -513,7 +623,11 @@ client_send(struct isms_client *c, const ProtobufCMessage *msg)
 	(void)sockbuf_send(c->t.fd, c->scratch);
 	if (evbuffer_get_length(c->scratch) == 0)
 		return 0;
-	return evbuffer_add_buffer(out, c->scratch);
+	/* The socket is full: the bufferevent sends the rest when it
+	 * drains. */
+	if (evbuffer_add_buffer(out, c->scratch) != 0)
+		return -1;
+	return bufferevent_enable(c->bev, EV_WRITE);
 }
 
 uint64_t

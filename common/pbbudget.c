@@ -24,6 +24,7 @@ pb_budget_alloc(void *data, size_t size)
 			return b->arena + at;
 		}
 	}
+	b->heap++;
 	return malloc(size);
 }
 
@@ -47,6 +48,7 @@ pb_budget_init(struct pb_budget *b, size_t limit)
 	b->used = 0;
 	b->limit = limit;
 	b->exceeded = 0;
+	b->heap = 0;
 	b->arena = NULL;
 	b->arena_used = b->arena_cap = 0;
 }
@@ -62,8 +64,11 @@ pb_budget_arena(struct pb_budget *b, void *buf, size_t cap)
 void
 pb_budget_free_unpacked(struct pb_budget *b, ProtobufCMessage *m)
 {
-	protobuf_c_message_free_unpacked(m, &b->allocator);
+	/* All of it in the arena: nothing to walk the message for. */
+	if (b->arena == NULL || b->heap > 0)
+		protobuf_c_message_free_unpacked(m, &b->allocator);
 	b->arena_used = 0;
+	b->heap = 0;
 }
 
 ProtobufCMessage *

@@ -25,6 +25,7 @@ struct pb_budget {
 	size_t used;
 	size_t limit;
 	int exceeded;   /* set when an allocation was refused */
+	size_t heap;    /* allocations served by malloc */
 	uint8_t *arena; /* scratch buffer, or NULL */
 	size_t arena_used, arena_cap;
 };

@@ -175,6 +175,7 @@ struct seen {
 	int code;
 	char msg[256];
 	char rec_id[32];
+	size_t rec_id_len;
 	int closed; /* isms_client_error was set */
 	int free_client;
 };
@@ -191,8 +192,10 @@ seen_cb(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
 	         r->status != NULL && r->status->message ? r->status->message
 	                                                 : "");
 	if (r->result_case == ISMS__V1__REPLY__RESULT_RECORD &&
-	    r->record->id != NULL)
+	    r->record->id != NULL) {
 		snprintf(s->rec_id, sizeof s->rec_id, "%s", r->record->id);
+		s->rec_id_len = strlen(r->record->id);
+	}
 	s->closed = isms_client_error(c) != NULL;
 	if (s->free_client)
 		isms_client_free(c);
@@ -528,12 +531,104 @@ test_sync_hello_and_calls(void **state)
 	fake_stop(&f);
 }
 
+/* Replies to three Gets, the second naming a 100,000-byte id, in one
+ * stream cut at awkward places: inside the first length prefix, just past
+ * the first frame, inside the second; its end and the third together. */
+static void
+script_pieces(int fd, void *arg)
+{
+	Isms__V1__Request *req[3];
+	Isms__V1__Reply r = ISMS__V1__REPLY__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	size_t len, at = 0, frame1 = 0, cuts[4], i, k;
+	uint8_t *buf;
+	char *big;
+
+	(void)arg;
+	for (i = 0; i < 3; i++) {
+		FAKE_CHECK((req[i] = fake_read(fd)) != NULL);
+		if (req[i] == NULL)
+			return;
+	}
+	big = malloc(100001);
+	memset(big, 'x', 100000);
+	big[100000] = '\0';
+	buf = malloc(3 * (100000 + 64));
+	for (i = 0; i < 3; i++) {
+		r.has_id = 1;
+		r.id = req[i]->id;
+		r.result_case = ISMS__V1__REPLY__RESULT_RECORD;
+		rec.id = i == 1 ? big : req[i]->get->id;
+		r.record = &rec;
+		len = protobuf_c_message_get_packed_size(&r.base);
+		at += frame_encode_header(buf + at, len);
+		at += protobuf_c_message_pack(&r.base, buf + at);
+		if (i == 0)
+			frame1 = at;
+	}
+	cuts[0] = 1;
+	cuts[1] = frame1 + 1;
+	cuts[2] = frame1 + 50000;
+	cuts[3] = at;
+	for (k = 0, i = 0; i < 4; i++) {
+		FAKE_CHECK(write(fd, buf + k, cuts[i] - k) ==
+		           (ssize_t)(cuts[i] - k));
+		k = cuts[i];
+		usleep(20000); /* each piece its own read */
+	}
+	free(buf);
+	free(big);
+	for (i = 0; i < 3; i++)
+		isms__v1__request__free_unpacked(req[i], NULL);
+	fake_drain(fd);
+}
+
+static void
+test_frames_in_pieces(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct isms_err err = {0};
+	struct seen s[3];
+	struct fake f;
+	struct isms_client *c;
+	int i;
+
+	(void)state;
+	memset(s, 0, sizeof s);
+	fake_start(&f, script_pieces, NULL);
+	assert_non_null(c = isms_client_connect(base, f.endpoint, &err));
+	for (i = 0; i < 3; i++) {
+		Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+		Isms__V1__Get get = ISMS__V1__GET__INIT;
+
+		get.id = "RSK-0001";
+		req.call_case = ISMS__V1__REQUEST__CALL_GET;
+		req.get = &get;
+		assert_int_equal(isms_client_call(c, &req, seen_cb, &s[i]),
+		                 i + 1);
+	}
+	loop_until(base, s, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(s[i].calls, 1);
+		assert_int_equal(s[i].id, i + 1);
+		assert_int_equal(s[i].closed, 0);
+	}
+	assert_string_equal(s[0].rec_id, "RSK-0001");
+	assert_int_equal(s[1].rec_id_len, 100000);
+	assert_string_equal(s[2].rec_id, "RSK-0001");
+	assert_null(isms_client_error(c));
+	isms_client_free(c);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ids_and_out_of_order_replies),
 	    cmocka_unit_test(test_stream_and_connection_lost),
+	    cmocka_unit_test(test_frames_in_pieces),
 	    cmocka_unit_test(test_oversized_frame_closes),
 	    cmocka_unit_test(test_free_from_callback),
 	    cmocka_unit_test(test_connect_refused),
