@@ -1,4 +1,5 @@
 /* conn.c: reading frames from a client and writing replies to it. */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@ static void conn_write_cb(struct bufferevent *, void *);
 static void conn_event_cb(struct bufferevent *, short, void *);
 static void conn_bad(struct conn *, int, const char *);
 static void conn_close_flushed(struct conn *);
+static void conn_out_cb(struct evbuffer *, const struct evbuffer_cb_info *,
+                        void *);
 
 void
 conn_identify_refresh(struct conn *c)
@@ -265,13 +268,15 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		c->bev = bufferevent_socket_new(srv->base, fd, opts);
 	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
 	 * writes what the socket did not take at once. */
-	if (c->bev != NULL)
+	if (c->bev != NULL) {
 		c->out = bufferevent_get_output(c->bev);
+		c->out_cb = evbuffer_add_cb(c->out, conn_out_cb, c);
+	}
 	if (c->bev != NULL && !c->tls)
 		c->rev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 		                   conn_recv_cb, c);
-	if (c->bev == NULL || (!c->tls && c->rev == NULL) ||
-	    (c->pend = evbuffer_new()) == NULL ||
+	if (c->bev == NULL || c->out_cb == NULL ||
+	    (!c->tls && c->rev == NULL) || (c->pend = evbuffer_new()) == NULL ||
 	    (c->idle = evtimer_new(srv->base, conn_idle_cb, c)) == NULL) {
 		log_err("cannot create a bufferevent");
 		if (c->rev != NULL)
@@ -332,6 +337,7 @@ conn_abort(struct conn *c)
 	c->rev = NULL;
 	event_free(c->idle);
 	c->idle = NULL;
+	evbuffer_remove_cb_entry(c->out, c->out_cb);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	c->out = NULL;
@@ -371,7 +377,7 @@ conn_flush(struct conn *c)
 	c->srv->served++; /* its client may send the next request at once */
 	out = c->out;
 	/* A write error is left for the bufferevent to meet and report. */
-	if (!c->tls && evbuffer_get_length(out) == 0)
+	if (!c->tls && c->outlen == 0)
 		(void)sockbuf_send(c->fd, c->pend);
 	if (evbuffer_get_length(c->pend) > 0 &&
 	    evbuffer_add_buffer(out, c->pend) != 0) {
@@ -384,8 +390,24 @@ conn_flush(struct conn *c)
 size_t
 conn_backlog(const struct conn *c)
 {
-	return evbuffer_get_length(c->pend) +
-	       (c->out == NULL ? 0 : evbuffer_get_length(c->out));
+	assert(c->out == NULL || c->outlen == evbuffer_get_length(c->out));
+	assert(c->corked || evbuffer_get_length(c->pend) == 0 ||
+	       c->bev == NULL);
+	/* Neither buffer is looked at unless it may hold bytes: a fan-out
+	 * asks this of every subscriber. */
+	return (c->corked ? evbuffer_get_length(c->pend) : 0) +
+	       (c->out == NULL ? 0 : c->outlen);
+}
+
+/* Keeps c->outlen: out's callbacks run as it changes. */
+static void
+conn_out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+            void *arg)
+{
+	struct conn *c = arg;
+
+	(void)buf;
+	c->outlen = info->orig_size + info->n_added - info->n_deleted;
 }
 
 void

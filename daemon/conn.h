@@ -34,10 +34,12 @@ struct bufferevent;
 
 struct conn {
 	/* What the fan-out touches for every subscriber, together at the
-	 * top: one cache line rather than four. */
+	 * top: this one cache line, not the buffers' own. */
 	struct bufferevent *bev;
 	struct evbuffer *out;  /* bev's output, while bev */
-	struct evbuffer *pend; /* replies not yet handed to the socket */
+	size_t outlen;         /* bytes in out, kept by an out callback */
+	struct evbuffer *pend; /* replies not yet handed to the socket:
+	                        * empty unless corked (see conn_send) */
 	int fd;                /* the socket (the bufferevent owns it) */
 	bool tls;              /* over TLS: writes go through the bufferevent */
 	bool corked;           /* replies gather in pend until conn_flush */
@@ -53,13 +55,14 @@ struct conn {
 	unsigned nsubs;         /* subscriptions (exempt from idle) */
 	struct event *deadline; /* a partial frame must complete by then */
 	struct event *rev;      /* plain socket: our read event (recv) */
-	struct event *idle;     /* the idle check */
-	time_t last_read;       /* coarse monotonic seconds */
-	uint64_t users_gen;     /* identity as of this generation */
-	char user[USER_NAME_MAX + 1];    /* the actor of this conn's changes */
-	char token_id[32];               /* when authenticated by token */
-	char cert_cn[USER_NAME_MAX + 1]; /* a verified client certificate */
-	char auth_hint[600];             /* why not authenticated */
+	struct evbuffer_cb_entry *out_cb; /* keeps outlen */
+	struct event *idle;               /* the idle check */
+	time_t last_read;                 /* coarse monotonic seconds */
+	uint64_t users_gen;               /* identity as of this generation */
+	char user[USER_NAME_MAX + 1];     /* the actor of this conn's changes */
+	char token_id[32];                /* when authenticated by token */
+	char cert_cn[USER_NAME_MAX + 1];  /* a verified client certificate */
+	char auth_hint[600];              /* why not authenticated */
 };
 
 /* Adopts an accepted Unix socket (its peer is named by uid). NULL on

@@ -28,6 +28,7 @@
 #define SUBS_IOV_EVENTS 64   /* events gathered into one writev */
 #define SUBS_MAX_REGS   64   /* registers a filter can name (bits) */
 #define SUBS_MAX_TYPES  64   /* event types a filter can name (bits) */
+#define SUBS_FLAT       4096 /* bytes copied together for one send */
 
 /* Filters are bit sets (0: no filter), so that matching an entry against
  * a thousand subscribers touches no memory beyond each struct sub. */
@@ -159,7 +160,32 @@ struct subs_batch {
 	uint8_t heads[SUBS_IOV_EVENTS][FRAME_HDR_MAX + 11];
 	int n;      /* iovecs in use */
 	size_t len; /* bytes in them */
+	uint8_t flat[SUBS_FLAT];
 };
+
+/* Sends the batch's bytes without blocking: copied together and sent
+ * with send when they are few (the usual one event: no iovec for the
+ * kernel to import), else with sendmsg. Bytes sent, 0 if none. */
+static size_t
+subs_send_now(int fd, struct subs_batch *b)
+{
+	struct msghdr mh = {.msg_iov = b->iov, .msg_iovlen = (size_t)b->n};
+	size_t at = 0;
+	ssize_t n;
+	int i;
+
+	if (b->len <= sizeof b->flat)
+		for (i = 0; i < b->n; i++) {
+			memcpy(b->flat + at, b->iov[i].iov_base,
+			       b->iov[i].iov_len);
+			at += b->iov[i].iov_len;
+		}
+	do
+		n = at > 0 ? send(fd, b->flat, at, MSG_DONTWAIT | MSG_NOSIGNAL)
+		           : sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return n > 0 ? (size_t)n : 0; /* EAGAIN, or an error reads meet */
+}
 
 /* Writes the batch: straight to the socket when nothing is queued before
  * it (no write event to arm and disarm), the rest through the
@@ -173,23 +199,16 @@ subs_flush(struct sub *s, struct subs_batch *b)
 
 	if (b->n == 0 || !conn_alive(s->conn))
 		goto reset;
-	conn_flush(s->conn); /* replies gathered before these events */
-	if (!conn_alive(s->conn))
-		goto reset;
-	out = s->conn->out;
-	if (!s->conn->tls && evbuffer_get_length(out) == 0) {
-		/* sendmsg, not writev: a socket call skips the file layer
-		 * (position lock, notifications), a tenth of the cost. */
-		struct msghdr mh = {.msg_iov = b->iov,
-		                    .msg_iovlen = (size_t)b->n};
-
-		do
-			done = sendmsg(s->conn->fd, &mh,
-			               MSG_DONTWAIT | MSG_NOSIGNAL);
-		while (done == -1 && errno == EINTR);
-		if (done < 0)
-			done = 0; /* EAGAIN, or an error the read side sees */
+	if (s->conn->corked) {
+		conn_flush(s->conn); /* replies gathered before these */
+		if (!conn_alive(s->conn))
+			goto reset;
 	}
+	out = s->conn->out;
+	/* A socket call, not writev: it skips the file layer (position
+	 * lock, notifications), a tenth of the cost. */
+	if (!s->conn->tls && s->conn->outlen == 0)
+		done = (ssize_t)subs_send_now(s->conn->fd, b);
 	for (i = 0; i < b->n && (size_t)done < b->len; i++) {
 		size_t l = b->iov[i].iov_len;
 
