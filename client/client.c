@@ -41,30 +41,31 @@ struct client_pending {
 };
 
 struct isms_client {
-	struct event_base *base;
-	struct bufferevent *bev; /* t.bev: NULL once closed */
-	struct transport t;      /* ours: closed with bev, not later */
-	char endpoint[128];      /* for messages */
-	int tls_up;              /* the TLS handshake is done */
-	int got_frame;           /* the server has sent something */
+	/* What reading a reply touches, together in the first cache line:
+	 * a subscriber among thousands reads each of its few replies
+	 * cold. */
+	int closed;    /* err says why */
+	int busy;      /* depth of our callbacks on the stack */
+	int dead;      /* freed while busy */
+	int got_frame; /* the server has sent something */
 	size_t max_frame;
-	uint64_t next_id;
-
 	struct client_pending *pend; /* sorted by id */
 	size_t npend;
-	size_t cappend;
+	uint8_t *part; /* Unix: a frame's first bytes, read */
+	size_t npart, cappart;
 
-	int closed; /* err says why */
+	struct event_base *base;
+	struct bufferevent *bev; /* t.bev: NULL once closed */
+	struct event *rev;       /* Unix: our read event (see client_recv) */
+	struct transport t;      /* ours: closed with bev, not later */
+	int tls_up;              /* the TLS handshake is done */
+	uint64_t next_id;
+	size_t cappend;
+	struct evbuffer *scratch; /* a request on its way to the socket */
+
+	char endpoint[128]; /* for messages */
 	struct isms_err err;
 	char notice[256]; /* last id-less error from server */
-
-	int busy; /* depth of our callbacks on the stack */
-	int dead; /* freed while busy */
-
-	struct evbuffer *scratch; /* a request on its way to the socket */
-	struct event *rev;        /* Unix: our read event (see client_recv) */
-	uint8_t *part;            /* Unix: a frame's first bytes, read */
-	size_t npart, cappart;
 };
 
 /* One way to open a transport, by the endpoint's prefix. */

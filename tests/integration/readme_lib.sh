@@ -8,12 +8,25 @@ build=$(realpath "$2")
 
 work=$(mktemp -d /tmp/ismsd-readme-XXXXXX)
 pid=
+dog=
 cleanup() {
+	[ -n "$dog" ] && pkill -P "$dog" && kill "$dog" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$work" || exit 1
+
+# A hung command would show only as ctest's timeout: name it, with the
+# state of every process of ours, before ctest gives up (at 120 s).
+(
+	sleep 90 </dev/null >/dev/null 2>&1
+	echo "FAIL: still running after 90 s: $(cat "$work/current" 2>/dev/null)"
+	ps -o pid,ppid,stat,wchan:24,etime,args \
+		-p "$(pgrep -d, -g "$(ps -o pgid= -p $$ | tr -d ' ')")"
+	tail -5 "$work/daemon.log"
+) &
+dog=$!
 ln -s "$build" build
 mkdir var
 build/bin/ismsd --data-dir var --listen unix:var/ismsd.sock --foreground \
@@ -50,6 +63,7 @@ check() {
 quiet() {
 	local c
 	while IFS= read -r c; do
+		echo "$c" >"$work/current"
 		eval "$c" >/dev/null 2>&1
 	done < <(block "$1")
 }
@@ -64,6 +78,7 @@ run() {
 		exit 1
 	}
 	for i in "${!cmds[@]}"; do
+		echo "${cmds[$i]}" >"$work/current"
 		case "${cmds[$i]}" in
 		*" watch "*) # runs until Ctrl-C: send it one after two seconds
 			eval "timeout --preserve-status -s INT 2 ${cmds[$i]}" \
