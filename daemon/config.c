@@ -61,7 +61,7 @@ static const struct config_opt config_opts[] = {
      "a started frame must arrive whole within (default 30)"},
     {"busy-poll-us", 0, T_UINT, O(busy_poll_us), 0, 10000, "USECS",
      "after a request, poll that long before sleeping; 0: never "
-     "(default 50)"},
+     "(default 200)"},
     {"sub-output-cap", 0, T_SIZE, O(sub_output_cap), 4096, 1LL << 32, "BYTES",
      "unsent bytes before a slow subscriber is dropped (4M)"},
     {"overdue-grace-days", 0, T_INT, O(overdue_grace_days), 0, 365, "DAYS",
@@ -298,7 +298,7 @@ config_defaults(struct server_config *cfg)
 	cfg->max_conns_per_user = 2048;
 	cfg->idle_timeout_secs = 300;
 	cfg->frame_deadline_secs = 30;
-	cfg->busy_poll_us = 50;
+	cfg->busy_poll_us = 200;
 }
 
 /* Builds getopt's table from ours. */

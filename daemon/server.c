@@ -1,4 +1,5 @@
 /* server.c: the server's clock and its clean stop. */
+#include <sched.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -58,6 +59,12 @@ server_run(struct server *srv)
 		if (rc != 0 || event_base_got_break(srv->base) ||
 		    event_base_got_exit(srv->base))
 			return;
+		/* Polling, and nothing came: let the client we answered
+		 * have this CPU, should it have been woken here. Without
+		 * the yield it waits for the poll to end, and its next
+		 * request finds the loop asleep. */
+		if (flags == EVLOOP_NONBLOCK && srv->served == seen)
+			sched_yield();
 		/* One peer in a request-reply exchange gains from the poll;
 		 * many at once are served better by blocking, which wakes
 		 * to all that are ready in one go. */
