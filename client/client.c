@@ -476,10 +476,10 @@ client_keep(struct isms_client *c, const uint8_t *buf, size_t len)
 
 /*
  * A Unix socket is readable: recv until it is drained, handling frames
- * straight from the bytes read. Whole frames are unpacked
- * from a buffer on the stack; only the start of a frame still on its way
- * is kept, in c->part, and later bytes go after it. No FIONREAD, readv or
- * evbuffer: a subscriber among many spends most of its time here.
+ * straight from the bytes read. Whole frames are unpacked from a buffer
+ * on the stack; only the start of a frame still on its way is kept, in
+ * c->part, and later bytes go after it. No FIONREAD, readv or evbuffer:
+ * a subscriber among many spends most of its time here.
  */
 static void
 client_recv(evutil_socket_t fd, short what, void *arg)
