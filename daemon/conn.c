@@ -463,7 +463,7 @@ conn_close_flushed(struct conn *c)
 	conn_flush(c);
 	if (c->bev == NULL)
 		return;
-	if (evbuffer_get_length(c->out) == 0)
+	if (c->outlen == 0)
 		conn_abort(c);
 	else
 		bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb,
@@ -631,7 +631,7 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	if (c->closing) {
-		if (evbuffer_get_length(c->out) == 0)
+		if (c->outlen == 0)
 			conn_abort(c);
 		return;
 	}
