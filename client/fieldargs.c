@@ -126,8 +126,11 @@ walk_body(const ProtobufCMessageDescriptor *md, const char *prefix, int depth,
 	for (i = 0; i < md->n_fields; i++) {
 		const ProtobufCFieldDescriptor *fd = &md->fields[i];
 
-		snprintf(name, sizeof name, "%s%s%s", prefix,
-		         *prefix != '\0' ? "." : "", fd->name);
+		/* No field path comes near the limit; skip one that would. */
+		if (snprintf(name, sizeof name, "%s%s%s", prefix,
+		             *prefix != '\0' ? "." : "",
+		             fd->name) >= (int)sizeof name)
+			continue;
 		if (fd->type == PROTOBUF_C_TYPE_MESSAGE &&
 		    fd->label != PROTOBUF_C_LABEL_REPEATED &&
 		    depth + 1 < PB_PATH_MAX)

@@ -164,6 +164,7 @@ records_load_for_change(struct store_txn *txn, const char *id,
 	size_t rklen;
 	int rc;
 
+	*out = NULL;
 	if (id == NULL || id[0] == '\0')
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "a record id is required");

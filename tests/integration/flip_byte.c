@@ -17,7 +17,7 @@
 #include <lmdb.h>
 
 /* Prints what failed with LMDB's reason and exits 1. */
-static void
+static _Noreturn void
 die(const char *what, int rc)
 {
 	fprintf(stderr, "flip_byte: %s: %s\n", what, mdb_strerror(rc));
