@@ -6,6 +6,9 @@
 #   make fuzz       libFuzzer (clang, ASan + UBSan) on each fuzz target for
 #                   FUZZ_SECONDS each, into build-fuzz/ (tests/fuzz/)
 #   make fuzz-ci    the same, 30 s each (CI)
+#   make builds     the whole tree as a packager may build it, warnings as
+#                   errors: Release with gcc (-O3) into build-gcc-release/,
+#                   Release with clang into build-clang-release/ (CI)
 #   make bench      ismsbench's standard set on a fresh daemon: each figure
 #                   beside its ceiling or target (bench/run.sh, ~2 min)
 #   make bench-due  the Due query on BENCH_DUE_N (1,000,000) risks
@@ -18,9 +21,11 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_CC    ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = fuzz_frame fuzz_dispatch
+GCC_REL    ?= build-gcc-release
+CLANG_REL  ?= build-clang-release
 
 .PHONY: all deps build run test asan test-asan fuzz-deps fuzz-build fuzz \
-	fuzz-ci fuzz-seeds bench-build bench bench-due format clean
+	fuzz-ci fuzz-seeds builds bench-build bench bench-due format clean
 
 all: build
 
@@ -66,6 +71,16 @@ fuzz: fuzz-build
 fuzz-ci:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
+# Each optimiser and compiler warns about different things: the normal
+# build is gcc at -O2, so -O3 and clang are checked here.
+builds: fuzz-deps
+	cmake -S . -B $(GCC_REL) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=gcc >/dev/null
+	cmake --build $(GCC_REL) -j $(JOBS)
+	cmake -S . -B $(CLANG_REL) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=$(FUZZ_CC) >/dev/null
+	cmake --build $(CLANG_REL) -j $(JOBS)
+
 # Rewrites the committed seed corpora from tests/fuzz/fuzz_seeds.c.
 fuzz-seeds: fuzz-build
 	rm -rf tests/fuzz/corpus
@@ -86,4 +101,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(GCC_REL) $(CLANG_REL)
