@@ -682,6 +682,106 @@ test_second_daemon_refused(void **state)
 	assert_string_equal(out, "0\n");
 }
 
+/* Puts a risk with a 1,500-byte description; returns the reply. */
+static Isms__V1__Reply *
+put_big_risk(struct isms_sync *s, unsigned i)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
+	char title[32], desc[1501];
+
+	snprintf(title, sizeof title, "filler %u", i);
+	memset(desc, 'a' + i % 26, sizeof desc - 1);
+	desc[sizeof desc - 1] = '\0';
+	rec.title = title;
+	rec.owner = "alice";
+	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
+	rec.risk = &risk;
+	risk.description = desc;
+	put.record = &rec;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	return call(s, &req);
+}
+
+/* Every acknowledged risk of ids[0..n) reads back whole. */
+static void
+check_acked(struct isms_sync *s, char **ids, unsigned n)
+{
+	Isms__V1__Reply *r;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		r = get(s, ids[i]);
+		if (code_of(r) != 0)
+			fail_msg("acknowledged %s lost: %s", ids[i],
+			         r->status->message);
+		assert_int_equal(strlen(r->record->risk->description), 1500);
+		assert_int_equal(r->record->risk->description[0], 'a' + i % 26);
+		isms_reply_free(r);
+	}
+	assert_int_equal(count_risks(s), n);
+}
+
+/*
+ * The data map fills up: the write that does not fit is refused with
+ * RESOURCE_EXHAUSTED and a message that says so; every acknowledged write
+ * reads back, nothing refused was stored, the journal still verifies, the
+ * daemon goes on serving and stops cleanly; restarted with a larger map,
+ * it takes writes again.
+ */
+static void
+test_map_full_loses_nothing(void **state)
+{
+	static const char *const small[] = {"--map-size", "1048576", NULL};
+	static const char *const large[] = {"--map-size", "8388608", NULL};
+	struct daemon_fx *fx = *state;
+	struct isms_sync *s;
+	Isms__V1__Reply *r;
+	char *ids[2000];
+	unsigned n, i;
+
+	daemon_fx_stop(fx, SIGTERM);
+	fx->argv_extra = small;
+	daemon_fx_start(fx);
+	s = sync_connect(fx);
+	for (n = 0; n < 2000; n++) {
+		r = put_big_risk(s, n);
+		if (code_of(r) != 0)
+			break;
+		ids[n] = strdup(r->record->id);
+		isms_reply_free(r);
+	}
+	if (n == 2000)
+		fail_msg("2,000 puts of 1.5 KB fitted a 1 MiB map");
+	assert_true(n >= 20);
+	assert_int_equal(code_of(r), ISMS_EEXHAUSTED);
+	assert_non_null(strstr(r->status->message, "full"));
+	isms_reply_free(r);
+	/* Refused again, the same way, and reads go on. */
+	r = put_big_risk(s, n);
+	assert_int_equal(code_of(r), ISMS_EEXHAUSTED);
+	isms_reply_free(r);
+	check_acked(s, ids, n);
+	assert_true(verify_ok(fx) >= n);
+	isms_sync_free(s);
+	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
+
+	fx->argv_extra = large;
+	daemon_fx_start(fx);
+	s = sync_connect(fx);
+	check_acked(s, ids, n);
+	r = put_big_risk(s, n);
+	assert_int_equal(code_of(r), 0);
+	isms_reply_free(r);
+	assert_true(verify_ok(fx) >= n + 1);
+	isms_sync_free(s);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+}
+
 int
 main(void)
 {
@@ -701,6 +801,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_hostile_bytes, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_second_daemon_refused, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_map_full_loses_nothing, setup,
 	                                    teardown),
 	};
 
