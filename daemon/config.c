@@ -60,8 +60,8 @@ static const struct config_opt config_opts[] = {
     {"frame-deadline", 0, T_UINT, O(frame_deadline_secs), 0, 3600, "SECS",
      "a started frame must arrive whole within (default 30)"},
     {"busy-poll-us", 0, T_UINT, O(busy_poll_us), 0, 10000, "USECS",
-     "after a request, poll that long before sleeping; 0: never "
-     "(default 200)"},
+     "after a request or a commit, poll that long before sleeping; "
+     "0: never (default 200)"},
     {"sub-output-cap", 0, T_SIZE, O(sub_output_cap), 4096, 1LL << 32, "BYTES",
      "unsent bytes before a slow subscriber is dropped (4M)"},
     {"overdue-grace-days", 0, T_INT, O(overdue_grace_days), 0, 365, "DAYS",

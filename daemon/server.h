@@ -89,7 +89,9 @@ void server_close(struct server *);
 /* Runs the loop until it is broken. After replying to a lone client the
  * loop polls without sleeping for cfg.busy_poll_us before it blocks
  * again, so a client that sends its next request at once finds it
- * awake; while it polls it yields the CPU to anything runnable. */
+ * awake; while a lone write is at the writer it polls too (up to ten
+ * times as long), so the commit finds it awake. While it polls it yields
+ * the CPU to anything runnable. */
 void server_run(struct server *);
 
 /* Begins a clean stop: no new work, commit what is queued, reply, exit. */

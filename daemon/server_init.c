@@ -70,7 +70,8 @@ server_open(struct server *srv, struct isms_err *err)
 		return rc;
 	if ((rc = users_key_load(dir, srv->token_key, err)) != 0 ||
 	    (rc = server_seed(srv->store, dir, err)) != 0 ||
-	    (rc = writer_start(&srv->writer, srv->store, srv->base, err)) !=
+	    (rc = writer_start(&srv->writer, srv->store, srv->base,
+	                       (uint64_t)srv->cfg.busy_poll_us * 1000u, err)) !=
 	        0) {
 		server_close(srv);
 		return rc;

@@ -1,5 +1,7 @@
 /* writer.c: group commit on a dedicated thread. */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,10 @@ struct writer {
 	struct wop_list done;  /* writer → loop */
 	bool stopping;
 	struct event *done_ev;
-	uint64_t inflight;         /* loop thread only */
-	void (*delivered)(void *); /* after each delivery, loop thread */
+	uint64_t inflight;              /* loop thread only */
+	atomic_uint_fast64_t submitted; /* ops ever queued */
+	uint64_t poll_ns;               /* after a commit, see writer_start */
+	void (*delivered)(void *);      /* after each delivery, loop thread */
 	void *delivered_arg;
 	struct writer_stats stats;          /* under lock */
 	uint32_t lat_ring[WRITER_LAT_RING]; /* µs, under lock */
@@ -103,15 +107,30 @@ writer_commit_batch(struct writer *w, struct wop_list *batch, uint32_t n)
 	event_active(w->done_ev, EV_READ, 0);
 }
 
+/* Polls up to w->poll_ns for an op queued after seen ops, so a client
+ * that writes again at once does not have to wake us. */
+static void
+writer_poll(struct writer *w, uint64_t seen)
+{
+	uint64_t until = writer_now_ns() + w->poll_ns;
+
+	while (atomic_load(&w->submitted) == seen && writer_now_ns() < until)
+		sched_yield();
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct wop_list batch;
 	struct wop *op;
+	uint64_t seen = 0;
+	bool poll = false;
 	uint32_t n;
 
 	for (;;) {
+		if (poll)
+			writer_poll(w, seen);
 		pthread_mutex_lock(&w->lock);
 		while (TAILQ_EMPTY(&w->queue) && !w->stopping)
 			pthread_cond_wait(&w->cond, &w->lock);
@@ -126,6 +145,9 @@ writer_main(void *arg)
 			TAILQ_REMOVE(&w->queue, op, entry);
 			TAILQ_INSERT_TAIL(&batch, op, entry);
 		}
+		/* Nothing left behind the batch: poll for the next op. */
+		poll = w->poll_ns > 0 && TAILQ_EMPTY(&w->queue);
+		seen = atomic_load(&w->submitted);
 		pthread_mutex_unlock(&w->lock);
 		writer_commit_batch(w, &batch, n);
 	}
@@ -158,12 +180,13 @@ writer_deliver(evutil_socket_t fd, short what, void *arg)
 
 int
 writer_start(struct writer **out, struct store *st, struct event_base *base,
-             struct isms_err *err)
+             uint64_t poll_ns, struct isms_err *err)
 {
 	struct writer *w = xcalloc(1, sizeof *w);
 	int rc;
 
 	w->store = st;
+	w->poll_ns = poll_ns;
 	TAILQ_INIT(&w->queue);
 	TAILQ_INIT(&w->done);
 	pthread_mutex_init(&w->lock, NULL);
@@ -198,6 +221,7 @@ writer_submit(struct writer *w, struct wop *op)
 	}
 	op->queued_ns = writer_now_ns();
 	TAILQ_INSERT_TAIL(&w->queue, op, entry);
+	atomic_fetch_add(&w->submitted, 1);
 	pthread_mutex_unlock(&w->lock);
 	/* Signalled after the unlock: the writer wakes to a free lock
 	 * instead of blocking on ours at once. */

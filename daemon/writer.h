@@ -48,9 +48,14 @@ struct writer_stats {
 
 #define WRITER_LAT_RING 4096
 
-/* Starts the thread; completions are delivered on base. */
+/*
+ * Starts the thread; completions are delivered on base. After a commit
+ * that left the queue empty the thread polls poll_ns for the next op
+ * (yielding the CPU to anything runnable) before it sleeps, so a client
+ * that writes again at once does not wait for it to wake; 0: never.
+ */
 int writer_start(struct writer **, struct store *, struct event_base *base,
-                 struct isms_err *err);
+                 uint64_t poll_ns, struct isms_err *err);
 
 /* Calls fn(arg) in the loop thread after each batch is delivered. */
 void writer_on_delivered(struct writer *, void (*fn)(void *), void *arg);
