@@ -51,23 +51,29 @@ server_mono_ns(void)
 void
 server_run(struct server *srv)
 {
-	uint64_t seen = srv->served, until = 0, wuntil = 0, now;
+	uint64_t seen = srv->served, until = 0, wuntil = 0, wop = 0, now;
 	uint64_t spin = (uint64_t)srv->cfg.busy_poll_us * 1000u;
 	int flags, rc;
 
 	for (;;) {
 		now = server_mono_ns();
 		/* A lone write at the writer: poll on (up to
-		 * SERVER_WRITE_POLLS spins), its commit wakes no one. */
+		 * SERVER_WRITE_POLLS spins from its submission), its commit
+		 * wakes no one. */
 		if (spin > 0 && srv->writer != NULL &&
 		    writer_inflight(srv->writer) == 1) {
-			if (wuntil == 0)
+			if (wop != writer_submitted(srv->writer)) {
+				wop = writer_submitted(srv->writer);
 				wuntil = now + SERVER_WRITE_POLLS * spin;
+			}
 		} else
 			wuntil = 0;
 		flags = spin > 0 && (now < until || now < wuntil)
 		            ? EVLOOP_NONBLOCK
 		            : EVLOOP_ONCE;
+		if (srv->writer != NULL)
+			writer_loop_polls(srv->writer,
+			                  flags == EVLOOP_NONBLOCK);
 		rc = event_base_loop(srv->base, flags);
 		if (rc != 0 || event_base_got_break(srv->base) ||
 		    event_base_got_exit(srv->base))

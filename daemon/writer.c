@@ -24,6 +24,8 @@ struct writer {
 	struct event *done_ev;
 	uint64_t inflight;              /* loop thread only */
 	atomic_uint_fast64_t submitted; /* ops ever queued */
+	atomic_bool done_ready;         /* w->done holds ops */
+	atomic_bool loop_polls;         /* see writer_loop_polls */
 	uint64_t poll_ns;               /* after a commit, see writer_start */
 	void (*delivered)(void *);      /* after each delivery, loop thread */
 	void *delivered_arg;
@@ -103,8 +105,12 @@ writer_commit_batch(struct writer *w, struct wop_list *batch, uint32_t n)
 	} else
 		w->stats.failed_commits++;
 	TAILQ_CONCAT(&w->done, batch, entry);
+	atomic_store(&w->done_ready, true);
 	pthread_mutex_unlock(&w->lock);
-	event_active(w->done_ev, EV_READ, 0);
+	/* A polling loop looks at done_ready itself: no wake-up, and no
+	 * wait for the event base's lock, which the loop holds. */
+	if (!atomic_load(&w->loop_polls))
+		event_active(w->done_ev, EV_READ, 0);
 }
 
 /* Polls up to w->poll_ns for an op queued after seen ops, so a client
@@ -167,6 +173,7 @@ writer_deliver(evutil_socket_t fd, short what, void *arg)
 	TAILQ_INIT(&done);
 	pthread_mutex_lock(&w->lock);
 	TAILQ_CONCAT(&done, &w->done, entry);
+	atomic_store(&w->done_ready, false);
 	pthread_mutex_unlock(&w->lock);
 	while ((op = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, op, entry);
@@ -251,6 +258,22 @@ uint64_t
 writer_inflight(const struct writer *w)
 {
 	return w->inflight;
+}
+
+void
+writer_loop_polls(struct writer *w, bool polls)
+{
+	/* Either the writer sees polls false and wakes the loop, or the
+	 * loop sees done_ready below (both sequentially consistent). */
+	atomic_store(&w->loop_polls, polls);
+	if (atomic_load(&w->done_ready))
+		writer_deliver(-1, 0, w);
+}
+
+uint64_t
+writer_submitted(struct writer *w)
+{
+	return atomic_load(&w->submitted);
 }
 
 static int

@@ -10,6 +10,7 @@
 #ifndef ISMS_WRITER_H
 #define ISMS_WRITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -71,6 +72,16 @@ void writer_stop(struct writer *);
 
 /* Operations queued or being committed, not yet delivered. */
 uint64_t writer_inflight(const struct writer *);
+
+/*
+ * Loop thread, before each pass of the loop: polls is true when the pass
+ * will not block. Delivers the completions that are ready; while the
+ * loop polls, the writer leaves them for this call instead of waking it.
+ */
+void writer_loop_polls(struct writer *, bool polls);
+
+/* Operations ever queued (loop thread). */
+uint64_t writer_submitted(struct writer *);
 
 void writer_get_stats(struct writer *, struct writer_stats *);
 

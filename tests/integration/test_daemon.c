@@ -541,6 +541,71 @@ test_kill9_keeps_acknowledged(void **state)
 	free(w);
 }
 
+/* Every acknowledged write of w is stored; frees w's ids. */
+static void
+writers_all_stored(struct daemon_fx *fx, struct writers *w)
+{
+	struct isms_sync *s = sync_connect(fx);
+	Isms__V1__Reply *r;
+	int i;
+
+	for (i = 0; i < w->ok; i++) {
+		r = get(s, w->acked[i]);
+		if (code_of(r) != 0)
+			fail_msg("acknowledged %s lost", w->acked[i]);
+		isms_reply_free(r);
+		free(w->acked[i]);
+	}
+	isms_sync_free(s);
+}
+
+/*
+ * A lone client writing one record at a time meets the polling loop and
+ * writer (--busy-poll-us): its replies are delivered without a wake-up,
+ * and a kill -9 in the middle loses none it was told of. Then the same
+ * with polling off, where the writer wakes the loop.
+ */
+static void
+test_lone_writer_polled_and_not(void **state)
+{
+	static const char *const nopoll[] = {"--busy-poll-us", "0", NULL};
+	struct daemon_fx *fx = *state;
+	struct writers *w = calloc(1, sizeof *w);
+	struct isms_sync *s;
+	size_t stored;
+
+	w->fx = fx;
+	w->nconn = 1;
+	w->kill_after = 150;
+	run_writers(w, 1);
+	assert_true(w->killed);
+	assert_int_equal(w->ok, 150);
+	daemon_fx_stop(fx, SIGKILL);
+	daemon_fx_start(fx);
+	writers_all_stored(fx, w);
+	s = sync_connect(fx);
+	stored = count_risks(s);
+	isms_sync_free(s);
+	assert_true(stored >= 150 && stored <= 151);
+	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
+
+	memset(w, 0, sizeof *w);
+	w->fx = fx;
+	fx->argv_extra = nopoll;
+	daemon_fx_start(fx);
+	w->nconn = 1;
+	w->per_conn_total = 150;
+	run_writers(w, 1);
+	assert_int_equal(w->ok, 150);
+	assert_int_equal(w->failed, 0);
+	writers_all_stored(fx, w);
+	s = sync_connect(fx);
+	assert_int_equal(count_risks(s), stored + 150);
+	isms_sync_free(s);
+	assert_true(verify_ok(fx) >= stored + 150);
+	free(w);
+}
+
 static void
 test_sigterm_answers_every_write(void **state)
 {
@@ -795,6 +860,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_group_commit_many_writers,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kill9_keeps_acknowledged,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lone_writer_polled_and_not,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sigterm_answers_every_write,
 	                                    setup, teardown),
