@@ -22,9 +22,14 @@ cd "$work" || exit 1
 (
 	sleep 90 </dev/null >/dev/null 2>&1
 	echo "FAIL: still running after 90 s: $(cat "$work/current" 2>/dev/null)"
-	ps -o pid,ppid,stat,wchan:24,etime,args \
-		-p "$(pgrep -d, -g "$(ps -o pgid= -p $$ | tr -d ' ')")"
+	# By session, not group: `timeout` puts its command in a group of
+	# its own. The signal masks tell a lost SIGINT from a hung call.
+	ps -o pid,ppid,stat,wchan:24,etime,pending,blocked,ignored,caught,args \
+		-s "$(ps -o sid= -p $$ | tr -d ' ')"
 	tail -5 "$work/daemon.log"
+	for f in "$work"/out.*; do
+		[ -e "$f" ] && echo "--- $f" && tail -3 "$f"
+	done
 ) &
 dog=$!
 ln -s "$build" build
