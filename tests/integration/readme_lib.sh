@@ -86,7 +86,10 @@ run() {
 		echo "${cmds[$i]}" >"$work/current"
 		case "${cmds[$i]}" in
 		*" watch "*) # runs until Ctrl-C: send it one after two seconds
-			eval "timeout --preserve-status -s INT 2 ${cmds[$i]}" \
+			# (--foreground: no SIGCONT after it, which, landing as
+			# an ASan build's leak checker stops the process at
+			# exit, cancels the stop and hangs the checker)
+			eval "timeout --foreground --preserve-status -s INT 2 ${cmds[$i]}" \
 				>"out.$i" 2>&1 ;;
 		*) eval "${cmds[$i]}" >"out.$i" 2>&1 ;;
 		esac
