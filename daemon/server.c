@@ -51,7 +51,7 @@ server_mono_ns(void)
 void
 server_run(struct server *srv)
 {
-	uint64_t seen = srv->served, until = 0, wuntil = 0, wop = 0, now;
+	uint64_t seen = srv->served, until = 0, wuntil = 0, wsub = 0, now;
 	uint64_t spin = (uint64_t)srv->cfg.busy_poll_us * 1000u;
 	int flags, rc;
 
@@ -62,8 +62,8 @@ server_run(struct server *srv)
 		 * wakes no one. */
 		if (spin > 0 && srv->writer != NULL &&
 		    writer_inflight(srv->writer) == 1) {
-			if (wop != writer_submitted(srv->writer)) {
-				wop = writer_submitted(srv->writer);
+			if (wsub != writer_submitted(srv->writer)) {
+				wsub = writer_submitted(srv->writer);
 				wuntil = now + SERVER_WRITE_POLLS * spin;
 			}
 		} else

@@ -271,7 +271,7 @@ writer_loop_polls(struct writer *w, bool polls)
 }
 
 uint64_t
-writer_submitted(struct writer *w)
+writer_submitted(const struct writer *w)
 {
 	return atomic_load(&w->submitted);
 }

@@ -81,7 +81,7 @@ uint64_t writer_inflight(const struct writer *);
 void writer_loop_polls(struct writer *, bool polls);
 
 /* Operations ever queued (loop thread). */
-uint64_t writer_submitted(struct writer *);
+uint64_t writer_submitted(const struct writer *);
 
 void writer_get_stats(struct writer *, struct writer_stats *);
 
