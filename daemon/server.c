@@ -56,7 +56,7 @@ server_run(struct server *srv)
 	int flags, rc;
 
 	for (;;) {
-		now = server_mono_ns();
+		now = spin > 0 ? server_mono_ns() : 0; /* 0: never polls */
 		/* A lone write at the writer: poll on (up to
 		 * SERVER_WRITE_POLLS spins from its submission), its commit
 		 * wakes no one. */

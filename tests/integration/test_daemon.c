@@ -504,15 +504,30 @@ test_group_commit_many_writers(void **state)
 	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
 }
 
+/* Every acknowledged write of w reads back on s (a failure names what
+ * came between: "after kill -9"); frees w's ids. */
+static void
+writers_all_stored(struct isms_sync *s, struct writers *w, const char *after)
+{
+	Isms__V1__Reply *r;
+	int i;
+
+	for (i = 0; i < w->ok; i++) {
+		r = get(s, w->acked[i]);
+		if (code_of(r) != 0)
+			fail_msg("acknowledged %s lost %s", w->acked[i], after);
+		isms_reply_free(r);
+		free(w->acked[i]);
+	}
+}
+
 static void
 test_kill9_keeps_acknowledged(void **state)
 {
 	struct daemon_fx *fx = *state;
 	struct writers *w = calloc(1, sizeof *w);
 	struct isms_sync *s;
-	Isms__V1__Reply *r;
 	size_t stored;
-	int i;
 
 	w->fx = fx;
 	w->nconn = 8;
@@ -525,38 +540,13 @@ test_kill9_keeps_acknowledged(void **state)
 	daemon_fx_stop(fx, SIGKILL);
 	daemon_fx_start(fx);
 	s = sync_connect(fx);
-	for (i = 0; i < w->ok; i++) {
-		r = get(s, w->acked[i]);
-		if (code_of(r) != 0)
-			fail_msg("acknowledged %s lost after kill -9",
-			         w->acked[i]);
-		isms_reply_free(r);
-		free(w->acked[i]);
-	}
+	writers_all_stored(s, w, "after kill -9");
 	stored = count_risks(s);
 	/* Unacknowledged writes may or may not have landed; no more. */
 	assert_true(stored >= (size_t)w->ok);
 	assert_true(stored <= (size_t)(w->ok + w->failed));
 	isms_sync_free(s);
 	free(w);
-}
-
-/* Every acknowledged write of w is stored; frees w's ids. */
-static void
-writers_all_stored(struct daemon_fx *fx, struct writers *w)
-{
-	struct isms_sync *s = sync_connect(fx);
-	Isms__V1__Reply *r;
-	int i;
-
-	for (i = 0; i < w->ok; i++) {
-		r = get(s, w->acked[i]);
-		if (code_of(r) != 0)
-			fail_msg("acknowledged %s lost", w->acked[i]);
-		isms_reply_free(r);
-		free(w->acked[i]);
-	}
-	isms_sync_free(s);
 }
 
 /*
@@ -582,8 +572,8 @@ test_lone_writer_polled_and_not(void **state)
 	assert_int_equal(w->ok, 150);
 	daemon_fx_stop(fx, SIGKILL);
 	daemon_fx_start(fx);
-	writers_all_stored(fx, w);
 	s = sync_connect(fx);
+	writers_all_stored(s, w, "after kill -9");
 	stored = count_risks(s);
 	isms_sync_free(s);
 	assert_true(stored >= 150 && stored <= 151);
@@ -598,8 +588,8 @@ test_lone_writer_polled_and_not(void **state)
 	run_writers(w, 1);
 	assert_int_equal(w->ok, 150);
 	assert_int_equal(w->failed, 0);
-	writers_all_stored(fx, w);
 	s = sync_connect(fx);
+	writers_all_stored(s, w, "with polling off");
 	assert_int_equal(count_risks(s), stored + 150);
 	isms_sync_free(s);
 	assert_true(verify_ok(fx) >= stored + 150);
@@ -612,7 +602,6 @@ test_sigterm_answers_every_write(void **state)
 	struct daemon_fx *fx = *state;
 	struct writers *w = calloc(1, sizeof *w);
 	struct isms_sync *s;
-	Isms__V1__Reply *r;
 	int i, sent = 0;
 
 	w->fx = fx;
@@ -627,14 +616,7 @@ test_sigterm_answers_every_write(void **state)
 	assert_int_equal(daemon_fx_stop(fx, 0), 0);
 	daemon_fx_start(fx);
 	s = sync_connect(fx);
-	for (i = 0; i < w->ok; i++) {
-		r = get(s, w->acked[i]);
-		if (code_of(r) != 0)
-			fail_msg("acknowledged %s lost after SIGTERM",
-			         w->acked[i]);
-		isms_reply_free(r);
-		free(w->acked[i]);
-	}
+	writers_all_stored(s, w, "after SIGTERM");
 	/* Nothing half-written: exactly the acknowledged writes exist. */
 	assert_int_equal(count_risks(s), (size_t)w->ok);
 	isms_sync_free(s);
