@@ -30,4 +30,9 @@ void daemon_fx_cleanup(struct daemon_fx *);
 int daemon_fx_sh(struct daemon_fx *, char *out, size_t len, const char *fmt,
                  ...) __attribute__((format(printf, 4, 5)));
 
+/* A TCP port nothing listens on at addr (for now). */
+int daemon_fx_free_port(const char *addr);
+/* Waits until addr:port accepts (the Unix socket may come first). */
+void daemon_fx_wait_tcp(const char *addr, int port);
+
 #endif
