@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -59,6 +60,14 @@ daemon_fx_start(struct daemon_fx *fx)
 		/* The daemon's log would drown the test output. */
 		if (fx->quiet && freopen("/dev/null", "w", stderr) == NULL)
 			_exit(126);
+		if (fx->fsize_limit > 0) {
+			struct rlimit rl = {fx->fsize_limit, fx->fsize_limit};
+
+			/* Past the limit a write fails (EFBIG, or short). */
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+				_exit(125);
+		}
 		if (fx->extra_args != NULL)
 			argv[n++] = fx->extra_args;
 		for (k = 0; fx->argv_extra != NULL &&

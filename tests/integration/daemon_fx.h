@@ -17,6 +17,8 @@ struct daemon_fx {
 	/* more ismsd arguments after extra_args: NULL-terminated, or NULL */
 	const char *const *argv_extra;
 	bool quiet; /* ismsd's stderr to /dev/null */
+	/* ismsd's RLIMIT_FSIZE in bytes (SIGXFSZ ignored), or 0: none */
+	unsigned long fsize_limit;
 };
 
 /* Makes the temp dir (once) and starts ismsd; waits until it accepts. */
