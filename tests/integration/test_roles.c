@@ -777,26 +777,33 @@ test_identity_set_once(void **state)
 	isms_sync_free(admin);
 }
 
-/* In a child running as nobody: the code of an Info call. */
+/* In a child running as nobody: the code of an Info call, on a
+ * connection that presents token (NULL: none) if its uid names no one. */
 static int
-as_nobody(struct roles_fx *fx)
+as_nobody(struct roles_fx *fx, const char *token)
 {
+	struct isms_client_opts o = {0};
 	struct isms_err err;
 	struct isms_sync *s;
 	Isms__V1__Request *req;
 	pid_t pid;
 	int status, code;
 
+	o.token = token;
 	if ((pid = fork()) == 0) {
 		if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(100);
-		s = isms_sync_connect(fx->d.endpoint, "t", &err);
+		s = isms_sync_connect_opts(fx->d.endpoint, "t", &o, &err);
 		if (s == NULL)
 			_exit(strstr(err.msg, "UNAUTH") ||
 			              err.code == ISMS_EUNAUTH
 			          ? ISMS_EUNAUTH
 			          : 101);
+		/* Named by the token, if one was needed. */
+		if (token != NULL &&
+		    strcmp(isms_sync_hello(s)->user, "gw") != 0)
+			_exit(102);
 		req = request_for("info");
 		code = code_of(s, req, NULL, 0);
 		_exit(code);
@@ -813,7 +820,7 @@ test_peer_credentials(void **state)
 	struct roles_fx *fx = *state;
 	struct isms_err err;
 	struct isms_sync *admin;
-	char *secret;
+	char *secret, *gw;
 
 	if (geteuid() != 0) {
 		print_message("skipped: needs root to run a second uid\n");
@@ -824,12 +831,18 @@ test_peer_credentials(void **state)
 	assert_int_equal(chmod(fx->d.dir, 0711), 0);
 	fx->d.extra_args = "--socket-group=65534";
 	daemon_fx_start(&fx->d);
-	assert_int_equal(as_nobody(fx), ISMS_EUNAUTH);
+	assert_int_equal(as_nobody(fx, NULL), ISMS_EUNAUTH);
 	admin = isms_sync_connect(fx->d.endpoint, "t", &err);
 	assert_non_null(admin);
+	/* A uid that is no user may present a token (a gateway). */
+	gw = user_with_token(admin, "gw", "viewer", -1);
+	assert_int_equal(as_nobody(fx, gw), 0);
 	secret = user_with_token(admin, "nob", "viewer", 65534);
-	assert_int_equal(as_nobody(fx), 0);
+	assert_int_equal(as_nobody(fx, NULL), 0);
+	/* Once it is a user, its uid names it; the token is not sent. */
+	assert_int_equal(as_nobody(fx, gw), 102);
 	free(secret);
+	free(gw);
 	isms_sync_free(admin);
 }
 
