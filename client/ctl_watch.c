@@ -31,6 +31,8 @@ struct watch {
 	bool done;
 	int rc;
 	uint64_t last_seq; /* of the last event printed */
+	Isms__V1__Subscribe *sub;
+	const char *token; /* to send if hello without it is refused */
 };
 
 /* Ends the watch with exit code rc (the first reason wins). */
@@ -86,6 +88,12 @@ watch_failed(struct watch *w, const Isms__V1__Status *st)
 		          "watch: %s (ismsd dropped this watcher: it read too "
 		          "slowly; 'ismsctl watch --since %llu' resumes)",
 		          msg, seq);
+	else if (st->code == ISMS__V1__CODE__PERMISSION_DENIED &&
+	         w->sub != NULL && w->sub->replay)
+		ctl_error(0,
+		          "watch: %s: %s (--since replays the journal; "
+		          "without it, watch follows new record events)",
+		          isms_code_name((int)st->code), msg);
 	else
 		ctl_error(0, "watch: %s: %s", isms_code_name((int)st->code),
 		          msg);
@@ -112,22 +120,73 @@ watch_reply_cb(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
 	/* An OK reply without an event: subscribed. */
 }
 
-/* The hello reply: only a refusal matters. */
+static void watch_hello_cb(struct isms_client *, const Isms__V1__Reply *,
+                           void *);
+
+/* Sends hello, with token when not NULL. False if it cannot be sent. */
+static bool
+watch_hello(struct watch *w, const char *token)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+
+	hello.has_protocol_major = hello.has_protocol_minor = 1;
+	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
+	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
+	hello.client = "ismsctl watch " ISMS_VERSION;
+	hello.token = (char *)token;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	return isms_client_call(w->client, &req, watch_hello_cb, w) != 0;
+}
+
+/* Sends the subscription, once hello named us. */
+static void
+watch_subscribe(struct watch *w)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
+	req.subscribe = w->sub;
+	if (isms_client_call_flags(w->client, &req, ISMS_CALL_STREAM,
+	                           watch_reply_cb, w) == 0) {
+		ctl_error(0, "watch: cannot send to ismsd");
+		watch_end(w, CTL_EXIT_UNAVAIL);
+	}
+}
+
+/* The hello reply: subscribe once named; a token not sent yet goes in a
+ * second hello when the first was UNAUTHENTICATED. */
 static void
 watch_hello_cb(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
 {
 	struct watch *w = arg;
+	const char *token = w->token;
 
-	if (isms_client_error(c) != NULL || w->done)
-		return; /* the subscription's callback says it */
+	if (w->done)
+		return;
+	if (isms_client_error(c) != NULL) {
+		ctl_error(0, "watch: %s", isms_client_error(c)->msg);
+		watch_end(w, CTL_EXIT_UNAVAIL);
+		return;
+	}
 	if (r->status != NULL && r->status->has_code &&
-	    r->status->code != ISMS__V1__CODE__OK)
+	    r->status->code == ISMS__V1__CODE__UNAUTHENTICATED &&
+	    token != NULL) {
+		w->token = NULL;
+		if (!watch_hello(w, token)) {
+			ctl_error(0, "watch: cannot send to ismsd");
+			watch_end(w, CTL_EXIT_UNAVAIL);
+		}
+	} else if (r->status != NULL && r->status->has_code &&
+	           r->status->code != ISMS__V1__CODE__OK)
 		watch_failed(w, r->status);
 	else if (r->hello == NULL ||
 	         r->hello->protocol_major != ISMS_PROTOCOL_MAJOR) {
 		ctl_error(0, "watch: protocol version mismatch with ismsd");
 		watch_end(w, CTL_EXIT_REPLY);
-	}
+	} else
+		watch_subscribe(w);
 }
 
 /* SIGINT, SIGTERM: a normal end. */
@@ -172,30 +231,21 @@ watch_subscribe_build(const struct ctl_opts *o, Isms__V1__Subscribe *sub,
 	return 0;
 }
 
-/* Sends hello (with the token) and the subscription, then runs the loop
+/* Sends hello (with the token where it names us: see
+ * isms_hello_token_first), subscribes once named, then runs the loop
  * until the end. */
 static int
-watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token)
+watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token,
+          const struct isms_client_opts *copts)
 {
-	Isms__V1__Request hreq = ISMS__V1__REQUEST__INIT;
-	Isms__V1__Request sreq = ISMS__V1__REQUEST__INIT;
-	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	bool first = isms_hello_token_first(w->ctx->endpoint, copts);
 	struct event *sigs[2];
 	sigset_t stop, old;
 	size_t i;
 
-	hello.has_protocol_major = hello.has_protocol_minor = 1;
-	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
-	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
-	hello.client = "ismsctl watch " ISMS_VERSION;
-	hello.token = (char *)token;
-	hreq.call_case = ISMS__V1__REQUEST__CALL_HELLO;
-	hreq.hello = &hello;
-	sreq.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
-	sreq.subscribe = sub;
-	if (isms_client_call(w->client, &hreq, watch_hello_cb, w) == 0 ||
-	    isms_client_call_flags(w->client, &sreq, ISMS_CALL_STREAM,
-	                           watch_reply_cb, w) == 0)
+	w->sub = sub;
+	w->token = first ? NULL : token;
+	if (!watch_hello(w, first ? token : NULL))
 		return ctl_error(CTL_EXIT_UNAVAIL,
 		                 "watch: cannot send to ismsd");
 	/* Blocked while the handlers go in, so that a signal sent meanwhile
@@ -269,7 +319,7 @@ ctl_watch_exec(struct ctl_ctx *ctx, int argc, char **argv)
 		                                       : CTL_EXIT_UNAVAIL,
 		               "%s", err.msg);
 	else
-		rc = watch_run(&w, &sub, token);
+		rc = watch_run(&w, &sub, token, &copts);
 	isms_client_free(w.client);
 	event_base_free(w.base);
 out:

@@ -138,8 +138,20 @@ void isms_client_set_max_frame(struct isms_client *, size_t);
 struct isms_sync;
 
 /*
+ * Whether the first hello on endpoint carries the token: only where
+ * nothing else can name the connection (tcp:// without a client
+ * certificate). On a Unix socket (its uid may be a user) or with a
+ * client certificate, the server names the connection first and refuses
+ * a token that would rename it; hello goes without the token, and again
+ * with it only when that one was UNAUTHENTICATED (a uid that is no user:
+ * a gateway).
+ */
+bool isms_hello_token_first(const char *endpoint,
+                            const struct isms_client_opts *opts);
+
+/*
  * Connects and says hello (checks the protocol major version), with
- * opts->token when given. NULL with err on failure: UNAVAILABLE when the
+ * opts->token when given (see isms_hello_token_first). NULL with err on failure: UNAVAILABLE when the
  * daemon cannot be reached or the TLS handshake failed, the server's code
  * when it refused hello (UNAUTHENTICATED: no valid token or certificate),
  * INVALID_ARGUMENT as for isms_client_connect_opts.

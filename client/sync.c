@@ -169,6 +169,31 @@ sync_hello(struct isms_sync *s, const char *client, const char *token,
 	return rc;
 }
 
+bool
+isms_hello_token_first(const char *endpoint,
+                       const struct isms_client_opts *opts)
+{
+	return strncmp(endpoint, "tcp:", 4) == 0 &&
+	       (opts == NULL || opts->cert == NULL);
+}
+
+/* Says hello: with the token at once where only it can name us, else
+ * first without it (see isms_hello_token_first). */
+static int
+sync_hellos(struct isms_sync *s, const char *client, const char *endpoint,
+            const struct isms_client_opts *opts, struct isms_err *err)
+{
+	const char *token = opts != NULL ? opts->token : NULL;
+	int rc;
+
+	if (token == NULL || isms_hello_token_first(endpoint, opts))
+		return sync_hello(s, client, token, err);
+	rc = sync_hello(s, client, NULL, err);
+	if (rc != -ISMS_EUNAUTH || s->client == NULL)
+		return rc;
+	return sync_hello(s, client, token, err);
+}
+
 /* Connects on a private base and says hello (with the token). */
 struct isms_sync *
 isms_sync_connect_opts(const char *endpoint, const char *client,
@@ -187,9 +212,9 @@ isms_sync_connect_opts(const char *endpoint, const char *client,
 		isms_sync_set_timeout(s, opts->timeout_ms);
 	if ((s->client = isms_client_connect_opts(s->base, endpoint, opts,
 	                                          err)) == NULL ||
-	    sync_hello(s,
-	               client != NULL ? client : "libismsclient " ISMS_VERSION,
-	               opts != NULL ? opts->token : NULL, err) != 0) {
+	    sync_hellos(s,
+	                client != NULL ? client : "libismsclient " ISMS_VERSION,
+	                endpoint, opts, err) != 0) {
 		isms_sync_free(s);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 
+#include "authz.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "errcode.h"
@@ -332,6 +333,7 @@ conn_abort(struct conn *c)
 	if (c->bev == NULL)
 		return;
 	subs_conn_gone(c);
+	authz_conn_gone(c);
 	if (c->rev != NULL)
 		event_free(c->rev);
 	c->rev = NULL;

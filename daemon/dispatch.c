@@ -1,6 +1,7 @@
 /* dispatch.c: from a decoded request to its handler, and replies. */
 #include <stdlib.h>
 
+#include "authz.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "log.h"
@@ -45,20 +46,57 @@ rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)reply, NULL);
 }
 
+/* Whether role ranks at least need (admin always; ingest only by flag,
+ * checked by the caller). */
+static bool
+rpc_role_ok(int need, int role)
+{
+	return role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN ||
+	       (role != ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
+	        role >= need);
+}
+
 int
 rpc_allowed(const struct rpc_entry *e, int role, const char *user,
             struct isms_err *err)
 {
-	if (role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN)
+	if (role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
+	    (e->flags & RPC_INGEST))
 		return 0;
-	if (role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST) {
-		if (e->flags & RPC_INGEST)
-			return 0;
-	} else if (role >= e->role)
+	if (rpc_role_ok(e->role, role))
 		return 0;
 	return isms_err_set(err, ISMS_EPERM, "%s needs role %s; %s is %s",
 	                    e->name, users_role_name(e->role), user,
 	                    users_role_name(role));
+}
+
+/* Refuses a field of req that needs more than its call's role
+ * (rpc_field_roles): set, and true when a bool. */
+static int
+rpc_fields_allowed(const struct rpc_entry *e, const Isms__V1__Request *req,
+                   int role, const char *user, struct isms_err *err)
+{
+	const struct rpc_field_role *f;
+	const ProtobufCFieldDescriptor *fd;
+	const ProtobufCMessage *m;
+
+	for (f = rpc_field_roles; f->field != NULL; f++) {
+		if (f->call != e->call || rpc_role_ok(f->role, role))
+			continue;
+		fd = protobuf_c_message_descriptor_get_field(
+		    &isms__v1__request__descriptor, e->call);
+		m = *(const ProtobufCMessage **)pb_field_ptr(&req->base, fd);
+		fd = pb_field_by_name(m->descriptor, f->field);
+		if (!pb_field_present(m, fd) ||
+		    (fd->type == PROTOBUF_C_TYPE_BOOL &&
+		     !*(const protobuf_c_boolean *)pb_field_ptr(m, fd)))
+			continue;
+		return isms_err_set(err, ISMS_EPERM,
+		                    "%s with %s needs role %s (%s); %s is %s",
+		                    e->name, f->field, users_role_name(f->role),
+		                    f->why, user, users_role_name(role));
+	}
+	return 0;
 }
 
 void
@@ -70,8 +108,7 @@ dispatch(struct conn *c, Isms__V1__Request *req)
 	int rc;
 
 	call.reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
-	if (c->users_gen != c->srv->users_gen)
-		conn_identify_refresh(c);
+	(void)authz_current(c);
 	if (req->call_case == ISMS__V1__REQUEST__CALL__NOT_SET)
 		rc = isms_err_set(&call.err, ISMS_EINVAL,
 		                  "request names no call");
@@ -79,9 +116,15 @@ dispatch(struct conn *c, Isms__V1__Request *req)
 		rc = isms_err_set(&call.err, ISMS_EUNIMPL,
 		                  "call %u is not known to this server",
 		                  (unsigned)req->call_case);
-	else if (c->role == 0 && !(e->flags & RPC_NOAUTH))
+	else if (c->role == 0 && !(e->flags & RPC_NOAUTH)) {
 		rc = isms_err_set(&call.err, ISMS_EUNAUTH, "%s", c->auth_hint);
-	else if ((rc = rpc_allowed(e, c->role, c->user, &call.err)) != 0)
+		/* Its identity is over and cannot be replaced: cut. */
+		if (authz_expired(c))
+			conn_close_after_flush(c);
+	} else if ((rc = rpc_allowed(e, c->role, c->user, &call.err)) != 0)
+		;
+	else if ((rc = rpc_fields_allowed(e, req, c->role, c->user,
+	                                  &call.err)) != 0)
 		;
 	else if ((rc = pb_validate((ProtobufCMessage *)req, &call.err)) != 0)
 		;

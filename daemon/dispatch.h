@@ -45,6 +45,18 @@ struct rpc_entry {
 
 extern const struct rpc_entry rpc_table[];
 
+/* A request field that needs more than its call's role when it is set
+ * (a bool: when true). */
+struct rpc_field_role {
+	uint32_t call;     /* ISMS__V1__REQUEST__CALL_* */
+	const char *field; /* in the call's message */
+	int role;          /* least role allowed */
+	const char *why;
+};
+
+/* The table of such fields, NULL-terminated (rpc_table.c). */
+extern const struct rpc_field_role rpc_field_roles[];
+
 /* The entry serving a Request oneof case, or NULL. */
 const struct rpc_entry *rpc_lookup(uint32_t call);
 

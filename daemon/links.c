@@ -244,6 +244,10 @@ int
 links_fill_incoming(struct store_txn *txn, const struct register_def *reg,
                     Isms__V1__Record *rec, struct isms_err *err)
 {
+	/* Only DB_LINKS says what links here: whatever a record holds (one
+	 * stored before linked_from was refused) is not shown. */
+	pb_field_clear(&rec->base,
+	               pb_field_by_name(rec->base.descriptor, "linked_from"));
 	return links_each_incoming(txn, reg, rec->id, links_into_record, rec,
 	                           err);
 }

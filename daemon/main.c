@@ -115,6 +115,9 @@ main(int argc, char **argv)
 		         (long long)srv.cfg.clock_offset);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (RLIMIT_FSIZE) makes a write fail with EFBIG,
+	 * refused as RESOURCE_EXHAUSTED, rather than kill the daemon. */
+	signal(SIGXFSZ, SIG_IGN);
 	raise_nofile();
 
 	if (mkdir(srv.cfg.data_dir, 0700) == -1 && errno != EEXIST) {

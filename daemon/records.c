@@ -16,33 +16,52 @@
 
 #define RD (&isms__v1__record__descriptor)
 
-/* Header fields only the server sets. */
-static const char *const records_server_fields[] = {
-    "id",
-    "rev",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "last_reviewed_at",
-    "next_review_on",
-    "links",
-    "archived",
-    NULL,
+/*
+ * Header fields only the server sets, and who sets them. A client that
+ * sends one (present in a record put without a mask, or named in a mask)
+ * is refused with INVALID_ARGUMENT naming it; id is sent only to name the
+ * record an update changes. Body fields a register derives are its row's
+ * "derived" list (registers/).
+ */
+static const struct records_server_field {
+	const char *name;
+	const char *why;
+	bool unstored; /* filled on reads, never part of a stored record */
+} records_server_fields[] = {
+    {"id", "allocated on create"},
+    {"rev", "counted per change; guard an update with expect_rev"},
+    {"created_at", "stamped on create"},
+    {"created_by", "stamped on create"},
+    {"updated_at", "stamped on each change"},
+    {"updated_by", "stamped on each change"},
+    {"last_reviewed_at", "stamped by Review"},
+    {"next_review_on", "derived from review_interval_days"},
+    {"links", "changed with Link"},
+    {"archived", "changed with Archive"},
+    {"linked_from", "read from the links of other records", true},
+    {NULL, NULL, false},
 };
 
 /* Meta keys: 'n' code → next id number; 'c' code → live, archived. */
 enum { META_NEXT_ID = 'n', META_COUNT = 'c' };
 
+/* The server's reason for header field name, or NULL: the client's. */
+static const char *
+records_server_field(const char *name)
+{
+	const struct records_server_field *f;
+
+	for (f = records_server_fields; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f->why;
+	return NULL;
+}
+
+/* Whether header field name is the server's to set. */
 static bool
 records_is_server_field(const char *name)
 {
-	const char *const *f;
-
-	for (f = records_server_fields; *f != NULL; f++)
-		if (strcmp(*f, name) == 0)
-			return true;
-	return false;
+	return records_server_field(name) != NULL;
 }
 
 /* Whether name is a body field reg derives itself. */
@@ -62,6 +81,40 @@ static bool
 records_is_body(const ProtobufCFieldDescriptor *fd)
 {
 	return (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
+}
+
+/* Refuses server-owned fields present in a record sent without a mask
+ * (a create, or an update of every field sent): header ones from the
+ * table above, body ones from the register's derived list. */
+static int
+records_refuse_present(const struct register_def *reg,
+                       const Isms__V1__Record *rec, struct isms_err *err)
+{
+	const ProtobufCMessage *body = register_body(rec);
+	const struct records_server_field *f;
+	const ProtobufCFieldDescriptor *fd;
+	const char *const *d;
+
+	for (f = records_server_fields; f->name != NULL; f++) {
+		/* An id names the record an update changes. */
+		if (strcmp(f->name, "id") == 0)
+			continue;
+		fd = pb_field_by_name(RD, f->name);
+		if (fd != NULL && pb_field_present(&rec->base, fd))
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "field '%s' is set by the server "
+			                    "(%s); do not send it",
+			                    f->name, f->why);
+	}
+	for (d = reg->derived; body != NULL && d != NULL && *d != NULL; d++)
+		if ((fd = pb_field_by_name(body->descriptor, *d)) != NULL &&
+		    pb_field_present(body, fd))
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is derived by the server; "
+			    "do not send it",
+			    *d);
+	return 0;
 }
 
 int
@@ -91,14 +144,26 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 		return isms_err_set(
 		    err, ISMS_EINVAL,
 		    "a new record needs a body naming its register");
+	else if (reg->catalog_only)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "%s records come from the catalog "
+		    "(ismsctl catalog load FILE); they cannot be "
+		    "added",
+		    reg->name);
+	if (put->n_update_mask == 0)
+		return records_refuse_present(reg, rec, err);
 	for (i = 0; i < put->n_update_mask; i++) {
 		if ((rc = pb_path_resolve(RD, put->update_mask[i], &path,
 		                          err)) != 0)
 			return rc;
 		if (records_is_server_field(path.fd[0]->name))
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "field '%s' is set by the server",
-			                    path.fd[0]->name);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is set by the server "
+			    "(%s); it cannot be in update_mask",
+			    path.fd[0]->name,
+			    records_server_field(path.fd[0]->name));
 		if (records_is_body(path.fd[0]) &&
 		    path.fd[0]->id != reg->body_case)
 			return isms_err_set(
@@ -109,7 +174,8 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 		    records_is_derived(reg, path.fd[1]->name))
 			return isms_err_set(
 			    err, ISMS_EINVAL,
-			    "field '%s' is derived by the server",
+			    "field '%s' is derived by the server; it cannot "
+			    "be in update_mask",
 			    path.fd[1]->name);
 		if (records_is_body(path.fd[0]) && path.n == 1)
 			return isms_err_set(
@@ -385,6 +451,7 @@ records_save(struct store_txn *txn, const struct register_def *reg,
 }
 
 static void records_stamp(Isms__V1__Record *, const struct records_actor *);
+static void records_clear_unstored(Isms__V1__Record *);
 
 int
 records_store_new(struct store_txn *txn, const struct register_def *reg,
@@ -393,6 +460,7 @@ records_store_new(struct store_txn *txn, const struct register_def *reg,
 {
 	int rc;
 
+	records_clear_unstored(rec);
 	rec->has_rev = 1;
 	rec->rev = 0;
 	rec->has_created_at = 1;
@@ -457,6 +525,7 @@ records_store_change(struct store_txn *txn, const struct register_def *reg,
 
 	char summary[300];
 
+	records_clear_unstored(rec);
 	records_schedule(rec);
 	if (records_same(old, rec))
 		return RECORDS_UNCHANGED;
@@ -486,15 +555,16 @@ records_stamp(Isms__V1__Record *rec, const struct records_actor *who)
 	rec->updated_by = xstrdup(who->user);
 }
 
-/* Clears every header field the server owns from a client's record. */
+/* Clears the header fields that are filled on reads and never stored. */
 static void
-records_clear_server_fields(Isms__V1__Record *rec)
+records_clear_unstored(Isms__V1__Record *rec)
 {
-	const char *const *f;
+	const struct records_server_field *f;
 
-	for (f = records_server_fields; *f != NULL; f++)
-		pb_field_clear((ProtobufCMessage *)rec,
-		               pb_field_by_name(RD, *f));
+	for (f = records_server_fields; f->name != NULL; f++)
+		if (f->unstored)
+			pb_field_clear((ProtobufCMessage *)rec,
+			               pb_field_by_name(RD, f->name));
 }
 
 /* Whether body field name is set (a non-empty string, a present value). */
@@ -592,9 +662,6 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 	return rc;
 }
 
-static void records_clear_derived(const struct register_def *,
-                                  Isms__V1__Record *);
-
 static int
 records_create(struct store_txn *txn, const Isms__V1__Put *put,
                const struct records_actor *who, Isms__V1__Record **out,
@@ -606,16 +673,8 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 	ProtobufCMessage *body;
 	int rc;
 
-	if (reg->catalog_only)
-		return isms_err_set(
-		    err, ISMS_EINVAL,
-		    "%s records come from the catalog "
-		    "(ismsctl catalog load FILE); they cannot be "
-		    "added",
-		    reg->name);
+	/* The precheck refused every field the server sets. */
 	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)put->record);
-	records_clear_server_fields(rec);
-	records_clear_derived(reg, rec);
 	body = register_body(rec);
 	register_set_initial_status(reg, body);
 	if (!rec->has_review_interval_days) {
@@ -653,19 +712,6 @@ records_merge_body(Isms__V1__Record *rec, const ProtobufCMessage *src,
 		    !records_is_derived(reg, path.fd[1]->name))
 			pb_path_copy((ProtobufCMessage *)rec, src, &path);
 	}
-}
-
-/* Drops what a client sent for fields the server derives. */
-static void
-records_clear_derived(const struct register_def *reg, Isms__V1__Record *rec)
-{
-	ProtobufCMessage *body = register_body(rec);
-	const ProtobufCFieldDescriptor *fd;
-	const char *const *f;
-
-	for (f = reg->derived; body != NULL && f != NULL && *f != NULL; f++)
-		if ((fd = pb_field_by_name(body->descriptor, *f)) != NULL)
-			pb_field_clear(body, fd);
 }
 
 /* Applies the client's changes to rec: the mask, or every field sent. */

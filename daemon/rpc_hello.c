@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "authz.h"
 #include "conn.h"
 #include "journal.h"
 #include "log.h"
@@ -62,9 +63,7 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 		           (unsigned long long)c->serial, call->err.msg);
 		return rc;
 	}
-	snprintf(c->user, sizeof c->user, "%s", id.user);
-	snprintf(c->token_id, sizeof c->token_id, "%s", tok);
-	c->role = id.role;
+	authz_token_set(c, tok, &id);
 	if ((rc = conn_user_cap(c, &call->err)) != 0) {
 		conn_close_after_flush(c);
 		return rc;
@@ -78,6 +77,17 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 	if (writer_submit(c->srv->writer, &t->op) != 0)
 		free(t);
 	return 0;
+}
+
+/* What named conn: a token, a certificate or its Unix uid. */
+static const char *
+rpc_hello_named_by(const struct conn *c)
+{
+	if (c->token_id[0] != '\0')
+		return "a token";
+	if (c->cert_cn[0] != '\0')
+		return "its client certificate";
+	return "its Unix uid";
 }
 
 int
@@ -96,9 +106,24 @@ rpc_hello_exec(struct rpc_call *call)
 		    "speaks %u",
 		    h->protocol_major, PROTOCOL_MAJOR);
 	}
-	if (h->token != NULL && h->token[0] != '\0' &&
-	    (rc = rpc_hello_token(call, h->token)) != 0)
-		return rc;
+	if (h->token != NULL && h->token[0] != '\0') {
+		/*
+		 * Set once: a token names a connection nothing named yet
+		 * (TCP, or a Unix peer whose uid is no user). Refused, not
+		 * ignored, so that a client never believes it acts as the
+		 * token's user; FAILED_PRECONDITION, as the call is fine
+		 * on a new connection.
+		 */
+		if (authz_identity_fixed(call->conn))
+			return isms_err_set(
+			    &call->err, ISMS_EPRECOND,
+			    "this connection is %s already (by %s); a token "
+			    "cannot change who a connection is: present it "
+			    "on a new connection",
+			    call->conn->user, rpc_hello_named_by(call->conn));
+		if ((rc = rpc_hello_token(call, h->token)) != 0)
+			return rc;
+	}
 	if (call->conn->role == 0)
 		return isms_err_set(&call->err, ISMS_EUNAUTH, "%s",
 		                    call->conn->auth_hint);

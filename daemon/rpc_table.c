@@ -34,3 +34,10 @@ const struct rpc_entry rpc_table[] = {
      rpc_token_revoke_exec},
     {NULL, 0, 0, 0, NULL},
 };
+
+/* Fields that need more than their call's role. */
+const struct rpc_field_role rpc_field_roles[] = {
+    /* call		field		role	why */
+    {C(SUBSCRIBE), "replay", A, "a replay reads the journal"},
+    {0, NULL, 0, NULL},
+};

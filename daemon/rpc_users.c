@@ -1,5 +1,7 @@
 /* rpc_users.c: users and tokens (admin), and who may do what. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conn.h"
 #include "pbfield.h"
@@ -14,7 +16,15 @@ rpc_user_put_apply(struct store_txn *txn, struct wop *op)
 	struct rpc_write *w = op->arg;
 	struct records_actor who = {w->actor, w->now};
 	Isms__V1__User *u = NULL;
-	int rc = users_put(txn, w->req->user_put, &who, &u, &op->err);
+	struct stat sb;
+	int rc;
+
+	/* The owner now, as users_bootstrap saw it at first start. */
+	if (stat(w->conn->srv->cfg.data_dir, &sb) != 0)
+		return isms_err_set(&op->err, ISMS_EINTERNAL, "%s: %s",
+		                    w->conn->srv->cfg.data_dir,
+		                    strerror(errno));
+	rc = users_put(txn, w->req->user_put, sb.st_uid, &who, &u, &op->err);
 
 	if (rc == 0)
 		rpc_write_result(w, ISMS__V1__REPLY__RESULT_USER, &u->base);

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "log.h"
 #include "store.h"
@@ -24,39 +27,123 @@ static const char *const store_db_names[DB_NDBS] = {
     [DB_TOKENS] = "tokens",
 };
 
-/* The one place where LMDB and errno codes become ours. */
+/*
+ * The one place where LMDB and errno codes become ours. Running out of
+ * room is RESOURCE_EXHAUSTED whichever way it shows: the map (MDB_MAP_FULL),
+ * the file system (ENOSPC), a quota (EDQUOT) or the file size limit
+ * (EFBIG, RLIMIT_FSIZE); a short write is EIO (store_short_write).
+ */
+static const struct store_code_entry {
+	int rc;
+	int code;
+	const char *why; /* NULL: mdb_strerror's text */
+} store_codes[] = {
+    {MDB_NOTFOUND, ISMS_ENOTFOUND, NULL},
+    {MDB_MAP_FULL, ISMS_EEXHAUSTED, "the data map is full"},
+    {ENOSPC, ISMS_EEXHAUSTED, "the disk is full"},
+    {EDQUOT, ISMS_EEXHAUSTED, "the disk quota is used up"},
+    {EFBIG, ISMS_EEXHAUSTED, "the data file reached its size limit"},
+    {MDB_KEYEXIST, ISMS_EEXIST, NULL},
+    {MDB_BAD_VALSIZE, ISMS_EINVAL, NULL},
+    {0, 0, NULL},
+};
+
+/* Room under which a short write (EIO) is taken for a full disk. */
+#define STORE_LOW_ROOM (1024 * 1024)
+
+/* The entry of rc, or NULL: an internal error. */
+static const struct store_code_entry *
+store_code_entry(int rc)
+{
+	const struct store_code_entry *e;
+
+	for (e = store_codes; e->rc != 0; e++)
+		if (e->rc == rc)
+			return e;
+	return NULL;
+}
+
 static int
 store_code(int rc)
 {
-	switch (rc) {
-	case MDB_NOTFOUND:
-		return ISMS_ENOTFOUND;
-	case MDB_MAP_FULL:
-	case ENOSPC:
-	case EDQUOT:
-		return ISMS_EEXHAUSTED;
-	case MDB_KEYEXIST:
-		return ISMS_EEXIST;
-	case MDB_BAD_VALSIZE:
-		return ISMS_EINVAL;
-	default:
-		return ISMS_EINTERNAL;
-	}
+	const struct store_code_entry *e = store_code_entry(rc);
+
+	return e != NULL ? e->code : ISMS_EINTERNAL;
 }
+
+static const char *store_short_write(const struct store *, char *, size_t);
 
 /* Records the first failure of txn; returns the (sticky) code. */
 static int
 store_fail(struct store_txn *txn, int rc, const char *what)
 {
-	if (txn->ret == 0) {
-		txn->ret = -store_code(rc);
-		snprintf(txn->msg, sizeof txn->msg, "store: %s: %s", what,
-		         rc == MDB_MAP_FULL ? "the data map is full"
-		                            : mdb_strerror(rc));
-		if (txn->ret == -ISMS_EINTERNAL)
-			log_err("%s", txn->msg);
+	const struct store_code_entry *e = store_code_entry(rc);
+	char room[160];
+	const char *full;
+
+	if (txn->ret != 0)
+		return txn->ret;
+	if (rc == EIO && txn->write &&
+	    (full = store_short_write(txn->st, room, sizeof room)) != NULL) {
+		txn->ret = -ISMS_EEXHAUSTED;
+		snprintf(txn->msg, sizeof txn->msg,
+		         "store: %s: %s; nothing of it is stored", what, full);
+		log_err("%s", txn->msg);
+		return txn->ret;
 	}
+	txn->ret = -(e != NULL ? e->code : ISMS_EINTERNAL);
+	if (e != NULL && e->why != NULL && e->code == ISMS_EEXHAUSTED)
+		snprintf(txn->msg, sizeof txn->msg,
+		         "store: %s: %s (%s); nothing of it is stored", what,
+		         e->why, mdb_strerror(rc));
+	else
+		snprintf(txn->msg, sizeof txn->msg, "store: %s: %s", what,
+		         e != NULL && e->why != NULL ? e->why
+		                                     : mdb_strerror(rc));
+	if (txn->ret == -ISMS_EINTERNAL || txn->ret == -ISMS_EEXHAUSTED)
+		log_err("%s", txn->msg);
 	return txn->ret;
+}
+
+/*
+ * Whether an EIO from a write is a short write for want of room, and why
+ * (in buf), or NULL: a real I/O error. LMDB reports a write the kernel
+ * cut short as EIO, not ENOSPC; a write is cut short when the file system
+ * has no room left or the file reaches RLIMIT_FSIZE. So EIO counts as
+ * out of room when less than STORE_LOW_ROOM is free for us on the data
+ * dir's file system, or the data file is within STORE_LOW_ROOM of the
+ * size limit. A real I/O error on a nearly full disk is reported as a
+ * full disk: free space first, then look again.
+ */
+static const char *
+store_short_write(const struct store *st, char *buf, size_t len)
+{
+	struct statvfs vfs;
+	struct rlimit rl;
+	struct stat sb;
+	char file[PATH_MAX];
+	unsigned long long room;
+
+	snprintf(file, sizeof file, "%s/data.mdb", st->path);
+	if (statvfs(st->path, &vfs) == 0 &&
+	    (room = (unsigned long long)vfs.f_bavail * vfs.f_frsize) <
+	        STORE_LOW_ROOM) {
+		snprintf(buf, len,
+		         "the disk is full (a short write; %llu bytes free)",
+		         room);
+		return buf;
+	}
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    stat(file, &sb) == 0 &&
+	    (unsigned long long)sb.st_size + STORE_LOW_ROOM >=
+	        (unsigned long long)rl.rlim_cur) {
+		snprintf(buf, len,
+		         "the data file reached its size limit (a short "
+		         "write; RLIMIT_FSIZE %llu bytes)",
+		         (unsigned long long)rl.rlim_cur);
+		return buf;
+	}
+	return NULL;
 }
 
 int

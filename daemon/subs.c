@@ -12,7 +12,9 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "authz.h"
 #include "conn.h"
+#include "dispatch.h"
 #include "frame.h"
 #include "journal.h"
 #include "log.h"
@@ -40,6 +42,8 @@ struct sub {
 	uint64_t registers; /* bit i: registers[i] */
 	uint64_t types;     /* bit t: EventType t */
 	char *owner;
+	bool all_events; /* may read the journal: user, token, method events
+	                  * too; else record events only */
 };
 
 void
@@ -90,6 +94,31 @@ subs_conn_gone(struct conn *c)
 	}
 }
 
+void
+subs_conn_end(struct conn *c, int code, const char *msg)
+{
+	struct server *srv = c->srv;
+	struct sub *s, *next;
+
+	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->conn == c) {
+			conn_send_error(c, s->req_id, code, msg);
+			TAILQ_REMOVE(&srv->subs, s, entry);
+			srv->nsubs--;
+			subs_free(s);
+		}
+	}
+}
+
+/* Whether c may see every event: what Journal shows, it may see live. */
+static bool
+subs_sees_all(const struct conn *c)
+{
+	return rpc_allowed(rpc_lookup(ISMS__V1__REQUEST__CALL_JOURNAL), c->role,
+	                   c->user, NULL) == 0;
+}
+
 /* The bit of the register named name (0 if none: a filter never
  * matches it). */
 static uint64_t
@@ -112,6 +141,7 @@ subs_type_bit(int t)
 struct subs_event {
 	Isms__V1__JournalEntry *e;
 	uint64_t register_bit, type_bit;
+	bool record; /* about a register's record (not a user, a token...) */
 	uint8_t *rest;
 	size_t len;
 };
@@ -120,6 +150,8 @@ struct subs_event {
 static bool
 subs_match(const struct sub *s, const struct subs_event *ev)
 {
+	if (!s->all_events && !ev->record)
+		return false;
 	if (s->registers != 0 && (s->registers & ev->register_bit) == 0)
 		return false;
 	if (s->types != 0 && (s->types & ev->type_bit) == 0)
@@ -274,6 +306,7 @@ subs_read(struct store_txn *txn, uint64_t from, uint64_t to)
 			continue;
 		}
 		ev->register_bit = subs_register_bit(ev->e->register_);
+		ev->record = register_by_name(ev->e->register_) != NULL;
 		ev->type_bit = subs_type_bit((int)ev->e->type);
 		r.event = ev->e;
 		ev->len = isms__v1__reply__get_packed_size(&r);
@@ -332,6 +365,15 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		next = TAILQ_NEXT(s, entry);
 		if (s->next_seq > head)
 			continue;
+		/* Its user disabled, its token revoked or expired: a quiet
+		 * subscriber learns it here, not at a next request. */
+		if (!authz_current(s->conn)) {
+			subs_conn_end(s->conn, ISMS_EUNAUTH,
+			              s->conn->auth_hint);
+			next = TAILQ_FIRST(&srv->subs);
+			continue;
+		}
+		s->all_events = subs_sees_all(s->conn);
 		if (subs_backlog(s) > srv->cfg.sub_output_cap) {
 			subs_drop(srv, s);
 			/* The drop may end others on that conn: start over
@@ -440,6 +482,7 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 	for (i = 0; i < sub->n_types; i++)
 		s->types |= subs_type_bit((int)sub->types[i]);
 	s->owner = sub->owner != NULL ? xstrdup(sub->owner) : NULL;
+	s->all_events = subs_sees_all(c);
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;
 	c->nsubs++;

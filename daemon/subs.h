@@ -23,9 +23,14 @@ struct conn;
 void subs_init(struct server *);
 void subs_free_all(struct server *);
 
-/* Subscribes conn under request id; events follow the OK reply. */
+/* Subscribes conn under request id; events follow the OK reply. A
+ * subscriber that may not read the journal (Journal's role) gets record
+ * events only: no user, token or method events. */
 int subs_add(struct conn *, uint64_t req_id, const Isms__V1__Subscribe *,
              struct isms_err *err);
+
+/* Ends the subscriptions of c, each with an error reply (code, msg). */
+void subs_conn_end(struct conn *, int code, const char *msg);
 
 /* Ends the subscriptions of a closing connection. */
 void subs_conn_gone(struct conn *);

@@ -222,6 +222,7 @@ users_to_identity(const Isms__V1__User *u, struct identity *id)
 		return -ISMS_EPERM;
 	snprintf(id->user, sizeof id->user, "%s", u->name);
 	id->role = u->role;
+	id->expires_at = 0;
 	return 0;
 }
 
@@ -240,37 +241,99 @@ users_identify_name(struct store_txn *txn, const char *name,
 }
 
 int
-users_identify_uid(struct store_txn *txn, uid_t uid, struct identity *id)
+users_uid_holder(struct store_txn *txn, uid_t uid, char name[USER_NAME_MAX + 1])
 {
 	uint8_t key[5];
-	char name[USER_NAME_MAX + 1];
 	MDB_val v;
 	int rc;
 
 	users_uid_key((uint32_t)uid, key);
-	rc = store_get(txn, DB_USERS, key, sizeof key, &v);
-	if (rc == 0 && v.mv_size <= USER_NAME_MAX) {
-		memcpy(name, v.mv_data, v.mv_size);
-		name[v.mv_size] = '\0';
+	if ((rc = store_get(txn, DB_USERS, key, sizeof key, &v)) != 0)
+		return rc;
+	if (v.mv_size > USER_NAME_MAX)
+		return -ISMS_EDATALOSS;
+	memcpy(name, v.mv_data, v.mv_size);
+	name[v.mv_size] = '\0';
+	return 0;
+}
+
+int
+users_identify_uid(struct store_txn *txn, uid_t uid, struct identity *id)
+{
+	char name[USER_NAME_MAX + 1];
+
+	if (users_uid_holder(txn, uid, name) == 0)
 		return users_identify_name(txn, name, id);
-	}
 	if (uid == 0) {
 		/* root owns the machine: admin without a user record. */
 		snprintf(id->user, sizeof id->user, "root");
 		id->role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN;
+		id->expires_at = 0;
 		return 0;
 	}
 	return -ISMS_ENOTFOUND;
 }
 
+/* Why uid may not be mapped to anyone new: root and the data dir's owner
+ * keep the mapping they have; NULL for any other uid. */
+static const char *
+users_uid_reserved(uid_t uid, uid_t owner)
+{
+	if (uid == 0)
+		return "root: always admin, mapped to no other user";
+	if (uid == owner)
+		return "the data dir's owner: its admin, mapped to no other "
+		       "user";
+	return NULL;
+}
+
+/*
+ * Refuses a uid mapping that would take a uid from its user: a uid maps
+ * to one user at most (disabled ones too, or enabling them would clash),
+ * root's and the data dir owner's uid go to no other user, and the user
+ * holding one of those keeps it.
+ */
+static int
+users_check_uid(struct store_txn *txn, const Isms__V1__User *u,
+                const Isms__V1__User *old, uid_t owner, struct isms_err *err)
+{
+	char holder[USER_NAME_MAX + 1];
+	const char *why;
+	int rc;
+
+	if (old != NULL && old->has_uid &&
+	    (!u->has_uid || u->uid != old->uid) &&
+	    (why = users_uid_reserved(old->uid, owner)) != NULL)
+		return isms_err_set(err, ISMS_EPRECOND,
+		                    "user %s holds uid %u (%s); its uid cannot "
+		                    "change",
+		                    u->name, (unsigned)old->uid, why);
+	if (!u->has_uid)
+		return 0;
+	rc = users_uid_holder(txn, u->uid, holder);
+	if (rc == 0 && strcmp(holder, u->name) == 0)
+		return 0;
+	if (rc == 0)
+		return isms_err_set(
+		    err, ISMS_EEXIST,
+		    "uid %u already maps to user %s; a uid maps "
+		    "to one user (disabled ones too)",
+		    (unsigned)u->uid, holder);
+	if (rc != -ISMS_ENOTFOUND)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	if ((why = users_uid_reserved(u->uid, owner)) != NULL)
+		return isms_err_set(err, ISMS_EINVAL, "uid %u is %s",
+		                    (unsigned)u->uid, why);
+	return 0;
+}
+
 int
-users_put(struct store_txn *txn, const Isms__V1__UserPut *up,
+users_put(struct store_txn *txn, const Isms__V1__UserPut *up, uid_t owner,
           const struct records_actor *who, Isms__V1__User **out,
           struct isms_err *err)
 {
 	const Isms__V1__User *in = up->user;
 	Isms__V1__User *old = NULL, *u;
-	struct identity other;
 	struct pb_path path;
 	size_t i;
 	int rc;
@@ -321,12 +384,8 @@ users_put(struct store_txn *txn, const Isms__V1__UserPut *up,
 		                  "viewer|auditor|editor|admin|ingest");
 		goto fail;
 	}
-	if (u->has_uid && users_identify_uid(txn, u->uid, &other) == 0 &&
-	    strcmp(other.user, u->name) != 0 && u->uid != 0) {
-		rc = isms_err_set(err, ISMS_EEXIST, "uid %u already maps to %s",
-		                  (unsigned)u->uid, other.user);
+	if ((rc = users_check_uid(txn, u, old, owner, err)) != 0)
 		goto fail;
-	}
 	u->rev++;
 	u->has_updated_at = 1;
 	u->updated_at = who->now;
@@ -560,6 +619,8 @@ tokens_check(struct store_txn *txn, const Isms__V1__Token *t, int64_t now,
 		rc = isms_err_set(err, ISMS_EUNAUTH,
 		                  "the owner of token %s is disabled or gone",
 		                  t->id);
+	else
+		id->expires_at = t->expires_at;
 	return rc;
 }
 

@@ -25,7 +25,8 @@ struct records_actor;
 /* Who a connection is. */
 struct identity {
 	char user[USER_NAME_MAX + 1];
-	int role; /* ISMS__V1__ACCESS_ROLE__*; 0: not authenticated */
+	int role;           /* ISMS__V1__ACCESS_ROLE__*; 0: not authenticated */
+	int64_t expires_at; /* by a token that expires: when; else 0 */
 };
 
 /* Loads (creating on first use) the token HMAC key in dir. */
@@ -36,6 +37,10 @@ int users_key_load(const char *dir, uint8_t key[USERS_KEY_LEN],
 int users_bootstrap(struct store_txn *, uid_t owner,
                     const struct records_actor *who, bool *created,
                     struct isms_err *err);
+
+/* The user uid maps to (enabled or not) in name: 0 or -ISMS_ENOTFOUND. */
+int users_uid_holder(struct store_txn *, uid_t uid,
+                     char name[USER_NAME_MAX + 1]);
 
 /* The identity of a Unix peer (root is always admin). 0 or NOT_FOUND. */
 int users_identify_uid(struct store_txn *, uid_t uid, struct identity *id);
@@ -53,7 +58,11 @@ int users_identify_token_id(struct store_txn *, const char *tok_id, int64_t now,
 int users_identify_name(struct store_txn *, const char *name,
                         struct identity *id);
 
-int users_put(struct store_txn *, const Isms__V1__UserPut *,
+/*
+ * Creates or changes a user. owner is the data dir's owner: its uid, like
+ * root's, maps to no other user, and a uid maps to one user at most.
+ */
+int users_put(struct store_txn *, const Isms__V1__UserPut *, uid_t owner,
               const struct records_actor *, Isms__V1__User **out,
               struct isms_err *err);
 int users_list(struct store_txn *, Isms__V1__UserListResult *out,

@@ -1,5 +1,7 @@
 /* daemon_fx.c: starting and stopping a real ismsd for tests. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -57,6 +60,14 @@ daemon_fx_start(struct daemon_fx *fx)
 		/* The daemon's log would drown the test output. */
 		if (fx->quiet && freopen("/dev/null", "w", stderr) == NULL)
 			_exit(126);
+		if (fx->fsize_limit > 0) {
+			struct rlimit rl = {fx->fsize_limit, fx->fsize_limit};
+
+			/* Past the limit a write fails (EFBIG, or short). */
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+				_exit(125);
+		}
 		if (fx->extra_args != NULL)
 			argv[n++] = fx->extra_args;
 		for (k = 0; fx->argv_extra != NULL &&
@@ -134,4 +145,42 @@ daemon_fx_sh(struct daemon_fx *fx, char *out, size_t len, const char *fmt, ...)
 	status = pclose(p);
 	free(script);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A TCP port nothing listens on at addr (for now). */
+int
+daemon_fx_free_port(const char *addr)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	socklen_t len = sizeof sin;
+	int fd, port;
+
+	assert_int_equal(inet_pton(AF_INET, addr, &sin.sin_addr), 1);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Waits until addr:port accepts (the Unix socket may come first). */
+void
+daemon_fx_wait_tcp(const char *addr, int port)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	int i, fd, ok;
+
+	sin.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	for (i = 0; i < 500; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
+		close(fd);
+		if (ok)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fail_msg("nothing accepts on %s:%d", addr, port);
 }

@@ -17,6 +17,8 @@ struct daemon_fx {
 	/* more ismsd arguments after extra_args: NULL-terminated, or NULL */
 	const char *const *argv_extra;
 	bool quiet; /* ismsd's stderr to /dev/null */
+	/* ismsd's RLIMIT_FSIZE in bytes (SIGXFSZ ignored), or 0: none */
+	unsigned long fsize_limit;
 };
 
 /* Makes the temp dir (once) and starts ismsd; waits until it accepts. */
@@ -29,5 +31,10 @@ void daemon_fx_cleanup(struct daemon_fx *);
  * the first len-1 bytes of stdout in out. */
 int daemon_fx_sh(struct daemon_fx *, char *out, size_t len, const char *fmt,
                  ...) __attribute__((format(printf, 4, 5)));
+
+/* A TCP port nothing listens on at addr (for now). */
+int daemon_fx_free_port(const char *addr);
+/* Waits until addr:port accepts (the Unix socket may come first). */
+void daemon_fx_wait_tcp(const char *addr, int port);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -829,6 +830,77 @@ test_map_full_loses_nothing(void **state)
 		free(ids[i]);
 }
 
+/*
+ * A full disk, every time: ismsd runs with a file size limit
+ * (RLIMIT_FSIZE, as a full file system would stop it) that its data file
+ * reaches. On a page boundary the kernel refuses the next write (EFBIG);
+ * inside a page it cuts the write short (LMDB's EIO). Every refused write
+ * is RESOURCE_EXHAUSTED either way; the acknowledged ones read back, the
+ * journal verifies, SIGTERM still exits 0, and with room again writes go
+ * on.
+ */
+static void
+test_full_disk_exhausted(void **state)
+{
+	static const struct {
+		unsigned long slack; /* bytes allowed past the file's size */
+		const char *says;    /* in every refusal */
+	} phases[] = {
+	    {512 * 1024, "File too large"},
+	    {128 * 1024 + 2048, "a short write"},
+	};
+	struct daemon_fx *fx = *state;
+	struct isms_sync *s;
+	struct stat sb;
+	Isms__V1__Reply *r;
+	char *ids[4000], path[200];
+	unsigned n = 0, refused, i, p;
+
+	snprintf(path, sizeof path, "%s/data.mdb", fx->dir);
+	for (p = 0; p < sizeof phases / sizeof phases[0]; p++) {
+		daemon_fx_stop(fx, SIGTERM);
+		assert_int_equal(stat(path, &sb), 0);
+		fx->fsize_limit = (unsigned long)sb.st_size + phases[p].slack;
+		daemon_fx_start(fx);
+		fx->fsize_limit = 0;
+		s = sync_connect(fx);
+		for (refused = 0; n < 4000 && refused < 20;) {
+			r = put_big_risk(s, n);
+			if (code_of(r) == 0 && refused > 0)
+				fail_msg("a put succeeded after a refusal "
+				         "with nothing freed");
+			if (code_of(r) == 0)
+				ids[n++] = strdup(r->record->id);
+			else if (code_of(r) != ISMS_EEXHAUSTED ||
+			         strstr(r->status->message, phases[p].says) ==
+			             NULL)
+				fail_msg("phase %u, refusal %u: %s %s", p,
+				         refused, isms_code_name(code_of(r)),
+				         r->status->message);
+			else
+				refused++;
+			isms_reply_free(r);
+		}
+		if (refused == 0)
+			fail_msg("4,000 puts of 1.5 KB fitted");
+		check_acked(s, ids, n);
+		assert_true(verify_ok(fx) >= n);
+		isms_sync_free(s);
+		assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
+	}
+	assert_true(n >= 40);
+	/* Room again: what was acknowledged is there, writes go on. */
+	daemon_fx_start(fx);
+	s = sync_connect(fx);
+	check_acked(s, ids, n);
+	r = put_big_risk(s, n);
+	assert_int_equal(code_of(r), 0);
+	isms_reply_free(r);
+	isms_sync_free(s);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+}
+
 int
 main(void)
 {
@@ -852,6 +924,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_second_daemon_refused, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_map_full_loses_nothing, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_full_disk_exhausted, setup,
 	                                    teardown),
 	};
 

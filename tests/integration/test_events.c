@@ -600,6 +600,185 @@ test_filters_refused(void **state)
 	isms_sync_free(s);
 }
 
+/* Creates user name with role and returns a new token of theirs. */
+static char *
+token_for(struct isms_sync *s, const char *name, int role)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+	Isms__V1__User u = ISMS__V1__USER__INIT;
+	Isms__V1__TokenCreate tc = ISMS__V1__TOKEN_CREATE__INIT;
+	struct isms_err err;
+	Isms__V1__Reply *r;
+	char *secret;
+
+	u.name = (char *)name;
+	u.has_role = 1;
+	u.role = role;
+	up.user = &u;
+	up.has_create = up.create = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
+	req.user_put = &up;
+	assert_non_null(r = isms_sync_call(s, &req, &err));
+	assert_int_equal(r->status->code, 0);
+	isms_reply_free(r);
+	tc.owner = (char *)name;
+	req.call_case = ISMS__V1__REQUEST__CALL_TOKEN_CREATE;
+	req.token_create = &tc;
+	assert_non_null(r = isms_sync_call(s, &req, &err));
+	assert_int_equal(r->status->code, 0);
+	secret = strdup(r->token_created->secret);
+	isms_reply_free(r);
+	return secret;
+}
+
+/* A hello reply: a refusal shows in the subscription that follows. */
+static void
+hello_ignored(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
+{
+	(void)c;
+	(void)r;
+	(void)arg;
+}
+
+/* Subscribes sub with sb over plain TCP at ep, named by token. */
+static void
+token_subscribe(struct event_base *base, const char *ep, const char *token,
+                Isms__V1__Subscribe *sb, struct evsub *sub)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	struct isms_client_opts o = {0};
+	struct isms_err err;
+
+	o.insecure = true;
+	memset(sub, 0, sizeof *sub);
+	sub->client = isms_client_connect_opts(base, ep, &o, &err);
+	if (sub->client == NULL)
+		fail_msg("connect %s: %s", ep, err.msg);
+	hello.has_protocol_major = 1;
+	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
+	hello.token = (char *)token;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	assert_true(isms_client_call(sub->client, &req, hello_ignored, NULL) !=
+	            0);
+	efx_subscribe(sub->client, sb, sub);
+}
+
+/* The subscription ended. */
+static bool
+sub_ended(void *arg)
+{
+	return ((struct evsub *)arg)->ended;
+}
+
+/* How many events of type t sub got. */
+static size_t
+count_type(const struct evsub *sub, int t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sub->got.n; i++)
+		n += sub->got.r[i].type == t;
+	return n;
+}
+
+/*
+ * Events by role: a replay reads the journal, so it needs the auditor
+ * role (a viewer is refused, an auditor gets everything); live, a viewer
+ * gets record events only, never user, token or method events, which an
+ * auditor does get. ismsctl watch --since says why it is refused.
+ */
+static void
+test_subscribe_roles(void **state)
+{
+	static char listen[64], ep[64];
+	static const char *extra[] = {listen, "--insecure", NULL};
+	int port = daemon_fx_free_port("127.0.0.1");
+	struct daemon_fx *fx;
+	struct isms_sync *admin;
+	struct event_base *base = event_base_new();
+	struct evsub subs[4];
+	Isms__V1__Subscribe replay, live;
+	struct want want = {0};
+	char *vera, *aude, *uma, *id, out[2048];
+	size_t i;
+
+	snprintf(listen, sizeof listen, "--listen=tcp://127.0.0.1:%d", port);
+	snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", port);
+	fx = fx_new(state, extra);
+	daemon_fx_wait_tcp("127.0.0.1", port);
+	admin = efx_sync(fx);
+	vera =
+	    token_for(admin, "vera", ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER);
+	aude = token_for(admin, "aude",
+	                 ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_AUDITOR);
+	sub_init(&replay, true, 0);
+	sub_init(&live, false, 0);
+	/* Replay: the viewer is refused, the auditor reads it all. */
+	token_subscribe(base, ep, vera, &replay, &subs[0]);
+	assert_true(efx_pump(base, 10000, sub_ended, &subs[0]));
+	assert_int_equal(subs[0].end_code, ISMS__V1__CODE__PERMISSION_DENIED);
+	assert_non_null(strstr(subs[0].end_msg, "replay"));
+	assert_non_null(strstr(subs[0].end_msg, "auditor"));
+	assert_int_equal(subs[0].got.n, 0);
+	token_subscribe(base, ep, aude, &replay, &subs[1]);
+	want.sub = &subs[1];
+	want.nsub = 1;
+	want.seq = efx_head(admin);
+	assert_true(efx_pump(base, 10000, got_enough, &want));
+	assert_false(subs[1].ended);
+	assert_true(count_type(&subs[1],
+	                       ISMS__V1__EVENT_TYPE__EVENT_TYPE_USER_CHANGED) >=
+	            2);
+	/* Live: both subscribed, then users, a token and a record. */
+	token_subscribe(base, ep, vera, &live, &subs[2]);
+	token_subscribe(base, ep, aude, &live, &subs[3]);
+	want.sub = &subs[2];
+	want.nsub = 2;
+	assert_true(efx_pump(base, 10000, all_subscribed, &want));
+	uma =
+	    token_for(admin, "uma", ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER);
+	id = efx_put(admin, "risk", "Live risk", "alice");
+	want.seq = efx_head(admin);
+	assert_true(efx_pump(base, 10000, got_enough, &want));
+	assert_false(subs[2].ended);
+	for (i = 0; i < subs[2].got.n; i++)
+		if (subs[2].got.r[i].reg[0] == '\0')
+			fail_msg(
+			    "viewer got event %llu of type %d (no register)",
+			    (unsigned long long)subs[2].got.r[i].seq,
+			    subs[2].got.r[i].type);
+	assert_string_equal(subs[2].got.r[subs[2].got.n - 1].id, id);
+	assert_int_equal(
+	    count_type(&subs[3], ISMS__V1__EVENT_TYPE__EVENT_TYPE_USER_CHANGED),
+	    1);
+	assert_int_equal(
+	    count_type(&subs[3],
+	               ISMS__V1__EVENT_TYPE__EVENT_TYPE_TOKEN_CHANGED),
+	    1);
+	assert_string_equal(subs[3].got.r[subs[3].got.n - 1].id, id);
+	/* ismsctl watch --since as a viewer: refused, and says why. */
+	assert_int_equal(daemon_fx_sh(fx, out, sizeof out,
+	                              "ISMS_TOKEN='%s' \"$ISMSCTL\" --endpoint "
+	                              "%s --insecure watch --since 0 2>&1",
+	                              vera, ep),
+	                 1);
+	assert_non_null(strstr(out, "PERMISSION_DENIED"));
+	assert_non_null(strstr(out, "without it, watch follows new record"));
+	for (i = 0; i < 4; i++) {
+		isms_client_free(subs[i].client);
+		evrows_free(&subs[i].got);
+	}
+	event_base_free(base);
+	free(vera);
+	free(aude);
+	free(uma);
+	free(id);
+	isms_sync_free(admin);
+}
+
 int
 main(void)
 {
@@ -610,6 +789,7 @@ main(void)
 	                              teardown),
 	    cmocka_unit_test_teardown(test_filters, teardown),
 	    cmocka_unit_test_teardown(test_filters_refused, teardown),
+	    cmocka_unit_test_teardown(test_subscribe_roles, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

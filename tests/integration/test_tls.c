@@ -5,8 +5,9 @@
  * its Unix socket (root there is admin: it makes users and tokens) and on
  * tcp://127.0.0.1 with TLS 1.3; the client verifies the server, presents
  * a token or a certificate, and is named by it. Expired and revoked
- * tokens, plain TCP (insecure, loopback only) and the ismsctl commands
- * (status, user, token) over TLS are covered too.
+ * tokens (also on connections already open), a certificate's connection
+ * refusing a token, plain TCP (insecure, loopback only) and the ismsctl
+ * commands (status, user, token) over TLS are covered too.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
 
 #include "tls_fx.h"
 
@@ -306,6 +308,187 @@ test_expired_token(void **state)
 	free(day);
 }
 
+/* Wakes the loop now and then, so that a deadline is looked at. */
+static void
+pump_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+}
+
+/* Runs base until *done or for at most ms; whether *done. */
+static bool
+pump_until(struct event_base *base, const bool *done, int ms)
+{
+	struct timeval tick = {0, 10000};
+	struct event *ev = event_new(base, -1, EV_PERSIST, pump_tick, NULL);
+	struct timespec t0, t;
+
+	evtimer_add(ev, &tick);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!*done) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 +
+		        (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    ms)
+			break;
+		event_base_loop(base, EVLOOP_ONCE);
+	}
+	event_free(ev);
+	return *done;
+}
+
+/* A subscription's end: its code and message. */
+struct sub_end {
+	bool done;
+	int code;
+	char msg[256];
+};
+
+/* Subscription replies: an OK is the start or an event; an error ends. */
+static void
+sub_cb(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
+{
+	struct sub_end *end = arg;
+
+	(void)c;
+	if (r->status != NULL && r->status->code != ISMS__V1__CODE__OK) {
+		end->done = true;
+		end->code = (int)r->status->code;
+		snprintf(end->msg, sizeof end->msg, "%s",
+		         r->status->message != NULL ? r->status->message : "");
+	}
+}
+
+/* A hello reply: a refusal shows in the subscription. */
+static void
+hello_cb(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
+{
+	(void)c;
+	(void)r;
+	(void)arg;
+}
+
+/* Info on s: refused as expired, or the connection is gone for it. */
+static void
+info_expired(struct isms_sync *s)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
+	struct isms_err err = {0};
+	Isms__V1__Reply *r;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
+	if ((r = isms_sync_call(s, &req, &err)) == NULL) {
+		if (strstr(err.msg, "expired") == NULL)
+			fail_msg("info after expiry: %s", err.msg);
+		return;
+	}
+	assert_int_equal(r->status->code, ISMS_EUNAUTH);
+	assert_non_null(strstr(r->status->message, "expired"));
+	isms_reply_free(r);
+}
+
+/*
+ * A token expires on connections already open too: a quiet subscriber
+ * (spared by the idle timeout) is cut at expiry with UNAUTHENTICATED, and
+ * so is a connection that sends nothing; no new one is let in.
+ */
+static void
+test_expiry_on_open_connections(void **state)
+{
+	struct tls_fx *fx = *state;
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
+	struct isms_client_opts o = {0};
+	struct event_base *base = event_base_new();
+	struct sub_end end = {0};
+	struct isms_client *c;
+	struct isms_sync *a, *s;
+	struct isms_err err;
+	char ca[200], *day;
+
+	/* A token of one day, then the server's clock 3 s short of it. */
+	tls_fx_start(fx, false, 0);
+	a = tls_fx_admin(fx);
+	day = tls_fx_token_new(a, "ed", 1, NULL);
+	isms_sync_free(a);
+	tls_fx_start(fx, false, 86400 - 3);
+	s = tls_fx_dial_as(fx, fx->ep, day, NULL, false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	tls_fx_info_ok(s);
+	o.cacert = tls_fx_pki(fx, "ca.pem", ca, sizeof ca);
+	assert_non_null(c = isms_client_connect_opts(base, fx->ep, &o, &err));
+	hello.has_protocol_major = 1;
+	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
+	hello.token = day;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	assert_true(isms_client_call(c, &req, hello_cb, NULL) != 0);
+	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
+	req.subscribe = &sub;
+	assert_true(isms_client_call_flags(c, &req, ISMS_CALL_STREAM, sub_cb,
+	                                   &end) != 0);
+	/* The subscriber says nothing: the server ends it at expiry. */
+	if (!pump_until(base, &end.done, 15000))
+		fail_msg("the subscriber was not cut at the token's expiry");
+	assert_int_equal(end.code, ISMS_EUNAUTH);
+	assert_non_null(strstr(end.msg, "expired"));
+	info_expired(s);
+	tls_fx_dial_fails(fx, fx->ep, "ca.pem", day, NULL, false, ISMS_EUNAUTH,
+	                  "expired");
+	isms_client_free(c);
+	event_base_free(base);
+	isms_sync_free(s);
+	free(day);
+}
+
+/* A connection named by its client certificate stays that user: hello
+ * with a token is refused; ismsctl's client sends none there. */
+static void
+test_certificate_then_token(void **state)
+{
+	struct tls_fx *fx = *state;
+	struct isms_sync *a = tls_fx_admin(fx), *s;
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	Isms__V1__Reply *r;
+	struct isms_err err;
+	char *vic;
+
+	tls_fx_user_add(a, "tina", ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN);
+	vic = tls_fx_token_new(a, "tina", 0, NULL);
+	isms_sync_free(a);
+	/* Certificate and token given: the certificate names it. */
+	s = tls_fx_dial_as(fx, fx->ep, vic, "ed", false, "ed",
+	                   ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	hello.has_protocol_major = 1;
+	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
+	hello.token = vic;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	assert_non_null(r = isms_sync_call(s, &req, &err));
+	assert_int_equal(r->status->code, ISMS__V1__CODE__FAILED_PRECONDITION);
+	assert_non_null(strstr(r->status->message, "certificate"));
+	isms_reply_free(r);
+	/* Still ed: an admin's call is refused. */
+	{
+		Isms__V1__TokenList tl = ISMS__V1__TOKEN_LIST__INIT;
+
+		req.call_case = ISMS__V1__REQUEST__CALL_TOKEN_LIST;
+		req.token_list = &tl;
+		assert_non_null(r = isms_sync_call(s, &req, &err));
+		assert_int_equal(r->status->code,
+		                 ISMS__V1__CODE__PERMISSION_DENIED);
+		isms_reply_free(r);
+	}
+	isms_sync_free(s);
+	free(vic);
+}
+
 /* Plain TCP: refused by ismsd off loopback, by the client too; served
  * on loopback with --insecure on both ends. */
 static void
@@ -428,6 +611,8 @@ main(void)
 	    cmocka_unit_test(test_client_certificate),
 	    cmocka_unit_test(test_cli),
 	    cmocka_unit_test(test_expired_token),
+	    cmocka_unit_test(test_expiry_on_open_connections),
+	    cmocka_unit_test(test_certificate_then_token),
 	    cmocka_unit_test(test_insecure),
 	    cmocka_unit_test(test_readme),
 	};

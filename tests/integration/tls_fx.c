@@ -52,38 +52,7 @@ tls_fx_pki(const struct tls_fx *fx, const char *name, char *buf, size_t len)
 int
 tls_fx_free_port(const char *addr)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	socklen_t len = sizeof sin;
-	int fd, port;
-
-	assert_int_equal(inet_pton(AF_INET, addr, &sin.sin_addr), 1);
-	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Waits until addr:port accepts (the Unix socket may come first). */
-static void
-tls_fx_wait_tcp(const char *addr, int port)
-{
-	struct timespec ts = {0, 10 * 1000 * 1000};
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	int i, fd, ok;
-
-	sin.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	for (i = 0; i < 500; i++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
-		close(fd);
-		if (ok)
-			return;
-		nanosleep(&ts, NULL);
-	}
-	fail_msg("nothing accepts on %s:%d", addr, port);
+	return daemon_fx_free_port(addr);
 }
 
 /* (Re)starts ismsd: TLS on both ports, or (insecure) plain TCP on one. */
@@ -118,9 +87,9 @@ tls_fx_start(struct tls_fx *fx, bool insecure, long clock_offset)
 	fx->argv[n] = NULL;
 	fx->d.argv_extra = fx->argv;
 	daemon_fx_start(&fx->d);
-	tls_fx_wait_tcp("127.0.0.1", fx->port);
+	daemon_fx_wait_tcp("127.0.0.1", fx->port);
 	if (!insecure)
-		tls_fx_wait_tcp("127.0.0.2", fx->port2);
+		daemon_fx_wait_tcp("127.0.0.2", fx->port2);
 }
 
 /* Makes the certificates, picks two free ports and starts ismsd. */

@@ -9,6 +9,7 @@
 
 #include "dispatch.h"
 #include "keys.h"
+#include "pbfield.h"
 #include "registers.h"
 
 /* memcmp order of two encoded keys: <0, 0, >0. */
@@ -80,6 +81,8 @@ static void
 test_rpc_table_complete(void **state)
 {
 	const ProtobufCMessageDescriptor *md = &isms__v1__request__descriptor;
+	const struct rpc_field_role *f;
+	const ProtobufCFieldDescriptor *cfd;
 	const struct rpc_entry *e;
 	unsigned i, cases = 0, entries = 0;
 
@@ -97,6 +100,17 @@ test_rpc_table_complete(void **state)
 	for (e = rpc_table; e->name != NULL; e++)
 		entries++;
 	assert_int_equal(cases, entries);
+	/* Each field that needs more than its call's role is a field of
+	 * that call's message. */
+	for (f = rpc_field_roles; f->field != NULL; f++) {
+		assert_non_null(rpc_lookup(f->call));
+		cfd = protobuf_c_message_descriptor_get_field(md, f->call);
+		assert_non_null(cfd);
+		if (pb_field_by_name(cfd->descriptor, f->field) == NULL)
+			fail_msg("Request.%s has no field %s", cfd->name,
+			         f->field);
+		assert_true(f->role > rpc_lookup(f->call)->role);
+	}
 }
 
 /* Every Record body is a register, with a distinct prefix. */
@@ -105,6 +119,7 @@ test_register_table_complete(void **state)
 {
 	const ProtobufCMessageDescriptor *md = &isms__v1__record__descriptor;
 	const struct register_def *r, *const *p, *const *q;
+	const char *const *d;
 	unsigned i;
 
 	(void)state;
@@ -117,6 +132,13 @@ test_register_table_complete(void **state)
 			         md->fields[i].name);
 		assert_string_equal(r->name, md->fields[i].name);
 		assert_true(r->review_days > 0);
+		/* Its derived fields are fields of its body. */
+		for (d = r->derived; d != NULL && *d != NULL; d++)
+			if (pb_field_by_name(md->fields[i].descriptor, *d) ==
+			    NULL)
+				fail_msg("register %s derives '%s', which its "
+				         "body lacks",
+				         r->name, *d);
 	}
 	for (p = registers; *p != NULL; p++)
 		for (q = p + 1; *q != NULL; q++)

@@ -262,12 +262,20 @@ test_control(void **state)
 	}
 	/* The catalog fields are the server's. */
 	{
-		/* Sent on create: dropped, never stored. */
+		/* Sent on create: refused, nothing stored. */
 		const char *extra[] = {"theme=A.5", NULL};
+		uint64_t live, archived, was;
 
-		assert_int_equal(
-		    add(&fx->txn, reg, extra, NULL, id, sizeof id, &err), 0);
-		assert_stored(&fx->txn, id, "control.theme", NULL);
+		assert_int_equal(records_count(&fx->txn, register_code(reg),
+		                               &was, &archived),
+		                 0);
+		assert_einval(
+		    add(&fx->txn, reg, extra, NULL, id, sizeof id, &err), &err,
+		    "field 'theme'", "derived");
+		assert_int_equal(records_count(&fx->txn, register_code(reg),
+		                               &live, &archived),
+		                 0);
+		assert_int_equal(live, was);
 	}
 	assert_int_equal(add_rec(&fx->txn, reg, new_record(reg, catalog, NULL),
 	                         true, id, sizeof id, &err),
@@ -277,20 +285,26 @@ test_control(void **state)
 	assert_einval(set1(&fx->txn, id, reg, "theme=A.6", NULL, &err), &err,
 	              "field 'theme'", "derived");
 	{
-		/* A whole-record put (no mask) cannot change them either. */
+		/* A whole-record put (no mask) cannot send them either. */
 		const char *sets[] = {"edition=ISO/IEC 27001:2013", NULL};
 
-		assert_int_equal(change(&fx->txn, id, reg, sets, true, &err),
-		                 0);
+		assert_einval(change(&fx->txn, id, reg, sets, true, &err), &err,
+		              "field 'edition'", "derived");
 		assert_stored(&fx->txn, id, "control.edition",
 		              "ISO/IEC 27001:2022");
 	}
 	{
-		/* Sending the catalog's values back unchanged is fine. */
+		/* Not even the catalog's values sent back unchanged: a put
+		 * sends what it changes. */
 		const char *sets[] = {"theme=A.5 Organizational controls",
 		                      "applicable=true", "status=implemented",
 		                      NULL};
 
+		assert_einval(change(&fx->txn, id, reg, sets, true, &err), &err,
+		              "field 'theme'", "derived");
+		sets[0] = "applicable=true";
+		sets[1] = "status=implemented";
+		sets[2] = NULL;
 		assert_int_equal(change(&fx->txn, id, reg, sets, true, &err),
 		                 0);
 	}
@@ -339,8 +353,8 @@ test_requirement(void **state)
 	{
 		const char *sets[] = {"parent=6", NULL};
 
-		assert_int_equal(change(&fx->txn, id, reg, sets, true, &err),
-		                 0);
+		assert_einval(change(&fx->txn, id, reg, sets, true, &err), &err,
+		              "field 'parent'", "derived");
 	}
 	assert_stored(&fx->txn, id, "requirement.parent", "6.1");
 	/* A heading (6) holds no status of its own. */
