@@ -236,7 +236,7 @@ test_connection_caps(void **state)
 static void
 test_total_cap_pauses_listener(void **state)
 {
-	struct daemon_fx *fx = start(state, "--max-connections=2");
+	struct daemon_fx *fx = start(state, "--max-unix-connections=2");
 	struct isms_err err;
 	struct isms_sync *a = isms_sync_connect(fx->endpoint, "t", &err);
 	struct isms_sync *b = isms_sync_connect(fx->endpoint, "t", &err);
