@@ -260,7 +260,7 @@ conn_auth_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (c->bev == NULL || c->closing || c->role != 0)
 		return;
-	snprintf(msg, sizeof msg, "not authenticated within %u s: %s",
+	snprintf(msg, sizeof msg, "authentication timed out after %u s (%s)",
 	         c->srv->cfg.auth_timeout_secs, c->auth_hint);
 	conn_ref(c);
 	conn_bad(c, ISMS_EUNAUTH, msg);
@@ -329,16 +329,20 @@ conn_log_refused(const struct conn *c)
 	static time_t last;
 	static unsigned long quiet;
 	time_t now = conn_clock();
+	char more[64] = "";
 
 	if (now == last) {
 		quiet++;
 		return;
 	}
+	if (quiet > 0)
+		snprintf(more, sizeof more, " (and %lu more not logged)",
+		         quiet);
 	last = now;
-	log_warn("tcp peer %s has %zu connections, the per-address limit: "
-	         "refused (and %lu more since the last such line)",
-	         c->peer, c->srv->cfg.max_conns_per_addr, quiet);
 	quiet = 0;
+	log_warn("TCP peer %s has %zu connections from its address, the "
+	         "limit: refused%s",
+	         c->peer, c->srv->cfg.max_conns_per_addr, more);
 }
 
 /* Counts c in its pool (TCP or Unix); a full pool pauses its own
@@ -710,8 +714,8 @@ conn_process_frames(struct conn *c)
 		switch (
 		    frame_next(in, c->srv->cfg.max_frame, &msg, &mlen, &flen)) {
 		case FRAME_OK:
-			conn_frame_done(
-			    c); /* the next frame has its own time */
+			/* The next frame has time of its own. */
+			conn_frame_done(c);
 			break;
 		case FRAME_NEED_MORE:
 			conn_frame_clock(c);
