@@ -55,8 +55,8 @@ static const struct config_opt config_opts[] = {
     {"max-connections", 0, T_SIZE, O(max_conns), 1, 1 << 20, "N",
      "TCP connections; the TCP listeners pause there (default 4096)"},
     {"max-unix-connections", 0, T_SIZE, O(max_unix_conns), 1, 1 << 20, "N",
-     "Unix socket connections, counted apart from TCP; the Unix "
-     "listeners pause there (default 1024)"},
+     "Unix socket connections, counted apart from TCP, and 4 more kept "
+     "for admins; the Unix listeners pause there (default 1024)"},
     {"max-connections-per-address", 0, T_SIZE, O(max_conns_per_addr), 1,
      1 << 20, "N",
      "TCP connections from one address (IPv6: one /64); more are closed "
@@ -118,10 +118,10 @@ config_usage(FILE *f)
 		         o->short_name ? o->short_name : ' ',
 		         o->short_name ? ", " : "", o->name, o->arg ? " " : "",
 		         o->arg ? o->arg : "");
-		fprintf(f, "  %-34s %s\n", left, o->help);
+		fprintf(f, "  %-36s %s\n", left, o->help);
 	}
-	fprintf(f, "  -h, --help                         this help\n"
-	           "  -V, --version                      print the version\n"
+	fprintf(f, "  -h, --help                           this help\n"
+	           "  -V, --version                        print the version\n"
 	           "\nEvery option may also be set in the configuration file "
 	           "as name = value.\n");
 }

@@ -345,6 +345,15 @@ conn_log_refused(const struct conn *c)
 	         c->peer, c->srv->cfg.max_conns_per_addr, more);
 }
 
+/* Where c's pool makes its listeners pause: the Unix one past the
+ * slots kept for admins. */
+static size_t
+conn_pool_max(const struct conn *c)
+{
+	return c->tcp ? c->srv->cfg.max_conns
+	              : c->srv->cfg.max_unix_conns + CONN_UNIX_ADMIN_SLOTS;
+}
+
 /* Counts c in its pool (TCP or Unix); a full pool pauses its own
  * listeners only, so the other stays open. */
 static void
@@ -352,10 +361,9 @@ conn_slot_take(struct conn *c)
 {
 	struct server *srv = c->srv;
 	size_t n = c->tcp ? ++srv->ntcp_conns : ++srv->nunix_conns;
-	size_t max = c->tcp ? srv->cfg.max_conns : srv->cfg.max_unix_conns;
 
 	srv->nconns++;
-	if (n >= max) {
+	if (n >= conn_pool_max(c)) {
 		log_warn("%zu %s connections: the limit; not accepting more "
 		         "until one closes",
 		         n, c->tcp ? "TCP" : "Unix");
@@ -369,11 +377,31 @@ conn_slot_give(struct conn *c)
 {
 	struct server *srv = c->srv;
 	size_t n = c->tcp ? srv->ntcp_conns-- : srv->nunix_conns--;
-	size_t max = c->tcp ? srv->cfg.max_conns : srv->cfg.max_unix_conns;
 
 	srv->nconns--;
-	if (n == max && !srv->stopping)
+	if (n == conn_pool_max(c) && !srv->stopping)
 		listen_pause(srv, c->tcp, false);
+}
+
+/* Closes a Unix peer that took one of the slots kept for admins and is
+ * no admin, telling it why. True when closing. */
+static bool
+conn_refuse_admin_slot(struct conn *c)
+{
+	char msg[160];
+
+	if (c->tcp || c->srv->nunix_conns <= c->srv->cfg.max_unix_conns ||
+	    c->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN)
+		return false;
+	snprintf(msg, sizeof msg,
+	         "all %zu Unix connections are taken (max-unix-connections); "
+	         "the %d beyond are kept for admins",
+	         c->srv->cfg.max_unix_conns, CONN_UNIX_ADMIN_SLOTS);
+	log_warn("conn %llu (%s): %s", (unsigned long long)c->serial, c->user,
+	         msg);
+	conn_send_error(c, 0, ISMS_EEXHAUSTED, msg);
+	conn_close_after_flush(c);
+	return true;
 }
 
 /* Adopts fd: over TLS when tls is set; a Unix peer (sa NULL) is named
@@ -463,7 +491,7 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 	conn_slot_take(c);
 	log_debug("conn %llu: %s connected from %s",
 	          (unsigned long long)c->serial, c->user, c->peer);
-	if (conn_refuse_over_cap(c))
+	if (conn_refuse_admin_slot(c) || conn_refuse_over_cap(c))
 		return NULL;
 	return c;
 }

@@ -35,6 +35,9 @@ struct bufferevent;
  * owed its "resync" notice) after the idle timeout, or this long. */
 #define CONN_DRAIN_SECS      3
 #define CONN_DRAIN_AUTH_SECS 300
+/* Unix slots past max-unix-connections kept for admins: whoever else
+ * fills the pool, a local admin still gets in. */
+#define CONN_UNIX_ADMIN_SLOTS 4
 
 struct conn {
 	/* What the fan-out touches for every subscriber, together at the

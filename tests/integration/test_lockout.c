@@ -393,7 +393,9 @@ stranger(const char *path)
 
 	if (setgid(65534) != 0 || setuid(65534) != 0)
 		return 10;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+	if (strlen(path) >= sizeof sun.sun_path)
+		return 9;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
 		return 11;
@@ -431,6 +433,109 @@ test_unix_stranger_cut(void **state)
 		_exit(stranger(fx->d.sock));
 	assert_true(pid > 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(wait_fds(fx, base, 5), base);
+}
+
+/* Run as nobody (a viewer): takes every Unix slot, then finds the next
+ * refused as kept for admins; says so on ready, holds its connections
+ * until go closes. 0 when all went as told. */
+static int
+viewer_fills_unix(const char *endpoint, const char *path, int ready, int go)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval tv = {5, 0};
+	struct isms_sync *s[2];
+	struct isms_err err;
+	uint8_t buf[1024];
+	size_t n = 0, hlen, mlen;
+	ssize_t r;
+	Isms__V1__Reply *reply;
+	int fd, i, rc = 0;
+
+	if (setgid(65534) != 0 || setuid(65534) != 0)
+		return 10;
+	for (i = 0; i < 2; i++)
+		if ((s[i] = isms_sync_connect(endpoint, "t", &err)) == NULL)
+			return 11;
+	if (strlen(path) >= sizeof sun.sun_path)
+		return 9;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+		return 12;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	while ((r = read(fd, buf + n, sizeof buf - n)) > 0)
+		n += (size_t)r;
+	if (r < 0 ||
+	    frame_decode_header(buf, n, sizeof buf, &hlen, &mlen) != FRAME_OK ||
+	    hlen + mlen > n ||
+	    (reply = isms__v1__reply__unpack(NULL, mlen, buf + hlen)) == NULL)
+		return 13;
+	if ((int)reply->status->code != ISMS_EEXHAUSTED ||
+	    strstr(reply->status->message, "kept for admins") == NULL)
+		rc = 14;
+	isms__v1__reply__free_unpacked(reply, NULL);
+	close(fd);
+	if (write(ready, "r", 1) != 1 || read(go, buf, 1) != 0)
+		rc = 15;
+	for (i = 0; i < 2; i++)
+		isms_sync_free(s[i]);
+	return rc;
+}
+
+/* A local user who is no admin fills the Unix pool: its next connection
+ * is refused, and the admin still gets in, on the slots kept for it. */
+static void
+test_unix_admin_slots(void **state)
+{
+	static const char *const args[] = {"--max-unix-connections=2", NULL};
+	struct tls_fx *fx = *state;
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+	Isms__V1__User u = ISMS__V1__USER__INIT;
+	struct isms_sync *a;
+	struct isms_err err;
+	Isms__V1__Reply *r;
+	int base = restart(fx, false, args), ready[2], go[2], status;
+	char c;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip(); /* only root can be someone else */
+	a = tls_fx_admin(fx);
+	u.name = "nobody";
+	u.has_role = u.has_uid = 1;
+	u.role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER;
+	u.uid = 65534;
+	up.user = &u;
+	up.has_create = up.create = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
+	req.user_put = &up;
+	assert_non_null(r = isms_sync_call(a, &req, &err));
+	assert_int_equal(r->status->code, 0);
+	isms_reply_free(r);
+	isms_sync_free(a);
+	assert_int_equal(wait_fds(fx, base, 5), base);
+	assert_int_equal(chmod(fx->d.dir, 0711), 0);
+	assert_int_equal(chmod(fx->d.sock, 0666), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	if ((pid = fork()) == 0) {
+		close(ready[0]);
+		close(go[1]);
+		_exit(viewer_fills_unix(fx->d.endpoint, fx->d.sock, ready[1],
+		                        go[0]));
+	}
+	assert_true(pid > 0);
+	close(ready[1]);
+	close(go[0]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_true(unix_status_ok(fx));
+	close(go[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(ready[0]);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(wait_fds(fx, base, 5), base);
@@ -479,6 +584,7 @@ main(void)
 	    cmocka_unit_test(test_non_reader_dropped),
 	    cmocka_unit_test(test_per_address_cap),
 	    cmocka_unit_test(test_unix_stranger_cut),
+	    cmocka_unit_test(test_unix_admin_slots),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
