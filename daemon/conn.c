@@ -39,7 +39,6 @@ static void conn_write_cb(struct bufferevent *, void *);
 static void conn_event_cb(struct bufferevent *, short, void *);
 static void conn_bad(struct conn *, int, const char *);
 static void conn_close_flushed(struct conn *);
-static void conn_frame_clock(struct conn *);
 static void conn_out_cb(struct evbuffer *, const struct evbuffer_cb_info *,
                         void *);
 

@@ -169,6 +169,9 @@ main(int argc, char **argv)
 	while (!TAILQ_EMPTY(&srv.conns)) {
 		conn_abort(TAILQ_FIRST(&srv.conns));
 	}
+	/* A bufferevent freed while its deferred callbacks were queued (a
+	 * peer closed just as we stopped) goes only once they have run. */
+	event_base_loop(srv.base, EVLOOP_NONBLOCK);
 	notify_watchdog_stop();
 	if (srv.stop_timer != NULL)
 		event_free(srv.stop_timer);
