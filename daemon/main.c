@@ -140,18 +140,22 @@ main(int argc, char **argv)
 		log_err("%s", err.msg);
 		return 1;
 	}
-	for (i = 0; i < srv.cfg.nlisten; i++) {
-		if (listen_add(&srv, srv.cfg.listen[i], &err) != 0) {
-			log_err("%s", err.msg);
-			listen_close_all(&srv);
-			server_close(&srv);
-			return 1;
-		}
-	}
+	/* Before the first listener: a client that sees the socket may
+	 * stop us at once, and must find a clean stop. */
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, server_signal, &srv);
 	srv.sig_int = evsignal_new(srv.base, SIGINT, server_signal, &srv);
 	evsignal_add(srv.sig_term, NULL);
 	evsignal_add(srv.sig_int, NULL);
+	for (i = 0; i < srv.cfg.nlisten; i++) {
+		if (listen_add(&srv, srv.cfg.listen[i], &err) != 0) {
+			log_err("%s", err.msg);
+			listen_close_all(&srv);
+			event_free(srv.sig_term);
+			event_free(srv.sig_int);
+			server_close(&srv);
+			return 1;
+		}
+	}
 	notify_watchdog_start(srv.base);
 	log_info("ismsd %s ready: data in %s", ISMS_VERSION, abs_dir);
 	notify_send("READY=1\nSTATUS=serving");
