@@ -209,6 +209,8 @@ struct anon_tls {
 	SSL *ssl;
 };
 
+/* Connects to port and finishes the TLS handshake (trusting anything:
+ * the peer is the attacker, not the one verifying). */
 static void
 anon_tls_open(struct anon_tls *a, SSL_CTX *ctx, int port)
 {
@@ -231,6 +233,7 @@ anon_tls_hello(struct anon_tls *a)
 		;
 }
 
+/* Frees a's TLS state and closes its socket. */
 static void
 anon_tls_close(struct anon_tls *a)
 {
