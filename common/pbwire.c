@@ -1,9 +1,11 @@
 /* pbwire.c: checks on the wire bytes that unpacking hides. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pbwire.h"
+#include "xmalloc.h"
 
 /* Reads a varint at *p (< end); false when malformed. */
 static bool
@@ -45,72 +47,145 @@ pb_wire_path_fmt(const struct pb_wire_path *path, char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%s", path->name);
 }
 
+#define PB_WIRE_FIELDS_STACK 64 /* fields counted without an allocation */
+
+/* Elements that one occurrence of repeated field fd adds: a packed run
+ * of n bytes at p holds many, anything else one. */
+static uint64_t
+pb_wire_elems(const ProtobufCFieldDescriptor *fd, unsigned wtype,
+              const uint8_t *p, uint64_t n)
+{
+	uint64_t k = 0, i;
+
+	if (wtype != 2 || fd->type == PROTOBUF_C_TYPE_STRING ||
+	    fd->type == PROTOBUF_C_TYPE_BYTES ||
+	    fd->type == PROTOBUF_C_TYPE_MESSAGE)
+		return 1;
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_FLOAT:
+		return n / 4;
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return n / 8;
+	default: /* varints: one ends at each byte without the high bit */
+		for (i = 0; i < n; i++)
+			k += (p[i] & 0x80) == 0;
+		return k;
+	}
+}
+
+/* The rules a field may break. */
+enum pb_wire_rule { PB_WIRE_NUL, PB_WIRE_LONG, PB_WIRE_MANY };
+
+/* The error for field here, which broke rule: formats its path. */
+static int
+pb_wire_fail(const struct pb_wire_path *here, struct isms_err *err,
+             enum pb_wire_rule rule, uint64_t got, size_t limit)
+{
+	char path[256];
+
+	pb_wire_path_fmt(here, path, sizeof path);
+	if (rule == PB_WIRE_NUL)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' holds a NUL byte", path);
+	if (rule == PB_WIRE_LONG)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' is %llu bytes long, over the "
+		                    "limit of %zu (max-string)",
+		                    path, (unsigned long long)got, limit);
+	return isms_err_set(err, ISMS_EINVAL,
+	                    "field '%s' has more than %zu elements "
+	                    "(max-repeated)",
+	                    path, limit);
+}
+
 /* pb_wire_check with the path so far (NULL at the top), depth guarded. */
 static int
 pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
                  size_t len, const struct pb_wire_path *up, int depth,
-                 struct isms_err *err)
+                 const struct pb_wire_limits *lim, struct isms_err *err)
 {
-	const uint8_t *end = p + len;
+	const uint8_t *end = p + len, *body;
 	const ProtobufCFieldDescriptor *fd;
 	struct pb_wire_path here;
-	char path[256];
+	/* Elements seen of each repeated field, by index in md. */
+	uint64_t stack[PB_WIRE_FIELDS_STACK] = {0}, *seen = stack;
 	uint64_t tag, n;
-	int rc;
+	int rc = 0;
 
 	if (depth > 32)
 		return 0;
-	while (p < end) {
+	if (md->n_fields > PB_WIRE_FIELDS_STACK)
+		seen = xcalloc(md->n_fields, sizeof *seen);
+	while (rc == 0 && p < end) {
 		if (!pb_wire_varint(&p, end, &tag))
-			return 0;
+			break;
 		fd = protobuf_c_message_descriptor_get_field(
 		    md, (unsigned)(tag >> 3));
+		body = p;
+		n = 0;
 		switch (tag & 7) {
 		case 0:
 			if (!pb_wire_varint(&p, end, &n))
-				return 0;
+				goto out;
 			break;
 		case 1:
 		case 5:
 			n = (tag & 7) == 1 ? 8 : 4;
 			if ((uint64_t)(end - p) < n)
-				return 0;
+				goto out;
 			p += n;
 			break;
 		case 2:
 			if (!pb_wire_varint(&p, end, &n) ||
 			    (uint64_t)(end - p) < n)
-				return 0;
-			if (fd != NULL) {
-				here.up = up;
-				here.name = fd->name;
-				if (fd->type == PROTOBUF_C_TYPE_STRING &&
-				    memchr(p, '\0', (size_t)n) != NULL) {
-					pb_wire_path_fmt(&here, path,
-					                 sizeof path);
-					return isms_err_set(
-					    err, ISMS_EINVAL,
-					    "field '%s' holds a NUL byte",
-					    path);
-				}
-				if (fd->type == PROTOBUF_C_TYPE_MESSAGE &&
-				    (rc = pb_wire_check_at(
-				         fd->descriptor, p, (size_t)n, &here,
-				         depth + 1, err)) != 0)
-					return rc;
-			}
+				goto out;
+			body = p;
 			p += n;
 			break;
 		default:
-			return 0; /* groups: the unpacker refuses them */
+			goto out; /* groups: the unpacker refuses them */
 		}
+		if (fd == NULL)
+			continue;
+		here.up = up;
+		here.name = fd->name;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED &&
+		    lim->max_repeated &&
+		    (seen[fd - md->fields] += pb_wire_elems(
+		         fd, (unsigned)(tag & 7), body, n)) > lim->max_repeated)
+			rc = pb_wire_fail(&here, err, PB_WIRE_MANY, 0,
+			                  lim->max_repeated);
+		else if ((tag & 7) != 2)
+			;
+		else if ((fd->type == PROTOBUF_C_TYPE_STRING ||
+		          fd->type == PROTOBUF_C_TYPE_BYTES) &&
+		         lim->max_string && n > lim->max_string)
+			rc = pb_wire_fail(&here, err, PB_WIRE_LONG, n,
+			                  lim->max_string);
+		else if (fd->type == PROTOBUF_C_TYPE_STRING &&
+		         memchr(body, '\0', (size_t)n) != NULL)
+			rc = pb_wire_fail(&here, err, PB_WIRE_NUL, 0, 0);
+		else if (fd->type == PROTOBUF_C_TYPE_MESSAGE)
+			rc = pb_wire_check_at(fd->descriptor, body, (size_t)n,
+			                      &here, depth + 1, lim, err);
 	}
-	return 0;
+out:
+	if (seen != stack)
+		free(seen);
+	return rc;
 }
 
 int
 pb_wire_check(const ProtobufCMessageDescriptor *md, const uint8_t *data,
-              size_t len, struct isms_err *err)
+              size_t len, const struct pb_wire_limits *lim,
+              struct isms_err *err)
 {
-	return pb_wire_check_at(md, data, len, NULL, 0, err);
+	static const struct pb_wire_limits none = {0, 0};
+
+	return pb_wire_check_at(md, data, len, NULL, 0,
+	                        lim != NULL ? lim : &none, err);
 }

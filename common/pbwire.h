@@ -12,12 +12,23 @@
 
 #include "errcode.h"
 
+#define PB_WIRE_STRING_DEFAULT   (64u * 1024) /* an incident's story */
+#define PB_WIRE_REPEATED_DEFAULT 1000u        /* 2 x ismsctl's catalog chunk */
+
+/* Bounds on what one request may carry; 0: no bound. */
+struct pb_wire_limits {
+	size_t max_string;   /* bytes of one string or bytes field */
+	size_t max_repeated; /* elements of one repeated field */
+};
+
 /*
  * Checks the wire bytes of a message of type md for what unpacking hides:
- * a string with an embedded NUL (protobuf-c would cut it short). Fields
- * are named by path in err. Malformed bytes are left to the unpacker.
+ * a string with an embedded NUL (protobuf-c would cut it short), and for
+ * what lim bounds (lim NULL: nothing). Fields are named by path in err.
+ * Malformed bytes are left to the unpacker.
  */
 int pb_wire_check(const ProtobufCMessageDescriptor *md, const uint8_t *data,
-                  size_t len, struct isms_err *err);
+                  size_t len, const struct pb_wire_limits *lim,
+                  struct isms_err *err);
 
 #endif

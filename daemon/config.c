@@ -11,9 +11,11 @@
 #include <ini.h>
 
 #include "config.h"
+#include "conn.h"
 #include "due.h"
 #include "frame.h"
 #include "pbbudget.h"
+#include "pbwire.h"
 #include "store.h"
 #include "subs.h"
 #include "xmalloc.h"
@@ -51,14 +53,32 @@ static const struct config_opt config_opts[] = {
     {"map-size", 0, T_SIZE, O(mapsize), 1 << 20, 1LL << 46, "BYTES",
      "LMDB map size, sparse (default 16G)"},
     {"max-connections", 0, T_SIZE, O(max_conns), 1, 1 << 20, "N",
-     "connections in total; the listener pauses there (default 4096)"},
+     "TCP connections; the TCP listeners pause there (default 4096)"},
+    {"max-unix-connections", 0, T_SIZE, O(max_unix_conns), 1, 1 << 20, "N",
+     "Unix socket connections, counted apart from TCP, and 4 more kept "
+     "for admins; the Unix listeners pause there (default 1024)"},
+    {"max-connections-per-address", 0, T_SIZE, O(max_conns_per_addr), 1,
+     1 << 20, "N",
+     "TCP connections from one address (IPv6: one /64); more are closed "
+     "at accept (default 64)"},
     {"max-connections-per-user", 0, T_SIZE, O(max_conns_per_user), 1, 1 << 20,
      "N", "connections of one user (default 2048)"},
+    {"auth-timeout", 0, T_UINT, O(auth_timeout_secs), 1, 3600, "SECS",
+     "a peer must finish TLS and authenticate within; else it is closed "
+     "(default 10)"},
     {"idle-timeout", 0, T_UINT, O(idle_timeout_secs), 0, 86400, "SECS",
      "cut a peer silent that long; 0: never; subscribers exempt "
      "(default 300)"},
     {"frame-deadline", 0, T_UINT, O(frame_deadline_secs), 0, 3600, "SECS",
      "a started frame must arrive whole within (default 30)"},
+    {"max-queued-bytes", 0, T_SIZE, O(max_queued_bytes), 65536, 1LL << 32,
+     "BYTES",
+     "one connection's requests in flight and unsent replies; reading "
+     "pauses above it (default 16M)"},
+    {"max-string", 0, T_SIZE, O(max_string), 256, 1LL << 30, "BYTES",
+     "longest string or bytes field of a request (default 64K)"},
+    {"max-repeated", 0, T_SIZE, O(max_repeated), 16, 1 << 24, "N",
+     "most elements of a repeated field of a request (default 1000)"},
     {"busy-poll-us", 0, T_UINT, O(busy_poll_us), 0, 10000, "USECS",
      "after a request or a commit, poll that long before sleeping; "
      "0: never (default 200)"},
@@ -98,10 +118,10 @@ config_usage(FILE *f)
 		         o->short_name ? o->short_name : ' ',
 		         o->short_name ? ", " : "", o->name, o->arg ? " " : "",
 		         o->arg ? o->arg : "");
-		fprintf(f, "  %-34s %s\n", left, o->help);
+		fprintf(f, "  %-36s %s\n", left, o->help);
 	}
-	fprintf(f, "  -h, --help                         this help\n"
-	           "  -V, --version                      print the version\n"
+	fprintf(f, "  -h, --help                           this help\n"
+	           "  -V, --version                        print the version\n"
 	           "\nEvery option may also be set in the configuration file "
 	           "as name = value.\n");
 }
@@ -295,9 +315,15 @@ config_defaults(struct server_config *cfg)
 	cfg->sub_output_cap = SUBS_OUTPUT_CAP_DEFAULT;
 	cfg->overdue_grace_days = DUE_GRACE_DEFAULT;
 	cfg->max_conns = 4096;
+	cfg->max_unix_conns = 1024;
+	cfg->max_conns_per_addr = 64;
 	cfg->max_conns_per_user = 2048;
+	cfg->auth_timeout_secs = 10;
 	cfg->idle_timeout_secs = 300;
 	cfg->frame_deadline_secs = 30;
+	cfg->max_queued_bytes = CONN_QUEUED_DEFAULT;
+	cfg->max_string = PB_WIRE_STRING_DEFAULT;
+	cfg->max_repeated = PB_WIRE_REPEATED_DEFAULT;
 	cfg->busy_poll_us = 200;
 }
 

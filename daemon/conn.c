@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,7 +218,18 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	conn_unref(c);
 }
 
-/* Starts (or stops, when the input is empty) the frame deadline. */
+/* Stops the frame deadline: a frame completed, or we stopped reading
+ * (the peer cannot finish a frame we do not read). */
+static void
+conn_frame_done(struct conn *c)
+{
+	if (c->deadline != NULL)
+		evtimer_del(c->deadline);
+}
+
+/* Starts the frame deadline when a frame has begun and it is not running
+ * (it bounds the time to complete one frame, from its first byte, not
+ * the life of a busy connection); stops it when the input is empty. */
 static void
 conn_frame_clock(struct conn *c)
 {
@@ -224,26 +237,197 @@ conn_frame_clock(struct conn *c)
 	bool partial = c->bev != NULL &&
 	               evbuffer_get_length(bufferevent_get_input(c->bev)) > 0;
 
-	if (partial && c->deadline == NULL && tv.tv_sec > 0) {
+	if (!partial || tv.tv_sec == 0) {
+		conn_frame_done(c);
+		return;
+	}
+	if (c->deadline == NULL)
 		c->deadline = evtimer_new(c->srv->base, conn_deadline_cb, c);
+	if (c->deadline != NULL && !evtimer_pending(c->deadline, NULL))
 		evtimer_add(c->deadline, &tv);
-	} else if (!partial && c->deadline != NULL) {
-		event_free(c->deadline);
-		c->deadline = NULL;
+}
+
+/* The authentication deadline passed: a peer still anonymous (no TLS
+ * handshake, no hello with a valid token, a uid that is no user) gives
+ * its slot and descriptor back. */
+static void
+conn_auth_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	char msg[sizeof c->auth_hint + 64];
+
+	(void)fd;
+	(void)what;
+	if (c->bev == NULL || c->closing || c->role != 0)
+		return;
+	snprintf(msg, sizeof msg, "authentication timed out after %u s (%s)",
+	         c->srv->cfg.auth_timeout_secs, c->auth_hint);
+	conn_ref(c);
+	conn_bad(c, ISMS_EUNAUTH, msg);
+	conn_unref(c);
+}
+
+/* A closing conn's last replies were not taken in time: drop them. */
+static void
+conn_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_notice("conn %llu (%s from %s): its last %zu byte(s) of replies "
+	           "not taken in time; dropped",
+	           (unsigned long long)c->serial, c->user, c->peer, c->outlen);
+	conn_abort(c);
+}
+
+/* What the per-address cap counts of sa: the IPv4 address, an IPv6
+ * address's /64 (what one host usually gets), a mapped IPv4 as IPv4.
+ * Fills c->addr, c->addrlen and c->peer. */
+static void
+conn_set_addr(struct conn *c, const struct sockaddr *sa)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		memcpy(c->addr, &sin->sin_addr, 4);
+		c->addrlen = 4;
+		inet_ntop(AF_INET, &sin->sin_addr, c->peer, sizeof c->peer);
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, c->peer, sizeof c->peer);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			memcpy(c->addr, sin6->sin6_addr.s6_addr + 12, 4);
+			c->addrlen = 4;
+		} else {
+			memcpy(c->addr, sin6->sin6_addr.s6_addr, 8);
+			c->addrlen = 8;
+		}
+	} else
+		snprintf(c->peer, sizeof c->peer, "?");
+}
+
+/* Whether one more TCP peer from c's address would pass the cap. The
+ * list is walked at accept only, where a hash would save little. */
+static bool
+conn_addr_has_room(const struct conn *c)
+{
+	const struct conn *o;
+	size_t n = 0;
+
+	TAILQ_FOREACH(o, &c->srv->conns, entry)
+	n += o->tcp && o->addrlen == c->addrlen &&
+	     memcmp(o->addr, c->addr, c->addrlen) == 0;
+	return n < c->srv->cfg.max_conns_per_addr;
+}
+
+/* Logs a refusal at accept, at most once a second: a flood must not
+ * flood the log too. */
+static void
+conn_log_refused(const struct conn *c)
+{
+	static time_t last;
+	static unsigned long quiet;
+	time_t now = conn_clock();
+	char more[64] = "";
+
+	if (now == last) {
+		quiet++;
+		return;
+	}
+	if (quiet > 0)
+		snprintf(more, sizeof more, " (and %lu more not logged)",
+		         quiet);
+	last = now;
+	quiet = 0;
+	log_warn("TCP peer %s has %zu connections from its address, the "
+	         "limit: refused%s",
+	         c->peer, c->srv->cfg.max_conns_per_addr, more);
+}
+
+/* Where c's pool makes its listeners pause: the Unix one past the
+ * slots kept for admins. */
+static size_t
+conn_pool_max(const struct conn *c)
+{
+	return c->tcp ? c->srv->cfg.max_conns
+	              : c->srv->cfg.max_unix_conns + CONN_UNIX_ADMIN_SLOTS;
+}
+
+/* Counts c in its pool (TCP or Unix); a full pool pauses its own
+ * listeners only, so the other stays open. */
+static void
+conn_slot_take(struct conn *c)
+{
+	struct server *srv = c->srv;
+	size_t n = c->tcp ? ++srv->ntcp_conns : ++srv->nunix_conns;
+
+	srv->nconns++;
+	if (n >= conn_pool_max(c)) {
+		log_warn("%zu %s connections: the limit; not accepting more "
+		         "until one closes",
+		         n, c->tcp ? "TCP" : "Unix");
+		listen_pause(srv, c->tcp, true);
 	}
 }
 
-/* Adopts fd: over TLS when tls is set; a Unix peer is named by its uid. */
+/* Gives c's slot back, resuming its listeners if they were paused. */
+static void
+conn_slot_give(struct conn *c)
+{
+	struct server *srv = c->srv;
+	size_t n = c->tcp ? srv->ntcp_conns-- : srv->nunix_conns--;
+
+	srv->nconns--;
+	if (n == conn_pool_max(c) && !srv->stopping)
+		listen_pause(srv, c->tcp, false);
+}
+
+/* Closes a Unix peer that took one of the slots kept for admins and is
+ * no admin, telling it why. True when closing. */
+static bool
+conn_refuse_admin_slot(struct conn *c)
+{
+	char msg[160];
+
+	if (c->tcp || c->srv->nunix_conns <= c->srv->cfg.max_unix_conns ||
+	    c->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN)
+		return false;
+	snprintf(msg, sizeof msg,
+	         "all %zu Unix connections are taken (max-unix-connections); "
+	         "the %d beyond are kept for admins",
+	         c->srv->cfg.max_unix_conns, CONN_UNIX_ADMIN_SLOTS);
+	log_warn("conn %llu (%s): %s", (unsigned long long)c->serial, c->user,
+	         msg);
+	conn_send_error(c, 0, ISMS_EEXHAUSTED, msg);
+	conn_close_after_flush(c);
+	return true;
+}
+
+/* Adopts fd: over TLS when tls is set; a Unix peer (sa NULL) is named
+ * by its uid. */
 static struct conn *
 conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
-            bool unix_peer)
+            const struct sockaddr *sa, bool unix_peer)
 {
 	const int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
+	struct timeval auth = {(time_t)srv->cfg.auth_timeout_secs, 0};
 	struct conn *c;
 	SSL *ssl;
 
 	c = xcalloc(1, sizeof *c);
 	c->srv = srv;
+	c->tcp = !unix_peer;
+	if (c->tcp) {
+		conn_set_addr(c, sa);
+		if (!conn_addr_has_room(c)) {
+			conn_log_refused(c);
+			evutil_closesocket(fd);
+			free(c);
+			return NULL;
+		}
+	} else
+		snprintf(c->peer, sizeof c->peer, "unix");
 	c->serial = ++srv->next_conn_serial;
 	c->refs = 1;
 	c->uid = (uid_t)-1;
@@ -267,6 +451,7 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		c->tls = true;
 	} else if (tls == NULL)
 		c->bev = bufferevent_socket_new(srv->base, fd, opts);
+	c->handshaken = !c->tls;
 	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
 	 * writes what the socket did not take at once. */
 	if (c->bev != NULL) {
@@ -278,8 +463,11 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		                   conn_recv_cb, c);
 	if (c->bev == NULL || c->out_cb == NULL ||
 	    (!c->tls && c->rev == NULL) || (c->pend = evbuffer_new()) == NULL ||
-	    (c->idle = evtimer_new(srv->base, conn_idle_cb, c)) == NULL) {
+	    (c->idle = evtimer_new(srv->base, conn_idle_cb, c)) == NULL ||
+	    (c->auth = evtimer_new(srv->base, conn_auth_cb, c)) == NULL) {
 		log_err("cannot create a bufferevent");
+		if (c->idle != NULL)
+			event_free(c->idle);
 		if (c->rev != NULL)
 			event_free(c->rev);
 		if (c->pend != NULL)
@@ -297,17 +485,13 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 	c->last_read = conn_clock();
 	if (srv->cfg.idle_timeout_secs > 0)
 		conn_idle_arm(c, (time_t)srv->cfg.idle_timeout_secs);
+	if (c->role == 0)
+		evtimer_add(c->auth, &auth);
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
-	srv->nconns++;
-	log_debug("conn %llu: %s connected", (unsigned long long)c->serial,
-	          c->user);
-	if (srv->nconns >= srv->cfg.max_conns) {
-		log_warn("%zu connections: the limit; not accepting more until "
-		         "one closes",
-		         srv->nconns);
-		listen_pause(srv, true);
-	}
-	if (conn_refuse_over_cap(c))
+	conn_slot_take(c);
+	log_debug("conn %llu: %s connected from %s",
+	          (unsigned long long)c->serial, c->user, c->peer);
+	if (conn_refuse_admin_slot(c) || conn_refuse_over_cap(c))
 		return NULL;
 	return c;
 }
@@ -315,13 +499,14 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 struct conn *
 conn_new(struct server *srv, evutil_socket_t fd)
 {
-	return conn_create(srv, fd, NULL, true);
+	return conn_create(srv, fd, NULL, NULL, true);
 }
 
 struct conn *
-conn_new_tcp(struct server *srv, evutil_socket_t fd, SSL_CTX *tls)
+conn_new_tcp(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
+             const struct sockaddr *sa)
 {
-	return conn_create(srv, fd, tls, false);
+	return conn_create(srv, fd, tls, sa, false);
 }
 
 /* Drops the socket now; the struct lives while writes reference it. */
@@ -339,6 +524,11 @@ conn_abort(struct conn *c)
 	c->rev = NULL;
 	event_free(c->idle);
 	c->idle = NULL;
+	event_free(c->auth);
+	c->auth = NULL;
+	if (c->drain != NULL)
+		event_free(c->drain);
+	c->drain = NULL;
 	evbuffer_remove_cb_entry(c->out, c->out_cb);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
@@ -347,8 +537,7 @@ conn_abort(struct conn *c)
 		event_free(c->deadline);
 	c->deadline = NULL;
 	TAILQ_REMOVE(&srv->conns, c, entry);
-	if (srv->nconns-- == srv->cfg.max_conns && !srv->stopping)
-		listen_pause(srv, false);
+	conn_slot_give(c);
 	log_debug("conn %llu: closed", (unsigned long long)c->serial);
 	conn_unref(c);
 	server_conn_gone(srv);
@@ -458,18 +647,28 @@ conn_close_after_flush(struct conn *c)
 }
 
 /* Closes a closing c once its replies are out: now, or from the write
- * callback when the socket has taken them. */
+ * callback when the socket has taken them, or when the drain bound
+ * passes (a peer that does not read must not keep its slot). */
 static void
 conn_close_flushed(struct conn *c)
 {
+	unsigned idle = c->srv->cfg.idle_timeout_secs;
+	struct timeval tv = {c->role == 0 ? CONN_DRAIN_SECS
+	                     : idle > 0   ? (time_t)idle
+	                                  : CONN_DRAIN_AUTH_SECS,
+	                     0};
+
 	conn_flush(c);
 	if (c->bev == NULL)
 		return;
-	if (c->outlen == 0)
+	if (c->outlen == 0 || !c->handshaken) {
 		conn_abort(c);
-	else
-		bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb,
-		                  c);
+		return;
+	}
+	bufferevent_setcb(c->bev, NULL, conn_write_cb, conn_event_cb, c);
+	if (c->drain == NULL &&
+	    (c->drain = evtimer_new(c->srv->base, conn_drain_cb, c)) != NULL)
+		evtimer_add(c->drain, &tv);
 }
 
 void
@@ -479,22 +678,29 @@ conn_stop_reading(struct conn *c)
 		conn_reading(c, false);
 }
 
-/* Fails the connection on a framing or decoding error. */
+/* Fails the connection (a framing or decoding error, a deadline): one
+ * error reply, then the close. Before the TLS handshake is done nothing
+ * can reach the peer: it is closed at once. */
 static void
 conn_bad(struct conn *c, int code, const char *msg)
 {
-	log_notice("conn %llu (%s): %s; closing", (unsigned long long)c->serial,
-	           c->user, msg);
+	log_notice("conn %llu (%s from %s): %s; closing",
+	           (unsigned long long)c->serial, c->user, c->peer, msg);
+	if (!c->handshaken) {
+		conn_abort(c);
+		return;
+	}
 	conn_send_error(c, 0, code, msg);
 	conn_close_after_flush(c);
 }
 
-/* Whether to stop reading for now: too much queued or unsent. */
+/* Whether to stop reading for now: too many writes queued, or too many
+ * bytes held for this peer (requests at the writer, replies unsent). */
 static bool
 conn_should_pause(struct conn *c)
 {
 	return c->inflight >= CONN_INFLIGHT_MAX ||
-	       conn_backlog(c) >= CONN_OUTPUT_MAX;
+	       c->queued + conn_backlog(c) >= c->srv->cfg.max_queued_bytes;
 }
 
 static void
@@ -502,6 +708,7 @@ conn_pause(struct conn *c)
 {
 	c->paused = true;
 	conn_reading(c, false);
+	conn_frame_done(c);
 	/* Resume from the write callback once the output drains. */
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
 	                  c);
@@ -517,6 +724,8 @@ conn_process_frames(struct conn *c)
 	struct pb_budget budget;
 	Isms__V1__Request *req;
 	struct isms_err werr;
+	const struct pb_wire_limits lim = {c->srv->cfg.max_string,
+	                                   c->srv->cfg.max_repeated};
 	char why[128];
 
 	while (c->bev != NULL && !c->closing && !c->srv->stopping) {
@@ -534,6 +743,8 @@ conn_process_frames(struct conn *c)
 		switch (
 		    frame_next(in, c->srv->cfg.max_frame, &msg, &mlen, &flen)) {
 		case FRAME_OK:
+			/* The next frame has time of its own. */
+			conn_frame_done(c);
 			break;
 		case FRAME_NEED_MORE:
 			conn_frame_clock(c);
@@ -555,7 +766,7 @@ conn_process_frames(struct conn *c)
 		/* What unpacking hides (a NUL inside a string) is refused
 		 * like any bad value: the frame itself was fine. */
 		if (req != NULL && pb_wire_check(&isms__v1__request__descriptor,
-		                                 msg, mlen, &werr) != 0) {
+		                                 msg, mlen, &lim, &werr) != 0) {
 			evbuffer_drain(in, flen);
 			conn_send_error(c, req->id, ISMS_EINVAL, werr.msg);
 			protobuf_c_message_free_unpacked(&req->base, NULL);
@@ -574,7 +785,7 @@ conn_process_frames(struct conn *c)
 				         "isms.v1.Request");
 			return;
 		}
-		dispatch(c, req);
+		dispatch(c, req, budget.used);
 	}
 }
 
@@ -657,6 +868,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_CONNECTED) {
+		c->handshaken = true;
 		/* TLS handshake done: a verified certificate names a user. */
 		if (tls_peer_cn(c->bev, c->cert_cn, sizeof c->cert_cn) == 0) {
 			conn_identify_refresh(c);
@@ -667,9 +879,17 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 void
-conn_write_done(struct conn *c)
+conn_write_queued(struct conn *c, size_t bytes)
+{
+	c->inflight++;
+	c->queued += bytes;
+}
+
+void
+conn_write_done(struct conn *c, size_t bytes)
 {
 	c->inflight--;
+	c->queued -= bytes;
 	if (c->bev != NULL && c->paused && !c->closing)
 		conn_write_cb(c->bev, c);
 }

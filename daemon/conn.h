@@ -19,9 +19,7 @@
 
 struct event;
 struct ssl_ctx_st;
-
-struct event;
-struct ssl_ctx_st;
+struct sockaddr;
 
 #include "proto/isms.pb-c.h"
 #include "users.h"
@@ -29,8 +27,17 @@ struct ssl_ctx_st;
 struct server;
 struct bufferevent;
 
-#define CONN_INFLIGHT_MAX 4096               /* queued writes before pausing */
-#define CONN_OUTPUT_MAX   (8u * 1024 * 1024) /* unsent bytes before pausing */
+#define CONN_INFLIGHT_MAX   4096 /* queued writes before pausing */
+#define CONN_QUEUED_DEFAULT (16u * 1024 * 1024) /* max-queued-bytes */
+/* A closing conn whose last replies the peer does not take (a dead TLS
+ * handshake, a peer that does not read) is dropped after this long when
+ * anonymous; an authenticated one (a subscriber stopped for a while,
+ * owed its "resync" notice) after the idle timeout, or this long. */
+#define CONN_DRAIN_SECS      3
+#define CONN_DRAIN_AUTH_SECS 300
+/* Unix slots past max-unix-connections kept for admins: whoever else
+ * fills the pool, a local admin still gets in. */
+#define CONN_UNIX_ADMIN_SLOTS 4
 
 struct conn {
 	/* What the fan-out touches for every subscriber, together at the
@@ -45,6 +52,8 @@ struct conn {
 	bool corked;           /* replies gather in pend until conn_flush */
 	bool closing;          /* close once the output is flushed */
 	bool paused;           /* reading stopped for backpressure */
+	bool tcp;              /* counted against the TCP slots, not Unix */
+	bool handshaken;       /* bytes can reach the peer (TLS is up) */
 	struct server *srv;
 	uint64_t serial;
 	TAILQ_ENTRY(conn) entry;
@@ -52,11 +61,18 @@ struct conn {
 	int role; /* 0: not authenticated */
 	unsigned refs;
 	unsigned inflight;      /* writes queued */
+	size_t queued;          /* bytes their decoded requests hold */
 	unsigned nsubs;         /* subscriptions (exempt from idle) */
 	struct event *deadline; /* a partial frame must complete by then */
 	struct event *rev;      /* plain socket: our read event (recv) */
 	struct evbuffer_cb_entry *out_cb; /* keeps outlen */
 	struct event *idle;               /* the idle check */
+	struct event *auth;               /* the authentication deadline */
+	struct event *drain;              /* closing: the last replies' */
+	uint8_t addr[16];                 /* TCP: the peer's address (IPv6:
+	                                   * its /64), what its cap counts */
+	uint8_t addrlen;                  /* 4, 8, or 0 (Unix) */
+	char peer[48];                    /* the peer's address, for logs */
 	time_t last_read;                 /* coarse monotonic seconds */
 	uint64_t users_gen;               /* identity as of this generation */
 	char user[USER_NAME_MAX + 1];     /* the actor of this conn's changes */
@@ -71,9 +87,11 @@ struct conn {
  * failure or refusal (the socket is closed). */
 struct conn *conn_new(struct server *, evutil_socket_t fd);
 
-/* Adopts an accepted TCP socket, over TLS unless tls is NULL. */
+/* Adopts an accepted TCP socket from peer sa, over TLS unless tls is
+ * NULL. NULL when refused (the address has its share of connections)
+ * or on failure: the socket is closed. */
 struct conn *conn_new_tcp(struct server *, evutil_socket_t fd,
-                          struct ssl_ctx_st *tls);
+                          struct ssl_ctx_st *tls, const struct sockaddr *sa);
 
 /* Whether the peer is still there to receive replies. */
 static inline bool
@@ -116,7 +134,11 @@ void conn_stop_reading(struct conn *);
 void conn_ref(struct conn *);
 void conn_unref(struct conn *);
 
+/* A write of this conn, whose decoded request holds bytes, is queued:
+ * counted against max-queued-bytes until it completes. */
+void conn_write_queued(struct conn *, size_t bytes);
+
 /* A write of this conn completed: may resume a paused reader. */
-void conn_write_done(struct conn *);
+void conn_write_done(struct conn *, size_t bytes);
 
 #endif

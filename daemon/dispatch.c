@@ -100,9 +100,9 @@ rpc_fields_allowed(const struct rpc_entry *e, const Isms__V1__Request *req,
 }
 
 void
-dispatch(struct conn *c, Isms__V1__Request *req)
+dispatch(struct conn *c, Isms__V1__Request *req, size_t req_bytes)
 {
-	struct rpc_call call = {.conn = c, .req = req};
+	struct rpc_call call = {.conn = c, .req = req, .req_bytes = req_bytes};
 	const struct rpc_entry *e = NULL;
 	uint64_t id = req->id;
 	int rc;

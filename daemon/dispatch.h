@@ -27,6 +27,7 @@ enum rpc_flags {
 struct rpc_call {
 	struct conn *conn;
 	Isms__V1__Request *req; /* owned by dispatch; exec may take it */
+	size_t req_bytes;       /* the memory req holds, decoded */
 	Isms__V1__Reply *reply; /* exec fills result; dispatch sends it */
 	struct isms_err err;
 };
@@ -64,8 +65,8 @@ const struct rpc_entry *rpc_lookup(uint32_t call);
 int rpc_allowed(const struct rpc_entry *e, int role, const char *user,
                 struct isms_err *err);
 
-/* Handles one decoded request; takes ownership of req. */
-void dispatch(struct conn *, Isms__V1__Request *req);
+/* Handles one decoded request, holding req_bytes; takes ownership. */
+void dispatch(struct conn *, Isms__V1__Request *req, size_t req_bytes);
 
 /* Sends reply with status OK or err to the conn (then frees it). */
 void rpc_reply(struct conn *, uint64_t id, Isms__V1__Reply *reply, int rc,

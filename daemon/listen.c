@@ -1,4 +1,4 @@
-/* listen.c: Unix socket listeners. */
+/* listen.c: Unix socket and TCP listeners. */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -37,14 +37,13 @@ listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	struct listener *l = arg;
 
 	(void)lev;
-	(void)sa;
 	(void)salen;
 	if (l->srv->stopping) {
 		evutil_closesocket(fd);
 		return;
 	}
 	if (l->tcp)
-		conn_new_tcp(l->srv, fd, l->tls);
+		conn_new_tcp(l->srv, fd, l->tls, sa);
 	else
 		conn_new(l->srv, fd);
 }
@@ -294,17 +293,20 @@ listen_close_all(struct server *srv)
 }
 
 void
-listen_pause(struct server *srv, bool pause)
+listen_pause(struct server *srv, bool tcp, bool pause)
 {
 	struct listener *l;
 
 	TAILQ_FOREACH(l, &srv->listeners, entry)
 	{
+		if (l->tcp != tcp)
+			continue;
 		if (pause)
 			evconnlistener_disable(l->lev);
 		else
 			evconnlistener_enable(l->lev);
 	}
 	if (!pause)
-		log_info("accepting connections again");
+		log_info("accepting %s connections again",
+		         tcp ? "TCP" : "Unix");
 }

@@ -14,8 +14,9 @@ struct server;
 /* Starts listening on an endpoint ("unix:PATH"). */
 int listen_add(struct server *, const char *endpoint, struct isms_err *err);
 
-/* Stops (pause) or resumes accepting on every listener. */
-void listen_pause(struct server *, bool pause);
+/* Stops (pause) or resumes accepting on the TCP listeners (tcp) or the
+ * Unix ones: each pool of connections has its own. */
+void listen_pause(struct server *, bool tcp, bool pause);
 
 /* Closes every listener and removes the socket files. */
 void listen_close_all(struct server *);

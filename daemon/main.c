@@ -143,18 +143,22 @@ main(int argc, char **argv)
 		log_err("%s", err.msg);
 		return 1;
 	}
-	for (i = 0; i < srv.cfg.nlisten; i++) {
-		if (listen_add(&srv, srv.cfg.listen[i], &err) != 0) {
-			log_err("%s", err.msg);
-			listen_close_all(&srv);
-			server_close(&srv);
-			return 1;
-		}
-	}
+	/* Before the first listener: a client that sees the socket may
+	 * stop us at once, and must find a clean stop. */
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, server_signal, &srv);
 	srv.sig_int = evsignal_new(srv.base, SIGINT, server_signal, &srv);
 	evsignal_add(srv.sig_term, NULL);
 	evsignal_add(srv.sig_int, NULL);
+	for (i = 0; i < srv.cfg.nlisten; i++) {
+		if (listen_add(&srv, srv.cfg.listen[i], &err) != 0) {
+			log_err("%s", err.msg);
+			listen_close_all(&srv);
+			event_free(srv.sig_term);
+			event_free(srv.sig_int);
+			server_close(&srv);
+			return 1;
+		}
+	}
 	notify_watchdog_start(srv.base);
 	log_info("ismsd %s ready: data in %s", ISMS_VERSION, abs_dir);
 	notify_send("READY=1\nSTATUS=serving");
@@ -172,6 +176,9 @@ main(int argc, char **argv)
 	while (!TAILQ_EMPTY(&srv.conns)) {
 		conn_abort(TAILQ_FIRST(&srv.conns));
 	}
+	/* A bufferevent freed while its deferred callbacks were queued (a
+	 * peer closed just as we stopped) goes only once they have run. */
+	event_base_loop(srv.base, EVLOOP_NONBLOCK);
 	notify_watchdog_stop();
 	if (srv.stop_timer != NULL)
 		event_free(srv.stop_timer);

@@ -45,6 +45,7 @@ struct rpc_write {
 	struct wop op;
 	struct conn *conn;
 	Isms__V1__Request *req;
+	size_t req_bytes;         /* what req holds: queued on its conn */
 	ProtobufCMessage *result; /* the reply's result, owned */
 	uint32_t result_case;     /* ISMS__V1__REPLY__RESULT_* */
 	char actor[USER_NAME_MAX + 1];

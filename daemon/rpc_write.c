@@ -32,7 +32,7 @@ rpc_write_done(struct wop *op)
 	if (op->rc == 0 && (rpc_lookup(w->req->call_case)->flags & RPC_AUTHZ))
 		w->conn->srv->users_gen++;
 	rpc_reply(w->conn, w->req->id, reply, op->rc, &op->err);
-	conn_write_done(w->conn);
+	conn_write_done(w->conn, w->req_bytes);
 	conn_unref(w->conn);
 	if (w->result != NULL)
 		protobuf_c_message_free_unpacked(w->result, NULL);
@@ -52,6 +52,7 @@ rpc_write_submit(struct rpc_call *call,
 	w->op.arg = w;
 	w->conn = call->conn;
 	w->req = call->req;
+	w->req_bytes = call->req_bytes;
 	snprintf(w->actor, sizeof w->actor, "%s", call->conn->user);
 	w->now = server_now();
 	if ((rc = writer_submit(call->conn->srv->writer, &w->op)) != 0) {
@@ -61,7 +62,7 @@ rpc_write_submit(struct rpc_call *call,
 	}
 	call->req = NULL;
 	conn_ref(call->conn);
-	call->conn->inflight++;
+	conn_write_queued(call->conn, w->req_bytes);
 	return RPC_DEFERRED;
 }
 

@@ -35,10 +35,18 @@ struct server_config {
 	size_t mapsize;
 	const char *socket_group; /* group of Unix sockets (0660) */
 	size_t sub_output_cap;
-	size_t max_conns; /* in total: the listener pauses there */
+	size_t max_conns;          /* TCP: its listeners pause there */
+	size_t max_unix_conns;     /* Unix: slots of their own, so a flood of
+	                        * TCP peers never keeps a local admin out */
+	size_t max_conns_per_addr; /* TCP peers of one address (/64) */
 	size_t max_conns_per_user;
+	unsigned auth_timeout_secs;   /* to finish TLS and authenticate */
 	unsigned idle_timeout_secs;   /* 0: none; subscribers exempt */
 	unsigned frame_deadline_secs; /* a started frame must complete */
+	size_t max_queued_bytes;      /* one conn's requests in flight + replies
+	                          * unsent: reading pauses above it */
+	size_t max_string;            /* bytes of a string or bytes field */
+	size_t max_repeated;          /* elements of a repeated field */
 	unsigned busy_poll_us;        /* poll after a request; 0: never */
 	int overdue_grace_days;
 	int64_t clock_offset; /* test only: shifts the server's clock */
@@ -50,7 +58,8 @@ struct server {
 	struct store *store;
 	struct writer *writer;
 	TAILQ_HEAD(, conn) conns;
-	size_t nconns;
+	size_t nconns;                  /* all of them: shutdown waits for 0 */
+	size_t ntcp_conns, nunix_conns; /* each against its own cap */
 	uint64_t served; /* replies flushed to a conn: for the busy poll */
 	uint64_t next_conn_serial;
 	TAILQ_HEAD(, listener) listeners;

@@ -233,6 +233,7 @@ check_unpack(const uint8_t *msg, size_t mlen, size_t limit)
 	struct pb_budget b;
 	ProtobufCMessage *req, *plain;
 	struct isms_err err;
+	static const struct pb_wire_limits lim = {64, 4};
 
 	pb_budget_init(&b, limit);
 	req = pb_budget_unpack(&b, md, msg, mlen);
@@ -245,7 +246,8 @@ check_unpack(const uint8_t *msg, size_t mlen, size_t limit)
 		CHECK(plain == NULL);
 	if (req != NULL) {
 		memset(&err, 0, sizeof err);
-		(void)pb_wire_check(md, msg, mlen, &err);
+		(void)pb_wire_check(md, msg, mlen, NULL, &err);
+		(void)pb_wire_check(md, msg, mlen, &lim, &err);
 		(void)pb_validate(req, &err);
 		check_roundtrip(req);
 		protobuf_c_message_free_unpacked(req, NULL);

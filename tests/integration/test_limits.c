@@ -2,6 +2,7 @@
  * test_limits.c: each limit hit for real, with its error, while a
  * well-behaved client keeps being served; the configuration file's errors.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -150,6 +153,243 @@ test_frame_deadline(void **state)
 	assert_true(still_serving(fx));
 }
 
+/* Packs req, framed, at buf (len bytes); returns the frame's size. */
+static size_t
+frame_pack(const Isms__V1__Request *req, uint8_t *buf, size_t len)
+{
+	size_t n = isms__v1__request__get_packed_size(req), h;
+
+	assert_true(n + FRAME_HDR_MAX <= len);
+	h = frame_encode_header(buf, n);
+	return h + isms__v1__request__pack(req, buf + h);
+}
+
+/* Replies read so far on a pipelined connection, by status. */
+struct tally {
+	uint8_t *buf; /* bytes read, not yet a whole reply */
+	size_t len, cap;
+	size_t replies, ok, einval;
+	char msg[256]; /* the first error's text */
+};
+
+/* Reads what fd has (not blocking) and counts the whole replies in it;
+ * false when the daemon closed fd. */
+static bool
+tally_read(struct tally *t, int fd)
+{
+	size_t off = 0, hlen, mlen;
+	Isms__V1__Reply *r;
+	ssize_t n;
+	bool open = true;
+
+	for (;;) {
+		if (t->cap - t->len < 65536) {
+			t->cap = t->cap * 2 + 65536;
+			t->buf = realloc(t->buf, t->cap);
+		}
+		n = recv(fd, t->buf + t->len, t->cap - t->len, MSG_DONTWAIT);
+		if (n <= 0) {
+			open =
+			    n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+			break;
+		}
+		t->len += (size_t)n;
+	}
+	while (frame_decode_header(t->buf + off, t->len - off, 1u << 30, &hlen,
+	                           &mlen) == FRAME_OK &&
+	       off + hlen + mlen <= t->len) {
+		r = isms__v1__reply__unpack(NULL, mlen, t->buf + off + hlen);
+		assert_non_null(r);
+		t->replies++;
+		if (r->status->code == 0)
+			t->ok++;
+		else if ((int)r->status->code == ISMS_EINVAL)
+			t->einval++;
+		if (r->status->code != 0 && t->msg[0] == '\0')
+			snprintf(t->msg, sizeof t->msg, "%s",
+			         r->status->message);
+		isms__v1__reply__free_unpacked(r, NULL);
+		off += hlen + mlen;
+	}
+	memmove(t->buf, t->buf + off, t->len - off);
+	t->len -= off;
+	return open;
+}
+
+/* The frame deadline bounds the time to complete one frame, not a busy
+ * connection: a client pipelining Info requests every 10 ms for 2.5 s,
+ * each write ending inside the next frame (the input is never empty),
+ * is served to the end with --frame-deadline=1, while a dribbler
+ * beside it is cut. */
+static void
+test_frame_deadline_per_frame(void **state)
+{
+	struct daemon_fx *fx = start(state, "--frame-deadline=1");
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
+	enum { N = 250 };
+	static uint8_t stream[N * 16];
+	size_t mid[N + 1], off = 0, i, sent = 0;
+	struct tally t = {0};
+	int fd = raw_connect(fx, 5), slow = raw_connect(fx, 5);
+	char msg[256];
+	double end;
+
+	req.has_id = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
+	mid[0] = 0;
+	for (i = 0; i < N; i++) {
+		size_t n;
+
+		req.id = i + 1;
+		n = frame_pack(&req, stream + off, sizeof stream - off);
+		mid[i + 1] = off + n / 2;
+		off += n;
+	}
+	/* The dribbler: a 100-byte frame begun, a byte every 250 ms. */
+	assert_int_equal(write(slow, "\x64", 1), 1);
+	for (i = 1; i <= N; i++) {
+		/* The second half of frame i-1 and the first of frame i. */
+		assert_int_equal(write(fd, stream + sent, mid[i] - sent),
+		                 (ssize_t)(mid[i] - sent));
+		sent = mid[i];
+		if (i % 25 == 0)
+			(void)send(slow, "x", 1, MSG_NOSIGNAL);
+		assert_true(tally_read(&t, fd));
+		usleep(10000);
+	}
+	assert_int_equal(write(fd, stream + sent, off - sent),
+	                 (ssize_t)(off - sent));
+	for (end = now_secs() + 5; t.replies < N && now_secs() < end;)
+		if (tally_read(&t, fd) && t.replies < N)
+			usleep(10000);
+	assert_int_equal(t.replies, N);
+	assert_int_equal(t.ok, N);
+	assert_int_equal(read_until_close(slow, msg, sizeof msg),
+	                 ISMS_ETIMEDOUT);
+	assert_non_null(strstr(msg, "within 1 s"));
+	free(t.buf);
+	close(fd);
+	close(slow);
+}
+
+/* The daemon's peak resident memory so far (VmHWM), in MiB. */
+static long
+daemon_peak_mib(const struct daemon_fx *fx)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)fx->pid);
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	assert_true(kib > 0);
+	return kib / 1024;
+}
+
+/* Pipelines n puts of a risk whose description is desc_len bytes on fd,
+ * reading replies as they come, until all are answered (or 60 s). */
+static void
+pipeline_puts(int fd, size_t n, size_t desc_len, struct tally *t)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
+	size_t cap = desc_len + 256, flen = 0, foff = 0, sent = 0;
+	uint8_t *frame = malloc(cap);
+	char *desc = malloc(desc_len + 1);
+	struct pollfd pfd = {.fd = fd};
+	double end = now_secs() + 60;
+	ssize_t w;
+
+	memset(desc, 'x', desc_len);
+	desc[desc_len] = '\0';
+	risk.description = desc;
+	risk.has_likelihood = risk.has_impact = 1;
+	risk.likelihood = risk.impact = 1;
+	rec.title = "Pipelined";
+	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
+	rec.risk = &risk;
+	put.record = &rec;
+	req.has_id = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (t->replies < n && now_secs() < end) {
+		if (foff == flen && sent < n) {
+			req.id = ++sent;
+			flen = frame_pack(&req, frame, cap);
+			foff = 0;
+		}
+		pfd.events = POLLIN | (foff < flen ? POLLOUT : 0);
+		assert_true(poll(&pfd, 1, 1000) >= 0);
+		if ((pfd.revents & POLLOUT) &&
+		    (w = send(fd, frame + foff, flen - foff, MSG_NOSIGNAL)) > 0)
+			foff += (size_t)w;
+		if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !tally_read(t, fd))
+			break;
+	}
+	free(frame);
+	free(desc);
+}
+
+/* The attack of issue 14: 300 pipelined puts of 1 MiB each. With the
+ * defaults every one is refused by name (max-string), and the daemon's
+ * peak resident memory stays under 64 MiB (it was 714 MiB). */
+static void
+test_big_strings_refused(void **state)
+{
+	struct daemon_fx *fx = start(state, NULL);
+	struct tally t = {0};
+	int fd = raw_connect(fx, 5);
+
+	pipeline_puts(fd, 300, 1u << 20, &t);
+	assert_int_equal(t.replies, 300);
+	assert_int_equal(t.einval, 300);
+	assert_string_equal(t.msg, "field 'put.record.risk.description' is "
+	                           "1048576 bytes long, over the limit of "
+	                           "65536 (max-string)");
+	fprintf(stderr, "peak RSS: %ld MiB\n", daemon_peak_mib(fx));
+	assert_true(daemon_peak_mib(fx) < 64);
+	free(t.buf);
+	close(fd);
+	assert_true(still_serving(fx));
+}
+
+/* Strings allowed to be 2 MiB, the same attack meets --max-queued-bytes:
+ * reading pauses while 4 MiB of requests and replies are held for the
+ * peer, every put is answered, and the daemon's peak resident memory
+ * stays under 96 MiB. */
+static void
+test_queued_bytes_bound(void **state)
+{
+	static const char *const args[] = {"--max-queued-bytes=4M", NULL};
+	struct daemon_fx *fx = calloc(1, sizeof *fx);
+	struct tally t = {0};
+	int fd;
+
+	fx->extra_args = "--max-string=2M";
+	fx->argv_extra = args;
+	*state = fx;
+	daemon_fx_start(fx);
+	fd = raw_connect(fx, 5);
+	pipeline_puts(fd, 64, 1u << 20, &t);
+	assert_int_equal(t.replies, 64);
+	assert_int_equal(t.ok, 64);
+	fprintf(stderr, "peak RSS: %ld MiB\n", daemon_peak_mib(fx));
+	assert_true(daemon_peak_mib(fx) < 96);
+	free(t.buf);
+	close(fd);
+	assert_true(still_serving(fx));
+}
+
 static void
 test_idle_timeout_spares_subscribers(void **state)
 {
@@ -233,31 +473,34 @@ test_connection_caps(void **state)
 	isms_sync_free(c);
 }
 
+/* The Unix pool pauses its listener when full: 2 slots, and the 4 more
+ * kept for admins (root is one). */
 static void
 test_total_cap_pauses_listener(void **state)
 {
-	struct daemon_fx *fx = start(state, "--max-connections=2");
+	struct daemon_fx *fx = start(state, "--max-unix-connections=2");
 	struct isms_err err;
-	struct isms_sync *a = isms_sync_connect(fx->endpoint, "t", &err);
-	struct isms_sync *b = isms_sync_connect(fx->endpoint, "t", &err);
+	struct isms_sync *s[6];
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Info info = ISMS__V1__INFO__INIT;
 	char buf[256];
-	int fd;
+	int fd, i;
 
-	assert_non_null(a);
-	assert_non_null(b);
-	/* The kernel queues the third; ismsd does not serve it... */
+	for (i = 0; i < 6; i++)
+		assert_non_null(s[i] =
+		                    isms_sync_connect(fx->endpoint, "t", &err));
+	/* The kernel queues the seventh; ismsd does not serve it... */
 	fd = raw_connect(fx, 1);
 	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
 	req.info = &info;
 	send_request(fd, &req);
 	assert_true(read(fd, buf, sizeof buf) < 0);
 	/* ... until one closes. */
-	isms_sync_free(a);
+	isms_sync_free(s[0]);
 	assert_true(read(fd, buf, sizeof buf) > 0);
 	close(fd);
-	isms_sync_free(b);
+	for (i = 1; i < 6; i++)
+		isms_sync_free(s[i]);
 }
 
 static void
@@ -363,6 +606,7 @@ test_config_file_errors(void **state)
 int
 main(void)
 {
+	static char asan[512];
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_frame_deadline, teardown),
 	    cmocka_unit_test_teardown(test_idle_timeout_spares_subscribers,
@@ -372,8 +616,17 @@ main(void)
 	    cmocka_unit_test_teardown(test_total_cap_pauses_listener, teardown),
 	    cmocka_unit_test_teardown(test_unpack_budget_and_nul, teardown),
 	    cmocka_unit_test_teardown(test_config_file_errors, teardown),
+	    cmocka_unit_test_teardown(test_frame_deadline_per_frame, teardown),
+	    cmocka_unit_test_teardown(test_big_strings_refused, teardown),
+	    cmocka_unit_test_teardown(test_queued_bytes_bound, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A sanitized daemon holds up to 256 MiB of freed memory (ASan's
+	 * quarantine): the memory bounds tested are about ours. */
+	snprintf(asan, sizeof asan, "%s%squarantine_size_mb=16",
+	         getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "",
+	         getenv("ASAN_OPTIONS") ? ":" : "");
+	setenv("ASAN_OPTIONS", asan, 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,7 +59,7 @@ tls_fx_free_port(const char *addr)
 void
 tls_fx_start(struct tls_fx *fx, bool insecure, long clock_offset)
 {
-	size_t n = 0;
+	size_t n = 0, k;
 
 	if (fx->d.pid > 0)
 		assert_int_equal(daemon_fx_stop(&fx->d, SIGTERM), 0);
@@ -79,6 +79,10 @@ tls_fx_start(struct tls_fx *fx, bool insecure, long clock_offset)
 	}
 	if (fx->extra != NULL)
 		fx->argv[n++] = fx->extra;
+	for (k = 0; fx->extras != NULL && fx->extras[k] != NULL &&
+	            n + 3 < sizeof fx->argv / sizeof fx->argv[0];
+	     k++)
+		fx->argv[n++] = fx->extras[k];
 	if (clock_offset != 0) {
 		snprintf(fx->offset, sizeof fx->offset,
 		         "--test-clock-offset=%ld", clock_offset);

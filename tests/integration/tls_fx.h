@@ -21,9 +21,10 @@ struct tls_fx {
 	char ep[64], ep2[64]; /* tcp://127.0.0.1:port, tcp://127.0.0.2:port2 */
 	char listen[64], listen2[64], cert[160], key[160], client_ca[160];
 	char offset[32];
-	const char *argv[16];
+	const char *argv[32];
 	char *ed_token;    /* a token of ed (editor) that never expires */
 	const char *extra; /* one more ismsd argument for tls_fx_start */
+	const char *const *extras; /* more of them: NULL-terminated, or NULL */
 };
 
 /* cmocka group setup / teardown: certificates, then ismsd with TLS. */

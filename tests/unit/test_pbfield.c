@@ -250,15 +250,115 @@ test_wire_nul(void **state)
 	req.put = &put;
 	n = isms__v1__request__pack(&req, buf);
 	assert_int_equal(
-	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &err), 0);
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, NULL, &err),
+	    0);
 	x = memchr(buf, 'X', n);
 	assert_non_null(x);
 	*x = '\0';
 	assert_int_equal(
-	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &err),
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, NULL, &err),
 	    -ISMS_EINVAL);
 	assert_string_equal(err.msg,
 	                    "field 'put.record.title' holds a NUL byte");
+}
+
+/* Packs req into buf (len bytes); returns its size. */
+static size_t
+pack_request(const Isms__V1__Request *req, uint8_t *buf, size_t len)
+{
+	assert_true(isms__v1__request__get_packed_size(req) <= len);
+	return isms__v1__request__pack(req, buf);
+}
+
+/* Strings and bytes over max_string, and repeated fields (plain, packed,
+ * of messages) over max_repeated, are refused by path; at the limit they
+ * pass, and without limits anything does. */
+static void
+test_wire_limits(void **state)
+{
+	static const struct pb_wire_limits lim = {8, 3};
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
+	Isms__V1__CatalogLoad cl = ISMS__V1__CATALOG_LOAD__INIT;
+	Isms__V1__CatalogItem item = ISMS__V1__CATALOG_ITEM__INIT;
+	Isms__V1__CatalogItem *items[4] = {&item, &item, &item, &item};
+	Isms__V1__EventType types[4] = {1, 2, 300, 4};
+	char *tags[4] = {"a", "b", "c", "d"};
+	const Isms__V1__Request *r = &req;
+	struct isms_err err = {0};
+	uint8_t buf[512];
+	size_t n;
+
+	(void)state;
+	rec.title = "12345678";
+	rec.n_tags = 3;
+	rec.tags = tags;
+	put.record = &rec;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	n = pack_request(r, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
+	    0);
+	rec.title = "123456789";
+	n = pack_request(r, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
+	    -ISMS_EINVAL);
+	assert_string_equal(err.msg, "field 'put.record.title' is 9 bytes "
+	                             "long, over the limit of 8 (max-string)");
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, NULL, &err),
+	    0);
+	rec.title = "t";
+	rec.n_tags = 4;
+	n = pack_request(r, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
+	    -ISMS_EINVAL);
+	assert_string_equal(err.msg,
+	                    "field 'put.record.tags' has more than 3 elements "
+	                    "(max-repeated)");
+	/* Repeated messages count the same. */
+	cl.n_items = 4;
+	cl.items = items;
+	req.call_case = ISMS__V1__REQUEST__CALL_CATALOG_LOAD;
+	req.catalog_load = &cl;
+	n = pack_request(r, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
+	    -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "'catalog_load.items'"));
+	/* A packed run of enums counts its elements (300 takes 2 bytes). */
+	sub.n_types = 3;
+	sub.types = types;
+	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
+	req.subscribe = &sub;
+	n = pack_request(r, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
+	    0);
+	/* One packed run of four varints (300 takes two bytes); of three
+	 * it passes. */
+	{
+		static const uint8_t four[] = {
+		    0xb2, 0x01, 0x07, /* subscribe, 7 bytes */
+		    0x12, 0x05, 1,    2, 0xac, 0x02, 4}; /* types, packed */
+		static const uint8_t three[] = {0xb2, 0x01, 0x06, 0x12, 0x04,
+		                                1,    2,    0xac, 0x02};
+
+		assert_int_equal(pb_wire_check(&isms__v1__request__descriptor,
+		                               four, sizeof four, &lim, &err),
+		                 -ISMS_EINVAL);
+		assert_string_equal(err.msg,
+		                    "field 'subscribe.types' has more than 3 "
+		                    "elements (max-repeated)");
+		assert_int_equal(pb_wire_check(&isms__v1__request__descriptor,
+		                               three, sizeof three, &lim, &err),
+		                 0);
+	}
 }
 
 int
@@ -273,6 +373,7 @@ main(void)
 	    cmocka_unit_test(test_validate),
 	    cmocka_unit_test(test_strip_unknown),
 	    cmocka_unit_test(test_wire_nul),
+	    cmocka_unit_test(test_wire_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
