@@ -13,6 +13,8 @@ struct event;
 struct event_base;
 struct store;
 struct writer;
+struct reader;
+struct token_use;
 struct conn;
 struct listener;
 struct sub;
@@ -49,6 +51,7 @@ struct server {
 	struct event_base *base;
 	struct store *store;
 	struct writer *writer;
+	struct reader *reader; /* long reads on one snapshot */
 	TAILQ_HEAD(, conn) conns;
 	size_t nconns;
 	uint64_t served; /* replies flushed to a conn: for the busy poll */
@@ -61,6 +64,7 @@ struct server {
 	bool sched_busy;    /* a scheduler write is queued */
 	uint64_t users_gen; /* bumped when users or tokens change */
 	uint8_t token_key[32];
+	struct token_use *token_use; /* last uses, see token_use.h */
 	int64_t started_at;
 	bool stopping;
 	struct event *sig_term, *sig_int, *stop_timer;
