@@ -613,6 +613,10 @@ check_expect_all(struct check_expect *x)
 	if (store_iter_open(txn, DB_RECORDS, &it, NULL, 0) != 0)
 		return txn->ret;
 	while (store_iter_next(&it)) {
+		if (check_cancelled(x->c)) {
+			store_iter_close(&it);
+			return -ISMS_ECANCELLED;
+		}
 		/* A record that does not decode failed the records check. */
 		if (records_unpack(&it.v, &rec, &err) != 0)
 			continue;
@@ -690,7 +694,10 @@ check_index(struct check *c, const struct check_index *ix, struct isms_err *err)
 	int rc;
 
 	if ((rc = check_expect_all(&x)) != 0)
-		return isms_err_set(err, -rc, "%s", c->txn->msg);
+		return isms_err_set(err, -rc, "%s",
+		                    rc == -ISMS_ECANCELLED
+		                        ? "the check was cancelled"
+		                        : c->txn->msg);
 	if (!c->res->ok)
 		return 0;
 	if (store_iter_open(c->txn, ix->db, &it, ix->prefix, plen) == 0)

@@ -19,6 +19,7 @@ struct reader {
 	bool stopping;          /* under lock */
 	atomic_bool cancel;     /* read by running jobs without the lock */
 	struct event *done_ev;
+	uint64_t inflight; /* loop thread only */
 };
 
 /* Runs one job on a snapshot of its own. */
@@ -76,6 +77,7 @@ reader_deliver(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&r->lock);
 	while ((job = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, job, entry);
+		r->inflight--;
 		job->done(job);
 	}
 }
@@ -119,7 +121,14 @@ reader_submit(struct reader *r, struct rjob *job)
 	TAILQ_INSERT_TAIL(&r->queue, job, entry);
 	pthread_mutex_unlock(&r->lock);
 	pthread_cond_signal(&r->cond);
+	r->inflight++;
 	return 0;
+}
+
+uint64_t
+reader_inflight(const struct reader *r)
+{
+	return r != NULL ? r->inflight : 0;
 }
 
 void

@@ -14,6 +14,7 @@
 #define ISMS_READER_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <sys/queue.h>
 
 #include "errcode.h"
@@ -42,6 +43,9 @@ int reader_start(struct reader **, struct store *, struct event_base *base,
 
 /* Queues job (loop thread). -ISMS_EUNAVAIL once stopping. */
 int reader_submit(struct reader *, struct rjob *job);
+
+/* Jobs queued or running, not yet delivered (loop thread). */
+uint64_t reader_inflight(const struct reader *);
 
 /* Cancels the running job, stops the thread, and delivers every job (those
  * never run fail UNAVAILABLE). Loop thread; NULL is a no-op. */
