@@ -76,6 +76,7 @@ struct ctl_cmd {
 #define CTL_OPT_UID      0x40000  /* --uid N */
 #define CTL_OPT_EMAIL    0x80000  /* --email E */
 #define CTL_OPT_EXPIRES  0x100000 /* --expires DAYS */
+#define CTL_OPT_DEEP     0x200000 /* --deep */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -100,6 +101,7 @@ struct ctl_opts {
 	const char *actor;
 	const char *owner;
 	const char *head;
+	bool deep; /* --deep */
 	const char *within;
 	const char *ical;
 	bool check;

@@ -15,7 +15,7 @@
 #define JOURNAL_USAGE                                                          \
 	"usage: ismsctl journal [--since SEQ] [--id ID] [--actor USER] "       \
 	"[--limit N]\n"                                                        \
-	"       ismsctl journal verify [--head SEQ:HASH]\n"                    \
+	"       ismsctl journal verify [--deep] [--head SEQ:HASH]\n"           \
 	"       ismsctl journal head\n"
 
 static int journal_list(struct ctl_ctx *, const struct ctl_opts *);
@@ -30,7 +30,7 @@ static const struct journal_sub {
 } journal_subs[] = {
     {NULL, CTL_OPT_SINCE | CTL_OPT_ID | CTL_OPT_ACTOR | CTL_OPT_LIMIT,
      journal_list},
-    {"verify", CTL_OPT_HEAD, journal_verify},
+    {"verify", CTL_OPT_HEAD | CTL_OPT_DEEP, journal_verify},
     {"head", 0, journal_head},
 };
 
@@ -143,9 +143,11 @@ verify_print(struct ctl_ctx *ctx, const Isms__V1__JournalVerifyResult *v)
 		if (v->ok)
 			fprintf(ctx->out, "OK: %llu entries, head ",
 			        (unsigned long long)v->entries);
-		else
+		else if (v->has_bad_seq)
 			fprintf(ctx->out, "FAILED at seq %llu: ",
 			        (unsigned long long)v->bad_seq);
+		else
+			fputs("FAILED: ", ctx->out);
 		if (v->ok)
 			evfmt_head_print(ctx->out, v->head_seq, &v->head_hash);
 		else {
@@ -168,7 +170,8 @@ verify_print(struct ctl_ctx *ctx, const Isms__V1__JournalVerifyResult *v)
 	free(hex);
 }
 
-/* "journal verify [--head SEQ:HASH]": exit 0 when the chain holds. */
+/* "journal verify [--deep] [--head SEQ:HASH]": exit 0 when the chain and
+ * the store it covers hold. */
 static int
 journal_verify(struct ctl_ctx *ctx, const struct ctl_opts *o)
 {
@@ -190,6 +193,8 @@ journal_verify(struct ctl_ctx *ctx, const struct ctl_opts *o)
 		jv.head_hash.data = hash;
 		jv.head_hash.len = sizeof hash;
 	}
+	jv.has_deep = o->deep;
+	jv.deep = o->deep;
 	if ((rc = ctl_connect(ctx)) != 0)
 		return rc;
 	isms_sync_set_timeout(ctx->sync, JOURNAL_VERIFY_MS);

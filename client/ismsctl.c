@@ -147,15 +147,20 @@ static const struct ctl_cmd ctl_cmds[] = {
      ctl_due_exec},
     {"journal",
      "journal [--since SEQ] [--id ID] [--actor U] [--limit N] | verify "
-     "[--head SEQ:HASH] | head",
+     "[--deep] [--head SEQ:HASH] | head",
      "the tamper-evident journal: read it, verify it, print its head",
      "journal: every change (and due notice) in order: SEQ TIME ACTOR TYPE\n"
      "ID REV SUMMARY; entries after --since SEQ, of record --id, by --actor,\n"
      "at most --limit N. -o json / csv add the register, owner and hashes.\n"
-     "journal verify: ismsd recomputes the SHA-256 hash chain and the\n"
-     "stored revisions' hashes. Prints 'OK: N entries, head SEQ:HASH'\n"
-     "(exit 0) or 'FAILED at seq N: problem' (exit 1). With --head\n"
-     "SEQ:HASH (kept off the host earlier), the chain must still hold it.\n"
+     "journal verify: ismsd recomputes the SHA-256 hash chain, seq 1 to\n"
+     "the stored head without a gap, and checks that every record,\n"
+     "revision, user, token and the risk method is stored as last\n"
+     "journaled. Prints 'OK: N entries, head SEQ:HASH' (exit 0), or\n"
+     "'FAILED at seq N: problem' or 'FAILED: problem' naming the record\n"
+     "or key (exit 1). --deep also checks every index, link, due date\n"
+     "and uid or token index key against what it derives from. With\n"
+     "--head SEQ:HASH (kept off the host earlier), the chain recomputed\n"
+     "up to SEQ must hash to HASH there.\n"
      "journal head: SEQ:HASH of the last entry (64 lower-case hex\n"
      "digits), to keep off the host: whoever holds the data can rebuild\n"
      "a chain, but not one through a head published before.\n",

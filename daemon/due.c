@@ -193,6 +193,19 @@ due_index(struct store_txn *txn, const struct register_def *reg,
 		}
 }
 
+void
+due_keys(const struct register_def *reg, const uint8_t *rk, size_t rklen,
+         const Isms__V1__Record *rec, store_key_fn *fn, void *arg)
+{
+	struct due_entry e[DUE_ENTRIES_MAX];
+	uint8_t key[DUE_KEY_MAX];
+	size_t n = due_entries(reg, rec, e), i;
+
+	/* The value holds fired flags, the scheduler's: not checked. */
+	for (i = 0; i < n; i++)
+		fn(arg, key, due_key(&e[i], rk, rklen, key), NULL, 0);
+}
+
 /* Calls fn for each due entry dated from first ("": the start) to last;
  * stops on nonzero. */
 static int

@@ -16,6 +16,7 @@
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+#include "store.h"
 
 struct store_txn;
 struct register_def;
@@ -28,6 +29,11 @@ struct records_actor;
 void due_index(struct store_txn *, const struct register_def *reg,
                const uint8_t *rk, size_t rklen, const Isms__V1__Record *old,
                const Isms__V1__Record *rec);
+
+/* Calls fn with each due db key rec (stored under rk) calls for: the very
+ * keys due_index puts; the value passed is NULL (fired flags vary). */
+void due_keys(const struct register_def *reg, const uint8_t *rk, size_t rklen,
+              const Isms__V1__Record *rec, store_key_fn *fn, void *arg);
 
 /* Items due on or before today + q->within_days, by date. */
 int due_query(struct store_txn *, const Isms__V1__Due *q, const char *today,

@@ -1,4 +1,5 @@
 /* journal.c: the hash-chained journal of every change. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #define QUERY_LIMIT_MAX     10000
 
 /* SHA-256 of len bytes. */
-static void
+void
 journal_sha256(const void *data, size_t len, uint8_t out[JOURNAL_HASH_LEN])
 {
 	unsigned int n = JOURNAL_HASH_LEN;
@@ -241,6 +242,14 @@ journal_verify_init(struct journal_verify *v)
 	v->next = 1;
 }
 
+bool
+journal_type_keyed(int type)
+{
+	return type == ISMS__V1__EVENT_TYPE__EVENT_TYPE_USER_CHANGED ||
+	       type == ISMS__V1__EVENT_TYPE__EVENT_TYPE_TOKEN_CHANGED ||
+	       type == ISMS__V1__EVENT_TYPE__EVENT_TYPE_METHOD_CHANGED;
+}
+
 /* Checks that the stored revision behind e hashes to its record_hash. */
 static bool
 journal_verify_record(struct store_txn *txn, const Isms__V1__JournalEntry *e)
@@ -250,11 +259,11 @@ journal_verify_record(struct store_txn *txn, const Isms__V1__JournalEntry *e)
 	size_t rklen, hklen;
 	MDB_val v;
 
-	if (!e->has_record_hash || e->id == NULL || !e->has_rev)
+	if (!e->has_record_hash || e->id == NULL || !e->has_rev ||
+	    journal_type_keyed(e->type))
 		return true;
-	/* Only records live in history (the method keeps its own). */
 	if ((reg = register_by_id(e->id)) == NULL)
-		return true;
+		return false;
 	if ((rklen = key_record(register_code(reg), e->id, rk, sizeof rk)) == 0)
 		return false;
 	hklen = key_history(rk, rklen, e->rev, hk, sizeof hk);
@@ -265,65 +274,151 @@ journal_verify_record(struct store_txn *txn, const Isms__V1__JournalEntry *e)
 	       memcmp(e->record_hash.data, rh, sizeof rh) == 0;
 }
 
+/* Marks the verification failed at seq with a reason. */
+static void journal_verify_fail(struct journal_verify *v, uint64_t seq,
+                                const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+journal_verify_fail(struct journal_verify *v, uint64_t seq, const char *fmt,
+                    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->problem, sizeof v->problem, fmt, ap);
+	va_end(ap);
+	v->failed = true;
+	v->done = true;
+	v->bad_seq = seq;
+}
+
+/* Checks entry v->next, stored as val: decodes, links, hashes. */
+static void
+journal_verify_entry(struct store_txn *txn, struct journal_verify *v,
+                     const MDB_val *val)
+{
+	Isms__V1__JournalEntry *e;
+	uint8_t hash[JOURNAL_HASH_LEN];
+
+	e = isms__v1__journal_entry__unpack(NULL, val->mv_size, val->mv_data);
+	if (e == NULL) {
+		journal_verify_fail(v, v->next, "the entry does not decode");
+		return;
+	}
+	journal_hash(e, hash);
+	if (e->seq != v->next)
+		journal_verify_fail(v, v->next, "the entry says it is seq %llu",
+		                    (unsigned long long)e->seq);
+	else if (!e->has_prev_hash || e->prev_hash.len != sizeof hash ||
+	         memcmp(e->prev_hash.data, v->prev, sizeof hash) != 0)
+		journal_verify_fail(v, v->next,
+		                    "its previous hash does not match the "
+		                    "entry before it");
+	else if (!e->has_hash || e->hash.len != sizeof hash ||
+	         memcmp(e->hash.data, hash, sizeof hash) != 0)
+		journal_verify_fail(v, v->next,
+		                    "its hash does not match its content");
+	else if (!journal_verify_record(txn, e))
+		journal_verify_fail(v, v->next,
+		                    "the stored revision %s rev %llu does not "
+		                    "match its hash",
+		                    e->id, (unsigned long long)e->rev);
+	if (!v->failed) {
+		memcpy(v->prev, hash, sizeof hash);
+		if (v->next == v->want_seq) {
+			memcpy(v->want_hash, hash, sizeof hash);
+			v->have_want = true;
+		}
+		if (v->each != NULL)
+			v->each(v->arg, e);
+		v->checked++;
+		v->next++;
+	}
+	protobuf_c_message_free_unpacked(&e->base, NULL);
+}
+
+/* At the end of the entries: the chain must have reached the stored head
+ * and hashed to it. */
+static void
+journal_verify_end(struct journal_verify *v)
+{
+	v->done = true;
+	if (v->next <= v->head_seq)
+		journal_verify_fail(v, v->next,
+		                    "entry %llu is missing (the stored head is "
+		                    "seq %llu)",
+		                    (unsigned long long)v->next,
+		                    (unsigned long long)v->head_seq);
+	else if (v->head_seq > 0 &&
+	         memcmp(v->prev, v->head_hash, JOURNAL_HASH_LEN) != 0)
+		journal_verify_fail(
+		    v, v->head_seq,
+		    "the stored head's hash is not the chain's");
+}
+
 int
 journal_verify_slice(struct store_txn *txn, struct journal_verify *v,
                      size_t max, struct isms_err *err)
 {
-	Isms__V1__JournalEntry *e;
-	uint8_t hash[JOURNAL_HASH_LEN], key[8];
-	size_t n;
-	MDB_val val;
+	struct store_iter it;
+	uint8_t start[8];
+	uint64_t seq;
+	size_t n = 0;
 	int rc;
 
-	for (n = 0; n < max && !v->failed; n++) {
-		be64_put(key, v->next);
-		rc = store_get(txn, DB_JOURNAL, key, sizeof key, &val);
-		if (rc == -ISMS_ENOTFOUND)
-			return 1;
-		if (rc != 0)
-			return isms_err_set(err, rc, "%s", txn->msg);
-		e = isms__v1__journal_entry__unpack(NULL, val.mv_size,
-		                                    val.mv_data);
-		if (e == NULL) {
-			v->failed = true;
-			v->bad_seq = v->next;
-			snprintf(v->problem, sizeof v->problem,
-			         "the entry does not decode");
+	if (v->done)
+		return 1;
+	if (!v->head_loaded) {
+		if ((rc = journal_head(txn, &v->head_seq, v->head_hash)) != 0)
+			return isms_err_set(err, rc, "journal head: %s",
+			                    rc == -ISMS_EDATALOSS
+			                        ? "the stored head is malformed"
+			                        : txn->msg);
+		v->head_loaded = true;
+	}
+	if ((rc = store_iter_open(txn, DB_JOURNAL, &it, NULL, 0)) != 0)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	be64_put(start, v->next);
+	it.start = start;
+	it.slen = sizeof start;
+	for (;;) {
+		if (n == max) {
+			store_iter_close(&it);
+			return 0;
+		}
+		if (!store_iter_next(&it)) {
+			if (txn->ret == 0)
+				journal_verify_end(v);
 			break;
 		}
-		journal_hash(e, hash);
-		if (e->seq != v->next)
-			snprintf(v->problem, sizeof v->problem,
-			         "the entry says it is seq %llu",
-			         (unsigned long long)e->seq);
-		else if (!e->has_prev_hash || e->prev_hash.len != sizeof hash ||
-		         memcmp(e->prev_hash.data, v->prev, sizeof hash) != 0)
-			snprintf(v->problem, sizeof v->problem,
-			         "its previous hash does not match the entry "
-			         "before it");
-		else if (!e->has_hash || e->hash.len != sizeof hash ||
-		         memcmp(e->hash.data, hash, sizeof hash) != 0)
-			snprintf(v->problem, sizeof v->problem,
-			         "its hash does not match its content");
-		else if (!journal_verify_record(txn, e))
-			snprintf(
-			    v->problem, sizeof v->problem,
-			    "the stored revision %s rev %llu does not match "
-			    "its hash",
-			    e->id, (unsigned long long)e->rev);
-		else
-			v->problem[0] = '\0';
-		if (v->problem[0] != '\0') {
-			v->failed = true;
-			v->bad_seq = v->next;
-		} else {
-			memcpy(v->prev, hash, sizeof hash);
-			v->checked++;
-			v->next++;
+		n++;
+		if (it.k.mv_size != 8) {
+			journal_verify_fail(v, v->next,
+			                    "a journal key is not a seq (%zu "
+			                    "bytes)",
+			                    it.k.mv_size);
+			break;
 		}
-		protobuf_c_message_free_unpacked(&e->base, NULL);
+		seq = be64_get(it.k.mv_data);
+		if (seq != v->next && v->next <= v->head_seq)
+			journal_verify_fail(v, v->next, "entry %llu is missing",
+			                    (unsigned long long)v->next);
+		else if (seq > v->head_seq)
+			journal_verify_fail(
+			    v, seq,
+			    "the entry lies beyond the stored head "
+			    "(seq %llu)",
+			    (unsigned long long)v->head_seq);
+		else
+			journal_verify_entry(txn, v, &it.v);
+		if (v->failed)
+			break;
 	}
-	return v->failed ? 1 : 0;
+	store_iter_close(&it);
+	if (txn->ret != 0)
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
+	return 1;
 }
 
 const char *

@@ -65,6 +65,14 @@ key_history(const uint8_t *rk, size_t rklen, uint64_t rev, uint8_t *out,
 }
 
 size_t
+key_history_record(const uint8_t *hk, size_t hklen)
+{
+	if (hklen < 10 || hk[hklen - 9] != 0x00)
+		return 0;
+	return hklen - 9;
+}
+
+size_t
 key_index(uint8_t code, char field, const char *value, const uint8_t *rk,
           size_t rklen, uint8_t *out, size_t cap)
 {

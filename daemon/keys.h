@@ -28,6 +28,9 @@ size_t key_record(uint8_t code, const char *id, uint8_t *out, size_t cap);
 size_t key_history(const uint8_t *rk, size_t rklen, uint64_t rev, uint8_t *out,
                    size_t cap);
 
+/* The record key's length inside a history key; 0 if hk is not one. */
+size_t key_history_record(const uint8_t *hk, size_t hklen);
+
 /* Index key: code, field, value, 0x00, record key. Prefix: rk = NULL. */
 size_t key_index(uint8_t code, char field, const char *value, const uint8_t *rk,
                  size_t rklen, uint8_t *out, size_t cap);

@@ -37,6 +37,18 @@ links_key(const char *target, const char *source, const char *rel, uint8_t *out,
 	return n + rl;
 }
 
+void
+links_keys(const Isms__V1__Record *rec, store_key_fn *fn, void *arg)
+{
+	uint8_t key[STORE_KEY_MAX];
+	size_t i, klen;
+
+	for (i = 0; i < rec->n_links; i++)
+		if ((klen = links_key(rec->links[i]->target, rec->id,
+		                      rec->links[i]->rel, key, sizeof key)) > 0)
+			fn(arg, key, klen, rec->id, strlen(rec->id));
+}
+
 /* Whether rel is a relation name: [a-z][a-z_]*, at most REL_MAX. */
 static bool
 links_rel_valid(const char *rel)

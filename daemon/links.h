@@ -29,6 +29,10 @@ int links_query(struct store_txn *, const char *id, Isms__V1__LinksResult *out,
 int links_fill_incoming(struct store_txn *, const struct register_def *reg,
                         Isms__V1__Record *rec, struct isms_err *err);
 
+/* Calls fn with each links db key (and value) rec's links call for: the
+ * very keys links_edit puts. */
+void links_keys(const Isms__V1__Record *rec, store_key_fn *fn, void *arg);
+
 /* FAILED_PRECONDITION naming them when live records link to id. */
 int links_check_unreferenced(struct store_txn *, const struct register_def *reg,
                              const char *id, struct isms_err *err);

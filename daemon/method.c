@@ -94,6 +94,12 @@ method_load(struct store_txn *txn, Isms__V1__RiskMethod **out,
 	return 0;
 }
 
+int
+method_stored(struct store_txn *txn, MDB_val *v)
+{
+	return store_get(txn, DB_META, METHOD_KEY, strlen(METHOD_KEY), v);
+}
+
 void
 method_store(struct store_txn *txn, const Isms__V1__RiskMethod *m)
 {
@@ -266,7 +272,7 @@ method_journal(struct store_txn *txn, const Isms__V1__RiskMethod *m,
 	jr.time = who->now;
 	jr.actor = who->user;
 	jr.type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_METHOD_CHANGED;
-	jr.id = "method";
+	jr.id = METHOD_JOURNAL_ID;
 	jr.rev = m->rev;
 	jr.summary = summary;
 	jr.bytes = buf;

@@ -13,6 +13,10 @@
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+#include "store.h"
+
+/* The id its journal entries carry. */
+#define METHOD_JOURNAL_ID "method"
 
 struct store_txn;
 
@@ -27,6 +31,10 @@ Isms__V1__RiskMethod *method_default(void);
 
 /* Checks a method an admin wants to set. */
 int method_check(const Isms__V1__RiskMethod *, struct isms_err *err);
+
+/* The stored method's bytes, as journaled; -ISMS_ENOTFOUND while the
+ * default (never stored) applies. */
+int method_stored(struct store_txn *, MDB_val *v);
 
 /* Stores m (its rev already set). */
 void method_store(struct store_txn *, const Isms__V1__RiskMethod *m);

@@ -259,9 +259,9 @@ records_load_for_change(struct store_txn *txn, const char *id,
 /* Calls fn for each index entry (field, value) of rec. */
 static void
 records_index_each(const struct register_def *reg, const Isms__V1__Record *rec,
-                   void (*fn)(struct store_txn *, uint8_t, char, const char *,
+                   void (*fn)(void *, uint8_t, char, const char *,
                               const uint8_t *, size_t),
-                   struct store_txn *txn, const uint8_t *rk, size_t rklen)
+                   void *arg, const uint8_t *rk, size_t rklen)
 {
 	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
 	ProtobufCMessage *body = register_body(rec);
@@ -270,35 +270,63 @@ records_index_each(const struct register_def *reg, const Isms__V1__Record *rec,
 	size_t i;
 
 	if (rec->owner != NULL && rec->owner[0] != '\0')
-		fn(txn, code, 'o', rec->owner, rk, rklen);
+		fn(arg, code, 'o', rec->owner, rk, rklen);
 	if (sfd != NULL && body != NULL && pb_field_present(body, sfd) &&
 	    pb_field_format(body, sfd, 0, name, sizeof name) == 0)
-		fn(txn, code, 's', name, rk, rklen);
+		fn(arg, code, 's', name, rk, rklen);
 	for (i = 0; i < rec->n_tags; i++)
-		fn(txn, code, 't', rec->tags[i], rk, rklen);
+		fn(arg, code, 't', rec->tags[i], rk, rklen);
 }
 
 static void
-records_index_put(struct store_txn *txn, uint8_t code, char field,
-                  const char *value, const uint8_t *rk, size_t rklen)
+records_index_put(void *arg, uint8_t code, char field, const char *value,
+                  const uint8_t *rk, size_t rklen)
 {
 	uint8_t key[STORE_KEY_MAX];
 	size_t n;
 
 	/* Values too long to index are refused by the put check. */
 	if ((n = key_index(code, field, value, rk, rklen, key, sizeof key)) > 0)
-		store_put(txn, DB_IDX, key, n, "", 0);
+		store_put(arg, DB_IDX, key, n, "", 0);
 }
 
 static void
-records_index_del(struct store_txn *txn, uint8_t code, char field,
-                  const char *value, const uint8_t *rk, size_t rklen)
+records_index_del(void *arg, uint8_t code, char field, const char *value,
+                  const uint8_t *rk, size_t rklen)
 {
 	uint8_t key[STORE_KEY_MAX];
 	size_t n;
 
 	if ((n = key_index(code, field, value, rk, rklen, key, sizeof key)) > 0)
-		store_del(txn, DB_IDX, key, n);
+		store_del(arg, DB_IDX, key, n);
+}
+
+/* Where records_index_keys sends the keys. */
+struct records_key_sink {
+	store_key_fn *fn;
+	void *arg;
+};
+
+/* records_index_each callback: the key, to a records_key_sink. */
+static void
+records_index_emit(void *arg, uint8_t code, char field, const char *value,
+                   const uint8_t *rk, size_t rklen)
+{
+	struct records_key_sink *sink = arg;
+	uint8_t key[STORE_KEY_MAX];
+	size_t n;
+
+	if ((n = key_index(code, field, value, rk, rklen, key, sizeof key)) > 0)
+		sink->fn(sink->arg, key, n, "", 0);
+}
+
+void
+records_index_keys(const struct register_def *reg, const Isms__V1__Record *rec,
+                   const uint8_t *rk, size_t rklen, store_key_fn *fn, void *arg)
+{
+	struct records_key_sink sink = {fn, arg};
+
+	records_index_each(reg, rec, records_index_emit, &sink, rk, rklen);
 }
 
 /* Adds dlive and darch to a register's counts. */

@@ -120,6 +120,12 @@ int records_journal(struct store_txn *, const struct register_def *reg,
                     const char *summary, const void *bytes, size_t len,
                     struct isms_err *err);
 
+/* Calls fn with each index (idx db) key that rec, stored under rk, calls
+ * for: the very keys a write puts. */
+void records_index_keys(const struct register_def *reg,
+                        const Isms__V1__Record *rec, const uint8_t *rk,
+                        size_t rklen, store_key_fn *fn, void *arg);
+
 /* Whether two revisions hold the same data. */
 bool records_same(const Isms__V1__Record *a, const Isms__V1__Record *b);
 

@@ -14,33 +14,12 @@
 #include "rpc.h"
 #include "server.h"
 #include "store.h"
+#include "token_use.h"
 #include "writer.h"
 #include "xmalloc.h"
 
 #define PROTOCOL_MAJOR 1
-
-/* A token's last use, recorded by the writer. */
-struct rpc_touch {
-	struct wop op;
-	char id[32];
-	int64_t now;
-};
 #define PROTOCOL_MINOR 0
-
-/* Writer: records when a token was last used. */
-static int
-rpc_token_touch_apply(struct store_txn *txn, struct wop *op)
-{
-	struct rpc_touch *t = op->arg;
-
-	return tokens_touch(txn, t->id, t->now, &op->err);
-}
-
-static void
-rpc_token_touch_done(struct wop *op)
-{
-	free(op->arg);
-}
 
 /* Authenticates the conn by a token secret. */
 static int
@@ -49,7 +28,6 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 	struct conn *c = call->conn;
 	struct store_txn txn;
 	struct identity id;
-	struct rpc_touch *t;
 	char tok[32];
 	int rc;
 
@@ -68,14 +46,8 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 		conn_close_after_flush(c);
 		return rc;
 	}
-	t = xcalloc(1, sizeof *t);
-	t->op.apply = rpc_token_touch_apply;
-	t->op.done = rpc_token_touch_done;
-	t->op.arg = t;
-	snprintf(t->id, sizeof t->id, "%s", tok);
-	t->now = server_now();
-	if (writer_submit(c->srv->writer, &t->op) != 0)
-		free(t);
+	/* In memory; stored at most once a minute (token_use.h). */
+	token_use_note(c->srv, tok, server_now());
 	return 0;
 }
 

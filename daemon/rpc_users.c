@@ -8,6 +8,7 @@
 #include "records.h"
 #include "rpc.h"
 #include "server.h"
+#include "token_use.h"
 #include "users.h"
 
 static int
@@ -95,6 +96,8 @@ rpc_token_list_exec(struct rpc_call *call)
 	call->reply->result_case = ISMS__V1__REPLY__RESULT_TOKENS;
 	rc = tokens_list(&txn, call->reply->tokens, &call->err);
 	store_read_end(&txn);
+	token_use_merge(call->conn->srv->token_use, call->reply->tokens->tokens,
+	                call->reply->tokens->n_tokens);
 	return rc;
 }
 

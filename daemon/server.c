@@ -8,9 +8,11 @@
 #include "listen.h"
 #include "log.h"
 #include "notify.h"
+#include "reader.h"
 #include "scheduler.h"
 #include "server.h"
 #include "timefmt.h"
+#include "token_use.h"
 #include "writer.h"
 
 #define STOP_GRACE_SECS 5
@@ -132,9 +134,14 @@ server_shutdown(struct server *srv)
 	listen_close_all(srv);
 	TAILQ_FOREACH(c, &srv->conns, entry)
 	conn_stop_reading(c);
-	/* Commit everything queued and queue the replies. */
+	/* Commit everything queued (the last token uses too) and queue the
+	 * replies. */
+	token_use_flush(srv);
 	writer_stop(srv->writer);
 	srv->writer = NULL;
+	/* A verify under way is cancelled; its client hears so. */
+	reader_stop(srv->reader);
+	srv->reader = NULL;
 	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		conn_close_after_flush(c);

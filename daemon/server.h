@@ -13,6 +13,8 @@ struct event;
 struct event_base;
 struct store;
 struct writer;
+struct reader;
+struct token_use;
 struct conn;
 struct listener;
 struct sub;
@@ -57,6 +59,7 @@ struct server {
 	struct event_base *base;
 	struct store *store;
 	struct writer *writer;
+	struct reader *reader; /* long reads on one snapshot */
 	TAILQ_HEAD(, conn) conns;
 	size_t nconns;                  /* all of them: shutdown waits for 0 */
 	size_t ntcp_conns, nunix_conns; /* each against its own cap */
@@ -70,6 +73,7 @@ struct server {
 	bool sched_busy;    /* a scheduler write is queued */
 	uint64_t users_gen; /* bumped when users or tokens change */
 	uint8_t token_key[32];
+	struct token_use *token_use; /* last uses, see token_use.h */
 	int64_t started_at;
 	bool stopping;
 	struct event *sig_term, *sig_int, *stop_timer;

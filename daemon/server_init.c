@@ -9,11 +9,14 @@
 
 #include "catalog.h"
 #include "log.h"
+#include "migrate.h"
+#include "reader.h"
 #include "records.h"
 #include "scheduler.h"
 #include "server.h"
 #include "store.h"
 #include "subs.h"
+#include "token_use.h"
 #include "users.h"
 #include "writer.h"
 
@@ -68,10 +71,14 @@ server_open(struct server *srv, struct isms_err *err)
 	srv->started_at = server_now();
 	if ((rc = store_open(&srv->store, dir, srv->cfg.mapsize, err)) != 0)
 		return rc;
+	srv->token_use = token_use_new();
 	if ((rc = users_key_load(dir, srv->token_key, err)) != 0 ||
 	    (rc = server_seed(srv->store, dir, err)) != 0 ||
+	    (rc = migrate_run(srv->store, server_now(), err)) != 0 ||
 	    (rc = writer_start(&srv->writer, srv->store, srv->base,
 	                       (uint64_t)srv->cfg.busy_poll_us * 1000u, err)) !=
+	        0 ||
+	    (rc = reader_start(&srv->reader, srv->store, srv->base, err)) !=
 	        0) {
 		server_close(srv);
 		return rc;
@@ -85,10 +92,14 @@ void
 server_close(struct server *srv)
 {
 	sched_stop(srv);
+	reader_stop(srv->reader);
+	srv->reader = NULL;
 	writer_stop(srv->writer);
 	srv->writer = NULL;
 	subs_free_all(srv);
 	if (srv->store != NULL)
 		store_close(srv->store);
 	srv->store = NULL;
+	token_use_free(srv->token_use);
+	srv->token_use = NULL;
 }

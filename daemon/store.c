@@ -278,6 +278,27 @@ store_read_end(struct store_txn *txn)
 }
 
 int
+store_snapshot_begin(struct store *st, struct store_txn *txn)
+{
+	int rc;
+
+	store_txn_init(st, txn, false);
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn->txn)) != 0) {
+		txn->txn = NULL;
+		return store_fail(txn, rc, "begin snapshot");
+	}
+	return 0;
+}
+
+void
+store_snapshot_end(struct store_txn *txn)
+{
+	if (txn->txn != NULL)
+		mdb_txn_abort(txn->txn);
+	txn->txn = NULL;
+}
+
+int
 store_commit(struct store_txn *txn)
 {
 	int rc;

@@ -60,6 +60,19 @@ int store_write_begin(struct store *, struct store_txn *parent,
 int store_read_begin(struct store *, struct store_txn *txn);
 void store_read_end(struct store_txn *);
 
+/*
+ * Begins a read txn of its own, for a thread other than the loop's (the
+ * env is opened MDB_NOTLS, so a read txn is not bound to its thread). It
+ * sees one snapshot until store_snapshot_end; hold it no longer than one
+ * job, since pages it sees cannot be reused meanwhile.
+ */
+int store_snapshot_begin(struct store *, struct store_txn *txn);
+void store_snapshot_end(struct store_txn *);
+
+/* Calls fn with each key and value a derived index should hold. */
+typedef void store_key_fn(void *arg, const uint8_t *key, size_t klen,
+                          const void *val, size_t vlen);
+
 /* Commits unless txn->ret is set, in which case it aborts. Returns ret. */
 int store_commit(struct store_txn *);
 void store_abort(struct store_txn *);

@@ -87,7 +87,7 @@ users_key(const char *name, uint8_t *out)
 static void
 users_uid_key(uint32_t uid, uint8_t out[5])
 {
-	out[0] = 'i';
+	out[0] = USERS_UID_INDEX[0];
 	be32_put(out + 1, uid);
 }
 
@@ -446,7 +446,8 @@ tokens_key(char kind, const void *data, size_t len, uint8_t *out)
 	return len + 1;
 }
 
-/* Stores t with its mac and journals what happened. */
+/* Stores t with its mac and journals what happened, with the stored
+ * bytes (mac and token), so the journal covers them. */
 static int
 tokens_store(struct store_txn *txn, const Isms__V1__Token *t,
              const uint8_t mac[32], const struct records_actor *who,
@@ -456,16 +457,12 @@ tokens_store(struct store_txn *txn, const Isms__V1__Token *t,
 	uint8_t key[40], *buf = xmalloc(32 + size);
 	struct journal_rec jr;
 	char summary[200];
+	int rc;
 
 	memcpy(buf, mac, 32);
 	isms__v1__token__pack(t, buf + 32);
 	store_put(txn, DB_TOKENS, key,
 	          tokens_key('t', t->id, strlen(t->id), key), buf, 32 + size);
-	free(buf);
-	if (what == NULL)
-		return txn->ret != 0
-		           ? isms_err_set(err, txn->ret, "%s", txn->msg)
-		           : 0;
 	snprintf(summary, sizeof summary, "token %s of %s %s", t->id, t->owner,
 	         what);
 	memset(&jr, 0, sizeof jr);
@@ -474,8 +471,12 @@ tokens_store(struct store_txn *txn, const Isms__V1__Token *t,
 	jr.type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_TOKEN_CHANGED;
 	jr.id = t->id;
 	jr.summary = summary;
-	return txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg)
-	                     : journal_append(txn, &jr, NULL, err);
+	jr.bytes = buf;
+	jr.len = 32 + size;
+	rc = txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg)
+	                   : journal_append(txn, &jr, NULL, err);
+	free(buf);
+	return rc;
 }
 
 /* Loads token id with its mac. */
@@ -540,7 +541,8 @@ tokens_create(struct store_txn *txn, const Isms__V1__TokenCreate *tc,
 	t->expires_at = tc->expires_days > 0
 	                    ? who->now + (int64_t)tc->expires_days * 86400
 	                    : 0;
-	store_put(txn, DB_TOKENS, hkey, tokens_key('h', mac, 32, hkey), id,
+	store_put(txn, DB_TOKENS, hkey,
+	          tokens_key(TOKENS_MAC_INDEX[0], mac, 32, hkey), id,
 	          strlen(id));
 	if ((rc = tokens_store(txn, t, mac, who, "created", err)) != 0) {
 		protobuf_c_message_free_unpacked(&t->base, NULL);
@@ -569,7 +571,8 @@ users_identify_token(struct store_txn *txn, const uint8_t key[USERS_KEY_LEN],
 	int rc;
 
 	tokens_mac(key, secret, mac);
-	if (store_get(txn, DB_TOKENS, hkey, tokens_key('h', mac, 32, hkey),
+	if (store_get(txn, DB_TOKENS, hkey,
+	              tokens_key(TOKENS_MAC_INDEX[0], mac, 32, hkey),
 	              &v) != 0 ||
 	    v.mv_size >= sizeof tid)
 		return isms_err_set(err, ISMS_EUNAUTH, "unknown token");
@@ -624,6 +627,8 @@ tokens_check(struct store_txn *txn, const Isms__V1__Token *t, int64_t now,
 	return rc;
 }
 
+static void tokens_last_used_merge(struct store_txn *, Isms__V1__Token *);
+
 int
 tokens_list(struct store_txn *txn, Isms__V1__TokenListResult *out,
             struct isms_err *err)
@@ -639,6 +644,7 @@ tokens_list(struct store_txn *txn, Isms__V1__TokenListResult *out,
 		                                 (uint8_t *)it.v.mv_data +
 		                                     32)) == NULL)
 			continue;
+		tokens_last_used_merge(txn, t);
 		out->tokens = xreallocarray(out->tokens, out->n_tokens + 1,
 		                            sizeof *out->tokens);
 		out->tokens[out->n_tokens++] = t;
@@ -676,19 +682,174 @@ tokens_revoke(struct store_txn *txn, const char *id,
 	return 0;
 }
 
-int
-tokens_touch(struct store_txn *txn, const char *id, int64_t now,
-             struct isms_err *err)
+/* Key "l" + id: a token's last use, kept apart from its journaled bytes. */
+static size_t
+tokens_used_key(const char *id, uint8_t *out)
 {
-	Isms__V1__Token *t;
-	uint8_t mac[32];
-	int rc;
+	return tokens_key('l', id, strlen(id), out);
+}
 
-	if (tokens_load(txn, id, &t, mac) != 0)
-		return 0;
-	t->has_last_used_at = 1;
-	t->last_used_at = now;
-	rc = tokens_store(txn, t, mac, NULL, NULL, err);
-	protobuf_c_message_free_unpacked(&t->base, NULL);
-	return rc;
+void
+tokens_last_used_put(struct store_txn *txn, const char *id, int64_t when)
+{
+	uint8_t key[40], val[8];
+
+	if (strlen(id) > 32)
+		return;
+	be64_put(val, (uint64_t)when);
+	store_put(txn, DB_TOKENS, key, tokens_used_key(id, key), val,
+	          sizeof val);
+}
+
+/* Sets t's last_used_at from its "l" key when that is later. */
+static void
+tokens_last_used_merge(struct store_txn *txn, Isms__V1__Token *t)
+{
+	uint8_t key[40];
+	int64_t when;
+	MDB_val v;
+
+	if (t->id == NULL || strlen(t->id) > 32 ||
+	    store_get(txn, DB_TOKENS, key, tokens_used_key(t->id, key), &v) !=
+	        0 ||
+	    v.mv_size != 8)
+		return;
+	when = (int64_t)be64_get(v.mv_data);
+	if (!t->has_last_used_at || when > t->last_used_at) {
+		t->has_last_used_at = 1;
+		t->last_used_at = when;
+	}
+}
+
+int
+users_each_stored(struct store_txn *txn, users_stored_fn *fn, void *arg)
+{
+	static const struct {
+		enum store_db db;
+		char prefix;
+		int type;
+		size_t skip; /* key bytes before the id */
+	} kinds[] = {
+	    {DB_USERS, 'u', ISMS__V1__EVENT_TYPE__EVENT_TYPE_USER_CHANGED, 1},
+	    {DB_TOKENS, 't', ISMS__V1__EVENT_TYPE__EVENT_TYPE_TOKEN_CHANGED, 1},
+	};
+	struct store_iter it;
+	char id[USER_NAME_MAX + 1];
+	size_t i, n;
+	int rc = 0;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0] && rc == 0; i++) {
+		if ((rc = store_iter_open(txn, kinds[i].db, &it,
+		                          &kinds[i].prefix, 1)) != 0)
+			break;
+		while (rc == 0 && store_iter_next(&it)) {
+			n = it.k.mv_size - kinds[i].skip;
+			if (n >= sizeof id)
+				n = sizeof id - 1;
+			memcpy(id, (uint8_t *)it.k.mv_data + kinds[i].skip, n);
+			id[n] = '\0';
+			rc = fn(arg, kinds[i].type, id, it.v.mv_data,
+			        it.v.mv_size);
+		}
+		store_iter_close(&it);
+	}
+	return rc != 0 ? rc : txn->ret;
+}
+
+int
+users_uid_index_keys(struct store_txn *txn, store_key_fn *fn, void *arg)
+{
+	struct store_iter it;
+	Isms__V1__User *u;
+	uint8_t key[5];
+	bool root = false;
+
+	if (store_iter_open(txn, DB_USERS, &it, "u", 1) != 0)
+		return txn->ret;
+	while (store_iter_next(&it)) {
+		/* A user that does not decode fails the journal check. */
+		if ((u = isms__v1__user__unpack(NULL, it.v.mv_size,
+		                                it.v.mv_data)) == NULL)
+			continue;
+		/* Several users may name uid 0 (root): its key once, any
+		 * of them. */
+		if (u->has_uid && (u->uid != 0 || !root)) {
+			users_uid_key(u->uid, key);
+			fn(arg, key, sizeof key, u->uid != 0 ? u->name : NULL,
+			   strlen(u->name));
+			root = root || u->uid == 0;
+		}
+		protobuf_c_message_free_unpacked(&u->base, NULL);
+	}
+	store_iter_close(&it);
+	return txn->ret;
+}
+
+int
+tokens_mac_index_keys(struct store_txn *txn, store_key_fn *fn, void *arg)
+{
+	struct store_iter it;
+	Isms__V1__Token *t;
+	uint8_t key[40];
+
+	if (store_iter_open(txn, DB_TOKENS, &it, "t", 1) != 0)
+		return txn->ret;
+	while (store_iter_next(&it)) {
+		if (it.v.mv_size < 32 ||
+		    (t = isms__v1__token__unpack(NULL, it.v.mv_size - 32,
+		                                 (uint8_t *)it.v.mv_data +
+		                                     32)) == NULL)
+			continue;
+		fn(arg, key,
+		   tokens_key(TOKENS_MAC_INDEX[0], it.v.mv_data, 32, key),
+		   t->id, strlen(t->id));
+		protobuf_c_message_free_unpacked(&t->base, NULL);
+	}
+	store_iter_close(&it);
+	return txn->ret;
+}
+
+int
+tokens_move_last_used(struct store_txn *txn, size_t *moved)
+{
+	struct store_iter it;
+	Isms__V1__Token *t;
+	uint8_t mac[32], key[40], *buf;
+	char **ids = NULL;
+	size_t n = 0, i, size;
+
+	*moved = 0;
+	/* Ids first: the loop below rewrites the keys the cursor visits. */
+	if (store_iter_open(txn, DB_TOKENS, &it, "t", 1) != 0)
+		return txn->ret;
+	while (store_iter_next(&it)) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = xasprintf("%.*s", (int)it.k.mv_size - 1,
+		                     (char *)it.k.mv_data + 1);
+	}
+	store_iter_close(&it);
+	for (i = 0; i < n; i++) {
+		if (tokens_load(txn, ids[i], &t, mac) == 0) {
+			if (t->has_last_used_at) {
+				tokens_last_used_put(txn, ids[i],
+				                     t->last_used_at);
+				t->has_last_used_at = 0;
+				t->last_used_at = 0;
+				size = isms__v1__token__get_packed_size(t);
+				buf = xmalloc(32 + size);
+				memcpy(buf, mac, 32);
+				isms__v1__token__pack(t, buf + 32);
+				store_put(txn, DB_TOKENS, key,
+				          tokens_key('t', ids[i],
+				                     strlen(ids[i]), key),
+				          buf, 32 + size);
+				free(buf);
+				(*moved)++;
+			}
+			protobuf_c_message_free_unpacked(&t->base, NULL);
+		}
+		free(ids[i]);
+	}
+	free(ids);
+	return txn->ret;
 }

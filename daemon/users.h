@@ -15,6 +15,7 @@
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+#include "store.h"
 
 struct store_txn;
 struct records_actor;
@@ -77,9 +78,29 @@ int tokens_list(struct store_txn *, Isms__V1__TokenListResult *out,
 int tokens_revoke(struct store_txn *, const char *id,
                   const struct records_actor *, Isms__V1__Token **out,
                   struct isms_err *err);
-/* Records a token's last use. */
-int tokens_touch(struct store_txn *, const char *id, int64_t now,
-                 struct isms_err *err);
+/* Records a token's last use under "l" + id: kept out of the token's
+ * journaled bytes, written at most once a minute (token_use.c). */
+void tokens_last_used_put(struct store_txn *, const char *id, int64_t when);
+
+/* Moves last_used_at out of every stored token into its "l" key (data
+ * written before it lived there); *moved counts them. */
+int tokens_move_last_used(struct store_txn *, size_t *moved);
+
+/* Called with the journal event type, id and stored bytes (the whole
+ * value, as journaled) of each user or token; nonzero stops. */
+typedef int users_stored_fn(void *arg, int type, const char *id,
+                            const void *bytes, size_t len);
+int users_each_stored(struct store_txn *, users_stored_fn *fn, void *arg);
+
+/* The keys (prefix USERS_UID_INDEX in the users db: uid → name) the stored
+ * users call for; the value is NULL where any user may hold it. */
+#define USERS_UID_INDEX "i"
+int users_uid_index_keys(struct store_txn *, store_key_fn *fn, void *arg);
+
+/* The keys (prefix TOKENS_MAC_INDEX in the tokens db: mac → id) the
+ * stored tokens call for. */
+#define TOKENS_MAC_INDEX "h"
+int tokens_mac_index_keys(struct store_txn *, store_key_fn *fn, void *arg);
 
 /* The human name of a role ("editor"). */
 const char *users_role_name(int role);

@@ -54,6 +54,7 @@
 #include "conn.h"
 #include "frame.h"
 #include "log.h"
+#include "reader.h"
 #include "scheduler.h"
 #include "server.h"
 #include "store.h"
@@ -400,8 +401,10 @@ fuzz_settle(struct fuzz_peer *p)
 		if (event_base_get_num_events(srv.base,
 		                              EVENT_BASE_COUNT_ACTIVE) > 0)
 			busy = true;
-		/* Wait for the writer's completions or the next slice. */
-		if (writer_inflight(srv.writer) > 0 || fuzz_timer_soon()) {
+		/* Wait for the writer's and the read worker's completions,
+		 * or the next timer. */
+		if (writer_inflight(srv.writer) > 0 ||
+		    reader_inflight(srv.reader) > 0 || fuzz_timer_soon()) {
 			event_base_loop(srv.base, EVLOOP_ONCE);
 			busy = true;
 		}
@@ -465,6 +468,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(srv.nconns == 0 && TAILQ_EMPTY(&srv.conns));
 	CHECK(TAILQ_EMPTY(&srv.subs));
 	CHECK(writer_inflight(srv.writer) == 0);
+	CHECK(reader_inflight(srv.reader) == 0);
 	evbuffer_free(p.out);
 	evbuffer_free(p.in);
 

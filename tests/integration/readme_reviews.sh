@@ -24,6 +24,10 @@ check "json journal" grep -q '"id":"ACT-0001"' "$(out 'journal --id ACT-0001')"
 check "head is SEQ:HEX" grep -Eq '^[0-9]+:[0-9a-f]{64}$' "$(out 'journal head')"
 check "verify OK" grep -Eq '^OK: [0-9]+ entries, head [0-9]+:[0-9a-f]{64}$' \
 	"$(out 'journal verify')"
+check "verify --deep OK" grep -Eq '^OK: [0-9]+ entries, head [0-9]+:[0-9a-f]{64}$' \
+	"$(out 'journal verify --deep')"
+check "verify --head OK" grep -Eq '^OK: [0-9]+ entries, head [0-9]+:[0-9a-f]{64}$' \
+	"$(out 'journal verify --head')"
 check "watch replays the risks" grep -q ' created RSK-0001 ' \
 	"$(out ' watch ')"
 

@@ -1,4 +1,5 @@
-/* test_journal.c: the hash chain, its verification, due notices. */
+/* test_journal.c: the hash chain, its verification, the store check,
+ * due notices. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "check.h"
 #include "due.h"
 #include "journal.h"
 #include "pbfield.h"
@@ -141,6 +143,168 @@ test_stored_revision_tampering(void **state)
 	free(id);
 }
 
+/* Deletes journal entry seq. */
+static void
+del_entry(struct store *st, uint64_t seq)
+{
+	struct store_txn txn;
+	uint8_t key[8];
+
+	be64_put(key, seq);
+	assert_int_equal(store_write_begin(st, NULL, &txn), 0);
+	store_del(&txn, DB_JOURNAL, key, sizeof key);
+	assert_int_equal(store_commit(&txn), 0);
+}
+
+/* Sets the stored head to seq with entry seq's stored hash (zeros when
+ * zero is true). */
+static void
+set_head(struct store *st, uint64_t seq, bool zero)
+{
+	Isms__V1__JournalEntry *e;
+	struct store_txn txn;
+	struct isms_err err;
+	uint8_t head[8 + JOURNAL_HASH_LEN] = {0};
+
+	assert_int_equal(store_write_begin(st, NULL, &txn), 0);
+	assert_int_equal(journal_get(&txn, seq, &e, &err), 0);
+	be64_put(head, seq);
+	if (!zero)
+		memcpy(head + 8, e->hash.data, JOURNAL_HASH_LEN);
+	protobuf_c_message_free_unpacked(&e->base, NULL);
+	store_put(&txn, DB_META, "journal-head", 12, head, sizeof head);
+	assert_int_equal(store_commit(&txn), 0);
+}
+
+/* A gap is a failure at its seq, not the end of the chain. */
+static void
+test_gap_is_a_failure(void **state)
+{
+	struct store_fx *fx = *state;
+	struct journal_verify v;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		free(add_action(fx->st, "2026-12-01", T0));
+	del_entry(fx->st, 3);
+	v = verify(fx->st);
+	assert_true(v.failed);
+	assert_int_equal(v.bad_seq, 3);
+	assert_int_equal(v.checked, 2);
+	assert_non_null(strstr(v.problem, "entry 3 is missing"));
+}
+
+/* The stored head bounds the chain: entries after it fail, a head past
+ * the last entry fails, a head whose hash is not the chain's fails; a cut
+ * tail with the head moved to match is a whole chain (the store check and
+ * an off-host head catch that). */
+static void
+test_stored_head_bounds_the_chain(void **state)
+{
+	struct store_fx *fx = *state;
+	struct journal_verify v;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		free(add_action(fx->st, "2026-12-01", T0));
+	set_head(fx->st, 3, false);
+	v = verify(fx->st);
+	assert_true(v.failed);
+	assert_int_equal(v.bad_seq, 4);
+	assert_non_null(strstr(v.problem, "beyond the stored head"));
+	set_head(fx->st, 5, true);
+	v = verify(fx->st);
+	assert_true(v.failed);
+	assert_int_equal(v.bad_seq, 5);
+	assert_non_null(strstr(v.problem, "head's hash"));
+	set_head(fx->st, 5, false);
+	del_entry(fx->st, 5);
+	v = verify(fx->st);
+	assert_true(v.failed);
+	assert_int_equal(v.bad_seq, 5);
+	set_head(fx->st, 4, false);
+	v = verify(fx->st);
+	assert_false(v.failed);
+	assert_int_equal(v.checked, 4);
+}
+
+/* Runs the store check on one read txn. */
+static struct check_result
+check(struct store *st, bool deep, bool has_head, uint64_t head_seq,
+      const uint8_t *head_hash)
+{
+	struct check_opts o = {.deep = deep, .has_head = has_head};
+	struct check_result res;
+	struct store_txn txn;
+	struct isms_err err;
+
+	o.head_seq = head_seq;
+	if (head_hash != NULL)
+		memcpy(o.head_hash, head_hash, JOURNAL_HASH_LEN);
+	assert_int_equal(store_snapshot_begin(st, &txn), 0);
+	if (check_store(&txn, &o, &res, &err) != 0)
+		fail_msg("check: %s", err.msg);
+	store_snapshot_end(&txn);
+	return res;
+}
+
+/* --head: the chain's recomputed hash at SEQ, not a stored field; the
+ * deep check finds a removed and a stray index key, plain verify not. */
+static void
+test_check_head_and_deep(void **state)
+{
+	struct store_fx *fx = *state;
+	struct check_result r;
+	struct store_iter it;
+	struct store_txn txn;
+	uint8_t key[512], hash[JOURNAL_HASH_LEN];
+	size_t klen;
+	uint64_t head;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		free(add_action(fx->st, "2026-12-01", T0));
+	r = check(fx->st, true, false, 0, NULL);
+	assert_true(r.ok);
+	assert_int_equal(r.entries, 4);
+	assert_int_equal(r.head_seq, 4);
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_int_equal(journal_head(&txn, &head, hash), 0);
+	store_read_end(&txn);
+	assert_true(check(fx->st, false, true, 4, hash).ok);
+	r = check(fx->st, false, true, 3, hash);
+	assert_false(r.ok);
+	assert_true(r.has_bad_seq);
+	assert_int_equal(r.bad_seq, 3);
+	r = check(fx->st, false, true, 9, hash);
+	assert_false(r.ok);
+	assert_non_null(strstr(r.problem, "does not reach"));
+	/* One index key removed. */
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(store_iter_open(&txn, DB_IDX, &it, NULL, 0), 0);
+	assert_true(store_iter_next(&it));
+	klen = it.k.mv_size;
+	memcpy(key, it.k.mv_data, klen);
+	store_iter_close(&it);
+	store_del(&txn, DB_IDX, key, klen);
+	assert_int_equal(store_commit(&txn), 0);
+	assert_true(check(fx->st, false, false, 0, NULL).ok);
+	r = check(fx->st, true, false, 0, NULL);
+	assert_false(r.ok);
+	assert_false(r.has_bad_seq);
+	assert_non_null(strstr(r.problem, "index: key "));
+	assert_non_null(strstr(r.problem, "is missing"));
+	/* Back, and one more no record calls for. */
+	key[klen] = 'x';
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	store_put(&txn, DB_IDX, key, klen, "", 0);
+	store_put(&txn, DB_IDX, key, klen + 1, "", 0);
+	assert_int_equal(store_commit(&txn), 0);
+	r = check(fx->st, true, false, 0, NULL);
+	assert_false(r.ok);
+	assert_non_null(strstr(r.problem, "derives from no record"));
+}
+
 /* Fires due notices as of today; returns how many. */
 static size_t
 fire(struct store *st, const char *today)
@@ -258,6 +422,12 @@ main(void)
 	        test_chain_verifies_and_detects_tampering, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stored_revision_tampering,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gap_is_a_failure, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_stored_head_bounds_the_chain,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_check_head_and_deep, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_due_fires_once_per_cycle,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_due_low_water_mark, setup,
