@@ -479,6 +479,17 @@ tokens_store(struct store_txn *txn, const Isms__V1__Token *t,
 	return rc;
 }
 
+/* The token in a stored value (mac + Token), malloc'ed; NULL when it
+ * does not decode. */
+static Isms__V1__Token *
+tokens_unpack(const MDB_val *v)
+{
+	if (v->mv_size < 32)
+		return NULL;
+	return isms__v1__token__unpack(NULL, v->mv_size - 32,
+	                               (uint8_t *)v->mv_data + 32);
+}
+
 /* Loads token id with its mac. */
 static int
 tokens_load(struct store_txn *txn, const char *id, Isms__V1__Token **out,
@@ -496,8 +507,7 @@ tokens_load(struct store_txn *txn, const char *id, Isms__V1__Token **out,
 	if (v.mv_size < 32)
 		return -ISMS_EDATALOSS;
 	memcpy(mac, v.mv_data, 32);
-	*out = isms__v1__token__unpack(NULL, v.mv_size - 32,
-	                               (uint8_t *)v.mv_data + 32);
+	*out = tokens_unpack(&v);
 	return *out != NULL ? 0 : -ISMS_EDATALOSS;
 }
 
@@ -639,10 +649,7 @@ tokens_list(struct store_txn *txn, Isms__V1__TokenListResult *out,
 	if (store_iter_open(txn, DB_TOKENS, &it, "t", 1) != 0)
 		return isms_err_set(err, txn->ret, "%s", txn->msg);
 	while (store_iter_next(&it)) {
-		if (it.v.mv_size < 32 ||
-		    (t = isms__v1__token__unpack(NULL, it.v.mv_size - 32,
-		                                 (uint8_t *)it.v.mv_data +
-		                                     32)) == NULL)
+		if ((t = tokens_unpack(&it.v)) == NULL)
 			continue;
 		tokens_last_used_merge(txn, t);
 		out->tokens = xreallocarray(out->tokens, out->n_tokens + 1,
@@ -795,10 +802,7 @@ tokens_mac_index_keys(struct store_txn *txn, store_key_fn *fn, void *arg)
 	if (store_iter_open(txn, DB_TOKENS, &it, "t", 1) != 0)
 		return txn->ret;
 	while (store_iter_next(&it)) {
-		if (it.v.mv_size < 32 ||
-		    (t = isms__v1__token__unpack(NULL, it.v.mv_size - 32,
-		                                 (uint8_t *)it.v.mv_data +
-		                                     32)) == NULL)
+		if ((t = tokens_unpack(&it.v)) == NULL)
 			continue;
 		fn(arg, key,
 		   tokens_key(TOKENS_MAC_INDEX[0], it.v.mv_data, 32, key),

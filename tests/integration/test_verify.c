@@ -358,23 +358,6 @@ test_head_recomputed(void **state)
 	verify_fails(fx, opts, head, NULL);
 }
 
-/* A free TCP port on loopback. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	socklen_t len = sizeof sin;
-	int fd, port;
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
 /* The daemon's commits so far, by the Info RPC. */
 static uint64_t
 commits(const char *endpoint)
@@ -411,7 +394,7 @@ test_token_hellos_batched(void **state)
 	struct isms_err err;
 	struct isms_sync *s;
 	uint64_t before, after;
-	int i, tries, port = free_port();
+	int i, port = daemon_fx_free_port("127.0.0.1");
 
 	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
 	snprintf(listen, sizeof listen, "tcp://127.0.0.1:%d", port);
@@ -425,12 +408,9 @@ test_token_hellos_batched(void **state)
 	o.insecure = true;
 	o.timeout_ms = 10000;
 	before = commits(fx->endpoint);
-	for (i = 0, tries = 0; i < 500; i++) {
-		/* The Unix socket may come up first: poll TCP (10 s). */
-		while ((s = isms_sync_connect_opts(ep, "test", &o, &err)) ==
-		           NULL &&
-		       i == 0 && err.code == ISMS_EUNAVAIL && ++tries < 1000)
-			usleep(10000);
+	daemon_fx_wait_tcp("127.0.0.1", port);
+	for (i = 0; i < 500; i++) {
+		s = isms_sync_connect_opts(ep, "test", &o, &err);
 		if (s == NULL)
 			fail_msg("hello %d: %s", i, err.msg);
 		isms_sync_free(s);
