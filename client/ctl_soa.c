@@ -3,7 +3,6 @@
  * Applicability from every live control, and "ismsctl soa set ID f=v ...",
  * another name for "ismsctl control set".
  */
-#include <string.h>
 
 #include "ctl.h"
 #include "fieldargs.h"
