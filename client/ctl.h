@@ -45,15 +45,6 @@ enum ctl_gopt {
 	CTL_GOPT_INSECURE,
 };
 
-/* A top-level command: status, link, soa, gap, help... */
-struct ctl_cmd {
-	const char *name;
-	const char *usage;
-	const char *help;
-	const char *detail; /* "ismsctl help NAME": what it does, exactly */
-	int (*exec)(struct ctl_ctx *, int argc, char **argv);
-};
-
 /* Options a command or verb accepts (-o and --help: every one). */
 #define CTL_OPT_REV      0x01     /* --rev N */
 #define CTL_OPT_LIMIT    0x02     /* --limit N */
@@ -116,26 +107,56 @@ struct ctl_opts {
 	int npos;
 };
 
-/* A register verb's command line, parsed against its ctl_verb entry. */
+struct ctl_verb;
+
+/* A verb's command line, parsed against its ctl_verb entry. */
 struct ctl_args {
-	const ProtobufCFieldDescriptor *reg; /* the register's body field */
-	const char *id;
-	char **words; /* field words */
+	const struct ctl_verb *verb;
+	const ProtobufCFieldDescriptor
+	    *reg;       /* register verbs: the body field */
+	const char *id; /* the first argument, when the verb needs_id */
+	char **words;   /* the arguments after it */
 	int nwords;
 	struct ctl_opts opt;
 };
 
-/* A verb: one for every register, or (reg set) for one register only. */
+#define CTL_ARGS_ANY 0x7fff /* max_args: no limit */
+
+/*
+ * A verb of a command ("journal verify", "user add") or of the registers
+ * ("risk get"): every command with verbs has a table of these, and
+ * ctl_verbs_exec finds, parses and runs them the same way.
+ */
 struct ctl_verb {
-	const char *reg; /* NULL: every register */
-	const char *name;
-	const char *usage; /* what follows "<register> <verb>" */
-	const char *help;
-	bool needs_id;
-	bool takes_words;
-	unsigned opts; /* CTL_OPT_* */
+	const char *name;  /* NULL: the command's form without a verb */
+	const char *usage; /* what follows "<command> <verb>" */
+	const char *help;  /* one line (or a few, indented by 6) */
+	unsigned opts;     /* CTL_OPT_* it accepts (-o, --help: always) */
+	int min_args;      /* arguments after the verb, the ID included */
+	int max_args;      /* CTL_ARGS_ANY: no limit */
+	bool needs_id;     /* the first argument is an ID or NAME (args.id) */
+	const char *reg;   /* register verbs: NULL for every register */
 	int (*exec)(struct ctl_ctx *, const struct ctl_args *);
 };
+
+/*
+ * A top-level command: one const descriptor in its own ctl_*.c file,
+ * listed in ctl_cmds (ismsctl.c). "ismsctl --help" shows usage and help,
+ * "ismsctl help NAME" also detail.
+ */
+struct ctl_cmd {
+	const char *name;
+	const char *usage;  /* the one-line synopsis, after "ismsctl " */
+	const char *help;   /* one line */
+	const char *detail; /* "ismsctl help NAME": what it does, exactly */
+	const struct ctl_verb *verbs; /* NULL: no verbs */
+	size_t nverbs;
+	/* argv[0] is the command's name (a register's, for the registers). */
+	int (*exec)(struct ctl_ctx *, const struct ctl_cmd *, int argc,
+	            char **argv);
+};
+
+#define CTL_NVERBS(t) (sizeof(t) / sizeof((t)[0]))
 
 /* The replies of a paged call and the items gathered from them. */
 struct ctl_pages {
@@ -164,8 +185,41 @@ struct ctl_recs {
 	size_t n;
 };
 
-extern const struct ctl_verb ctl_verbs[];
-extern const size_t ctl_nverbs;
+/* ismsctl.c: the commands, and the dispatcher */
+extern const struct ctl_cmd *const ctl_cmds[];
+extern const size_t ctl_ncmds;
+/* Any other first word names a register: its verbs (ctl_register.c). */
+extern const struct ctl_cmd ctl_cmd_register;
+/* The command called name, or NULL. */
+const struct ctl_cmd *ctl_cmd_find(const char *name);
+/* Runs the command or register named by argv[0]. */
+int ctl_dispatch(struct ctl_ctx *, int argc, char **argv);
+/* ismsctl itself: global options, then ctl_dispatch; the exit code. */
+int ctl_main(int argc, char **argv);
+
+/* ctl_verb.c */
+/*
+ * Runs the verb of cmd named by the first argument that is not an option
+ * (or the verb without a name): parses its options and arguments, then
+ * calls its exec. reg: the register of a register verb, else NULL.
+ */
+int ctl_verbs_exec(struct ctl_ctx *, const struct ctl_cmd *cmd,
+                   const ProtobufCFieldDescriptor *reg, int argc, char **argv);
+/* The exec of a command made of verbs: ctl_verbs_exec, no register. */
+int ctl_verbs_exec_cmd(struct ctl_ctx *, const struct ctl_cmd *cmd, int argc,
+                       char **argv);
+/* The verb called name (NULL: the form without a verb) for reg, or NULL. */
+const struct ctl_verb *ctl_verb_find(const struct ctl_cmd *cmd,
+                                     const ProtobufCFieldDescriptor *reg,
+                                     const char *name);
+
+/* ctl_help.c */
+/* "ismsctl --help": every command, register and verb; options, exits. */
+void ctl_usage(FILE *);
+/* "ismsctl CMD --help": a usage line per verb of cmd. */
+void ctl_cmd_usage(FILE *, const struct ctl_cmd *cmd);
+extern const struct ctl_cmd ctl_cmd_help;
+extern const struct ctl_cmd ctl_cmd_version;
 
 /* ctl_util.c */
 int ctl_error(int code, const char *fmt, ...)
@@ -194,10 +248,11 @@ bool ctl_colour_ok(FILE *f);
 int ctl_opts_parse(struct ctl_ctx *, const char *what, unsigned allowed,
                    int argc, char **argv, struct ctl_opts *o);
 void ctl_opts_free(struct ctl_opts *);
+/* The index of the first argument of argv that is not an option (nor an
+ * option's value), or -1: a command's verb. */
+int ctl_opts_first_arg(int argc, char *const *argv);
 
 /* ctl_register.c */
-int ctl_register_exec(struct ctl_ctx *, const ProtobufCFieldDescriptor *reg,
-                      int argc, char **argv);
 void ctl_register_usage(FILE *, const ProtobufCFieldDescriptor *reg);
 /* Creates a record from a ready Put; *id (may be NULL) gets its new id. */
 int ctl_put_create(struct ctl_ctx *, Isms__V1__Put *, char **id);
@@ -218,17 +273,18 @@ int ctl_list_all(struct ctl_ctx *, const char *reg, struct ctl_recs *out);
 void ctl_recs_free(struct ctl_recs *);
 
 /* ctl_status.c */
-int ctl_status_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_status;
 
 /* ctl_link.c */
-int ctl_link_exec(struct ctl_ctx *, int argc, char **argv);
-int ctl_links_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_link;
+extern const struct ctl_cmd ctl_cmd_unlink;
+extern const struct ctl_cmd ctl_cmd_links;
 /* The two sections of "ismsctl links ID" as text. */
 void ctl_links_print_table(FILE *, const char *id,
                            const Isms__V1__LinksResult *);
 
 /* ctl_method.c */
-int ctl_method_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_method;
 /* Applies "acceptance_threshold=12", "levels=low:1:365,..." words to m. */
 int ctl_method_apply(Isms__V1__RiskMethod *m, int nwords, char *const *words,
                      struct isms_err *err);
@@ -239,27 +295,27 @@ void ctl_method_print_table(FILE *, const Isms__V1__RiskMethod *);
 int ctl_matrix_exec(struct ctl_ctx *, const struct ctl_args *);
 
 /* ctl_soa.c */
-int ctl_soa_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_soa;
 
 /* ctl_gap.c */
-int ctl_gap_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_gap;
 
 /* ctl_plan.c */
-int ctl_plan_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_plan;
 
 /* ctl_journal.c */
-int ctl_journal_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_journal;
 
 /* ctl_watch.c */
-int ctl_watch_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_watch;
 
 /* ctl_review.c */
-int ctl_review_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_review;
 /* The register verb "<register> review ID [note=TEXT]": the same call. */
 int ctl_review_verb_exec(struct ctl_ctx *, const struct ctl_args *);
 
 /* ctl_due.c */
-int ctl_due_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_due;
 
 /* ctl_conn.c */
 /*
@@ -301,13 +357,13 @@ void ctl_print_msgs(struct ctl_ctx *, const ProtobufCMessageDescriptor *md,
                     ProtobufCMessage *const *msgs, size_t n);
 
 /* ctl_user.c */
-int ctl_user_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_user;
 
 /* ctl_token.c */
-int ctl_token_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_token;
 
 /* ctl_catalog.c */
-int ctl_catalog_exec(struct ctl_ctx *, int argc, char **argv);
+extern const struct ctl_cmd ctl_cmd_catalog;
 /*
  * The items of a catalog CSV text; errors say "line N: ...". *out (n
  * items, also on error) is freed with ctl_catalog_items_free.

@@ -17,8 +17,6 @@
 #define CATALOG_CHUNK    500 /* items per CatalogLoad call */
 #define CATALOG_MAX_FILE (64 << 20)
 
-#define CATALOG_USAGE "usage: ismsctl catalog load FILE\n"
-
 /* The columns: where each goes in a CatalogItem. */
 static const struct catalog_col {
 	const char *name;
@@ -262,8 +260,9 @@ catalog_print(struct ctl_ctx *ctx, const Isms__V1__CatalogLoadResult *r)
 
 /* "catalog load FILE". */
 static int
-catalog_load(struct ctl_ctx *ctx, const char *path)
+catalog_load(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
+	const char *path = a->id;
 	Isms__V1__CatalogLoadResult sum = ISMS__V1__CATALOG_LOAD_RESULT__INIT;
 	Isms__V1__CatalogItem **items;
 	struct isms_err err = {0};
@@ -287,23 +286,23 @@ catalog_load(struct ctl_ctx *ctx, const char *path)
 	return rc;
 }
 
-/* "ismsctl catalog load FILE". */
-int
-ctl_catalog_exec(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	struct ctl_opts o;
-	int rc;
+static const struct ctl_verb catalog_verbs[] = {
+    {"load", "FILE", "create or update catalog rows from a CSV file", 0, 1, 1,
+     true, NULL, catalog_load},
+};
 
-	rc = ctl_opts_parse(ctx, "catalog", 0, argc - 1, argv + 1, &o);
-	if (rc != 0)
-		goto out;
-	if (o.help)
-		fputs(CATALOG_USAGE, ctx->out);
-	else if (o.npos == 2 && strcmp(o.pos[0], "load") == 0)
-		rc = catalog_load(ctx, o.pos[1]);
-	else
-		rc = ctl_error(CTL_EXIT_USAGE, "%s", CATALOG_USAGE);
-out:
-	ctl_opts_free(&o);
-	return rc;
-}
+const struct ctl_cmd ctl_cmd_catalog = {
+    .name = "catalog",
+    .usage = "catalog load FILE",
+    .help = "load catalog rows (clauses, themes, controls) from a CSV file",
+    .detail =
+        "FILE is CSV (RFC 4180) with the header kind,ref,parent,title,\n"
+        "assessable[,text][,edition], like the shipped iso27001-2022.csv.\n"
+        "Missing items are created; titles, text and edition of existing\n"
+        "ones updated. The organisation's answers (applicability, status,\n"
+        "evidence) are never touched. Prints: created N, updated N,\n"
+        "unchanged N.\n",
+    .verbs = catalog_verbs,
+    .nverbs = CTL_NVERBS(catalog_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

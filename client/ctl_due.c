@@ -233,14 +233,15 @@ due_run(struct ctl_ctx *ctx, const struct ctl_opts *o,
 }
 
 /* "ismsctl due [--within D] [--owner U] [--register R] [--check] ...". */
-int
-ctl_due_exec(struct ctl_ctx *ctx, int argc, char **argv)
+static int
+due_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv)
 {
 	uint32_t within = DUE_DEFAULT_DAYS;
 	Isms__V1__Reply *reply = NULL;
 	struct ctl_opts o;
 	int rc;
 
+	(void)cmd;
 	rc = ctl_opts_parse(ctx, "due",
 	                    CTL_OPT_WITHIN | CTL_OPT_OWNER | CTL_OPT_REGISTER |
 	                        CTL_OPT_CHECK | CTL_OPT_MAIL | CTL_OPT_ICAL,
@@ -271,3 +272,36 @@ out:
 	ctl_opts_free(&o);
 	return rc;
 }
+
+const struct ctl_cmd ctl_cmd_due = {
+    .name = "due",
+    .usage = "due [--within 14d] [--owner U] [--register R] [--check] "
+             "[--mail] [--ical FILE|-]",
+    .help = "reviews, due dates and expiries that are due or overdue",
+    .detail =
+        "Items whose date has passed (overdue) or falls within --within\n"
+        "(days: 14, 14d or 2w; default 14d), grouped by owner: DATE KIND "
+        "ID\n"
+        "TITLE and 'OVERDUE n days' or 'due in n days'. Kinds: review\n"
+        "(next_review_on), due (due_on of actions, treatments, "
+        "objectives),\n"
+        "expiry (competence), acceptance (a risk acceptance's until), "
+        "target\n"
+        "(milestones, planned audits). -o json / csv: every item.\n"
+        "--check   one summary line; exit 0 when nothing is overdue, 4 "
+        "when\n"
+        "          something is (for monitoring; 1 stays 'error reply')\n"
+        "--mail    one message per owner through 'sendmail -t -oi' "
+        "($ISMS_SENDMAIL\n"
+        "          overrides the path): To: the owner, when the owner is "
+        "an\n"
+        "          e-mail address; other owners are skipped with a "
+        "warning\n"
+        "          (users with an e-mail field come in a later release).\n"
+        "          Subject 'ISMS: N items due or overdue'.\n"
+        "--ical F  an RFC 5545 calendar (F, or - for stdout): one all-day\n"
+        "          event per item, UID '<id>-<kind>@ismsd' stable across "
+        "runs,\n"
+        "          a reminder one day before.\n",
+    .exec = due_exec,
+};

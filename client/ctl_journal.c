@@ -12,30 +12,6 @@
 #define JOURNAL_PAGE      1000             /* entries asked for per call */
 #define JOURNAL_VERIFY_MS (30 * 60 * 1000) /* a long chain takes a while */
 
-#define JOURNAL_USAGE                                                          \
-	"usage: ismsctl journal [--since SEQ] [--id ID] [--actor USER] "       \
-	"[--limit N]\n"                                                        \
-	"       ismsctl journal verify [--deep] [--head SEQ:HASH]\n"           \
-	"       ismsctl journal head\n"
-
-static int journal_list(struct ctl_ctx *, const struct ctl_opts *);
-static int journal_verify(struct ctl_ctx *, const struct ctl_opts *);
-static int journal_head(struct ctl_ctx *, const struct ctl_opts *);
-
-/* The forms of "journal": the first word picks one (none: the listing). */
-static const struct journal_sub {
-	const char *name;
-	unsigned opts;
-	int (*fn)(struct ctl_ctx *, const struct ctl_opts *);
-} journal_subs[] = {
-    {NULL, CTL_OPT_SINCE | CTL_OPT_ID | CTL_OPT_ACTOR | CTL_OPT_LIMIT,
-     journal_list},
-    {"verify", CTL_OPT_HEAD | CTL_OPT_DEEP, journal_verify},
-    {"head", 0, journal_head},
-};
-
-#define JOURNAL_NSUBS (sizeof journal_subs / sizeof journal_subs[0])
-
 /* Asks JournalQuery for at most n entries. */
 static void
 journal_limit(Isms__V1__Request *req, uint32_t n)
@@ -70,8 +46,9 @@ static const struct ctl_paging journal_paging = {
 
 /* "journal [--since SEQ] [--id ID] [--actor USER] [--limit N]". */
 static int
-journal_list(struct ctl_ctx *ctx, const struct ctl_opts *o)
+journal_list(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
+	const struct ctl_opts *o = &a->opt;
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__JournalQuery q = ISMS__V1__JOURNAL_QUERY__INIT;
 	Isms__V1__JournalEntry **e;
@@ -173,8 +150,9 @@ verify_print(struct ctl_ctx *ctx, const Isms__V1__JournalVerifyResult *v)
 /* "journal verify [--deep] [--head SEQ:HASH]": exit 0 when the chain and
  * the store it covers hold. */
 static int
-journal_verify(struct ctl_ctx *ctx, const struct ctl_opts *o)
+journal_verify(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
+	const struct ctl_opts *o = &a->opt;
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__JournalVerify jv = ISMS__V1__JOURNAL_VERIFY__INIT;
 	uint8_t hash[EVFMT_HASH_LEN];
@@ -211,7 +189,7 @@ journal_verify(struct ctl_ctx *ctx, const struct ctl_opts *o)
 
 /* "journal head": SEQ:HASH of the last entry, for off-host keeping. */
 static int
-journal_head(struct ctl_ctx *ctx, const struct ctl_opts *o)
+journal_head(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__JournalQuery q = ISMS__V1__JOURNAL_QUERY__INIT;
@@ -220,7 +198,7 @@ journal_head(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	char *hex;
 	int rc;
 
-	(void)o;
+	(void)a;
 	/* No entry is after the largest seq: the reply is the head alone. */
 	q.has_since_seq = 1;
 	q.since_seq = UINT64_MAX;
@@ -251,34 +229,44 @@ journal_head(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	return 0;
 }
 
-/* "ismsctl journal ...": picks the form by its first word. */
-int
-ctl_journal_exec(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	const struct journal_sub *sub = &journal_subs[0];
-	struct ctl_opts o;
-	char what[32];
-	size_t i;
-	int rc;
+/* The forms of "journal": the first word picks one (none: the listing). */
+static const struct ctl_verb journal_verbs[] = {
+    {NULL, "[--since SEQ] [--id ID] [--actor USER] [--limit N]",
+     "every change in order: after --since, of --id, by --actor",
+     CTL_OPT_SINCE | CTL_OPT_ID | CTL_OPT_ACTOR | CTL_OPT_LIMIT, 0, 0, false,
+     NULL, journal_list},
+    {"verify", "[--deep] [--head SEQ:HASH]",
+     "recompute the hash chain and check the store against it",
+     CTL_OPT_HEAD | CTL_OPT_DEEP, 0, 0, false, NULL, journal_verify},
+    {"head", "", "SEQ:HASH of the last entry, to keep off the host", 0, 0, 0,
+     false, NULL, journal_head},
+};
 
-	for (i = 1; argc > 1 && i < JOURNAL_NSUBS; i++)
-		if (strcmp(argv[1], journal_subs[i].name) == 0)
-			sub = &journal_subs[i];
-	snprintf(what, sizeof what, "journal%s%s", sub->name ? " " : "",
-	         sub->name ? sub->name : "");
-	if (sub->name != NULL) {
-		argc--;
-		argv++;
-	}
-	rc = ctl_opts_parse(ctx, what, sub->opts, argc - 1, argv + 1, &o);
-	if (rc == 0 && o.help)
-		fputs(JOURNAL_USAGE, ctx->out);
-	else if (rc == 0 && o.npos > 0) {
-		rc = ctl_error(CTL_EXIT_USAGE, "%s: unexpected argument '%s'",
-		               what, o.pos[0]);
-		fputs(JOURNAL_USAGE, stderr);
-	} else if (rc == 0)
-		rc = sub->fn(ctx, &o);
-	ctl_opts_free(&o);
-	return rc;
-}
+const struct ctl_cmd ctl_cmd_journal = {
+    .name = "journal",
+    .usage = "journal [--since SEQ] [--id ID] [--actor U] [--limit N] | "
+             "verify [--deep] [--head SEQ:HASH] | head",
+    .help = "the tamper-evident journal: read it, verify it, print its head",
+    .detail =
+        "journal: every change (and due notice) in order: SEQ TIME ACTOR "
+        "TYPE\n"
+        "ID REV SUMMARY; entries after --since SEQ, of record --id, by "
+        "--actor,\n"
+        "at most --limit N. -o json / csv add the register, owner and "
+        "hashes.\n"
+        "journal verify: ismsd recomputes the SHA-256 hash chain, seq 1 to\n"
+        "the stored head without a gap, and checks that every record,\n"
+        "revision, user, token and the risk method is stored as last\n"
+        "journaled. Prints 'OK: N entries, head SEQ:HASH' (exit 0), or\n"
+        "'FAILED at seq N: problem' or 'FAILED: problem' naming the record\n"
+        "or key (exit 1). --deep also checks every index, link, due date\n"
+        "and uid or token index key against what it derives from. With\n"
+        "--head SEQ:HASH (kept off the host earlier), the chain recomputed\n"
+        "up to SEQ must hash to HASH there.\n"
+        "journal head: SEQ:HASH of the last entry (64 lower-case hex\n"
+        "digits), to keep off the host: whoever holds the data can rebuild\n"
+        "a chain, but not one through a head published before.\n",
+    .verbs = journal_verbs,
+    .nverbs = CTL_NVERBS(journal_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

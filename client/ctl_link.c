@@ -109,8 +109,9 @@ links_print_csv(FILE *f, const char *id, const Isms__V1__LinksResult *r)
 }
 
 /* "ismsctl links ID". */
-int
-ctl_links_exec(struct ctl_ctx *ctx, int argc, char **argv)
+static int
+links_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
+           char **argv)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Links links = ISMS__V1__LINKS__INIT;
@@ -118,6 +119,7 @@ ctl_links_exec(struct ctl_ctx *ctx, int argc, char **argv)
 	struct ctl_opts o;
 	int rc;
 
+	(void)cmd;
 	if ((rc = ctl_opts_parse(ctx, "links", 0, argc - 1, argv + 1, &o)) != 0)
 		goto out;
 	if (o.help || o.npos != 1) {
@@ -188,24 +190,54 @@ link_send(struct ctl_ctx *ctx, const struct ctl_opts *o, bool remove)
 }
 
 /* "ismsctl link|unlink SOURCE REL TARGET [--rev N]". */
-int
-ctl_link_exec(struct ctl_ctx *ctx, int argc, char **argv)
+static int
+link_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv)
 {
-	bool remove = strcmp(argv[0], "unlink") == 0;
+	bool remove = cmd == &ctl_cmd_unlink;
 	struct ctl_opts o;
 	int rc;
 
-	rc = ctl_opts_parse(ctx, argv[0], CTL_OPT_REV, argc - 1, argv + 1, &o);
+	rc =
+	    ctl_opts_parse(ctx, cmd->name, CTL_OPT_REV, argc - 1, argv + 1, &o);
 	if (rc == 0 && o.help)
-		fprintf(ctx->out,
-		        "usage: ismsctl %s SOURCE REL TARGET [--rev N]\n",
-		        argv[0]);
+		fprintf(ctx->out, "usage: ismsctl %s\n", cmd->usage);
 	else if (rc == 0 && o.npos != 3)
-		rc = ctl_error(CTL_EXIT_USAGE,
-		               "usage: ismsctl %s SOURCE REL TARGET [--rev N]",
-		               argv[0]);
+		rc = ctl_error(CTL_EXIT_USAGE, "usage: ismsctl %s", cmd->usage);
 	else if (rc == 0)
 		rc = link_send(ctx, &o, remove);
 	ctl_opts_free(&o);
 	return rc;
 }
+
+const struct ctl_cmd ctl_cmd_link = {
+    .name = "link",
+    .usage = "link SOURCE REL TARGET [--rev N]",
+    .help = "link two records: SOURCE --REL--> TARGET",
+    .detail =
+        "Adds the typed link SOURCE --REL--> TARGET to SOURCE (REL is "
+        "[a-z_]+,\n"
+        "e.g. treated_by, affects, found_in, mitigates). With --rev N, "
+        "only if\n"
+        "SOURCE is still at revision N. Prints the new revision of SOURCE\n"
+        "(-o json / csv: the whole record).\n",
+    .exec = link_exec,
+};
+
+const struct ctl_cmd ctl_cmd_unlink = {
+    .name = "unlink",
+    .usage = "unlink SOURCE REL TARGET [--rev N]",
+    .help = "remove the link SOURCE --REL--> TARGET",
+    .exec = link_exec,
+};
+
+const struct ctl_cmd ctl_cmd_links = {
+    .name = "links",
+    .usage = "links ID",
+    .help = "the links of a record, and the records linking to it",
+    .detail = "Two sections: 'links from ID' (rel → target) and 'linked "
+              "from'\n"
+              "(rel ← the record holding the link). -o csv: "
+              "direction,source,rel,\n"
+              "target rows; -o json: outgoing and incoming lists.\n",
+    .exec = links_exec,
+};

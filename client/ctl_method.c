@@ -33,12 +33,6 @@ static const struct method_word {
 
 #define NMETHOD_WORDS (sizeof method_words / sizeof method_words[0])
 
-#define METHOD_USAGE                                                           \
-	"usage: ismsctl method get\n"                                          \
-	"       ismsctl method set [--rev N] acceptance_threshold=N\n"         \
-	"           likelihood_labels=L1,L2,... impact_labels=L1,L2,...\n"     \
-	"           levels=NAME:MIN_SCORE:REVIEW_DAYS,...\n"
-
 /* acceptance_threshold=N. */
 static int
 word_threshold(Isms__V1__RiskMethod *m, const char *v, struct isms_err *err)
@@ -288,20 +282,18 @@ method_print(struct ctl_ctx *ctx, const Isms__V1__RiskMethod *m)
 
 /* "method set": current method + words, sent with expect_rev. */
 static int
-method_set(struct ctl_ctx *ctx, const struct ctl_opts *o)
+method_set(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__MethodSet set = ISMS__V1__METHOD_SET__INIT;
+	const struct ctl_opts *o = &a->opt;
 	Isms__V1__Reply *cur, *reply;
 	struct isms_err err = {0};
 	int rc;
 
-	if (o->npos < 2)
-		return ctl_error(CTL_EXIT_USAGE, "nothing to set\n%s",
-		                 METHOD_USAGE);
 	if ((rc = ctl_method_fetch(ctx, &cur)) != 0)
 		return rc;
-	if (ctl_method_apply(cur->method, o->npos - 1, o->pos + 1, &err) != 0) {
+	if (ctl_method_apply(cur->method, a->nwords, a->words, &err) != 0) {
 		isms_reply_free(cur);
 		return ctl_error(CTL_EXIT_USAGE, "%s", err.msg);
 	}
@@ -324,29 +316,50 @@ method_set(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	return 0;
 }
 
-/* "ismsctl method get" and "ismsctl method set ...". */
-int
-ctl_method_exec(struct ctl_ctx *ctx, int argc, char **argv)
+/* "method get": the current method. */
+static int
+method_get(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	Isms__V1__Reply *reply;
-	struct ctl_opts o;
 	int rc;
 
-	if ((rc = ctl_opts_parse(ctx, "method", CTL_OPT_REV, argc - 1, argv + 1,
-	                         &o)) != 0)
-		goto out;
-	if (o.help) {
-		fputs(METHOD_USAGE, ctx->out);
-	} else if (o.npos >= 1 && strcmp(o.pos[0], "set") == 0) {
-		rc = method_set(ctx, &o);
-	} else if (o.npos == 1 && strcmp(o.pos[0], "get") == 0 && !o.has_rev) {
-		if ((rc = ctl_method_fetch(ctx, &reply)) == 0) {
-			method_print(ctx, reply->method);
-			isms_reply_free(reply);
-		}
-	} else
-		rc = ctl_error(CTL_EXIT_USAGE, "%s", METHOD_USAGE);
-out:
-	ctl_opts_free(&o);
-	return rc;
+	(void)a;
+	if ((rc = ctl_method_fetch(ctx, &reply)) != 0)
+		return rc;
+	method_print(ctx, reply->method);
+	isms_reply_free(reply);
+	return 0;
 }
+
+static const struct ctl_verb method_verbs[] = {
+    {"get", "", "the scales, levels and acceptance threshold", 0, 0, 0, false,
+     NULL, method_get},
+    {"set",
+     "[--rev N] acceptance_threshold=N\n"
+     "           likelihood_labels=L1,L2,... impact_labels=L1,L2,...\n"
+     "           levels=NAME:MIN_SCORE:REVIEW_DAYS,...",
+     "change the words named, guarded by the revision read (or --rev N)",
+     CTL_OPT_REV, 1, CTL_ARGS_ANY, false, NULL, method_set},
+};
+
+const struct ctl_cmd ctl_cmd_method = {
+    .name = "method",
+    .usage = "method get | set [--rev N] word ...",
+    .help = "show or change the risk method (scales, levels, threshold)",
+    .detail =
+        "method get: the likelihood and impact scales with their labels, "
+        "the\n"
+        "levels (name, lowest score, review interval in days) and the\n"
+        "acceptance threshold.\n"
+        "method set: reads the current method, applies the words and sends\n"
+        "it back guarded by the revision it read (or --rev N). Words:\n"
+        "  acceptance_threshold=N\n"
+        "  likelihood_labels=rare,unlikely,possible,likely,certain\n"
+        "  impact_labels=negligible,minor,moderate,major,severe\n"
+        "  levels=low:1:365,medium:5:180,high:10:90,critical:20:30\n"
+        "    (NAME:MIN_SCORE:REVIEW_DAYS, lowest band first)\n"
+        "The server re-derives the score and level of every risk with it.\n",
+    .verbs = method_verbs,
+    .nverbs = CTL_NVERBS(method_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

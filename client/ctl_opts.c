@@ -273,6 +273,26 @@ ctl_opts_parse(struct ctl_ctx *ctx, const char *what, unsigned allowed,
 	return 0;
 }
 
+/* The index of the first argument that is not an option, or -1. */
+int
+ctl_opts_first_arg(int argc, char *const *argv)
+{
+	const struct ctl_opt *d;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : -1;
+		if (!opt_like(argv[i]))
+			return i;
+		/* "--rev 3" skips its value; an unknown option is a flag. */
+		d = opt_find(argv[i], strlen(argv[i]));
+		if (d != NULL && d->has_value)
+			i++;
+	}
+	return -1;
+}
+
 /* Frees the argument array of o. */
 void
 ctl_opts_free(struct ctl_opts *o)

@@ -11,18 +11,15 @@
 #include "plan.h"
 #include "timefmt.h"
 
-#define PLAN_USAGE                                                             \
-	"usage: ismsctl plan [-o table|json|csv]\n"                            \
-	"       ismsctl plan init --start YYYY-MM-DD\n"
-
 /* Prints the milestones, sorted by target date. */
 static int
-plan_show(struct ctl_ctx *ctx)
+plan_show(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	char today[TIMEFMT_DATE_LEN];
 	struct ctl_recs ms;
 	int rc;
 
+	(void)a;
 	if ((rc = ctl_list_all(ctx, "milestone", &ms)) != 0)
 		return rc;
 	timefmt_date_add((int64_t)time(NULL), 0, today, sizeof today);
@@ -49,14 +46,18 @@ plan_show(struct ctl_ctx *ctx)
 
 /* Creates the standard milestones from start, unless any exists. */
 static int
-plan_init(struct ctl_ctx *ctx, const char *start)
+plan_init(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
+	const char *start = a->opt.start;
 	struct ctl_recs ms;
 	Isms__V1__Put *put;
 	char *id;
 	size_t i, n;
 	int rc;
 
+	if (start == NULL)
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "plan init: --start YYYY-MM-DD is required");
 	if ((rc = ctl_list_all(ctx, "milestone", &ms)) != 0)
 		return rc;
 	n = ms.n;
@@ -82,29 +83,36 @@ plan_init(struct ctl_ctx *ctx, const char *start)
 			                 i, plan_nsteps);
 		free(id);
 	}
-	return ctx->format == CTL_FORMAT_TABLE ? 0 : plan_show(ctx);
+	return ctx->format == CTL_FORMAT_TABLE ? 0 : plan_show(ctx, a);
 }
 
-/* "ismsctl plan" and "ismsctl plan init --start DATE". */
-int
-ctl_plan_exec(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	struct ctl_opts o;
-	int rc;
+static const struct ctl_verb plan_verbs[] = {
+    {NULL, "[-o table|json|csv]",
+     "every milestone in target date order with its progress", 0, 0, 0, false,
+     NULL, plan_show},
+    {"init", "--start YYYY-MM-DD",
+     "create the standard milestones when there is none yet", CTL_OPT_START, 0,
+     0, false, NULL, plan_init},
+};
 
-	rc = ctl_opts_parse(ctx, "plan", CTL_OPT_START, argc - 1, argv + 1, &o);
-	if (rc != 0)
-		goto out;
-	if (o.help)
-		fputs(PLAN_USAGE, ctx->out);
-	else if (o.npos == 0 && o.start == NULL)
-		rc = plan_show(ctx);
-	else if (o.npos == 1 && strcmp(o.pos[0], "init") == 0 &&
-	         o.start != NULL)
-		rc = plan_init(ctx, o.start);
-	else
-		rc = ctl_error(CTL_EXIT_USAGE, "%s", PLAN_USAGE);
-out:
-	ctl_opts_free(&o);
-	return rc;
-}
+const struct ctl_cmd ctl_cmd_plan = {
+    .name = "plan",
+    .usage = "plan [init --start YYYY-MM-DD]",
+    .help = "the implementation plan: milestones and their progress",
+    .detail =
+        "plan: every milestone in target date order with its progress: "
+        "done\n"
+        "(status done), due (target within 14 days), late (target passed "
+        "and\n"
+        "not done).\n"
+        "plan init --start DATE: when there is no milestone yet, creates "
+        "the\n"
+        "standard ones, target dates in weeks from DATE: gap analysis +2,\n"
+        "project plan +4, leadership engagement +6, risk assessment +10,\n"
+        "documentation +16, training and awareness +20, internal audit "
+        "+26,\n"
+        "management review +28, certification audit +34.\n",
+    .verbs = plan_verbs,
+    .nverbs = CTL_NVERBS(plan_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

@@ -1,8 +1,8 @@
 /*
  * ctl_register.c: "ismsctl <register> <verb> ...". The verbs are one table
- * shared by every register; their arguments are parsed here against each
- * entry's metadata before the verb runs. add, get, set and archive live
- * here, list and history in ctl_query.c.
+ * shared by every register (a verb naming a register is that register's
+ * alone), run by ctl_verbs_exec like any command's. add, get, set and
+ * archive live here, list and history in ctl_query.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,49 +10,6 @@
 #include "ctl.h"
 #include "fieldargs.h"
 #include "xmalloc.h"
-
-static int ctl_add_exec(struct ctl_ctx *, const struct ctl_args *);
-static int ctl_get_exec(struct ctl_ctx *, const struct ctl_args *);
-static int ctl_set_exec(struct ctl_ctx *, const struct ctl_args *);
-static int ctl_archive_exec(struct ctl_ctx *, const struct ctl_args *);
-
-const struct ctl_verb ctl_verbs[] = {
-    {NULL, "add", "field=value ...", "create a record; prints its new id",
-     false, true, 0, ctl_add_exec},
-    {NULL, "get", "ID [--rev N]",
-     "show a record (its links and what links to it), or revision N", true,
-     false, CTL_OPT_REV, ctl_get_exec},
-    {NULL, "list",
-     "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
-     "list records (live ones unless --archived or --all)", false, true,
-     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED, ctl_list_exec},
-    {NULL, "set", "ID field=value ... [--rev N]",
-     "change the named fields only; with --rev, only if still at rev N", true,
-     true, CTL_OPT_REV, ctl_set_exec},
-    {NULL, "archive", "ID [--rev N] [--force]",
-     "hide a record from lists (history and journal keep it); --force\n"
-     "      also when live records still link to it",
-     true, false, CTL_OPT_REV | CTL_OPT_FORCE, ctl_archive_exec},
-    {NULL, "history", "ID", "one line per revision: who changed which fields",
-     true, false, 0, ctl_history_exec},
-    {NULL, "review", "ID [note=TEXT] [--rev N]",
-     "record a review; prints the next review date (as 'ismsctl review')", true,
-     true, CTL_OPT_REV, ctl_review_verb_exec},
-    {"risk", "matrix", "[--residual]",
-     "likelihood x impact grid of the risks that are not closed, cells\n"
-     "      coloured by level on a terminal (not with NO_COLOR); -o json or\n"
-     "      csv: the cells with their risk ids",
-     false, false, CTL_OPT_RESIDUAL, ctl_matrix_exec},
-};
-const size_t ctl_nverbs = sizeof ctl_verbs / sizeof ctl_verbs[0];
-
-/* Whether verb v exists for register reg. */
-static bool
-verb_for(const struct ctl_verb *v, const ProtobufCFieldDescriptor *reg)
-{
-	return v->reg == NULL ||
-	       (reg != NULL && strcmp(v->reg, reg->name) == 0);
-}
 
 /* Prints one field and its type for a register's help. */
 static void
@@ -70,14 +27,18 @@ usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 void
 ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
 {
+	const struct ctl_verb *v;
 	size_t i;
 
 	fprintf(f, "usage: ismsctl [options] %s <verb> ...\n\n",
 	        reg != NULL ? reg->name : "<register>");
-	for (i = 0; i < ctl_nverbs; i++)
-		if (verb_for(&ctl_verbs[i], reg))
-			fprintf(f, "  %s %s\n      %s\n", ctl_verbs[i].name,
-			        ctl_verbs[i].usage, ctl_verbs[i].help);
+	for (i = 0; i < ctl_cmd_register.nverbs; i++) {
+		v = &ctl_cmd_register.verbs[i];
+		if (v->reg == NULL ||
+		    (reg != NULL && strcmp(v->reg, reg->name) == 0))
+			fprintf(f, "  %s %s\n      %s\n", v->name, v->usage,
+			        v->help);
+	}
 	if (reg == NULL)
 		return;
 	fprintf(f,
@@ -87,74 +48,26 @@ ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
 	ctl_fields_walk(reg, usage_field, f);
 }
 
-/* Parses argv (after the verb) against v's metadata into a. */
+/* "ismsctl REGISTER VERB ...": argv[0] names the register. */
 static int
-args_parse(struct ctl_ctx *ctx, const struct ctl_verb *v, int argc, char **argv,
-           struct ctl_args *a)
+register_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
+              char **argv)
 {
-	char what[64];
-	int i, rc;
+	const ProtobufCFieldDescriptor *reg = ctl_register_find(argv[0]);
 
-	snprintf(what, sizeof what, "%s %s", a->reg->name, v->name);
-	if ((rc = ctl_opts_parse(ctx, what, v->opts, argc, argv, &a->opt)) != 0)
-		return rc;
-	if (a->opt.help)
-		return 0;
-	a->words = a->opt.pos;
-	for (i = 0; i < a->opt.npos; i++) {
-		if (v->needs_id && a->id == NULL)
-			a->id = a->opt.pos[i];
-		else if (v->takes_words)
-			a->words[a->nwords++] = a->opt.pos[i];
-		else
-			return ctl_error(CTL_EXIT_USAGE,
-			                 "%s: unexpected argument '%s'", what,
-			                 a->opt.pos[i]);
-	}
-	if (v->needs_id && a->id == NULL)
-		return ctl_error(CTL_EXIT_USAGE, "usage: ismsctl %s %s", what,
-		                 v->usage);
-	return 0;
-}
-
-int
-ctl_register_exec(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
-                  int argc, char **argv)
-{
-	struct ctl_args a;
-	const struct ctl_verb *v = NULL;
-	size_t i;
-	int rc;
-
-	if (argc < 1) {
+	if (reg == NULL)
+		return ctl_error(CTL_EXIT_USAGE, "no register called '%s'",
+		                 argv[0]);
+	if (argc < 2) {
 		ctl_register_usage(stderr, reg);
 		return CTL_EXIT_USAGE;
 	}
-	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
-	    strcmp(argv[0], "help") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
 		ctl_register_usage(ctx->out, reg);
 		return CTL_EXIT_OK;
 	}
-	for (i = 0; i < ctl_nverbs; i++)
-		if (verb_for(&ctl_verbs[i], reg) &&
-		    strcmp(ctl_verbs[i].name, argv[0]) == 0)
-			v = &ctl_verbs[i];
-	if (v == NULL)
-		return ctl_error(
-		    CTL_EXIT_USAGE,
-		    "unknown verb '%s' for %s; try 'ismsctl %s --help'",
-		    argv[0], reg->name, reg->name);
-	memset(&a, 0, sizeof a);
-	a.reg = reg;
-	if ((rc = args_parse(ctx, v, argc - 1, argv + 1, &a)) == 0) {
-		if (a.opt.help)
-			fprintf(ctx->out, "usage: ismsctl %s %s %s\n  %s\n",
-			        reg->name, v->name, v->usage, v->help);
-		else
-			rc = v->exec(ctx, &a);
-	}
-	ctl_opts_free(&a.opt);
-	return rc;
+	return ctl_verbs_exec(ctx, cmd, reg, argc, argv);
 }
 
 /* Sends a Put and prints the stored record ("set" prints id and rev). */
@@ -374,3 +287,43 @@ ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	isms_reply_free(reply);
 	return rc;
 }
+
+/* The verbs of every register; a verb with reg set is that one's only. */
+static const struct ctl_verb register_verbs[] = {
+    {"add", "field=value ...", "create a record; prints its new id", 0, 0,
+     CTL_ARGS_ANY, false, NULL, ctl_add_exec},
+    {"get", "ID [--rev N]",
+     "show a record (its links and what links to it), or revision N",
+     CTL_OPT_REV, 1, 1, true, NULL, ctl_get_exec},
+    {"list", "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
+     "list records (live ones unless --archived or --all)",
+     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED, 0, CTL_ARGS_ANY, false, NULL,
+     ctl_list_exec},
+    {"set", "ID field=value ... [--rev N]",
+     "change the named fields only; with --rev, only if still at rev N",
+     CTL_OPT_REV, 1, CTL_ARGS_ANY, true, NULL, ctl_set_exec},
+    {"archive", "ID [--rev N] [--force]",
+     "hide a record from lists (history and journal keep it); --force\n"
+     "      also when live records still link to it",
+     CTL_OPT_REV | CTL_OPT_FORCE, 1, 1, true, NULL, ctl_archive_exec},
+    {"history", "ID", "one line per revision: who changed which fields", 0, 1,
+     1, true, NULL, ctl_history_exec},
+    {"review", "ID [note=TEXT] [--rev N]",
+     "record a review; prints the next review date (as 'ismsctl review')",
+     CTL_OPT_REV, 1, CTL_ARGS_ANY, true, NULL, ctl_review_verb_exec},
+    {"matrix", "[--residual]",
+     "likelihood x impact grid of the risks that are not closed, cells\n"
+     "      coloured by level on a terminal (not with NO_COLOR); -o json or\n"
+     "      csv: the cells with their risk ids",
+     CTL_OPT_RESIDUAL, 0, 0, false, "risk", ctl_matrix_exec},
+};
+
+const struct ctl_cmd ctl_cmd_register = {
+    .name = "<register>",
+    .usage = "<register> <verb> [ID] [field=value ...]",
+    .help = "the records of a register: 'ismsctl help REGISTER' lists its "
+            "verbs and fields",
+    .verbs = register_verbs,
+    .nverbs = CTL_NVERBS(register_verbs),
+    .exec = register_exec,
+};

@@ -60,13 +60,15 @@ review_send(struct ctl_ctx *ctx, const char *id, const char *note, bool has_rev,
 }
 
 /* "ismsctl review ID [note=TEXT] [--rev N]". */
-int
-ctl_review_exec(struct ctl_ctx *ctx, int argc, char **argv)
+static int
+review_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
+            char **argv)
 {
 	const char *note = NULL;
 	struct ctl_opts o;
 	int rc;
 
+	(void)cmd;
 	rc = ctl_opts_parse(ctx, "review", CTL_OPT_REV, argc - 1, argv + 1, &o);
 	if (rc != 0)
 		goto out;
@@ -96,3 +98,18 @@ ctl_review_verb_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 		return rc;
 	return review_send(ctx, a->id, note, a->opt.has_rev, a->opt.rev);
 }
+
+const struct ctl_cmd ctl_cmd_review = {
+    .name = "review",
+    .usage = "review ID [note=TEXT] [--rev N]",
+    .help = "record a review of a record; prints its next review date",
+    .detail =
+        "Stamps the record's last review (who, when, the note) and moves\n"
+        "next_review_on by its review interval (risks: by level, from the "
+        "risk\n"
+        "method). Prints 'reviewed ID: next review YYYY-MM-DD'. With --rev "
+        "N,\n"
+        "only if the record is still at revision N. The same as\n"
+        "'ismsctl <register> review ID'.\n",
+    .exec = review_exec,
+};

@@ -3,43 +3,22 @@
  * Applicability from every live control, and "ismsctl soa set ID f=v ...",
  * another name for "ismsctl control set".
  */
-#include <string.h>
 
 #include "ctl.h"
 #include "fieldargs.h"
 #include "soa.h"
 
-#define SOA_USAGE                                                              \
-	"usage: ismsctl soa [-o table|json|csv]\n"                             \
-	"       ismsctl soa set ID field=value ... [--rev N]\n"
-
-/* "ismsctl soa" prints the SoA; "soa set" runs "control set". */
-int
-ctl_soa_exec(struct ctl_ctx *ctx, int argc, char **argv)
+/* "ismsctl soa": the SoA of every live control. */
+static int
+soa_show(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	struct ctl_recs controls;
-	struct ctl_opts o;
 	struct soa soa;
 	int rc;
 
-	/* "soa set ..." is "control set ...", options and all. */
-	if (argc > 1 && strcmp(argv[1], "set") == 0)
-		return ctl_register_exec(ctx, ctl_register_find("control"),
-		                         argc - 1, argv + 1);
-	if ((rc = ctl_opts_parse(ctx, "soa", 0, argc - 1, argv + 1, &o)) != 0)
-		goto out;
-	if (o.help) {
-		fputs(SOA_USAGE, ctx->out);
-		goto out;
-	}
-	if (o.npos > 0) {
-		rc = ctl_error(CTL_EXIT_USAGE,
-		               "soa: unexpected argument '%s'\n%s", o.pos[0],
-		               SOA_USAGE);
-		goto out;
-	}
+	(void)a;
 	if ((rc = ctl_list_all(ctx, "control", &controls)) != 0)
-		goto out;
+		return rc;
 	soa_build(&soa, controls.recs, controls.n);
 	switch (ctx->format) {
 	case CTL_FORMAT_TABLE:
@@ -54,7 +33,44 @@ ctl_soa_exec(struct ctl_ctx *ctx, int argc, char **argv)
 	}
 	soa_free(&soa);
 	ctl_recs_free(&controls);
-out:
-	ctl_opts_free(&o);
-	return rc;
+	return 0;
 }
+
+/* "soa set ID f=v ...": the register verb "control set", as it is. */
+static int
+soa_set(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	struct ctl_args c = *a;
+
+	c.reg = ctl_register_find("control");
+	c.verb = ctl_verb_find(&ctl_cmd_register, c.reg, "set");
+	return c.verb->exec(ctx, &c);
+}
+
+static const struct ctl_verb soa_verbs[] = {
+    {NULL, "[-o table|json|csv]",
+     "every live control under its theme, with its applicability", 0, 0, 0,
+     false, NULL, soa_show},
+    {"set", "ID field=value ... [--rev N]", "the same as 'control set'",
+     CTL_OPT_REV, 1, CTL_ARGS_ANY, true, NULL, soa_set},
+};
+
+const struct ctl_cmd ctl_cmd_soa = {
+    .name = "soa",
+    .usage = "soa [set ID field=value ...]",
+    .help = "the Statement of Applicability (6.1.3 d) of every control",
+    .detail =
+        "Every live control, grouped under the Annex A themes (A.5 to A.8) "
+        "and\n"
+        "the organisation's own controls (CTL-*): id, title, applicable\n"
+        "(yes, no, undecided), status, justification, owner and the risks\n"
+        "linking to it. -o csv is the auditor's export: id,title,theme,\n"
+        "applicable,status,justification,owner,risks,evidence,last_tested_"
+        "on.\n"
+        "'soa set ID f=v ...' is 'control set ID f=v ...', e.g.\n"
+        "  ismsctl soa set A.5.1 applicable=yes status=implemented "
+        "justification=...\n",
+    .verbs = soa_verbs,
+    .nverbs = CTL_NVERBS(soa_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

@@ -3,14 +3,17 @@
  */
 #include "ctl.h"
 
-int
-ctl_status_exec(struct ctl_ctx *ctx, int argc, char **argv)
+/* "ismsctl status": the Info call. */
+static int
+status_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
+            char **argv)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Info info = ISMS__V1__INFO__INIT;
 	Isms__V1__Reply *reply;
 	int rc;
 
+	(void)cmd;
 	if (argc > 1)
 		return ctl_error(CTL_EXIT_USAGE,
 		                 "status: unexpected argument '%s'", argv[1]);
@@ -37,3 +40,10 @@ ctl_status_exec(struct ctl_ctx *ctx, int argc, char **argv)
 	isms_reply_free(reply);
 	return 0;
 }
+
+const struct ctl_cmd ctl_cmd_status = {
+    .name = "status",
+    .usage = "status",
+    .help = "server version, data dir, uptime, commits, records per register",
+    .exec = status_exec,
+};

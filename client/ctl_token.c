@@ -23,27 +23,6 @@ static const struct ctl_col token_cols[] = {
 
 #define TOKEN_NCOLS (sizeof token_cols / sizeof token_cols[0])
 
-static int token_create(struct ctl_ctx *, const struct ctl_opts *);
-static int token_list(struct ctl_ctx *, const struct ctl_opts *);
-static int token_revoke(struct ctl_ctx *, const struct ctl_opts *);
-
-/* A token verb: its options, its arguments and handler. */
-static const struct token_verb {
-	const char *name;
-	unsigned opts; /* CTL_OPT_* */
-	int nargs;     /* after the verb */
-	int (*exec)(struct ctl_ctx *, const struct ctl_opts *);
-} token_verbs[] = {
-    {"create", CTL_OPT_EXPIRES, 1, token_create},
-    {"list", 0, 0, token_list},
-    {"revoke", 0, 1, token_revoke},
-};
-
-#define TOKEN_NVERBS (sizeof token_verbs / sizeof token_verbs[0])
-
-#define TOKEN_USAGE                                                            \
-	"token create USER [--expires DAYS] | list | revoke TOKEN-ID"
-
 /* "Never expires" is 0 on the wire; absent reads better everywhere. */
 static void
 token_tidy(Isms__V1__Token *t)
@@ -116,8 +95,9 @@ token_print_created(struct ctl_ctx *ctx, const Isms__V1__TokenCreateResult *r)
 
 /* token create USER [--expires DAYS]: prints "TOK-0001 isms_..." once. */
 static int
-token_create(struct ctl_ctx *ctx, const struct ctl_opts *o)
+token_create(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
+	const struct ctl_opts *o = &a->opt;
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__TokenCreate tc = ISMS__V1__TOKEN_CREATE__INIT;
 	Isms__V1__Reply *reply;
@@ -130,7 +110,7 @@ token_create(struct ctl_ctx *ctx, const struct ctl_opts *o)
 		                 "token create: --expires takes days (90, 90d "
 		                 "or 13w; at most %d days) or never, not '%s'",
 		                 DUE_MAX_DAYS, o->expires);
-	tc.owner = o->pos[0];
+	tc.owner = (char *)a->id;
 	tc.has_expires_days = days > 0;
 	tc.expires_days = days;
 	req.call_case = ISMS__V1__REQUEST__CALL_TOKEN_CREATE;
@@ -158,7 +138,7 @@ token_create(struct ctl_ctx *ctx, const struct ctl_opts *o)
 
 /* token list: ID OWNER CREATED EXPIRES LAST-USED REVOKED */
 static int
-token_list(struct ctl_ctx *ctx, const struct ctl_opts *o)
+token_list(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__TokenList tl = ISMS__V1__TOKEN_LIST__INIT;
@@ -166,7 +146,7 @@ token_list(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	size_t i;
 	int rc;
 
-	(void)o;
+	(void)a;
 	req.call_case = ISMS__V1__REQUEST__CALL_TOKEN_LIST;
 	req.token_list = &tl;
 	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_TOKENS,
@@ -184,7 +164,7 @@ token_list(struct ctl_ctx *ctx, const struct ctl_opts *o)
 
 /* token revoke TOKEN-ID: the token stops working at once. */
 static int
-token_revoke(struct ctl_ctx *ctx, const struct ctl_opts *o)
+token_revoke(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__TokenRevoke tr = ISMS__V1__TOKEN_REVOKE__INIT;
@@ -192,7 +172,7 @@ token_revoke(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	ProtobufCMessage *m;
 	int rc;
 
-	tr.id = o->pos[0];
+	tr.id = (char *)a->id;
 	req.call_case = ISMS__V1__REQUEST__CALL_TOKEN_REVOKE;
 	req.token_revoke = &tr;
 	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_TOKEN,
@@ -218,39 +198,31 @@ token_revoke(struct ctl_ctx *ctx, const struct ctl_opts *o)
 	return 0;
 }
 
-/* "ismsctl token VERB ...": finds the verb, parses its options, runs it. */
-int
-ctl_token_exec(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	const struct token_verb *v = NULL;
-	struct ctl_opts o;
-	char what[32];
-	size_t i;
-	int rc;
+/* The verbs of "token": its options and arguments. */
+static const struct ctl_verb token_verbs[] = {
+    {"create", "USER [--expires DAYS]",
+     "a new token of USER; prints its secret once", CTL_OPT_EXPIRES, 1, 1, true,
+     NULL, token_create},
+    {"list", "", "every token: ID OWNER CREATED EXPIRES LAST-USED REVOKED", 0,
+     0, 0, false, NULL, token_list},
+    {"revoke", "TOKEN-ID", "the token stops working at once", 0, 1, 1, true,
+     NULL, token_revoke},
+};
 
-	for (i = 0; argc >= 2 && i < TOKEN_NVERBS && v == NULL; i++)
-		if (strcmp(token_verbs[i].name, argv[1]) == 0)
-			v = &token_verbs[i];
-	if (v == NULL)
-		return ctl_error(CTL_EXIT_USAGE,
-		                 "token: %s%s%s; usage: ismsctl " TOKEN_USAGE,
-		                 argc < 2 ? "which verb?" : "no verb '",
-		                 argc < 2 ? "" : argv[1], argc < 2 ? "" : "'");
-	snprintf(what, sizeof what, "token %s", v->name);
-	if ((rc = ctl_opts_parse(ctx, what, v->opts, argc - 2, argv + 2, &o)) !=
-	    0) {
-		ctl_opts_free(&o);
-		return rc;
-	}
-	if (o.help)
-		fputs("usage: ismsctl " TOKEN_USAGE "\n", ctx->out);
-	else if (o.npos != v->nargs)
-		rc = ctl_error(CTL_EXIT_USAGE,
-		               "%s: %s; usage: ismsctl " TOKEN_USAGE, what,
-		               o.npos < v->nargs ? "missing argument"
-		                                 : "too many arguments");
-	else
-		rc = v->exec(ctx, &o);
-	ctl_opts_free(&o);
-	return rc;
-}
+const struct ctl_cmd ctl_cmd_token = {
+    .name = "token",
+    .usage = "token create USER [--expires DAYS] | list | revoke TOKEN-ID",
+    .help = "bearer tokens for tcp:// clients (admin only)",
+    .detail =
+        "token create USER [--expires 90d]: prints 'TOK-0001 isms_...' "
+        "once\n"
+        "(-o json: id and secret); ismsd keeps only a keyed hash of it, so\n"
+        "store it now, in a file only its user can read, and give it with\n"
+        "--token-file FILE or $ISMS_TOKEN. --expires takes days (90, 90d,\n"
+        "13w) or never (the default).\n"
+        "token list: ID OWNER CREATED EXPIRES LAST-USED REVOKED.\n"
+        "token revoke TOKEN-ID: the token stops working at once.\n",
+    .verbs = token_verbs,
+    .nverbs = CTL_NVERBS(token_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

@@ -28,35 +28,6 @@ static const char *const user_settable[] = {"role", "uid", "email"};
 
 #define USER_NSETTABLE (sizeof user_settable / sizeof user_settable[0])
 
-struct user_verb;
-
-static int user_add(struct ctl_ctx *, const struct user_verb *,
-                    const struct ctl_opts *);
-static int user_list(struct ctl_ctx *, const struct user_verb *,
-                     const struct ctl_opts *);
-static int user_set(struct ctl_ctx *, const struct user_verb *,
-                    const struct ctl_opts *);
-static int user_disable(struct ctl_ctx *, const struct user_verb *,
-                        const struct ctl_opts *);
-
-/* A user verb: its options, its arguments (NAME, words) and handler. */
-static const struct user_verb {
-	const char *name;
-	unsigned opts; /* CTL_OPT_* */
-	int min_args;  /* after the verb */
-	int max_args;
-	int (*exec)(struct ctl_ctx *, const struct user_verb *,
-	            const struct ctl_opts *);
-} user_verbs[] = {
-    {"add", CTL_OPT_ROLE | CTL_OPT_UID | CTL_OPT_EMAIL, 1, 1, user_add},
-    {"list", 0, 0, 0, user_list},
-    {"set", 0, 2, 1 + (int)USER_NSETTABLE, user_set},
-    {"disable", 0, 1, 1, user_disable},
-    {"enable", 0, 1, 1, user_disable},
-};
-
-#define USER_NVERBS (sizeof user_verbs / sizeof user_verbs[0])
-
 /* Prints one user: a one-row table, a JSON object or CSV. */
 static void
 user_print_one(struct ctl_ctx *ctx, Isms__V1__User *u)
@@ -124,20 +95,19 @@ user_new(const char *name)
 
 /* user add NAME --role R [--uid N] [--email E] */
 static int
-user_add(struct ctl_ctx *ctx, const struct user_verb *v,
-         const struct ctl_opts *o)
+user_add(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
+	const struct ctl_opts *o = &a->opt;
 	Isms__V1__User *u;
 	char roles[256];
 
-	(void)v;
 	if (o->role == NULL) {
 		pb_enum_names(&isms__v1__access_role__descriptor, roles,
 		              sizeof roles);
 		return ctl_error(CTL_EXIT_USAGE,
 		                 "user add: --role is required (%s)", roles);
 	}
-	u = user_new(o->pos[0]);
+	u = user_new(a->id);
 	if (user_field(u, "role", o->role) != 0 ||
 	    (o->uid != NULL && user_field(u, "uid", o->uid) != 0) ||
 	    (o->email != NULL && user_field(u, "email", o->email) != 0)) {
@@ -149,16 +119,14 @@ user_add(struct ctl_ctx *ctx, const struct user_verb *v,
 
 /* user list */
 static int
-user_list(struct ctl_ctx *ctx, const struct user_verb *v,
-          const struct ctl_opts *o)
+user_list(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__UserList ul = ISMS__V1__USER_LIST__INIT;
 	Isms__V1__Reply *reply;
 	int rc;
 
-	(void)v;
-	(void)o;
+	(void)a;
 	req.call_case = ISMS__V1__REQUEST__CALL_USER_LIST;
 	req.user_list = &ul;
 	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_USERS,
@@ -186,20 +154,18 @@ user_settable_find(const char *word, size_t n)
 
 /* user set NAME [role=R] [uid=N] [email=E]: only the named fields. */
 static int
-user_set(struct ctl_ctx *ctx, const struct user_verb *v,
-         const struct ctl_opts *o)
+user_set(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	char *mask[USER_NSETTABLE];
 	const char *eq, *f;
-	Isms__V1__User *u = user_new(o->pos[0]);
+	Isms__V1__User *u = user_new(a->id);
 	size_t nmask = 0, k;
 	int i;
 
-	(void)v;
-	for (i = 1; i < o->npos; i++) {
-		eq = strchr(o->pos[i], '=');
-		f = eq != NULL ? user_settable_find(o->pos[i],
-		                                    (size_t)(eq - o->pos[i]))
+	for (i = 0; i < a->nwords; i++) {
+		eq = strchr(a->words[i], '=');
+		f = eq != NULL ? user_settable_find(a->words[i],
+		                                    (size_t)(eq - a->words[i]))
 		               : NULL;
 		for (k = 0; f != NULL && k < nmask; k++)
 			if (strcmp(mask[k], f) == 0)
@@ -211,7 +177,7 @@ user_set(struct ctl_ctx *ctx, const struct user_verb *v,
 			    "user set: '%s' is not role=R, uid=N or "
 			    "email=E (each at most once; f= clears "
 			    "uid or email)",
-			    o->pos[i]);
+			    a->words[i]);
 		}
 		if (user_field(u, f, eq + 1) != 0) {
 			protobuf_c_message_free_unpacked(&u->base, NULL);
@@ -224,63 +190,54 @@ user_set(struct ctl_ctx *ctx, const struct user_verb *v,
 
 /* user disable NAME / user enable NAME: the disabled flag alone. */
 static int
-user_disable(struct ctl_ctx *ctx, const struct user_verb *v,
-             const struct ctl_opts *o)
+user_disable(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	static char disabled[] = "disabled";
 	char *mask[] = {disabled};
-	Isms__V1__User *u = user_new(o->pos[0]);
+	Isms__V1__User *u = user_new(a->id);
 
 	u->has_disabled = 1;
-	u->disabled = strcmp(v->name, "disable") == 0;
+	u->disabled = strcmp(a->verb->name, "disable") == 0;
 	return user_put(ctx, u, false, mask, 1);
 }
 
-#define USER_USAGE                                                             \
-	"user add NAME --role R [--uid N] [--email E] | list | set NAME "      \
-	"[role=R] [uid=N] [email=E] | disable NAME | enable NAME"
+/* The verbs of "user": its options, its arguments (NAME, words). */
+static const struct ctl_verb user_verbs[] = {
+    {"add", "NAME --role R [--uid N] [--email E]",
+     "a new user; --uid maps a local Unix uid to it",
+     CTL_OPT_ROLE | CTL_OPT_UID | CTL_OPT_EMAIL, 1, 1, true, NULL, user_add},
+    {"list", "", "every user: NAME ROLE UID EMAIL DISABLED UPDATED BY", 0, 0, 0,
+     false, NULL, user_list},
+    {"set", "NAME [role=R] [uid=N] [email=E]",
+     "change only the fields named (uid= and email= clear them)", 0, 2,
+     1 + (int)USER_NSETTABLE, true, NULL, user_set},
+    {"disable", "NAME", "refuse the user's connections and tokens", 0, 1, 1,
+     true, NULL, user_disable},
+    {"enable", "NAME", "let a disabled user in again", 0, 1, 1, true, NULL,
+     user_disable},
+};
 
-/* Prints the user verbs as a usage error. */
-static int
-user_usage(const char *what, const char *why)
-{
-	return ctl_error(CTL_EXIT_USAGE, "%s: %s; usage: ismsctl " USER_USAGE,
-	                 what, why);
-}
-
-/* "ismsctl user VERB ...": finds the verb, parses its options, runs it. */
-int
-ctl_user_exec(struct ctl_ctx *ctx, int argc, char **argv)
-{
-	const struct user_verb *v = NULL;
-	struct ctl_opts o;
-	char what[32];
-	size_t i;
-	int rc;
-
-	if (argc < 2)
-		return user_usage("user", "which verb?");
-	for (i = 0; i < USER_NVERBS && v == NULL; i++)
-		if (strcmp(user_verbs[i].name, argv[1]) == 0)
-			v = &user_verbs[i];
-	if (v == NULL) {
-		snprintf(what, sizeof what, "no verb '%.16s'", argv[1]);
-		return user_usage("user", what);
-	}
-	snprintf(what, sizeof what, "user %s", v->name);
-	if ((rc = ctl_opts_parse(ctx, what, v->opts, argc - 2, argv + 2, &o)) !=
-	    0) {
-		ctl_opts_free(&o);
-		return rc;
-	}
-	if (o.help)
-		fputs("usage: ismsctl " USER_USAGE "\n", ctx->out);
-	else if (o.npos < v->min_args || o.npos > v->max_args)
-		rc = user_usage(what, o.npos < v->min_args
-		                          ? "missing argument"
-		                          : "too many arguments");
-	else
-		rc = v->exec(ctx, v, &o);
-	ctl_opts_free(&o);
-	return rc;
-}
+const struct ctl_cmd ctl_cmd_user = {
+    .name = "user",
+    .usage = "user add NAME --role R [--uid N] [--email E] | list | set NAME "
+             "[role=R] [uid=N] [email=E] | disable NAME | enable NAME",
+    .help = "who may use ismsd, with which access role (admin only)",
+    .detail =
+        "Roles: viewer (read registers), auditor (read everything, journal\n"
+        "and history too), editor (write registers), admin (users, tokens,\n"
+        "method, catalog: everything), ingest (create and update "
+        "incidents).\n"
+        "user add NAME --role R [--uid N] [--email E]: a new user; --uid "
+        "maps\n"
+        "a local Unix uid (peer of the Unix socket) to it.\n"
+        "user set NAME role=R uid=N email=E: changes only the fields named\n"
+        "(uid= and email= clear them). user disable NAME refuses the "
+        "user's\n"
+        "connections and tokens until user enable NAME. A user is never\n"
+        "deleted: the journal keeps who had which access, and when "
+        "(A.5.18).\n"
+        "user list: NAME ROLE UID EMAIL DISABLED UPDATED BY.\n",
+    .verbs = user_verbs,
+    .nverbs = CTL_NVERBS(user_verbs),
+    .exec = ctl_verbs_exec_cmd,
+};

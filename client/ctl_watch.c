@@ -276,8 +276,9 @@ watch_run(struct watch *w, Isms__V1__Subscribe *sub, const char *token,
 }
 
 /* "ismsctl watch [--register R]... [--type T]... [--owner U] [--since N]". */
-int
-ctl_watch_exec(struct ctl_ctx *ctx, int argc, char **argv)
+static int
+watch_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
+           char **argv)
 {
 	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
 	Isms__V1__EventType *types = NULL;
@@ -288,6 +289,7 @@ ctl_watch_exec(struct ctl_ctx *ctx, int argc, char **argv)
 	struct ctl_opts o;
 	int rc;
 
+	(void)cmd;
 	rc = ctl_opts_parse(ctx, "watch",
 	                    CTL_OPT_REGISTER | CTL_OPT_TYPE | CTL_OPT_OWNER |
 	                        CTL_OPT_SINCE,
@@ -328,3 +330,26 @@ out:
 	ctl_opts_free(&o);
 	return rc;
 }
+
+const struct ctl_cmd ctl_cmd_watch = {
+    .name = "watch",
+    .usage = "watch [--register R]... [--type T]... [--owner U] [--since SEQ]",
+    .help = "print events as they happen, until interrupted",
+    .detail =
+        "One line per event: SEQ TIME TYPE ID ACTOR SUMMARY (-o json: one\n"
+        "JSON object per line; -o csv: a header, then rows), flushed at "
+        "once.\n"
+        "Filters: --register (risk, action...), --type (created, updated,\n"
+        "archived, linked, unlinked, reviewed, method_changed,\n"
+        "catalog_loaded, review_due, review_overdue, action_due,\n"
+        "action_overdue, incident_ingested, user_changed, token_changed),\n"
+        "--owner; each repeatable option matches any of its values.\n"
+        "--since SEQ first replays the journal after SEQ, then goes on "
+        "live\n"
+        "with no gap and no duplicate. Exit: 0 on Ctrl-C / SIGTERM; 1 when\n"
+        "ismsd drops a watcher too slow to keep up (the message says "
+        "'resync\n"
+        "from seq N': resume with --since N); 3 when the connection is "
+        "lost.\n",
+    .exec = watch_exec,
+};
