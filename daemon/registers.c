@@ -120,6 +120,7 @@ register_status_of(const struct register_def *r, const Isms__V1__Record *rec)
 	return *(const int *)pb_field_ptr(body, sfd);
 }
 
+/* Whether rec's status is one r's states table flags with flag. */
 bool
 register_state_is(const struct register_def *r, const Isms__V1__Record *rec,
                   unsigned flag)
