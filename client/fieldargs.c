@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fieldargs.h"
+#include "reglist.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -45,20 +46,14 @@ field_is_oneof(const ProtobufCFieldDescriptor *fd)
 	return (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
 }
 
+/* The registers come in the list's order (common/reglist.h), the order
+ * the server's views use; the descriptor gives each one's fields. */
 const ProtobufCFieldDescriptor *
 ctl_register_nth(size_t i)
 {
-	const ProtobufCMessageDescriptor *md = RECORD_MD;
-	unsigned k;
-
-	for (k = 0; k < md->n_fields; k++) {
-		if (!field_is_oneof(&md->fields[k]) ||
-		    md->fields[k].type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (i-- == 0)
-			return &md->fields[k];
-	}
-	return NULL;
+	return i < REGLIST_COUNT ? protobuf_c_message_descriptor_get_field(
+	                               RECORD_MD, reglist[i].body_case)
+	                         : NULL;
 }
 
 const ProtobufCFieldDescriptor *

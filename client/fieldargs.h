@@ -42,7 +42,8 @@ struct ctl_fields {
 /* The register called name (its body field in Record), or NULL. */
 const ProtobufCFieldDescriptor *ctl_register_find(const char *name);
 
-/* The i-th register in .proto order, NULL past the last. */
+/* The i-th register in display order (common/reglist.h), NULL past the
+ * last. */
 const ProtobufCFieldDescriptor *ctl_register_nth(size_t i);
 
 /* The register a record belongs to (its body case), or NULL. */

@@ -6,6 +6,7 @@
 
 #include "output.h"
 #include "pbfield.h"
+#include "reglist.h"
 #include "soa.h"
 #include "xmalloc.h"
 
@@ -69,7 +70,7 @@ soa_risks(const Isms__V1__Record *rec)
 
 	for (i = 0; i < rec->n_linked_from; i++) {
 		id = rec->linked_from[i]->target;
-		if (id == NULL || strncmp(id, "RSK-", 4) != 0)
+		if (!reglist_owns_id(&reglist[reglist_index_risk], id))
 			continue;
 		t = strstr(s, id);
 		if (t != NULL && (t == s || t[-1] == ' ') &&

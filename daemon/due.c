@@ -39,34 +39,10 @@ static const struct {
     {"acceptance.until", ISMS__V1__DUE_KIND__DUE_KIND_ACCEPTANCE},
 };
 
-/* Lifecycle states in which nothing is due any more. */
-static const char *const due_settled[] = {
-    "done",    "cancelled", "closed",     "achieved",   "missed",
-    "retired", "expired",   "offboarded", "superseded", NULL,
-};
-
 struct due_entry {
 	char date[DATE_LEN + 1];
 	int kind;
 };
-
-/* Whether rec's lifecycle state is one where nothing is due. */
-static bool
-due_is_settled(const struct register_def *reg, const Isms__V1__Record *rec)
-{
-	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
-	ProtobufCMessage *body = register_body(rec);
-	const char *const *s;
-	char name[64];
-
-	if (sfd == NULL || body == NULL ||
-	    pb_field_format(body, sfd, 0, name, sizeof name) != 0)
-		return false;
-	for (s = due_settled; *s != NULL; s++)
-		if (strcmp(*s, name) == 0)
-			return true;
-	return false;
-}
 
 /* Reads the string at a body path ("acceptance.until"), or NULL. */
 static const char *
@@ -101,7 +77,8 @@ due_entries(const struct register_def *reg, const Isms__V1__Record *rec,
 	const char *d;
 	size_t n = 0, i;
 
-	if (rec == NULL || rec->archived || due_is_settled(reg, rec))
+	if (rec == NULL || rec->archived ||
+	    register_state_is(reg, rec, REGISTER_SETTLED))
 		return 0;
 	if (rec->next_review_on != NULL &&
 	    timefmt_date_valid(rec->next_review_on)) {

@@ -7,16 +7,10 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-/* Display order: the clauses' order, then Annex A and the plan. */
+/* Every register, in the list's order: common/reglist.h. */
+#define REGISTER_PTR(n, N, p) &register_##n,
 const struct register_def *const registers[] = {
-    &register_scope,         &register_issue,         &register_party,
-    &register_document,      &register_role,          &register_asset,
-    &register_risk,          &register_treatment,     &register_control,
-    &register_requirement,   &register_objective,     &register_competence,
-    &register_communication, &register_supplier,      &register_incident,
-    &register_metric,        &register_audit,         &register_finding,
-    &register_mreview,       &register_nonconformity, &register_action,
-    &register_legal,         &register_milestone,     NULL,
+    ISMS_REGISTERS(REGISTER_PTR) NULL,
 };
 
 int
@@ -124,6 +118,20 @@ register_status_of(const struct register_def *r, const Isms__V1__Record *rec)
 	if (sfd == NULL || body == NULL || !pb_field_present(body, sfd))
 		return 0;
 	return *(const int *)pb_field_ptr(body, sfd);
+}
+
+/* Whether rec's status is one r's states table flags with flag. */
+bool
+register_state_is(const struct register_def *r, const Isms__V1__Record *rec,
+                  unsigned flag)
+{
+	const struct register_state *st;
+	int s = register_status_of(r, rec);
+
+	for (st = r->states; s != 0 && st != NULL && st->status != 0; st++)
+		if (st->status == s)
+			return (st->flags & flag) != 0;
+	return false;
 }
 
 /* Whether rec enters status s with this change. */

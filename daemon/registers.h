@@ -1,10 +1,16 @@
 /*
  * registers.h: the register table.
  *
- * A register is one body of the Record oneof. Its row says how ids are
- * made, how often records are reviewed and which hook checks and derives
- * its fields. Adding a register: one message in isms.proto, one row in
- * registers.c, one file in registers/.
+ * A register is one body of the Record oneof. Everything it is lives in
+ * its definition, registers/<name>.c: its line in the list (common/
+ * reglist.h: name, body case, id prefix, display order), how often records
+ * are reviewed, its lifecycle (moves, settled states), who may write it and
+ * which hook checks and derives its fields. No other module keeps a list
+ * about registers: they ask the definition.
+ *
+ * Adding a register: one message in isms.proto and its case in the Record
+ * oneof, one line in common/reglist.h, one file in registers/ (built
+ * without a CMake edit), its fixture in tests/unit/reg_fx.c, the README.
  */
 #ifndef ISMS_REGISTERS_H
 #define ISMS_REGISTERS_H
@@ -14,6 +20,7 @@
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+#include "reglist.h"
 
 struct store_txn;
 
@@ -31,12 +38,42 @@ struct register_move {
 	int to;
 };
 
+/* State flags. */
+#define REGISTER_SETTLED 0x1 /* nothing is due: no review, no reminder */
+
+/*
+ * What a register says about one of its lifecycle states. A definition
+ * lists only the states it has something to say about.
+ */
+struct register_state {
+	int status;     /* enum value of the body's status; 0 ends a list */
+	unsigned flags; /* REGISTER_SETTLED */
+	/* Per-state evidence (what a record must show to enter this state)
+	 * belongs here: the next issue adds it. */
+};
+
+/* Who besides an editor may write a register (roles). */
+#define REGISTER_WRITE_INGEST 0x1 /* ingest may create and update it */
+
+/*
+ * The fields of a definition that come from its line in common/reglist.h:
+ * REGISTER_ROW(risk), last in the initializer of register_risk (where
+ * clang-format keeps the fields one a line).
+ */
+#define REGISTER_ROW(n)                                                        \
+	.name = #n, .prefix = reglist_prefix_##n, .body_case = reglist_case_##n
+
 struct register_def {
+	/* From the list (REGISTER_ROW). */
 	const char *name;     /* the body field name: "risk" */
 	const char *prefix;   /* id prefix: "RSK" → RSK-0001 */
 	uint32_t body_case;   /* ISMS__V1__RECORD__BODY_RISK */
 	uint32_t review_days; /* default review interval */
 	int initial_status;   /* status value given on create */
+	/* States with flags, {0, 0}-terminated; NULL: none. */
+	const struct register_state *states;
+	/* Roles beyond editor and admin that may put it: REGISTER_WRITE_*. */
+	unsigned writers;
 	/* Body fields required on create (title always is). */
 	const char *const *required;
 	/* Allowed status moves, {0, 0}-terminated; NULL: any move. */
@@ -58,15 +95,11 @@ struct register_def {
 	             const Isms__V1__Record *old, struct isms_err *err);
 };
 
-extern const struct register_def register_risk, register_asset, register_scope,
-    register_issue, register_party, register_document, register_role,
-    register_treatment, register_control, register_requirement,
-    register_objective, register_competence, register_communication,
-    register_supplier, register_incident, register_metric, register_audit,
-    register_finding, register_mreview, register_nonconformity, register_action,
-    register_legal, register_milestone;
+#define REGISTER_EXTERN(n, N, p) extern const struct register_def register_##n;
+ISMS_REGISTERS(REGISTER_EXTERN)
+#undef REGISTER_EXTERN
 
-/* Every register, in display order; NULL-terminated. */
+/* Every register, in the list's order (display order); NULL-terminated. */
 extern const struct register_def *const registers[];
 
 const struct register_def *register_by_name(const char *name);
@@ -89,6 +122,17 @@ ProtobufCMessage *register_body(const Isms__V1__Record *rec);
 /* The body's "status" field descriptor for register r, or NULL. */
 const ProtobufCFieldDescriptor *
 register_status_field(const struct register_def *r);
+
+/* Whether rec is in a state of r flagged with flag (REGISTER_SETTLED). */
+bool register_state_is(const struct register_def *r,
+                       const Isms__V1__Record *rec, unsigned flag);
+
+/* Whether role writers (REGISTER_WRITE_*) may put records of r. */
+static inline bool
+register_writable_by(const struct register_def *r, unsigned writers)
+{
+	return (r->writers & writers) != 0;
+}
 
 /* Gives body its register's first lifecycle state unless it has one. */
 void register_set_initial_status(const struct register_def *r,

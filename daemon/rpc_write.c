@@ -7,6 +7,7 @@
 #include "links.h"
 #include "pbfield.h"
 #include "records.h"
+#include "registers.h"
 #include "rpc.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -96,15 +97,37 @@ rpc_put_apply(struct store_txn *txn, struct wop *op)
 	return rpc_record_result(w, rc, rec);
 }
 
-/* Whether a put creates or changes an incident. */
+/* Whether the put's register lets role writers (REGISTER_WRITE_*) put it:
+ * the register of its id on an update, of its body on a create. */
 static bool
-rpc_put_is_incident(const Isms__V1__Put *put)
+rpc_put_writable_by(const Isms__V1__Put *put, unsigned writers)
 {
 	const Isms__V1__Record *r = put->record;
+	const struct register_def *reg;
 
 	if (r->id != NULL && r->id[0] != '\0')
-		return strncmp(r->id, "INC-", 4) == 0;
-	return r->body_case == ISMS__V1__RECORD__BODY_INCIDENT;
+		reg = register_by_id(r->id);
+	else
+		reg = register_by_case(r->body_case);
+	return reg != NULL && register_writable_by(reg, writers);
+}
+
+/* Refuses a put to a role that may write only some registers, naming
+ * them: "the ingest role may only put incidents". */
+static int
+rpc_put_refuse(struct rpc_call *call, unsigned writers, const char *role)
+{
+	const struct register_def *const *r;
+	char names[256] = "";
+	size_t n = 0;
+
+	for (r = registers; *r != NULL && n < sizeof names; r++)
+		if (register_writable_by(*r, writers))
+			n += (size_t)snprintf(names + n, sizeof names - n,
+			                      "%s%ss", n > 0 ? ", " : "",
+			                      (*r)->name);
+	return isms_err_set(&call->err, ISMS_EPERM,
+	                    "the %s role may only put %s", role, names);
 }
 
 int
@@ -116,9 +139,8 @@ rpc_put_exec(struct rpc_call *call)
 	if ((rc = records_put_precheck(call->req->put, &call->err)) != 0)
 		return rc;
 	if (call->conn->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
-	    !rpc_put_is_incident(call->req->put))
-		return isms_err_set(&call->err, ISMS_EPERM,
-		                    "the ingest role may only put incidents");
+	    !rpc_put_writable_by(call->req->put, REGISTER_WRITE_INGEST))
+		return rpc_put_refuse(call, REGISTER_WRITE_INGEST, "ingest");
 	return rpc_write_submit(call, rpc_put_apply);
 }
 

@@ -42,13 +42,19 @@ static const struct register_move action_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state action_states[] = {
+    {S(DONE), REGISTER_SETTLED},
+    {S(CANCELLED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_action = {
-    .name = "action",
-    .prefix = "ACT",
-    .body_case = ISMS__V1__RECORD__BODY_ACTION,
     .review_days = 30,
     .initial_status = S(OPEN),
     .required = action_required,
     .moves = action_moves,
     .check = action_check,
+    .states = action_states,
+    REGISTER_ROW(action),
 };

@@ -24,11 +24,16 @@ asset_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 	return 0;
 }
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state asset_states[] = {
+    {ISMS__V1__ASSET_STATUS__ASSET_STATUS_RETIRED, REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_asset = {
-    .name = "asset",
-    .prefix = "AST",
-    .body_case = ISMS__V1__RECORD__BODY_ASSET,
     .review_days = 365,
     .initial_status = ISMS__V1__ASSET_STATUS__ASSET_STATUS_ACTIVE,
     .check = asset_check,
+    .states = asset_states,
+    REGISTER_ROW(asset),
 };

@@ -44,13 +44,18 @@ static const struct register_move audit_moves[] = {
     {S(REPORTED), S(CLOSED)},      {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state audit_states[] = {
+    {S(CLOSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_audit = {
-    .name = "audit",
-    .prefix = "AUD",
-    .body_case = ISMS__V1__RECORD__BODY_AUDIT,
     .review_days = 365,
     .initial_status = S(PLANNED),
     .required = audit_required,
     .moves = audit_moves,
     .check = audit_check,
+    .states = audit_states,
+    REGISTER_ROW(audit),
 };

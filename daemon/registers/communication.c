@@ -16,12 +16,18 @@ static const struct register_move communication_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state communication_states[] = {
+    {S(DONE), REGISTER_SETTLED},
+    {S(CANCELLED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_communication = {
-    .name = "communication",
-    .prefix = "COM",
-    .body_case = ISMS__V1__RECORD__BODY_COMMUNICATION,
     .review_days = 180,
     .initial_status = S(PLANNED),
     .required = communication_required,
     .moves = communication_moves,
+    .states = communication_states,
+    REGISTER_ROW(communication),
 };

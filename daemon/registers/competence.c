@@ -46,13 +46,18 @@ static const struct register_move competence_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state competence_states[] = {
+    {S(EXPIRED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_competence = {
-    .name = "competence",
-    .prefix = "TRN",
-    .body_case = ISMS__V1__RECORD__BODY_COMPETENCE,
     .review_days = 365,
     .initial_status = S(PLANNED),
     .required = competence_required,
     .moves = competence_moves,
     .check = competence_check,
+    .states = competence_states,
+    REGISTER_ROW(competence),
 };

@@ -79,13 +79,11 @@ static const struct register_move control_moves[] = {
 };
 
 const struct register_def register_control = {
-    .name = "control",
-    .prefix = "CTL",
-    .body_case = ISMS__V1__RECORD__BODY_CONTROL,
     .review_days = 365,
     .initial_status = S(NOT_STARTED),
     .moves = control_moves,
     .derived = control_derived,
     .owns_id = control_owns_id,
     .check = control_check,
+    REGISTER_ROW(control),
 };

@@ -68,13 +68,18 @@ static const struct register_move document_moves[] = {
     {S(APPROVED), S(RETIRED)}, {S(RETIRED), S(DRAFT)}, {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state document_states[] = {
+    {S(RETIRED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_document = {
-    .name = "document",
-    .prefix = "DOC",
-    .body_case = ISMS__V1__RECORD__BODY_DOCUMENT,
     .review_days = 365,
     .initial_status = S(DRAFT),
     .required = document_required,
     .moves = document_moves,
     .check = document_check,
+    .states = document_states,
+    REGISTER_ROW(document),
 };

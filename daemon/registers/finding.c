@@ -45,13 +45,18 @@ static const struct register_move finding_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state finding_states[] = {
+    {S(CLOSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_finding = {
-    .name = "finding",
-    .prefix = "FND",
-    .body_case = ISMS__V1__RECORD__BODY_FINDING,
     .review_days = 30,
     .initial_status = S(OPEN),
     .required = finding_required,
     .moves = finding_moves,
     .check = finding_check,
+    .states = finding_states,
+    REGISTER_ROW(finding),
 };

@@ -44,13 +44,20 @@ static const struct register_move incident_moves[] = {
     {S(RESOLVED), S(CLOSED)},    {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state incident_states[] = {
+    {S(CLOSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_incident = {
-    .name = "incident",
-    .prefix = "INC",
-    .body_case = ISMS__V1__RECORD__BODY_INCIDENT,
     .review_days = 30,
     .initial_status = S(NEW),
     .required = incident_required,
     .moves = incident_moves,
     .check = incident_check,
+    .states = incident_states,
+    /* Alert pipelines (the ingest role) open and update incidents. */
+    .writers = REGISTER_WRITE_INGEST,
+    REGISTER_ROW(incident),
 };

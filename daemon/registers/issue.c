@@ -13,12 +13,17 @@ static const struct register_move issue_moves[] = {
     {S(MONITORED), S(CLOSED)}, {S(CLOSED), S(OPEN)}, {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state issue_states[] = {
+    {S(CLOSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_issue = {
-    .name = "issue",
-    .prefix = "ISS",
-    .body_case = ISMS__V1__RECORD__BODY_ISSUE,
     .review_days = 180,
     .initial_status = S(OPEN),
     .required = issue_required,
     .moves = issue_moves,
+    .states = issue_states,
+    REGISTER_ROW(issue),
 };

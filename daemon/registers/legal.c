@@ -38,13 +38,18 @@ static const struct register_move legal_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state legal_states[] = {
+    {S(RETIRED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_legal = {
-    .name = "legal",
-    .prefix = "LEG",
-    .body_case = ISMS__V1__RECORD__BODY_LEGAL,
     .review_days = 365,
     .initial_status = S(IDENTIFIED),
     .required = legal_required,
     .moves = legal_moves,
     .check = legal_check,
+    .states = legal_states,
+    REGISTER_ROW(legal),
 };

@@ -13,12 +13,17 @@ static const struct register_move metric_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state metric_states[] = {
+    {S(RETIRED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_metric = {
-    .name = "metric",
-    .prefix = "KPI",
-    .body_case = ISMS__V1__RECORD__BODY_METRIC,
     .review_days = 90,
     .initial_status = S(ACTIVE),
     .required = metric_required,
     .moves = metric_moves,
+    .states = metric_states,
+    REGISTER_ROW(metric),
 };

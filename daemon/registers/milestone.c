@@ -36,13 +36,18 @@ static const struct register_move milestone_moves[] = {
     {S(DONE), S(IN_PROGRESS)},    {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state milestone_states[] = {
+    {S(DONE), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_milestone = {
-    .name = "milestone",
-    .prefix = "MS",
-    .body_case = ISMS__V1__RECORD__BODY_MILESTONE,
     .review_days = 30,
     .initial_status = S(PLANNED),
     .required = milestone_required,
     .moves = milestone_moves,
     .check = milestone_check,
+    .states = milestone_states,
+    REGISTER_ROW(milestone),
 };

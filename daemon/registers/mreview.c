@@ -38,12 +38,17 @@ static const struct register_move mreview_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state mreview_states[] = {
+    {S(CLOSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_mreview = {
-    .name = "mreview",
-    .prefix = "MR",
-    .body_case = ISMS__V1__RECORD__BODY_MREVIEW,
     .review_days = 365,
     .initial_status = S(PLANNED),
     .moves = mreview_moves,
     .check = mreview_check,
+    .states = mreview_states,
+    REGISTER_ROW(mreview),
 };

@@ -69,13 +69,18 @@ static const struct register_move nonconformity_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state nonconformity_states[] = {
+    {S(CLOSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_nonconformity = {
-    .name = "nonconformity",
-    .prefix = "NC",
-    .body_case = ISMS__V1__RECORD__BODY_NONCONFORMITY,
     .review_days = 30,
     .initial_status = S(OPEN),
     .required = nonconformity_required,
     .moves = nonconformity_moves,
     .check = nonconformity_check,
+    .states = nonconformity_states,
+    REGISTER_ROW(nonconformity),
 };

@@ -46,13 +46,19 @@ static const struct register_move objective_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state objective_states[] = {
+    {S(ACHIEVED), REGISTER_SETTLED},
+    {S(MISSED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_objective = {
-    .name = "objective",
-    .prefix = "OBJ",
-    .body_case = ISMS__V1__RECORD__BODY_OBJECTIVE,
     .review_days = 90,
     .initial_status = S(PLANNED),
     .required = objective_required,
     .moves = objective_moves,
     .check = objective_check,
+    .states = objective_states,
+    REGISTER_ROW(objective),
 };

@@ -13,11 +13,9 @@ static const struct register_move party_moves[] = {
 };
 
 const struct register_def register_party = {
-    .name = "party",
-    .prefix = "IP",
-    .body_case = ISMS__V1__RECORD__BODY_PARTY,
     .review_days = 365,
     .initial_status = S(ACTIVE),
     .required = party_required,
     .moves = party_moves,
+    REGISTER_ROW(party),
 };

@@ -68,9 +68,6 @@ static const struct register_move requirement_moves[] = {
 };
 
 const struct register_def register_requirement = {
-    .name = "requirement",
-    .prefix = "REQ",
-    .body_case = ISMS__V1__RECORD__BODY_REQUIREMENT,
     .review_days = 365,
     .initial_status = S(NOT_MET),
     .moves = requirement_moves,
@@ -78,4 +75,5 @@ const struct register_def register_requirement = {
     .owns_id = requirement_owns_id,
     .catalog_only = true,
     .check = requirement_check,
+    REGISTER_ROW(requirement),
 };

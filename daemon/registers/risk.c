@@ -128,14 +128,19 @@ static const struct register_move risk_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state risk_states[] = {
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED, REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_risk = {
-    .name = "risk",
-    .prefix = "RSK",
-    .body_case = ISMS__V1__RECORD__BODY_RISK,
     .review_days = 90,
     .initial_status = ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
     .moves = risk_moves,
     .derived = risk_derived,
     .uses_method = true,
     .check = risk_check,
+    .states = risk_states,
+    REGISTER_ROW(risk),
 };

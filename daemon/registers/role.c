@@ -19,12 +19,17 @@ static const struct register_move role_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state role_states[] = {
+    {S(RETIRED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_role = {
-    .name = "role",
-    .prefix = "ROLE",
-    .body_case = ISMS__V1__RECORD__BODY_ROLE,
     .review_days = 365,
     .initial_status = S(ACTIVE),
     .required = role_required,
     .moves = role_moves,
+    .states = role_states,
+    REGISTER_ROW(role),
 };

@@ -46,13 +46,18 @@ static const struct register_move scope_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state scope_states[] = {
+    {S(SUPERSEDED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_scope = {
-    .name = "scope",
-    .prefix = "SCOPE",
-    .body_case = ISMS__V1__RECORD__BODY_SCOPE,
     .review_days = 365,
     .initial_status = S(DRAFT),
     .required = scope_required,
     .moves = scope_moves,
     .check = scope_check,
+    .states = scope_states,
+    REGISTER_ROW(scope),
 };

@@ -28,13 +28,18 @@ static const struct register_move supplier_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state supplier_states[] = {
+    {S(OFFBOARDED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_supplier = {
-    .name = "supplier",
-    .prefix = "SUP",
-    .body_case = ISMS__V1__RECORD__BODY_SUPPLIER,
     .review_days = 365,
     .initial_status = S(ONBOARDING),
     .required = supplier_required,
     .moves = supplier_moves,
     .check = supplier_check,
+    .states = supplier_states,
+    REGISTER_ROW(supplier),
 };

@@ -53,13 +53,19 @@ static const struct register_move treatment_moves[] = {
     {0, 0},
 };
 
+/* Settled: nothing is due any more, no review, no reminder. */
+static const struct register_state treatment_states[] = {
+    {S(DONE), REGISTER_SETTLED},
+    {S(CANCELLED), REGISTER_SETTLED},
+    {0, 0},
+};
+
 const struct register_def register_treatment = {
-    .name = "treatment",
-    .prefix = "RTP",
-    .body_case = ISMS__V1__RECORD__BODY_TREATMENT,
     .review_days = 30,
     .initial_status = S(PLANNED),
     .required = treatment_required,
     .moves = treatment_moves,
     .check = treatment_check,
+    .states = treatment_states,
+    REGISTER_ROW(treatment),
 };

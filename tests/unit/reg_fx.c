@@ -30,9 +30,11 @@ static const struct fixture fixtures[] = {
     {"treatment", {"action=Encrypt laptops", "due_on=2026-01-31"}},
     {"control",
      {"applicable=true", "justification=Laptops leave the office",
-      "last_tested_on=2025-10-01"}},
+      "last_tested_on=2025-10-01"},
+     "A.5.1"},
     {"requirement",
-     {"evidence=Risk method v1", "parent=6.1", "assessable=true"}},
+     {"evidence=Risk method v1", "parent=6.1", "assessable=true"},
+     "6.1.2"},
     {"objective",
      {"measure=Phishing click rate", "target=below 5%", "due_on=2026-06-30",
       "result=3%"}},
@@ -59,13 +61,6 @@ static const struct fixture fixtures[] = {
     {"legal", {"kind=regulation", "reference=GDPR", "how_met=DPO appointed"}},
     {"milestone", {"phase=internal_audit", "target_on=2026-03-31"}},
 };
-
-/* The id the catalog gives a record of reg in these tests. */
-static const char *
-catalog_id(const struct register_def *reg)
-{
-	return reg == &register_control ? "A.5.1" : "6.1.2";
-}
 
 /* A fresh temp store with an open write txn. */
 int
@@ -219,7 +214,8 @@ add_rec(struct store_txn *txn, const struct register_def *reg,
 		protobuf_c_message_free_unpacked(&rec->base, NULL);
 		return rc;
 	}
-	rec->id = strdup(catalog_id(reg));
+	assert_non_null(fixture_of(reg->name)->catalog_id);
+	rec->id = strdup(fixture_of(reg->name)->catalog_id);
 	if (!pb_field_present(body, sfd)) {
 		*(int *)pb_field_ptr(body, sfd) = reg->initial_status;
 		*(protobuf_c_boolean *)((char *)body + sfd->quantifier_offset) =

@@ -27,6 +27,7 @@ struct fx {
 struct fixture {
 	const char *reg;
 	const char *sets[NFIELDS]; /* "path=value" under the body */
+	const char *catalog_id;    /* the id a catalog register's record gets */
 };
 
 extern const struct records_actor who;

@@ -15,6 +15,7 @@
 #include "fieldargs.h"
 #include "ismsclient.h"
 #include "pbfield.h"
+#include "reglist.h"
 #include "xmalloc.h"
 
 /* Parses and builds words for register reg; returns rc, *put on success. */
@@ -78,16 +79,26 @@ put_free(Isms__V1__Put *put)
 static void
 test_registers_from_descriptor(void **state)
 {
+	const ProtobufCMessageDescriptor *rd = &isms__v1__record__descriptor;
+	size_t i;
+
 	(void)state;
 	assert_non_null(ctl_register_find("risk"));
 	assert_non_null(ctl_register_find("asset"));
 	assert_null(ctl_register_find("title")); /* header, not a register */
 	assert_null(ctl_register_find("nosuch"));
-	assert_string_equal(ctl_register_nth(0)->name, "risk");
-	assert_string_equal(ctl_register_nth(1)->name, "asset");
-	assert_string_equal(ctl_register_nth(2)->name, "scope");
-	assert_string_equal(ctl_register_nth(22)->name, "milestone");
-	assert_null(ctl_register_nth(23));
+	/* Every register of the list, in its order, and nothing else. */
+	for (i = 0; i < REGLIST_COUNT; i++) {
+		assert_string_equal(ctl_register_nth(i)->name, reglist[i].name);
+		assert_int_equal(ctl_register_nth(i)->id, reglist[i].body_case);
+		assert_ptr_equal(ctl_register_find(reglist[i].name),
+		                 ctl_register_nth(i));
+	}
+	assert_null(ctl_register_nth(REGLIST_COUNT));
+	/* Every body of the Record oneof is on the list. */
+	for (i = 0; i < rd->n_fields; i++)
+		if (rd->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+			assert_non_null(reglist_by_name(rd->fields[i].name));
 	assert_non_null(ctl_register_find("treatment"));
 	assert_null(ctl_register_find("linked_from"));
 	assert_ptr_equal(ctl_register_find("risk")->descriptor,
