@@ -43,17 +43,32 @@ static void conn_close_flushed(struct conn *);
 static void conn_out_cb(struct evbuffer *, const struct evbuffer_cb_info *,
                         void *);
 
+/* The store could not say who c is: c keeps no role (fail closed) and
+ * its generation is left stale, so the next request reads again. */
+static void
+conn_identify_failed(struct conn *c, const struct store_txn *txn)
+{
+	c->role = 0;
+	log_err("conn %llu (%s): cannot re-read the identity: %s",
+	        (unsigned long long)c->serial, c->user, txn->msg);
+	snprintf(c->auth_hint, sizeof c->auth_hint,
+	         "cannot check the identity now (%s); retry", txn->msg);
+}
+
 void
 conn_identify_refresh(struct conn *c)
 {
 	struct store_txn txn;
 	struct identity id = {"", 0};
 	struct isms_err err;
+	uint64_t gen = c->srv->users_gen;
 	int rc = -ISMS_ENOTFOUND;
 
-	c->users_gen = c->srv->users_gen;
-	if (store_read_begin(c->srv->store, &txn) != 0)
+	c->users_gen = gen - 1; /* stale until a read succeeds */
+	if (store_read_begin(c->srv->store, &txn) != 0) {
+		conn_identify_failed(c, &txn);
 		return;
+	}
 	if (c->token_id[0] != '\0')
 		rc = users_identify_token_id(&txn, c->token_id, server_now(),
 		                             &id, &err);
@@ -62,6 +77,11 @@ conn_identify_refresh(struct conn *c)
 	else if (c->uid != (uid_t)-1)
 		rc = users_identify_uid(&txn, c->uid, &id);
 	store_read_end(&txn);
+	if (txn.ret != 0) {
+		conn_identify_failed(c, &txn);
+		return;
+	}
+	c->users_gen = gen;
 	if (rc == 0) {
 		snprintf(c->user, sizeof c->user, "%s", id.user);
 		c->role = id.role;
