@@ -167,8 +167,9 @@ rpc_info_exec(struct rpc_call *call)
 	{
 		uint8_t hash[JOURNAL_HASH_LEN];
 
-		r->has_journal_head = 1;
-		journal_head(&txn, &r->journal_head, hash);
+		/* Unreadable, the head is left out rather than shown as 0. */
+		r->has_journal_head =
+		    journal_head(&txn, &r->journal_head, hash) == 0;
 	}
 	store_read_end(&txn);
 	writer_get_stats(srv->writer, &ws);

@@ -463,8 +463,13 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 			                    (int)sub->types[i]);
 	if ((rc = store_read_begin(srv->store, &txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
-	journal_head(&txn, &head, hash);
+	/* Without the head a new subscriber would replay from seq 1. */
+	rc = journal_head(&txn, &head, hash);
 	store_read_end(&txn);
+	if (rc != 0)
+		return isms_err_set(err, rc, "cannot read the journal head: %s",
+		                    txn.msg[0] != '\0' ? txn.msg
+		                                       : "it is malformed");
 	if (sub->has_replay && sub->replay && sub->since_seq > head)
 		return isms_err_set(
 		    err, ISMS_ERANGE,
