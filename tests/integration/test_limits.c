@@ -603,6 +603,46 @@ test_config_file_errors(void **state)
 	assert_non_null(strstr(out, "test.conf:2: unknown section [other]"));
 }
 
+/* A size whose K/M/G suffix would overflow 64 bits is refused, naming
+ * the option, on the command line and in a file: 18014398509481985K
+ * wrapped to 1K and passed --check-config. */
+static void
+test_size_overflow_refused(void **state)
+{
+	struct daemon_fx *fx = start(state, NULL);
+	char out[2048];
+
+	assert_int_not_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "'%s' --max-frame 18014398509481985K --check-config "
+	                 "2>&1",
+	                 ISMSD_BIN),
+	    0);
+	assert_non_null(strstr(out, "--max-frame must be between"));
+	assert_int_not_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "'%s' --map-size 99999999999999999999999G "
+	                 "--check-config 2>&1",
+	                 ISMSD_BIN),
+	    0);
+	assert_non_null(strstr(out, "--map-size must be between"));
+	assert_int_not_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "printf 'max-frame = 18014398509481985K\\n' "
+	                 ">'%s/big.conf' && '%s' --config '%s/big.conf' "
+	                 "--check-config 2>&1",
+	                 fx->dir, ISMSD_BIN, fx->dir),
+	    0);
+	assert_non_null(strstr(out, "big.conf:1: max-frame must be between"));
+	/* The largest that fits still parses. */
+	assert_int_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "'%s' --max-frame 1048576K --check-config "
+	                 "2>&1",
+	                 ISMSD_BIN),
+	    0);
+}
+
 int
 main(void)
 {
@@ -616,6 +656,7 @@ main(void)
 	    cmocka_unit_test_teardown(test_total_cap_pauses_listener, teardown),
 	    cmocka_unit_test_teardown(test_unpack_budget_and_nul, teardown),
 	    cmocka_unit_test_teardown(test_config_file_errors, teardown),
+	    cmocka_unit_test_teardown(test_size_overflow_refused, teardown),
 	    cmocka_unit_test_teardown(test_frame_deadline_per_frame, teardown),
 	    cmocka_unit_test_teardown(test_big_strings_refused, teardown),
 	    cmocka_unit_test_teardown(test_queued_bytes_bound, teardown),
