@@ -422,19 +422,27 @@ subs_poke_later(struct server *srv)
 {
 	struct timeval tv = {0, 1000};
 
-	if (srv->subs_timer == NULL)
-		srv->subs_timer = evtimer_new(srv->base, subs_run, srv);
-	evtimer_add(srv->subs_timer, &tv);
+	if (srv->subs_timer != NULL)
+		evtimer_add(srv->subs_timer, &tv);
 }
 
 void
 subs_poke(struct server *srv)
 {
-	if (TAILQ_EMPTY(&srv->subs))
-		return;
+	if (!TAILQ_EMPTY(&srv->subs) && srv->subs_ev != NULL)
+		event_active(srv->subs_ev, 0, 0);
+}
+
+/* Makes the fan-out's events, once: 0, or -1 when libevent cannot. A
+ * subscription is taken only once they exist, so a poke always runs. */
+static int
+subs_events(struct server *srv)
+{
 	if (srv->subs_ev == NULL)
 		srv->subs_ev = event_new(srv->base, -1, 0, subs_run, srv);
-	event_active(srv->subs_ev, 0, 0);
+	if (srv->subs_timer == NULL)
+		srv->subs_timer = evtimer_new(srv->base, subs_run, srv);
+	return srv->subs_ev != NULL && srv->subs_timer != NULL ? 0 : -1;
 }
 
 int
@@ -476,6 +484,9 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 		    "since_seq %llu is past the journal head %llu",
 		    (unsigned long long)sub->since_seq,
 		    (unsigned long long)head);
+	if (subs_events(srv) != 0)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot make the fan-out's events");
 	s = xcalloc(1, sizeof *s);
 	s->conn = c;
 	conn_ref(c);
