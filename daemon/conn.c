@@ -401,6 +401,7 @@ conn_slot_give(struct conn *c)
 	srv->nconns--;
 	if (n == conn_pool_max(c) && !srv->stopping)
 		listen_pause(srv, c->tcp, false);
+	listen_resume(srv);
 }
 
 /* Closes a Unix peer that took one of the slots kept for admins and is

@@ -18,6 +18,10 @@ int listen_add(struct server *, const char *endpoint, struct isms_err *err);
  * Unix ones: each pool of connections has its own. */
 void listen_pause(struct server *, bool tcp, bool pause);
 
+/* A descriptor was freed: ends a pause of accepting for lack of them
+ * (listen.c pauses every listener when accept fails). */
+void listen_resume(struct server *);
+
 /* Closes every listener and removes the socket files. */
 void listen_close_all(struct server *);
 
