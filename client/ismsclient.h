@@ -23,12 +23,11 @@
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+#include "protocol.h"
 
 struct event_base;
 struct isms_client;
 
-#define ISMS_PROTOCOL_MAJOR   1
-#define ISMS_PROTOCOL_MINOR   0
 #define ISMS_DEFAULT_ENDPOINT "unix:///run/ismsd/ismsd.sock"
 
 /*
