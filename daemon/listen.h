@@ -11,7 +11,7 @@
 
 struct server;
 
-/* Starts listening on an endpoint ("unix:PATH"). */
+/* Starts listening on an endpoint: "unix:PATH" or "tcp://HOST:PORT". */
 int listen_add(struct server *, const char *endpoint, struct isms_err *err);
 
 /* Stops (pause) or resumes accepting on the TCP listeners (tcp) or the
