@@ -331,6 +331,42 @@ subs_free_entries(struct subs_event *arr, size_t n)
 
 static void subs_poke_later(struct server *);
 
+/* The oldest next seq of a subscriber within the recent window (lo to
+ * head), or 0 when none is. */
+static uint64_t
+subs_window_low(struct server *srv, uint64_t lo, uint64_t head)
+{
+	struct sub *s;
+	uint64_t wlo = 0;
+
+	TAILQ_FOREACH(s, &srv->subs, entry)
+	if (s->next_seq <= head && s->next_seq >= lo &&
+	    (wlo == 0 || s->next_seq < wlo))
+		wlo = s->next_seq;
+	return wlo;
+}
+
+/* Sends s a replay slice of its own, up to head, read now. */
+static void
+subs_replay_slice(struct sub *s, struct store_txn *txn,
+                  struct subs_batch *batch, uint64_t head)
+{
+	struct subs_event *own;
+	uint64_t seq, first = s->next_seq, to = s->next_seq + SUBS_SLICE - 1;
+
+	if (to > head)
+		to = head;
+	own = subs_read(txn, first, to);
+	for (seq = first; seq <= to; seq++)
+		if (own[seq - first].e != NULL)
+			subs_send(s, batch, &own[seq - first]);
+	subs_flush(s, batch);
+	subs_free_entries(own, (size_t)(to - first + 1));
+	/* subs_send moved next_seq; skip holes too. */
+	if (s->next_seq <= to)
+		s->next_seq = to + 1;
+}
+
 /* One fan-out run; more work left schedules another, after the loop. */
 static void
 subs_run(evutil_socket_t fd, short what, void *arg)
@@ -338,10 +374,10 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 	struct server *srv = arg;
 	struct sub *s, *next;
 	struct store_txn txn;
-	struct subs_event *win = NULL, *own;
+	struct subs_event *win = NULL;
 	struct subs_batch *batch;
 	uint8_t hash[JOURNAL_HASH_LEN];
-	uint64_t head, lo, wlo = 0, seq, to, first;
+	uint64_t head, wlo, seq;
 	bool more = false;
 
 	(void)fd;
@@ -353,11 +389,8 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* The recent window: read once, sent to every live subscriber. */
-	lo = head >= SUBS_WINDOW ? head - SUBS_WINDOW + 1 : 1;
-	TAILQ_FOREACH(s, &srv->subs, entry)
-	if (s->next_seq <= head && s->next_seq >= lo &&
-	    (wlo == 0 || s->next_seq < wlo))
-		wlo = s->next_seq;
+	wlo = subs_window_low(
+	    srv, head >= SUBS_WINDOW ? head - SUBS_WINDOW + 1 : 1, head);
 	if (wlo != 0)
 		win = subs_read(&txn, wlo, head);
 	batch = xcalloc(1, sizeof *batch);
@@ -392,21 +425,8 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		/* Replaying: a slice now, the rest on later runs, and only
 		 * while the client keeps reading. */
 		more = true;
-		if (subs_backlog(s) > srv->cfg.sub_output_cap / 2)
-			continue;
-		to = s->next_seq + SUBS_SLICE - 1;
-		if (to > head)
-			to = head;
-		first = s->next_seq;
-		own = subs_read(&txn, first, to);
-		for (seq = first; seq <= to; seq++)
-			if (own[seq - first].e != NULL)
-				subs_send(s, batch, &own[seq - first]);
-		subs_flush(s, batch);
-		subs_free_entries(own, (size_t)(to - first + 1));
-		/* subs_send moved next_seq; skip holes too. */
-		if (s->next_seq <= to)
-			s->next_seq = to + 1;
+		if (subs_backlog(s) <= srv->cfg.sub_output_cap / 2)
+			subs_replay_slice(s, &txn, batch, head);
 	}
 	free(batch);
 	if (win != NULL)
