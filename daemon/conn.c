@@ -425,16 +425,60 @@ conn_refuse_admin_slot(struct conn *c)
 	return true;
 }
 
+/* Makes c's bufferevent (over TLS when tls is set) and events: 0, or -1
+ * with what was made freed again and fd closed. */
+static int
+conn_make_events(struct conn *c, evutil_socket_t fd, SSL_CTX *tls)
+{
+	const int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
+	struct event_base *base = c->srv->base;
+	SSL *ssl;
+
+	if (tls != NULL && (ssl = SSL_new(tls)) != NULL) {
+		c->bev = bufferevent_openssl_socket_new(
+		    base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
+		if (c->bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+		c->tls = true;
+	} else if (tls == NULL)
+		c->bev = bufferevent_socket_new(base, fd, opts);
+	c->handshaken = !c->tls;
+	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
+	 * writes what the socket did not take at once. */
+	if (c->bev != NULL) {
+		c->out = bufferevent_get_output(c->bev);
+		c->out_cb = evbuffer_add_cb(c->out, conn_out_cb, c);
+	}
+	if (c->bev != NULL && !c->tls)
+		c->rev =
+		    event_new(base, fd, EV_READ | EV_PERSIST, conn_recv_cb, c);
+	if (c->bev != NULL && c->out_cb != NULL && (c->tls || c->rev != NULL) &&
+	    (c->pend = evbuffer_new()) != NULL &&
+	    (c->idle = evtimer_new(base, conn_idle_cb, c)) != NULL &&
+	    (c->auth = evtimer_new(base, conn_auth_cb, c)) != NULL)
+		return 0;
+	log_err("cannot create a bufferevent");
+	if (c->idle != NULL)
+		event_free(c->idle);
+	if (c->rev != NULL)
+		event_free(c->rev);
+	if (c->pend != NULL)
+		evbuffer_free(c->pend);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	else
+		evutil_closesocket(fd);
+	return -1;
+}
+
 /* Adopts fd: over TLS when tls is set; a Unix peer (sa NULL) is named
  * by its uid. */
 static struct conn *
 conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
             const struct sockaddr *sa, bool unix_peer)
 {
-	const int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
 	struct timeval auth = {(time_t)srv->cfg.auth_timeout_secs, 0};
 	struct conn *c;
-	SSL *ssl;
 
 	c = xcalloc(1, sizeof *c);
 	c->srv = srv;
@@ -464,39 +508,7 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		    "certificate");
 	}
 	evutil_make_socket_nonblocking(fd);
-	if (tls != NULL && (ssl = SSL_new(tls)) != NULL) {
-		c->bev = bufferevent_openssl_socket_new(
-		    srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
-		if (c->bev != NULL)
-			bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
-		c->tls = true;
-	} else if (tls == NULL)
-		c->bev = bufferevent_socket_new(srv->base, fd, opts);
-	c->handshaken = !c->tls;
-	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
-	 * writes what the socket did not take at once. */
-	if (c->bev != NULL) {
-		c->out = bufferevent_get_output(c->bev);
-		c->out_cb = evbuffer_add_cb(c->out, conn_out_cb, c);
-	}
-	if (c->bev != NULL && !c->tls)
-		c->rev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
-		                   conn_recv_cb, c);
-	if (c->bev == NULL || c->out_cb == NULL ||
-	    (!c->tls && c->rev == NULL) || (c->pend = evbuffer_new()) == NULL ||
-	    (c->idle = evtimer_new(srv->base, conn_idle_cb, c)) == NULL ||
-	    (c->auth = evtimer_new(srv->base, conn_auth_cb, c)) == NULL) {
-		log_err("cannot create a bufferevent");
-		if (c->idle != NULL)
-			event_free(c->idle);
-		if (c->rev != NULL)
-			event_free(c->rev);
-		if (c->pend != NULL)
-			evbuffer_free(c->pend);
-		if (c->bev != NULL)
-			bufferevent_free(c->bev);
-		else
-			evutil_closesocket(fd);
+	if (conn_make_events(c, fd, tls) != 0) {
 		free(c);
 		return NULL;
 	}
