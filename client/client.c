@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,8 +339,12 @@ client_frame(struct isms_client *c, const uint8_t *msg, size_t mlen)
 	/* Room for a typical reply: no malloc and free for each field. */
 	_Alignas(16) uint8_t arena[CLIENT_ARENA];
 
+	/* Four times the frame, saturating: a huge max frame must not wrap
+	 * to a budget too small for any reply. */
 	limit = PB_BUDGET_DEFAULT;
-	if (c->max_frame > limit / 4)
+	if (c->max_frame > SIZE_MAX / 4)
+		limit = SIZE_MAX;
+	else if (c->max_frame > limit / 4)
 		limit = c->max_frame * 4;
 	pb_budget_init(&budget, limit);
 	pb_budget_arena(&budget, arena, sizeof arena);

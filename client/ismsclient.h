@@ -23,12 +23,11 @@
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
+#include "protocol.h"
 
 struct event_base;
 struct isms_client;
 
-#define ISMS_PROTOCOL_MAJOR   1
-#define ISMS_PROTOCOL_MINOR   0
 #define ISMS_DEFAULT_ENDPOINT "unix:///run/ismsd/ismsd.sock"
 
 /*
@@ -103,10 +102,10 @@ uint64_t isms_client_call(struct isms_client *, Isms__V1__Request *req,
 #define ISMS_CALL_STREAM 0x1
 
 /*
- * TODO(subscribe): isms_client_subscribe(client, since_seq, cb, arg), once
- * the protocol has Subscribe / Cancel calls and Reply.event: a Request with
- * call = subscribe sent through isms_client_call_flags(ISMS_CALL_STREAM),
- * and isms_client_cancel also sending Cancel{id}.
+ * A subscription is a Request with call = subscribe sent through
+ * isms_client_call_flags(ISMS_CALL_STREAM) (ismsctl watch does): each
+ * event arrives as a reply under its id. The protocol has no Cancel call:
+ * the server ends a subscription with its connection.
  */
 
 /* isms_client_call with flags (ISMS_CALL_STREAM). */

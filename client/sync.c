@@ -82,15 +82,22 @@ sync_roundtrip(struct isms_sync *s, Isms__V1__Request *req,
 		return isms_err_set(err, ISMS_EUNAVAIL,
 		                    "not connected to ismsd"),
 		       NULL;
+	/* Before the call: once sent, it must be waited for or cancelled. */
+	if (s->timeout_ms > 0 &&
+	    (timer = evtimer_new(s->base, sync_timeout_cb, &w)) == NULL)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot arm the call's timeout"),
+		       NULL;
 	if ((id = isms_client_call(s->client, req, sync_reply_cb, &w)) == 0) {
+		if (timer != NULL)
+			event_free(timer);
 		cerr = isms_client_error(s->client);
 		isms_err_set(err, ISMS_EUNAVAIL, "%s",
 		             cerr != NULL ? cerr->msg
 		                          : "connection to ismsd lost");
 		return NULL;
 	}
-	if (s->timeout_ms > 0) {
-		timer = evtimer_new(s->base, sync_timeout_cb, &w);
+	if (timer != NULL) {
 		tv.tv_sec = s->timeout_ms / 1000;
 		tv.tv_usec = (s->timeout_ms % 1000) * 1000;
 		evtimer_add(timer, &tv);

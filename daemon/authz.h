@@ -4,7 +4,8 @@
  * A connection is named at accept (a Unix peer's uid), by its verified
  * TLS client certificate, or by a token in hello when neither named it;
  * after that its identity never changes. Its rights follow its user's
- * (re-read when users or tokens change) and end when its token expires:
+ * (re-read when users or tokens change; none while that read fails, it
+ * is tried again at the next request) and end when its token expires:
  * at its next request, or by a timer when it sends none (a subscriber).
  */
 #ifndef ISMS_AUTHZ_H

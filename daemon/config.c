@@ -126,26 +126,33 @@ config_usage(FILE *f)
 	           "as name = value.\n");
 }
 
-/* Parses a byte count with an optional K/M/G suffix. */
+/* Parses a byte count with an optional K/M/G suffix. A count too large
+ * reads as INT64_MAX, past every option's max, so the range check names
+ * it: it is checked before the shift, which would wrap it to a small one
+ * (18014398509481985K is 1K modulo 2^64). */
 static int
 config_size(const char *s, long long *out)
 {
 	char *end;
 	unsigned long long v;
+	unsigned shift = 0;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *s == '-')
+	if (end == s || *s == '-' || (errno != 0 && errno != ERANGE))
 		return -1;
 	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
+		shift = 20, end++;
 	else if (*end == 'G' || *end == 'g')
-		v <<= 30, end++;
-	if (*end != '\0' || v > (unsigned long long)INT64_MAX)
+		shift = 30, end++;
+	if (*end != '\0')
 		return -1;
-	*out = (long long)v;
+	if (errno == ERANGE || v > (unsigned long long)INT64_MAX >> shift)
+		*out = INT64_MAX;
+	else
+		*out = (long long)(v << shift);
 	return 0;
 }
 

@@ -43,17 +43,32 @@ static void conn_close_flushed(struct conn *);
 static void conn_out_cb(struct evbuffer *, const struct evbuffer_cb_info *,
                         void *);
 
+/* The store could not say who c is: c keeps no role (fail closed) and
+ * its generation is left stale, so the next request reads again. */
+static void
+conn_identify_failed(struct conn *c, const struct store_txn *txn)
+{
+	c->role = 0;
+	log_err("conn %llu (%s): cannot re-read the identity: %s",
+	        (unsigned long long)c->serial, c->user, txn->msg);
+	snprintf(c->auth_hint, sizeof c->auth_hint,
+	         "cannot check the identity now (%s); retry", txn->msg);
+}
+
 void
 conn_identify_refresh(struct conn *c)
 {
 	struct store_txn txn;
 	struct identity id = {"", 0};
 	struct isms_err err;
+	uint64_t gen = c->srv->users_gen;
 	int rc = -ISMS_ENOTFOUND;
 
-	c->users_gen = c->srv->users_gen;
-	if (store_read_begin(c->srv->store, &txn) != 0)
+	c->users_gen = gen - 1; /* stale until a read succeeds */
+	if (store_read_begin(c->srv->store, &txn) != 0) {
+		conn_identify_failed(c, &txn);
 		return;
+	}
 	if (c->token_id[0] != '\0')
 		rc = users_identify_token_id(&txn, c->token_id, server_now(),
 		                             &id, &err);
@@ -62,6 +77,11 @@ conn_identify_refresh(struct conn *c)
 	else if (c->uid != (uid_t)-1)
 		rc = users_identify_uid(&txn, c->uid, &id);
 	store_read_end(&txn);
+	if (txn.ret != 0) {
+		conn_identify_failed(c, &txn);
+		return;
+	}
+	c->users_gen = gen;
 	if (rc == 0) {
 		snprintf(c->user, sizeof c->user, "%s", id.user);
 		c->role = id.role;
@@ -381,6 +401,7 @@ conn_slot_give(struct conn *c)
 	srv->nconns--;
 	if (n == conn_pool_max(c) && !srv->stopping)
 		listen_pause(srv, c->tcp, false);
+	listen_resume(srv);
 }
 
 /* Closes a Unix peer that took one of the slots kept for admins and is
@@ -404,16 +425,60 @@ conn_refuse_admin_slot(struct conn *c)
 	return true;
 }
 
+/* Makes c's bufferevent (over TLS when tls is set) and events: 0, or -1
+ * with what was made freed again and fd closed. */
+static int
+conn_make_events(struct conn *c, evutil_socket_t fd, SSL_CTX *tls)
+{
+	const int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
+	struct event_base *base = c->srv->base;
+	SSL *ssl;
+
+	if (tls != NULL && (ssl = SSL_new(tls)) != NULL) {
+		c->bev = bufferevent_openssl_socket_new(
+		    base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
+		if (c->bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+		c->tls = true;
+	} else if (tls == NULL)
+		c->bev = bufferevent_socket_new(base, fd, opts);
+	c->handshaken = !c->tls;
+	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
+	 * writes what the socket did not take at once. */
+	if (c->bev != NULL) {
+		c->out = bufferevent_get_output(c->bev);
+		c->out_cb = evbuffer_add_cb(c->out, conn_out_cb, c);
+	}
+	if (c->bev != NULL && !c->tls)
+		c->rev =
+		    event_new(base, fd, EV_READ | EV_PERSIST, conn_recv_cb, c);
+	if (c->bev != NULL && c->out_cb != NULL && (c->tls || c->rev != NULL) &&
+	    (c->pend = evbuffer_new()) != NULL &&
+	    (c->idle = evtimer_new(base, conn_idle_cb, c)) != NULL &&
+	    (c->auth = evtimer_new(base, conn_auth_cb, c)) != NULL)
+		return 0;
+	log_err("cannot create a bufferevent");
+	if (c->idle != NULL)
+		event_free(c->idle);
+	if (c->rev != NULL)
+		event_free(c->rev);
+	if (c->pend != NULL)
+		evbuffer_free(c->pend);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	else
+		evutil_closesocket(fd);
+	return -1;
+}
+
 /* Adopts fd: over TLS when tls is set; a Unix peer (sa NULL) is named
  * by its uid. */
 static struct conn *
 conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
             const struct sockaddr *sa, bool unix_peer)
 {
-	const int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
 	struct timeval auth = {(time_t)srv->cfg.auth_timeout_secs, 0};
 	struct conn *c;
-	SSL *ssl;
 
 	c = xcalloc(1, sizeof *c);
 	c->srv = srv;
@@ -443,39 +508,7 @@ conn_create(struct server *srv, evutil_socket_t fd, SSL_CTX *tls,
 		    "certificate");
 	}
 	evutil_make_socket_nonblocking(fd);
-	if (tls != NULL && (ssl = SSL_new(tls)) != NULL) {
-		c->bev = bufferevent_openssl_socket_new(
-		    srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, opts);
-		if (c->bev != NULL)
-			bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
-		c->tls = true;
-	} else if (tls == NULL)
-		c->bev = bufferevent_socket_new(srv->base, fd, opts);
-	c->handshaken = !c->tls;
-	/* A plain socket is read with recv (conn_recv_cb); the bufferevent
-	 * writes what the socket did not take at once. */
-	if (c->bev != NULL) {
-		c->out = bufferevent_get_output(c->bev);
-		c->out_cb = evbuffer_add_cb(c->out, conn_out_cb, c);
-	}
-	if (c->bev != NULL && !c->tls)
-		c->rev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
-		                   conn_recv_cb, c);
-	if (c->bev == NULL || c->out_cb == NULL ||
-	    (!c->tls && c->rev == NULL) || (c->pend = evbuffer_new()) == NULL ||
-	    (c->idle = evtimer_new(srv->base, conn_idle_cb, c)) == NULL ||
-	    (c->auth = evtimer_new(srv->base, conn_auth_cb, c)) == NULL) {
-		log_err("cannot create a bufferevent");
-		if (c->idle != NULL)
-			event_free(c->idle);
-		if (c->rev != NULL)
-			event_free(c->rev);
-		if (c->pend != NULL)
-			evbuffer_free(c->pend);
-		if (c->bev != NULL)
-			bufferevent_free(c->bev);
-		else
-			evutil_closesocket(fd);
+	if (conn_make_events(c, fd, tls) != 0) {
 		free(c);
 		return NULL;
 	}

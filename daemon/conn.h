@@ -1,6 +1,6 @@
 /*
- * conn.h: one client connection, a bufferevent (TLS slots in later as a
- * filter, without a rewrite).
+ * conn.h: one client connection, a bufferevent: a socket one, or an
+ * OpenSSL one for TCP over TLS.
  *
  * A conn is referenced by each of its writes in flight: when the peer goes
  * away the bufferevent is freed at once and the struct when the last write

@@ -114,20 +114,10 @@ links_push(Isms__V1__Link ***arr, size_t *n, const char *rel,
 	(*arr)[(*n)++] = l;
 }
 
-int
-links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
-           const struct records_actor *who, Isms__V1__Record **out,
-           struct isms_err *err)
+/* Refuses a link edit whose rel or target is malformed. */
+static int
+links_edit_check(const Isms__V1__LinkEdit *le, struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *old, *rec;
-	char summary[200];
-	struct records_event ev = {0, summary};
-	uint8_t key[STORE_KEY_MAX];
-	size_t klen;
-	ssize_t at;
-	int rc;
-
 	if (!links_rel_valid(le->rel))
 		return isms_err_set(
 		    err, ISMS_EINVAL,
@@ -140,19 +130,22 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	if (le->source != NULL && strcmp(le->source, le->target) == 0)
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "a record cannot link to itself");
-	if ((rc = records_load_for_change(txn, le->source, le->has_expect_rev,
-	                                  le->expect_rev, &reg, &old, err)) !=
-	    0)
-		return rc;
-	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
-	at = links_find(rec, le->rel, le->target);
+	return 0;
+}
+
+/* Adds the link to rec, or removes it: 0, or -code with err. */
+static int
+links_edit_apply(struct store_txn *txn, const Isms__V1__LinkEdit *le,
+                 Isms__V1__Record *rec, struct isms_err *err)
+{
+	ssize_t at = links_find(rec, le->rel, le->target);
+	int rc;
+
 	if (le->remove) {
-		if (at < 0) {
-			rc = isms_err_set(err, ISMS_ENOTFOUND,
-			                  "%s has no link %s %s", rec->id,
-			                  le->rel, le->target);
-			goto done;
-		}
+		if (at < 0)
+			return isms_err_set(err, ISMS_ENOTFOUND,
+			                    "%s has no link %s %s", rec->id,
+			                    le->rel, le->target);
 		protobuf_c_message_free_unpacked(
 		    (ProtobufCMessage *)rec->links[at], NULL);
 		memmove(rec->links + at, rec->links + at + 1,
@@ -160,9 +153,34 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 		rec->n_links--;
 	} else if (at < 0) {
 		if ((rc = links_check_target(txn, le->target, err)) != 0)
-			goto done;
+			return rc;
 		links_push(&rec->links, &rec->n_links, le->rel, le->target);
 	}
+	return 0;
+}
+
+int
+links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
+           const struct records_actor *who, Isms__V1__Record **out,
+           struct isms_err *err)
+{
+	const struct register_def *reg;
+	Isms__V1__Record *old, *rec;
+	char summary[200];
+	struct records_event ev = {0, summary};
+	uint8_t key[STORE_KEY_MAX];
+	size_t klen;
+	int rc;
+
+	if ((rc = links_edit_check(le, err)) != 0)
+		return rc;
+	if ((rc = records_load_for_change(txn, le->source, le->has_expect_rev,
+	                                  le->expect_rev, &reg, &old, err)) !=
+	    0)
+		return rc;
+	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
+	if ((rc = links_edit_apply(txn, le, rec, err)) != 0)
+		goto done;
 	if ((klen = links_key(le->target, rec->id, le->rel, key, sizeof key)) ==
 	    0) {
 		rc = isms_err_set(err, ISMS_EINVAL, "bad link target '%s'",
@@ -186,9 +204,13 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 		store_del(txn, DB_LINKS, key, klen);
 	else
 		store_put(txn, DB_LINKS, key, klen, rec->id, strlen(rec->id));
+	/* A sticky store error: nothing is stored, and rec is freed. */
+	if (txn->ret != 0) {
+		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
+		goto done;
+	}
 	*out = rec;
 	rec = NULL;
-	rc = txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg) : 0;
 done:
 	if (old != NULL)
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);

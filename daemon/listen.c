@@ -7,11 +7,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <event2/listener.h>
 
 #include "conn.h"
@@ -29,6 +31,26 @@ struct listener {
 	struct evconnlistener *lev;
 	char *path;
 };
+
+#define LISTEN_PAUSE_SECS 1  /* out of descriptors: the accept pause */
+#define LISTEN_LOG_SECS   60 /* its report, at most once as often */
+
+/* Enables each listener whose pool has room, unless accepting is paused
+ * for descriptors or the server stops. */
+static void
+listen_apply(struct server *srv)
+{
+	struct listener *l;
+
+	TAILQ_FOREACH(l, &srv->listeners, entry)
+	{
+		if (srv->pool_full[l->tcp] || srv->accept_paused ||
+		    srv->stopping)
+			evconnlistener_disable(l->lev);
+		else
+			evconnlistener_enable(l->lev);
+	}
+}
 
 static void
 listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
@@ -49,12 +71,67 @@ listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 }
 
 static void
+listen_pause_end(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	listen_resume(arg);
+}
+
+/* Logs an accept failure at most once per LISTEN_LOG_SECS: short of
+ * descriptors it recurs at each pause's end. */
+static void
+listen_log_pause(struct server *srv, int e)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	srv->accept_pauses++;
+	if (srv->accept_logged_at != 0 &&
+	    now.tv_sec - srv->accept_logged_at < LISTEN_LOG_SECS)
+		return;
+	log_warn("accept: %s; pausing new connections until one closes or "
+	         "%d s pass (%u pause(s) since the last report)",
+	         strerror(e), LISTEN_PAUSE_SECS, srv->accept_pauses);
+	srv->accept_logged_at = now.tv_sec > 0 ? now.tv_sec : 1;
+	srv->accept_pauses = 0;
+}
+
+/*
+ * accept failed (EMFILE, ENFILE, ENOBUFS...): the pending peer stays in
+ * the backlog and the listener stays readable, so accepting again at
+ * once would spin and log each turn. As OpenSMTPD does, every listener
+ * pauses until a connection closes or a second passes.
+ */
+static void
 listen_error(struct evconnlistener *lev, void *arg)
 {
+	struct listener *l = arg;
+	struct server *srv = l->srv;
+	struct timeval tv = {LISTEN_PAUSE_SECS, 0};
+
 	(void)lev;
-	(void)arg;
-	/* EMFILE and friends: the listener stays; log and go on. */
-	log_warn("accept: %s", strerror(errno));
+	listen_log_pause(srv, errno);
+	if (srv->accept_timer == NULL &&
+	    (srv->accept_timer =
+	         evtimer_new(srv->base, listen_pause_end, srv)) == NULL) {
+		log_err("accept: cannot arm the pause timer");
+		return;
+	}
+	srv->accept_paused = true;
+	listen_apply(srv);
+	evtimer_add(srv->accept_timer, &tv);
+}
+
+void
+listen_resume(struct server *srv)
+{
+	if (!srv->accept_paused)
+		return;
+	srv->accept_paused = false;
+	if (srv->accept_timer != NULL)
+		evtimer_del(srv->accept_timer);
+	listen_apply(srv);
 }
 
 /* Fails if a live server answers on path; removes a stale socket. */
@@ -290,22 +367,17 @@ listen_close_all(struct server *srv)
 		free(l->path);
 		free(l);
 	}
+	if (srv->accept_timer != NULL)
+		event_free(srv->accept_timer);
+	srv->accept_timer = NULL;
+	srv->accept_paused = false;
 }
 
 void
 listen_pause(struct server *srv, bool tcp, bool pause)
 {
-	struct listener *l;
-
-	TAILQ_FOREACH(l, &srv->listeners, entry)
-	{
-		if (l->tcp != tcp)
-			continue;
-		if (pause)
-			evconnlistener_disable(l->lev);
-		else
-			evconnlistener_enable(l->lev);
-	}
+	srv->pool_full[tcp] = pause;
+	listen_apply(srv);
 	if (!pause)
 		log_info("accepting %s connections again",
 		         tcp ? "TCP" : "Unix");

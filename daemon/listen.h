@@ -11,12 +11,16 @@
 
 struct server;
 
-/* Starts listening on an endpoint ("unix:PATH"). */
+/* Starts listening on an endpoint: "unix:PATH" or "tcp://HOST:PORT". */
 int listen_add(struct server *, const char *endpoint, struct isms_err *err);
 
 /* Stops (pause) or resumes accepting on the TCP listeners (tcp) or the
  * Unix ones: each pool of connections has its own. */
 void listen_pause(struct server *, bool tcp, bool pause);
+
+/* A descriptor was freed: ends a pause of accepting for lack of them
+ * (listen.c pauses every listener when accept fails). */
+void listen_resume(struct server *);
 
 /* Closes every listener and removes the socket files. */
 void listen_close_all(struct server *);

@@ -70,19 +70,22 @@ notify_watchdog_ping(evutil_socket_t fd, short what, void *arg)
 	notify_send("WATCHDOG=1");
 }
 
-void
+int
 notify_watchdog_start(struct event_base *base)
 {
 	uint64_t usec = notify_watchdog_usec() / 2;
 	struct timeval tv;
 
 	if (usec == 0)
-		return;
+		return 0;
 	tv.tv_sec = (time_t)(usec / 1000000);
 	tv.tv_usec = (suseconds_t)(usec % 1000000);
 	notify_wd_ev =
 	    event_new(base, -1, EV_PERSIST, notify_watchdog_ping, NULL);
+	if (notify_wd_ev == NULL)
+		return -1;
 	evtimer_add(notify_wd_ev, &tv);
+	return 0;
 }
 
 void

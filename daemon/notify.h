@@ -16,8 +16,9 @@ int notify_send(const char *state);
 /* The watchdog period systemd asked for, in microseconds (0: none). */
 uint64_t notify_watchdog_usec(void);
 
-/* Starts pinging the watchdog at half its period on base, if asked. */
-void notify_watchdog_start(struct event_base *);
+/* Starts pinging the watchdog at half its period on base, if asked: 0,
+ * or -1 when the timer cannot be made. */
+int notify_watchdog_start(struct event_base *);
 void notify_watchdog_stop(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* reader.c: the read worker thread (see reader.h). */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -95,9 +96,11 @@ reader_start(struct reader **out, struct store *st, struct event_base *base,
 	atomic_init(&r->cancel, false);
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
-	r->done_ev = event_new(base, -1, 0, reader_deliver, r);
-	if ((rc = pthread_create(&r->thread, NULL, reader_main, r)) != 0) {
+	if ((r->done_ev = event_new(base, -1, 0, reader_deliver, r)) == NULL)
+		rc = ENOMEM;
+	else if ((rc = pthread_create(&r->thread, NULL, reader_main, r)) != 0)
 		event_free(r->done_ev);
+	if (rc != 0) {
 		pthread_mutex_destroy(&r->lock);
 		pthread_cond_destroy(&r->cond);
 		free(r);

@@ -91,110 +91,151 @@ records_list_add(Isms__V1__ListResult *out, Isms__V1__Record *rec)
 	out->records[out->n_records++] = rec;
 }
 
+/* What a listing scans: a register's records, or one index of them. */
+struct records_scan {
+	const struct register_def *reg;
+	int status; /* the status filter's value, parsed */
+	bool by_index;
+	uint8_t prefix[STORE_KEY_MAX];
+	size_t plen;
+};
+
+/* Fills sc from a list request: its register, status and the prefix to
+ * scan. One index narrows the scan; the other filters check records. */
+static int
+records_scan_plan(const Isms__V1__List *list, struct records_scan *sc,
+                  struct isms_err *err)
+{
+	const ProtobufCFieldDescriptor *sfd;
+	uint8_t code;
+	char sname[64];
+
+	if (list->register_ == NULL ||
+	    (sc->reg = register_by_name(list->register_)) == NULL)
+		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
+		                    list->register_ ? list->register_ : "");
+	code = register_code(sc->reg);
+	sc->status = 0;
+	if (list->status != NULL) {
+		sfd = register_status_field(sc->reg);
+		if (sfd == NULL || pb_enum_parse(sfd->descriptor, list->status,
+		                                 &sc->status) != 0)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "status '%s' is not a %s status",
+			                    list->status, sc->reg->name);
+		pb_enum_name(sfd->descriptor, sc->status, sname, sizeof sname);
+	}
+	sc->by_index = true;
+	if (list->owner != NULL)
+		sc->plen = key_index(code, 'o', list->owner, NULL, 0,
+		                     sc->prefix, sizeof sc->prefix);
+	else if (list->status != NULL)
+		sc->plen = key_index(code, 's', sname, NULL, 0, sc->prefix,
+		                     sizeof sc->prefix);
+	else if (list->tag != NULL)
+		sc->plen = key_index(code, 't', list->tag, NULL, 0, sc->prefix,
+		                     sizeof sc->prefix);
+	else {
+		sc->prefix[0] = code;
+		sc->plen = 1;
+		sc->by_index = false;
+	}
+	if (sc->plen == 0)
+		return isms_err_set(err, ISMS_EINVAL, "filter value too long");
+	return 0;
+}
+
+/* Opens the scan, resumed after the list's page token if it has one. */
+static int
+records_scan_open(struct store_txn *txn, const Isms__V1__List *list,
+                  const struct records_scan *sc, struct store_iter *it,
+                  struct isms_err *err)
+{
+	if (store_iter_open(txn, sc->by_index ? DB_IDX : DB_RECORDS, it,
+	                    sc->prefix, sc->plen) != 0)
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
+	if (!list->has_page_token)
+		return 0;
+	if (list->page_token.len < sc->plen ||
+	    memcmp(list->page_token.data, sc->prefix, sc->plen) != 0) {
+		store_iter_close(it);
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "page_token does not belong to this listing");
+	}
+	it->start = list->page_token.data;
+	it->slen = list->page_token.len;
+	it->skip_start = true;
+	return 0;
+}
+
+/* The next page resumes after the key it is at. */
+static void
+records_scan_mark(Isms__V1__ListResult *out, const struct store_iter *it)
+{
+	free(out->next_page_token.data);
+	out->next_page_token.len = it->k.mv_size;
+	out->next_page_token.data = xmalloc(it->k.mv_size);
+	memcpy(out->next_page_token.data, it->k.mv_data, it->k.mv_size);
+}
+
+/* The stored record the scan is at, in v: 0, -ISMS_ENOTFOUND for an
+ * index key whose record is gone, or a store error. */
+static int
+records_scan_get(struct store_txn *txn, const struct records_scan *sc,
+                 const struct store_iter *it, MDB_val *v)
+{
+	if (!sc->by_index) {
+		*v = it->v;
+		return 0;
+	}
+	return store_get(txn, DB_RECORDS, (uint8_t *)it->k.mv_data + sc->plen,
+	                 it->k.mv_size - sc->plen, v);
+}
+
 int
 records_list(struct store_txn *txn, const Isms__V1__List *list,
              Isms__V1__ListResult *out, struct isms_err *err)
 {
-	const struct register_def *reg;
-	const ProtobufCFieldDescriptor *sfd;
-	uint8_t prefix[STORE_KEY_MAX], code;
+	struct records_scan sc;
 	struct store_iter it;
 	Isms__V1__Record *rec;
-	size_t plen = 0, page, bytes = 0;
-	char sname[64];
-	bool by_index = true;
-	int status = 0, rc;
+	size_t page, bytes = 0;
+	int rc;
 	MDB_val v;
 
-	if (list->register_ == NULL ||
-	    (reg = register_by_name(list->register_)) == NULL)
-		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
-		                    list->register_ ? list->register_ : "");
-	code = register_code(reg);
-	if (list->status != NULL) {
-		sfd = register_status_field(reg);
-		if (sfd == NULL ||
-		    pb_enum_parse(sfd->descriptor, list->status, &status) != 0)
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "status '%s' is not a %s status",
-			                    list->status, reg->name);
-		pb_enum_name(sfd->descriptor, status, sname, sizeof sname);
-	}
-	/* One index narrows the scan; the other filters check records. */
-	if (list->owner != NULL)
-		plen = key_index(code, 'o', list->owner, NULL, 0, prefix,
-		                 sizeof prefix);
-	else if (list->status != NULL)
-		plen =
-		    key_index(code, 's', sname, NULL, 0, prefix, sizeof prefix);
-	else if (list->tag != NULL)
-		plen = key_index(code, 't', list->tag, NULL, 0, prefix,
-		                 sizeof prefix);
-	else {
-		prefix[0] = code;
-		plen = 1;
-		by_index = false;
-	}
-	if (plen == 0)
-		return isms_err_set(err, ISMS_EINVAL, "filter value too long");
+	if ((rc = records_scan_plan(list, &sc, err)) != 0 ||
+	    (rc = records_scan_open(txn, list, &sc, &it, err)) != 0)
+		return rc;
 	page = list->has_page_size && list->page_size > 0 ? list->page_size
 	                                                  : LIST_PAGE_DEFAULT;
 	if (page > LIST_PAGE_MAX)
 		page = LIST_PAGE_MAX;
-	if ((rc = store_iter_open(txn, by_index ? DB_IDX : DB_RECORDS, &it,
-	                          prefix, plen)) != 0)
-		return isms_err_set(err, rc, "%s", txn->msg);
-	if (list->has_page_token) {
-		if (list->page_token.len < plen ||
-		    memcmp(list->page_token.data, prefix, plen) != 0) {
-			store_iter_close(&it);
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "page_token does not belong to this listing");
-		}
-		it.start = list->page_token.data;
-		it.slen = list->page_token.len;
-		it.skip_start = true;
-	}
 	while (store_iter_next(&it)) {
 		if (out->n_records == page || bytes >= REPLY_BYTES_SOFT) {
 			/* More remain: resume after the last key returned. */
 			out->has_next_page_token = 1;
 			break;
 		}
-		if (by_index) {
-			rc = store_get(txn, DB_RECORDS,
-			               (uint8_t *)it.k.mv_data + plen,
-			               it.k.mv_size - plen, &v);
-			if (rc == -ISMS_ENOTFOUND)
-				continue;
-		} else {
-			v = it.v;
-			rc = 0;
-		}
+		if ((rc = records_scan_get(txn, &sc, &it, &v)) ==
+		    -ISMS_ENOTFOUND)
+			continue;
 		if (rc != 0 || (rc = records_unpack(&v, &rec, err)) != 0)
 			break;
-		if (!records_match(reg, rec, list, status)) {
+		if (!records_match(sc.reg, rec, list, sc.status)) {
 			protobuf_c_message_free_unpacked(
 			    (ProtobufCMessage *)rec, NULL);
-			free(out->next_page_token.data);
-			out->next_page_token.len = it.k.mv_size;
-			out->next_page_token.data = xmalloc(it.k.mv_size);
-			memcpy(out->next_page_token.data, it.k.mv_data,
-			       it.k.mv_size);
+			records_scan_mark(out, &it);
 			continue;
 		}
-		if ((rc = links_fill_incoming(txn, reg, rec, err)) != 0) {
+		if ((rc = links_fill_incoming(txn, sc.reg, rec, err)) != 0) {
 			protobuf_c_message_free_unpacked(
 			    (ProtobufCMessage *)rec, NULL);
 			break;
 		}
 		bytes += v.mv_size;
 		records_list_add(out, rec);
-		free(out->next_page_token.data);
-		out->next_page_token.len = it.k.mv_size;
-		out->next_page_token.data = xmalloc(it.k.mv_size);
-		memcpy(out->next_page_token.data, it.k.mv_data, it.k.mv_size);
+		records_scan_mark(out, &it);
 	}
 	store_iter_close(&it);
 	if (rc == 0 && txn->ret != 0)

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "users.h"
 #include "pbfield.h"
+#include "protocol.h"
 #include "records.h"
 #include "registers.h"
 #include "rpc.h"
@@ -17,9 +18,6 @@
 #include "token_use.h"
 #include "writer.h"
 #include "xmalloc.h"
-
-#define PROTOCOL_MAJOR 1
-#define PROTOCOL_MINOR 0
 
 /* Authenticates the conn by a token secret. */
 static int
@@ -69,14 +67,14 @@ rpc_hello_exec(struct rpc_call *call)
 	Isms__V1__HelloResult *r;
 	int rc;
 
-	if (h->has_protocol_major && h->protocol_major != PROTOCOL_MAJOR) {
+	if (h->has_protocol_major && h->protocol_major != ISMS_PROTOCOL_MAJOR) {
 		/* A version error closes the connection after the reply. */
 		conn_close_after_flush(call->conn);
 		return isms_err_set(
 		    &call->err, ISMS_EPRECOND,
 		    "protocol version %u is not supported; this server "
 		    "speaks %u",
-		    h->protocol_major, PROTOCOL_MAJOR);
+		    h->protocol_major, ISMS_PROTOCOL_MAJOR);
 	}
 	if (h->token != NULL && h->token[0] != '\0') {
 		/*
@@ -102,8 +100,8 @@ rpc_hello_exec(struct rpc_call *call)
 	r = (Isms__V1__HelloResult *)pb_new(
 	    &isms__v1__hello_result__descriptor);
 	r->has_protocol_major = r->has_protocol_minor = 1;
-	r->protocol_major = PROTOCOL_MAJOR;
-	r->protocol_minor = PROTOCOL_MINOR;
+	r->protocol_major = ISMS_PROTOCOL_MAJOR;
+	r->protocol_minor = ISMS_PROTOCOL_MINOR;
 	r->server_version = xstrdup(ISMS_VERSION);
 	r->user = xstrdup(call->conn->user);
 	r->has_role = 1;
@@ -167,8 +165,9 @@ rpc_info_exec(struct rpc_call *call)
 	{
 		uint8_t hash[JOURNAL_HASH_LEN];
 
-		r->has_journal_head = 1;
-		journal_head(&txn, &r->journal_head, hash);
+		/* Unreadable, the head is left out rather than shown as 0. */
+		r->has_journal_head =
+		    journal_head(&txn, &r->journal_head, hash) == 0;
 	}
 	store_read_end(&txn);
 	writer_get_stats(srv->writer, &ws);

@@ -81,15 +81,19 @@ sched_tick(evutil_socket_t fd, short what, void *arg)
 	srv->sched_busy = true;
 }
 
-void
-sched_start(struct server *srv)
+int
+sched_start(struct server *srv, struct isms_err *err)
 {
 	struct timeval tv = {SCHED_PERIOD_SECS, 0};
 
 	srv->sched_timer =
 	    event_new(srv->base, -1, EV_PERSIST, sched_tick, srv);
+	if (srv->sched_timer == NULL)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot make the scheduler's timer");
 	evtimer_add(srv->sched_timer, &tv);
 	sched_tick(-1, 0, srv);
+	return 0;
 }
 
 void

@@ -12,7 +12,11 @@ struct server;
 
 #define SCHED_PERIOD_SECS 60
 
-void sched_start(struct server *);
+struct isms_err;
+
+/* Runs the scheduler now and every SCHED_PERIOD_SECS: 0, or -code with
+ * err when its timer cannot be made. */
+int sched_start(struct server *, struct isms_err *err);
 void sched_stop(struct server *);
 
 #endif

@@ -150,6 +150,13 @@ server_shutdown(struct server *srv)
 		event_base_loopbreak(srv->base);
 		return;
 	}
-	srv->stop_timer = evtimer_new(srv->base, server_stop_timeout, srv);
+	if ((srv->stop_timer =
+	         evtimer_new(srv->base, server_stop_timeout, srv)) == NULL) {
+		/* No grace period to end the wait: stop now. */
+		log_err("cannot arm the stop timer; closing %zu connection(s)",
+		        srv->nconns);
+		event_base_loopbreak(srv->base);
+		return;
+	}
 	evtimer_add(srv->stop_timer, &tv);
 }

@@ -66,6 +66,11 @@ struct server {
 	uint64_t served; /* replies flushed to a conn: for the busy poll */
 	uint64_t next_conn_serial;
 	TAILQ_HEAD(, listener) listeners;
+	bool pool_full[2];  /* [tcp]: that pool's listeners pause (listen.c) */
+	bool accept_paused; /* out of descriptors: every listener pauses */
+	int64_t accept_logged_at;   /* monotonic seconds: that was logged */
+	unsigned accept_pauses;     /* pauses since, not logged */
+	struct event *accept_timer; /* ends the pause */
 	TAILQ_HEAD(, sub) subs;
 	size_t nsubs;
 	struct event *subs_ev, *subs_timer;

@@ -84,7 +84,10 @@ server_open(struct server *srv, struct isms_err *err)
 		return rc;
 	}
 	writer_on_delivered(srv->writer, server_delivered, srv);
-	sched_start(srv);
+	if ((rc = sched_start(srv, err)) != 0) {
+		server_close(srv);
+		return rc;
+	}
 	return 0;
 }
 

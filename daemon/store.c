@@ -212,12 +212,6 @@ store_close(struct store *st)
 	free(st);
 }
 
-const char *
-store_path(const struct store *st)
-{
-	return st->path;
-}
-
 static void
 store_txn_init(struct store *st, struct store_txn *txn, bool write)
 {
@@ -448,17 +442,4 @@ store_iter_close(struct store_iter *it)
 	if (it->cur != NULL)
 		mdb_cursor_close(it->cur);
 	it->cur = NULL;
-}
-
-int
-store_stat(struct store *st, enum store_db db, MDB_stat *ms)
-{
-	struct store_txn txn;
-	int rc;
-
-	if ((rc = store_read_begin(st, &txn)) != 0)
-		return rc;
-	rc = mdb_stat(txn.txn, st->dbi[db], ms);
-	store_read_end(&txn);
-	return rc == 0 ? 0 : -store_code(rc);
 }

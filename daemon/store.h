@@ -107,10 +107,6 @@ int store_iter_open(struct store_txn *, enum store_db, struct store_iter *,
 bool store_iter_next(struct store_iter *);
 void store_iter_close(struct store_iter *);
 
-/* LMDB statistics for status. */
-int store_stat(struct store *, enum store_db, MDB_stat *);
-const char *store_path(const struct store *);
-
 /* Big-endian builders: LMDB order is numeric order. */
 static inline void
 be32_put(uint8_t *p, uint32_t v)

@@ -331,6 +331,42 @@ subs_free_entries(struct subs_event *arr, size_t n)
 
 static void subs_poke_later(struct server *);
 
+/* The oldest next seq of a subscriber within the recent window (lo to
+ * head), or 0 when none is. */
+static uint64_t
+subs_window_low(struct server *srv, uint64_t lo, uint64_t head)
+{
+	struct sub *s;
+	uint64_t wlo = 0;
+
+	TAILQ_FOREACH(s, &srv->subs, entry)
+	if (s->next_seq <= head && s->next_seq >= lo &&
+	    (wlo == 0 || s->next_seq < wlo))
+		wlo = s->next_seq;
+	return wlo;
+}
+
+/* Sends s a replay slice of its own, up to head, read now. */
+static void
+subs_replay_slice(struct sub *s, struct store_txn *txn,
+                  struct subs_batch *batch, uint64_t head)
+{
+	struct subs_event *own;
+	uint64_t seq, first = s->next_seq, to = s->next_seq + SUBS_SLICE - 1;
+
+	if (to > head)
+		to = head;
+	own = subs_read(txn, first, to);
+	for (seq = first; seq <= to; seq++)
+		if (own[seq - first].e != NULL)
+			subs_send(s, batch, &own[seq - first]);
+	subs_flush(s, batch);
+	subs_free_entries(own, (size_t)(to - first + 1));
+	/* subs_send moved next_seq; skip holes too. */
+	if (s->next_seq <= to)
+		s->next_seq = to + 1;
+}
+
 /* One fan-out run; more work left schedules another, after the loop. */
 static void
 subs_run(evutil_socket_t fd, short what, void *arg)
@@ -338,10 +374,10 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 	struct server *srv = arg;
 	struct sub *s, *next;
 	struct store_txn txn;
-	struct subs_event *win = NULL, *own;
+	struct subs_event *win = NULL;
 	struct subs_batch *batch;
 	uint8_t hash[JOURNAL_HASH_LEN];
-	uint64_t head, lo, wlo = 0, seq, to, first;
+	uint64_t head, wlo, seq;
 	bool more = false;
 
 	(void)fd;
@@ -353,11 +389,8 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* The recent window: read once, sent to every live subscriber. */
-	lo = head >= SUBS_WINDOW ? head - SUBS_WINDOW + 1 : 1;
-	TAILQ_FOREACH(s, &srv->subs, entry)
-	if (s->next_seq <= head && s->next_seq >= lo &&
-	    (wlo == 0 || s->next_seq < wlo))
-		wlo = s->next_seq;
+	wlo = subs_window_low(
+	    srv, head >= SUBS_WINDOW ? head - SUBS_WINDOW + 1 : 1, head);
 	if (wlo != 0)
 		win = subs_read(&txn, wlo, head);
 	batch = xcalloc(1, sizeof *batch);
@@ -392,21 +425,8 @@ subs_run(evutil_socket_t fd, short what, void *arg)
 		/* Replaying: a slice now, the rest on later runs, and only
 		 * while the client keeps reading. */
 		more = true;
-		if (subs_backlog(s) > srv->cfg.sub_output_cap / 2)
-			continue;
-		to = s->next_seq + SUBS_SLICE - 1;
-		if (to > head)
-			to = head;
-		first = s->next_seq;
-		own = subs_read(&txn, first, to);
-		for (seq = first; seq <= to; seq++)
-			if (own[seq - first].e != NULL)
-				subs_send(s, batch, &own[seq - first]);
-		subs_flush(s, batch);
-		subs_free_entries(own, (size_t)(to - first + 1));
-		/* subs_send moved next_seq; skip holes too. */
-		if (s->next_seq <= to)
-			s->next_seq = to + 1;
+		if (subs_backlog(s) <= srv->cfg.sub_output_cap / 2)
+			subs_replay_slice(s, &txn, batch, head);
 	}
 	free(batch);
 	if (win != NULL)
@@ -422,19 +442,27 @@ subs_poke_later(struct server *srv)
 {
 	struct timeval tv = {0, 1000};
 
-	if (srv->subs_timer == NULL)
-		srv->subs_timer = evtimer_new(srv->base, subs_run, srv);
-	evtimer_add(srv->subs_timer, &tv);
+	if (srv->subs_timer != NULL)
+		evtimer_add(srv->subs_timer, &tv);
 }
 
 void
 subs_poke(struct server *srv)
 {
-	if (TAILQ_EMPTY(&srv->subs))
-		return;
+	if (!TAILQ_EMPTY(&srv->subs) && srv->subs_ev != NULL)
+		event_active(srv->subs_ev, 0, 0);
+}
+
+/* Makes the fan-out's events, once: 0, or -1 when libevent cannot. A
+ * subscription is taken only once they exist, so a poke always runs. */
+static int
+subs_events(struct server *srv)
+{
 	if (srv->subs_ev == NULL)
 		srv->subs_ev = event_new(srv->base, -1, 0, subs_run, srv);
-	event_active(srv->subs_ev, 0, 0);
+	if (srv->subs_timer == NULL)
+		srv->subs_timer = evtimer_new(srv->base, subs_run, srv);
+	return srv->subs_ev != NULL && srv->subs_timer != NULL ? 0 : -1;
 }
 
 int
@@ -463,14 +491,22 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 			                    (int)sub->types[i]);
 	if ((rc = store_read_begin(srv->store, &txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
-	journal_head(&txn, &head, hash);
+	/* Without the head a new subscriber would replay from seq 1. */
+	rc = journal_head(&txn, &head, hash);
 	store_read_end(&txn);
+	if (rc != 0)
+		return isms_err_set(err, rc, "cannot read the journal head: %s",
+		                    txn.msg[0] != '\0' ? txn.msg
+		                                       : "it is malformed");
 	if (sub->has_replay && sub->replay && sub->since_seq > head)
 		return isms_err_set(
 		    err, ISMS_ERANGE,
 		    "since_seq %llu is past the journal head %llu",
 		    (unsigned long long)sub->since_seq,
 		    (unsigned long long)head);
+	if (subs_events(srv) != 0)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot make the fan-out's events");
 	s = xcalloc(1, sizeof *s);
 	s->conn = c;
 	conn_ref(c);

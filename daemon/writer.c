@@ -1,4 +1,5 @@
 /* writer.c: group commit on a dedicated thread. */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -198,9 +199,13 @@ writer_start(struct writer **out, struct store *st, struct event_base *base,
 	TAILQ_INIT(&w->done);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
-	w->done_ev = event_new(base, -1, 0, writer_deliver, w);
-	if ((rc = pthread_create(&w->thread, NULL, writer_main, w)) != 0) {
+	if ((w->done_ev = event_new(base, -1, 0, writer_deliver, w)) == NULL)
+		rc = ENOMEM;
+	else if ((rc = pthread_create(&w->thread, NULL, writer_main, w)) != 0)
 		event_free(w->done_ev);
+	if (rc != 0) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
 		free(w);
 		return isms_err_set(err, ISMS_EINTERNAL,
 		                    "cannot start the writer thread: %s",

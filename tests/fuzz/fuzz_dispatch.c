@@ -435,6 +435,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_peer p = {.fd = -1};
 	uint8_t hdr[FRAME_HDR_MAX];
+	struct isms_err err;
 	struct conn *c;
 	int sv[2];
 
@@ -475,7 +476,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (++fuzz_inputs % FUZZ_SCHED_EVERY == 0) {
 		/* A tick now rather than once a minute: due_fire on fuzz data. */
 		sched_stop(&srv);
-		sched_start(&srv);
+		CHECK(sched_start(&srv, &err) == 0);
 		fuzz_settle(NULL);
 	}
 	fuzz_maybe_recycle();

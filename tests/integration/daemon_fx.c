@@ -60,6 +60,16 @@ daemon_fx_start(struct daemon_fx *fx)
 		/* The daemon's log would drown the test output. */
 		if (fx->quiet && freopen("/dev/null", "w", stderr) == NULL)
 			_exit(126);
+		if (fx->log_path != NULL &&
+		    freopen(fx->log_path, "a", stderr) == NULL)
+			_exit(126);
+		if (fx->nofile_limit > 0) {
+			struct rlimit rl = {fx->nofile_limit, fx->nofile_limit};
+
+			/* The hard limit too: ismsd raises the soft one. */
+			if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+				_exit(125);
+		}
 		if (fx->fsize_limit > 0) {
 			struct rlimit rl = {fx->fsize_limit, fx->fsize_limit};
 

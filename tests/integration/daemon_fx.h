@@ -19,6 +19,10 @@ struct daemon_fx {
 	bool quiet; /* ismsd's stderr to /dev/null */
 	/* ismsd's RLIMIT_FSIZE in bytes (SIGXFSZ ignored), or 0: none */
 	unsigned long fsize_limit;
+	/* ismsd's RLIMIT_NOFILE (soft and hard), or 0: as inherited */
+	unsigned long nofile_limit;
+	/* ismsd's stderr (its log) appended to this file, or NULL */
+	const char *log_path;
 };
 
 /* Makes the temp dir (once) and starts ismsd; waits until it accepts. */

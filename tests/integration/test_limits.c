@@ -603,6 +603,134 @@ test_config_file_errors(void **state)
 	assert_non_null(strstr(out, "test.conf:2: unknown section [other]"));
 }
 
+/* A size whose K/M/G suffix would overflow 64 bits is refused, naming
+ * the option, on the command line and in a file: 18014398509481985K
+ * wrapped to 1K and passed --check-config. */
+static void
+test_size_overflow_refused(void **state)
+{
+	struct daemon_fx *fx = start(state, NULL);
+	char out[2048];
+
+	assert_int_not_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "'%s' --max-frame 18014398509481985K --check-config "
+	                 "2>&1",
+	                 ISMSD_BIN),
+	    0);
+	assert_non_null(strstr(out, "--max-frame must be between"));
+	assert_int_not_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "'%s' --map-size 99999999999999999999999G "
+	                 "--check-config 2>&1",
+	                 ISMSD_BIN),
+	    0);
+	assert_non_null(strstr(out, "--map-size must be between"));
+	assert_int_not_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "printf 'max-frame = 18014398509481985K\\n' "
+	                 ">'%s/big.conf' && '%s' --config '%s/big.conf' "
+	                 "--check-config 2>&1",
+	                 fx->dir, ISMSD_BIN, fx->dir),
+	    0);
+	assert_non_null(strstr(out, "big.conf:1: max-frame must be between"));
+	/* The largest that fits still parses. */
+	assert_int_equal(
+	    daemon_fx_sh(fx, out, sizeof out,
+	                 "'%s' --max-frame 1048576K --check-config "
+	                 "2>&1",
+	                 ISMSD_BIN),
+	    0);
+}
+
+/* CPU seconds (user + system) pid has used, in clock ticks. */
+static unsigned long long
+cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	/* Past "pid (comm)": the state is field 3, utime and stime 14, 15. */
+	assert_non_null(p = strrchr(buf, ')'));
+	assert_int_equal(sscanf(p + 2,
+	                        "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+	                        "%*u %llu %llu",
+	                        &ut, &st),
+	                 2);
+	return ut + st;
+}
+
+/* Lines of the file at path that contain needle. */
+static int
+count_lines(const char *path, const char *needle)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+#define EMFILE_PEERS 100
+
+/* Out of descriptors, accept fails with EMFILE while the peer stays in
+ * the backlog: ismsd pauses accepting instead of spinning on it (its CPU
+ * time stays low), logs it once, and serves again once peers close. */
+static void
+test_emfile_pauses_accept(void **state)
+{
+	static const char *const args[] = {"--max-unix-connections=4096",
+	                                   "--max-connections-per-user=4096",
+	                                   NULL};
+	struct daemon_fx *fx = calloc(1, sizeof *fx);
+	struct timespec ts = {0, 20 * 1000 * 1000}, wait = {1, 500000000};
+	char log[] = "/tmp/ismsd-emfile-XXXXXX", out[256];
+	unsigned long long t0, used;
+	int fds[EMFILE_PEERS], i, lfd;
+
+	assert_true((lfd = mkstemp(log)) >= 0);
+	close(lfd);
+	fx->nofile_limit = 64;
+	fx->log_path = log;
+	fx->argv_extra = args;
+	*state = fx;
+	daemon_fx_start(fx);
+	for (i = 0; i < EMFILE_PEERS; i++)
+		fds[i] = raw_connect(fx, 5);
+	for (i = 0; i < 500 && count_lines(log, "accept: ") == 0; i++)
+		nanosleep(&ts, NULL);
+	assert_int_not_equal(count_lines(log, "Too many open files"), 0);
+	/* A spinning loop takes a whole CPU second each second. */
+	t0 = cpu_ticks(fx->pid);
+	nanosleep(&wait, NULL);
+	used = cpu_ticks(fx->pid) - t0;
+	assert_true(used < (unsigned long long)sysconf(_SC_CLK_TCK) / 4);
+	assert_int_equal(count_lines(log, "Too many open files"), 1);
+	for (i = 0; i < EMFILE_PEERS; i++)
+		close(fds[i]);
+	/* Served again once the peers are gone. */
+	for (i = 0; i < 500; i++) {
+		if (daemon_fx_sh(fx, out, sizeof out,
+		                 "\"$ISMSCTL\" status >/dev/null 2>&1") == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_true(i < 500);
+	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
+	assert_true(count_lines(log, "Too many open files") <= 2);
+	unlink(log);
+}
+
 int
 main(void)
 {
@@ -616,6 +744,8 @@ main(void)
 	    cmocka_unit_test_teardown(test_total_cap_pauses_listener, teardown),
 	    cmocka_unit_test_teardown(test_unpack_budget_and_nul, teardown),
 	    cmocka_unit_test_teardown(test_config_file_errors, teardown),
+	    cmocka_unit_test_teardown(test_size_overflow_refused, teardown),
+	    cmocka_unit_test_teardown(test_emfile_pauses_accept, teardown),
 	    cmocka_unit_test_teardown(test_frame_deadline_per_frame, teardown),
 	    cmocka_unit_test_teardown(test_big_strings_refused, teardown),
 	    cmocka_unit_test_teardown(test_queued_bytes_bound, teardown),

@@ -414,6 +414,34 @@ script_answer_one(int fd, void *arg)
 	fake_drain(fd);
 }
 
+/* A max frame near SIZE_MAX sets no small unpack budget: its budget,
+ * four times the frame, wrapped (2^62 + 1 frames four times to 4
+ * bytes) and refused every reply. */
+static void
+test_huge_max_frame(void **state)
+{
+	struct event_base *base = event_base_new();
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
+	struct isms_err err = {0};
+	struct seen s = {0};
+	struct fake f;
+	struct isms_client *c;
+
+	(void)state;
+	fake_start(&f, script_answer_one, NULL);
+	assert_non_null(c = isms_client_connect(base, f.endpoint, &err));
+	isms_client_set_max_frame(c, SIZE_MAX / 4 + 2);
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
+	isms_client_call(c, &req, seen_cb, &s);
+	loop_until(base, &s, 1);
+	assert_int_equal(s.code, ISMS__V1__CODE__OK);
+	isms_client_free(c);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
 static void
 test_free_from_callback(void **state)
 {
@@ -630,6 +658,7 @@ main(void)
 	    cmocka_unit_test(test_stream_and_connection_lost),
 	    cmocka_unit_test(test_frames_in_pieces),
 	    cmocka_unit_test(test_oversized_frame_closes),
+	    cmocka_unit_test(test_huge_max_frame),
 	    cmocka_unit_test(test_free_from_callback),
 	    cmocka_unit_test(test_connect_refused),
 	    cmocka_unit_test(test_sync_hello_and_calls),

@@ -19,24 +19,24 @@
 #include "store.h"
 #include "store_fx.h"
 
-#define setup store_fx_setup
+#define setup    store_fx_setup
 #define teardown store_fx_teardown
 
 static const struct records_actor who = {"alice", 1764320000};
 
 /* Runs fn in one write txn; returns its rc (commits on 0). */
-#define IN_TXN(st, expr)                                                      \
-	({                                                                    \
-		struct store_txn txn_;                                        \
-		int rc_;                                                      \
-		assert_int_equal(store_write_begin((st), NULL, &txn_), 0);    \
-		struct store_txn *txn = &txn_;                                \
-		rc_ = (expr);                                                 \
-		if (rc_ == 0)                                                 \
-			assert_int_equal(store_commit(&txn_), 0);             \
-		else                                                          \
-			store_abort(&txn_);                                   \
-		rc_;                                                          \
+#define IN_TXN(st, expr)                                                       \
+	({                                                                     \
+		struct store_txn txn_;                                         \
+		int rc_;                                                       \
+		assert_int_equal(store_write_begin((st), NULL, &txn_), 0);     \
+		struct store_txn *txn = &txn_;                                 \
+		rc_ = (expr);                                                  \
+		if (rc_ == 0)                                                  \
+			assert_int_equal(store_commit(&txn_), 0);              \
+		else                                                           \
+			store_abort(&txn_);                                    \
+		rc_;                                                           \
 	})
 
 /* Creates a record from field words on a fresh Record; returns its id. */
@@ -58,9 +58,8 @@ add(struct store *st, const char *reg, const char *const *words)
 		snprintf(path, sizeof path, "%s", *words);
 		eq = strchr(path, '=');
 		*eq = '\0';
-		assert_int_equal(pb_path_resolve(rec->base.descriptor, path,
-		                                 &p, &err),
-		                 0);
+		assert_int_equal(
+		    pb_path_resolve(rec->base.descriptor, path, &p, &err), 0);
 		m = &rec->base;
 		for (i = 0; i < p.n - 1; i++)
 			m = pb_submsg(m, p.fd[i], true);
@@ -79,7 +78,7 @@ add(struct store *st, const char *reg, const char *const *words)
 
 static int
 do_link(struct store *st, const char *src, const char *rel, const char *dst,
-     bool remove, struct isms_err *err)
+        bool remove, struct isms_err *err)
 {
 	Isms__V1__LinkEdit le = ISMS__V1__LINK_EDIT__INIT;
 	Isms__V1__Record *out = NULL;
@@ -94,6 +93,30 @@ do_link(struct store *st, const char *src, const char *rel, const char *dst,
 	if (out != NULL)
 		protobuf_c_message_free_unpacked(&out->base, NULL);
 	return rc;
+}
+
+/* Fault injection (-Wl,--wrap=store_put): while set, a put into the
+ * links db fails with a sticky store error. */
+static bool fail_links_put;
+
+void __real_store_put(struct store_txn *, enum store_db, const void *, size_t,
+                      const void *, size_t);
+
+void __wrap_store_put(struct store_txn *, enum store_db, const void *, size_t,
+                      const void *, size_t);
+
+void
+__wrap_store_put(struct store_txn *txn, enum store_db db, const void *key,
+                 size_t klen, const void *val, size_t vlen)
+{
+	if (!fail_links_put || db != DB_LINKS) {
+		__real_store_put(txn, db, key, klen, val, vlen);
+		return;
+	}
+	if (txn->ret == 0) {
+		txn->ret = -ISMS_EINTERNAL;
+		snprintf(txn->msg, sizeof txn->msg, "store: put: injected");
+	}
 }
 
 static Isms__V1__Record *
@@ -197,20 +220,27 @@ test_method_matrix(void **state)
 	/* Every cell of the default 5 x 5 matrix. */
 	for (l = 1; l <= 5; l++)
 		for (i = 1; i <= 5; i++) {
-			snprintf(words[0], sizeof words[0], "risk.likelihood=%d", l);
-			snprintf(words[1], sizeof words[1], "risk.impact=%d", i);
+			snprintf(words[0], sizeof words[0],
+			         "risk.likelihood=%d", l);
+			snprintf(words[1], sizeof words[1], "risk.impact=%d",
+			         i);
 			w[0] = "title=cell";
 			w[1] = words[0];
 			w[2] = words[1];
 			w[3] = NULL;
 			id = add(fx->st, "risk", w);
 			rec = get(fx->st, id);
-			want = l * i >= 20 ? 4 : l * i >= 10 ? 3 : l * i >= 5 ? 2 : 1;
+			want = l * i >= 20   ? 4
+			       : l * i >= 10 ? 3
+			       : l * i >= 5  ? 2
+			                     : 1;
 			assert_int_equal(rec->risk->score, (uint32_t)(l * i));
 			assert_string_equal(rec->risk->level, lvl[want]);
 			assert_int_equal(rec->review_interval_days,
-			                 want == 4 ? 30 : want == 3 ? 90
-			                                  : want == 2 ? 180 : 365);
+			                 want == 4   ? 30
+			                 : want == 3 ? 90
+			                 : want == 2 ? 180
+			                             : 365);
 			assert_int_equal(rec->risk->method_rev, 1);
 			protobuf_c_message_free_unpacked(&rec->base, NULL);
 			free(id);
@@ -232,8 +262,8 @@ static void
 test_method_change_rederives(void **state)
 {
 	struct store_fx *fx = *state;
-	static const char *const rw[] = {"title=r", "risk.likelihood=3", "risk.impact=3",
-	                                 NULL};
+	static const char *const rw[] = {"title=r", "risk.likelihood=3",
+	                                 "risk.impact=3", NULL};
 	static const char *const big[] = {"title=b", "risk.likelihood=5",
 	                                  "risk.impact=1", NULL};
 	Isms__V1__MethodSet set = ISMS__V1__METHOD_SET__INIT;
@@ -248,8 +278,8 @@ test_method_change_rederives(void **state)
 	protobuf_c_message_free_unpacked(&rec->base, NULL);
 	m = method_with(8, 5);
 	set.method = m;
-	assert_int_equal(IN_TXN(fx->st, method_set(txn, &set, &who, &out, &err)),
-	                 0);
+	assert_int_equal(
+	    IN_TXN(fx->st, method_set(txn, &set, &who, &out, &err)), 0);
 	assert_int_equal(out->rev, 2);
 	protobuf_c_message_free_unpacked(&out->base, NULL);
 	rec = get(fx->st, id);
@@ -261,15 +291,17 @@ test_method_change_rederives(void **state)
 	/* A stale expect_rev is a conflict. */
 	set.has_expect_rev = 1;
 	set.expect_rev = 1;
-	assert_int_equal(IN_TXN(fx->st, method_set(txn, &set, &who, &out, &err)),
-	                 -ISMS_ECONFLICT);
+	assert_int_equal(
+	    IN_TXN(fx->st, method_set(txn, &set, &who, &out, &err)),
+	    -ISMS_ECONFLICT);
 	set.has_expect_rev = 0;
 	/* A scale that no longer fits a risk is refused, naming it. */
 	b = add(fx->st, "risk", big);
 	keep = m->n_likelihood_labels;
 	m->n_likelihood_labels = 4;
-	assert_int_equal(IN_TXN(fx->st, method_set(txn, &set, &who, &out, &err)),
-	                 -ISMS_EPRECOND);
+	assert_int_equal(
+	    IN_TXN(fx->st, method_set(txn, &set, &who, &out, &err)),
+	    -ISMS_EPRECOND);
 	assert_non_null(strstr(err.msg, b));
 	m->n_likelihood_labels = keep;
 	rec = get(fx->st, id);
@@ -284,9 +316,9 @@ static void
 test_acceptance_rule(void **state)
 {
 	struct store_fx *fx = *state;
-	static const char *const low[] = {"title=l", "owner=alice",
-	                                  "risk.likelihood=2", "risk.impact=2",
-	                                  "risk.treatment=accept", NULL};
+	static const char *const low[] = {
+	    "title=l",       "owner=alice",           "risk.likelihood=2",
+	    "risk.impact=2", "risk.treatment=accept", NULL};
 	Isms__V1__Put put = ISMS__V1__PUT__INIT;
 	Isms__V1__Record rec = ISMS__V1__RECORD__INIT, *out = NULL;
 	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
@@ -306,23 +338,26 @@ test_acceptance_rule(void **state)
 	risk.impact = 4;
 	risk.treatment = ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_ACCEPT;
 	put.record = &rec;
-	assert_int_equal(IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	                 -ISMS_EINVAL);
+	assert_int_equal(
+	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
+	    -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "acceptance"));
 	risk.acceptance = &acc;
 	acc.by = "bob";
 	acc.has_at = 1;
 	acc.at = who.now;
-	assert_int_equal(IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	                 -ISMS_EINVAL);
+	assert_int_equal(
+	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
+	    -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "risk owner"));
 	acc.by = "alice";
 	acc.until = "2027-02-30";
-	assert_int_equal(IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	                 -ISMS_EINVAL);
+	assert_int_equal(
+	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
+	    -ISMS_EINVAL);
 	acc.until = "2027-06-30";
-	assert_int_equal(IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	                 0);
+	assert_int_equal(
+	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)), 0);
 	protobuf_c_message_free_unpacked(&out->base, NULL);
 }
 
@@ -340,7 +375,8 @@ count_catalog(struct store *st, size_t theme[4], size_t *reqs)
 	list.register_ = "control";
 	list.has_page_size = 1;
 	list.page_size = 1000;
-	res = (Isms__V1__ListResult *)pb_new(&isms__v1__list_result__descriptor);
+	res =
+	    (Isms__V1__ListResult *)pb_new(&isms__v1__list_result__descriptor);
 	assert_int_equal(store_read_begin(st, &txn), 0);
 	assert_int_equal(records_list(&txn, &list, res, &err), 0);
 	for (i = 0; i < res->n_records; i++) {
@@ -357,7 +393,8 @@ count_catalog(struct store *st, size_t theme[4], size_t *reqs)
 	assert_string_equal(res->records[9]->id, "A.5.10");
 	protobuf_c_message_free_unpacked(&res->base, NULL);
 	list.register_ = "requirement";
-	res = (Isms__V1__ListResult *)pb_new(&isms__v1__list_result__descriptor);
+	res =
+	    (Isms__V1__ListResult *)pb_new(&isms__v1__list_result__descriptor);
 	assert_int_equal(records_list(&txn, &list, res, &err), 0);
 	store_read_end(&txn);
 	*reqs = res->n_records;
@@ -406,8 +443,8 @@ test_catalog_seed_and_load(void **state)
 	put.record = &rec;
 	put.n_update_mask = 2;
 	put.update_mask = mask;
-	assert_int_equal(IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	                 0);
+	assert_int_equal(
+	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)), 0);
 	protobuf_c_message_free_unpacked(&out->base, NULL);
 	/* ... and a licensed catalog updates the title and text only. */
 	item.kind = "control";
@@ -416,9 +453,8 @@ test_catalog_seed_and_load(void **state)
 	item.title = "Policies for information security (licensed)";
 	item.text = "Full text.";
 	items[0] = &item;
-	assert_int_equal(IN_TXN(fx->st, catalog_apply(txn, items, 1, &who, &res,
-	                                              &err)),
-	                 0);
+	assert_int_equal(
+	    IN_TXN(fx->st, catalog_apply(txn, items, 1, &who, &res, &err)), 0);
 	assert_int_equal(res.updated, 1);
 	out = get(fx->st, "A.5.1");
 	assert_string_equal(out->title,
@@ -431,14 +467,48 @@ test_catalog_seed_and_load(void **state)
 	/* The same again: unchanged. Bad ids are refused. */
 	memset(&res, 0, sizeof res);
 	isms__v1__catalog_load_result__init(&res);
-	assert_int_equal(IN_TXN(fx->st, catalog_apply(txn, items, 1, &who, &res,
-	                                              &err)),
-	                 0);
+	assert_int_equal(
+	    IN_TXN(fx->st, catalog_apply(txn, items, 1, &who, &res, &err)), 0);
 	assert_int_equal(res.unchanged, 1);
 	item.ref = "RSK-0001";
-	assert_int_equal(IN_TXN(fx->st, catalog_apply(txn, items, 1, &who, &res,
-	                                              &err)),
-	                 -ISMS_EINVAL);
+	assert_int_equal(
+	    IN_TXN(fx->st, catalog_apply(txn, items, 1, &who, &res, &err)),
+	    -ISMS_EINVAL);
+}
+
+/* A sticky store error at the links db: the edit fails, names the error,
+ * hands back no record (the one it built is freed: ASan's leak check
+ * sees it) and stores nothing. */
+static void
+test_link_store_error(void **state)
+{
+	struct store_fx *fx = *state;
+	static const char *const rw[] = {"title=Theft", "risk.likelihood=2",
+	                                 "risk.impact=2", NULL};
+	static const char *const aw[] = {"title=Laptops", NULL};
+	char *r = add(fx->st, "risk", rw), *a = add(fx->st, "asset", aw);
+	Isms__V1__LinkEdit le = ISMS__V1__LINK_EDIT__INIT;
+	Isms__V1__Record *out = NULL, *rec;
+	struct store_txn txn;
+	struct isms_err err;
+
+	le.source = r;
+	le.rel = (char *)"affects";
+	le.target = a;
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	fail_links_put = true;
+	assert_int_equal(links_edit(&txn, &le, &who, &out, &err),
+	                 -ISMS_EINTERNAL);
+	fail_links_put = false;
+	store_abort(&txn);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "injected"));
+	rec = get(fx->st, r);
+	assert_int_equal(rec->rev, 1);
+	assert_int_equal(rec->n_links, 0);
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+	free(r);
+	free(a);
 }
 
 int
@@ -446,7 +516,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_links, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_method_matrix, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_link_store_error, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_method_matrix, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_method_change_rederives, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_acceptance_rule, setup,
