@@ -273,17 +273,16 @@ test_token_unrevoked(void **state)
 	             NULL);
 }
 
-/* Stops ismsd and puts the data file back as save_data left it. */
+/* Stops ismsd, copies one file of its dir over another, restarts it. */
 static void
-restore_data(struct daemon_fx *fx)
+copy_data(struct daemon_fx *fx, const char *from, const char *to)
 {
 	char out[OUT];
 
 	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
-	if (daemon_fx_sh(fx, out, sizeof out,
-	                 "cp '%s/saved.mdb' '%s/data.mdb' 2>&1", fx->dir,
-	                 fx->dir) != 0)
-		fail_msg("restore: %s", out);
+	if (daemon_fx_sh(fx, out, sizeof out, "cp '%s/%s' '%s/%s' 2>&1",
+	                 fx->dir, from, fx->dir, to) != 0)
+		fail_msg("cp %s %s: %s", from, to, out);
 	daemon_fx_start(fx);
 }
 
@@ -291,14 +290,14 @@ restore_data(struct daemon_fx *fx)
 static void
 save_data(struct daemon_fx *fx)
 {
-	char out[OUT];
+	copy_data(fx, "data.mdb", "saved.mdb");
+}
 
-	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
-	if (daemon_fx_sh(fx, out, sizeof out,
-	                 "cp '%s/data.mdb' '%s/saved.mdb' 2>&1", fx->dir,
-	                 fx->dir) != 0)
-		fail_msg("save: %s", out);
-	daemon_fx_start(fx);
+/* Puts the data file back as save_data left it. */
+static void
+restore_data(struct daemon_fx *fx)
+{
+	copy_data(fx, "saved.mdb", "data.mdb");
 }
 
 /* Derived keys: one removed, or one added, in each derived index. Plain

@@ -81,48 +81,42 @@ owner_conn(struct store_fx *fx, struct server *srv, struct conn *c)
 	assert_true(authz_current(c));
 }
 
-/* A failed read txn drops the role, says why, and is retried at the
- * next request: the role comes back once the store answers. */
+/* With *fail set, a users re-check fails closed: the role is dropped
+ * and the hint holds why (and never "not an ismsd user"), also at the
+ * next request; once the store answers, the role comes back. */
 static void
-test_refresh_begin_fails_closed(void **state)
+refresh_fails_closed(void *state, bool *fail, const char *why)
 {
 	struct server srv;
 	struct conn c;
 	int role;
 
-	owner_conn(*state, &srv, &c);
+	owner_conn(state, &srv, &c);
 	role = c.role;
 	srv.users_gen++;
-	fail_begin = true;
+	*fail = true;
 	assert_false(authz_current(&c));
 	assert_int_equal(c.role, 0);
-	assert_non_null(strstr(c.auth_hint, "cannot check the identity"));
+	assert_non_null(strstr(c.auth_hint, why));
+	assert_null(strstr(c.auth_hint, "not an ismsd user"));
 	assert_false(authz_current(&c)); /* still failing: still refused */
-	fail_begin = false;
+	*fail = false;
 	assert_true(authz_current(&c)); /* same generation: read again */
 	assert_int_equal(c.role, role);
 }
 
-/* A store error within the read (not "no such user") fails closed too
- * and is not taken for a missing user. */
+/* A failed read txn. */
+static void
+test_refresh_begin_fails_closed(void **state)
+{
+	refresh_fails_closed(*state, &fail_begin, "cannot check the identity");
+}
+
+/* A store error within the read (not "no such user"). */
 static void
 test_refresh_get_fails_closed(void **state)
 {
-	struct server srv;
-	struct conn c;
-	int role;
-
-	owner_conn(*state, &srv, &c);
-	role = c.role;
-	srv.users_gen++;
-	fail_get = true;
-	assert_false(authz_current(&c));
-	assert_int_equal(c.role, 0);
-	assert_non_null(strstr(c.auth_hint, "injected"));
-	assert_null(strstr(c.auth_hint, "not an ismsd user"));
-	fail_get = false;
-	assert_true(authz_current(&c));
-	assert_int_equal(c.role, role);
+	refresh_fails_closed(*state, &fail_get, "injected");
 }
 
 int
