@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "pbfield.h"
 #include "xmalloc.h"
 
@@ -281,6 +282,24 @@ pb_new(const ProtobufCMessageDescriptor *md)
 
 	md->message_init(m);
 	return m;
+}
+
+void
+pb_move(ProtobufCMessage *dst, ProtobufCMessage *src)
+{
+	unsigned char *a = (unsigned char *)dst, *b = (unsigned char *)src, t;
+	size_t i;
+
+	if (dst->descriptor != src->descriptor)
+		fatalx("pb_move: %s into %s", src->descriptor->name,
+		       dst->descriptor->name);
+	/* Swap the two shells' contents; src then frees dst's old ones. */
+	for (i = 0; i < dst->descriptor->sizeof_message; i++) {
+		t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+	protobuf_c_message_free_unpacked(src, NULL);
 }
 
 ProtobufCMessage *

@@ -56,6 +56,12 @@ size_t pb_field_count(const ProtobufCMessage *m,
 void pb_field_clear(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd);
 
 /*
+ * dst takes what src holds (both of one type): a message made elsewhere
+ * lands in one the caller allocated. What dst held, and src, are freed.
+ */
+void pb_move(ProtobufCMessage *dst, ProtobufCMessage *src);
+
+/*
  * Returns the submessage fd of m, creating an empty one (and selecting its
  * oneof case, clearing the previous member) when create is set; NULL when
  * absent and !create.

@@ -6,6 +6,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "pbfield.h"
+#include "rpc.h"
 #include "server.h"
 #include "users.h"
 #include "xmalloc.h"
@@ -99,16 +100,65 @@ rpc_fields_allowed(const struct rpc_entry *e, const Isms__V1__Request *req,
 	return 0;
 }
 
+const ProtobufCMessage *
+rpc_body(const Isms__V1__Request *req)
+{
+	return *(const ProtobufCMessage **)pb_field_ptr(
+	    &req->base, protobuf_c_message_descriptor_get_field(
+	                    &isms__v1__request__descriptor, req->call_case));
+}
+
+/* Answers a read on one read txn, into the result its entry names. */
+static int
+rpc_read(const struct rpc_entry *e, struct rpc_call *call)
+{
+	struct store_txn txn;
+	ProtobufCMessage *result;
+	int rc;
+
+	if ((rc = store_read_begin(call->srv->store, &txn)) != 0)
+		return isms_err_set(&call->err, rc, "%s", txn.msg);
+	result = pb_submsg(&call->reply->base,
+	                   protobuf_c_message_descriptor_get_field(
+	                       &isms__v1__reply__descriptor, e->result),
+	                   true);
+	rc = e->read(&txn, rpc_body(call->req), result, call);
+	store_read_end(&txn);
+	return rc;
+}
+
+/* Runs an allowed call by its kind: exec, read, or write (checked, then
+ * queued). */
+static int
+rpc_run(const struct rpc_entry *e, struct rpc_call *call)
+{
+	int rc;
+
+	if (e->exec != NULL)
+		return e->exec(call);
+	if (!(e->flags & RPC_WRITE))
+		return rpc_read(e, call);
+	if (e->check != NULL && (rc = e->check(rpc_body(call->req), call)) != 0)
+		return rc;
+	return rpc_write_submit(e, call);
+}
+
 void
 dispatch(struct conn *c, Isms__V1__Request *req, size_t req_bytes)
 {
-	struct rpc_call call = {.conn = c, .req = req, .req_bytes = req_bytes};
+	struct rpc_call call = {.srv = c->srv,
+	                        .actor = c->user,
+	                        .now = server_now(),
+	                        .req = req,
+	                        .req_bytes = req_bytes,
+	                        .conn = c};
 	const struct rpc_entry *e = NULL;
 	uint64_t id = req->id;
 	int rc;
 
 	call.reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
 	(void)authz_current(c);
+	call.role = c->role; /* as authz_current left it */
 	if (req->call_case == ISMS__V1__REQUEST__CALL__NOT_SET)
 		rc = isms_err_set(&call.err, ISMS_EINVAL,
 		                  "request names no call");
@@ -132,7 +182,7 @@ dispatch(struct conn *c, Isms__V1__Request *req, size_t req_bytes)
 		rc = isms_err_set(&call.err, ISMS_EUNAVAIL,
 		                  "ismsd is shutting down");
 	else
-		rc = e->exec(&call);
+		rc = rpc_run(e, &call);
 	if (rc == RPC_DEFERRED) {
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)call.reply,
 		                                 NULL);

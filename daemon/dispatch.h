@@ -1,9 +1,11 @@
 /*
  * dispatch.h: the RPC table and the one path every request takes.
  *
- * Each entry names the Request oneof case it serves, its flags and its
- * handler. dispatch() checks centrally (known call, valid strings and
- * enums, not shutting down for writes), then calls exec.
+ * Each entry names the Request oneof case it serves, its flags, least role,
+ * the Reply oneof case of its result and its handler. dispatch() checks
+ * centrally (known call, identity, role, valid strings and enums, not
+ * shutting down for writes), then does the common work of its kind: a
+ * read txn around a read, the queue to the writer around an apply.
  */
 #ifndef ISMS_DISPATCH_H
 #define ISMS_DISPATCH_H
@@ -23,23 +25,59 @@ enum rpc_flags {
 	RPC_AUTHZ = 0x8,  /* changes who may do what: re-check identities */
 };
 
-/* One call being handled. */
+struct server;
+struct store_txn;
+
+/*
+ * One call being handled. Handlers take who acts and when from here, not
+ * from the connection: only those that manage the connection itself (see
+ * rpc_entry.exec) touch conn. A write's apply sees a copy whose conn and
+ * reply are NULL, as it runs in the writer thread.
+ */
 struct rpc_call {
-	struct conn *conn;
+	struct server *srv;
+	const char *actor;      /* the authenticated user: who acts */
+	int role;               /* the actor's ISMS__V1__ACCESS_ROLE_*, or 0 */
+	int64_t now;            /* server_now() when the call arrived */
 	Isms__V1__Request *req; /* owned by dispatch; exec may take it */
 	size_t req_bytes;       /* the memory req holds, decoded */
 	Isms__V1__Reply *reply; /* exec fills result; dispatch sends it */
 	struct isms_err err;
+	struct conn *conn; /* for the entries that manage the conn only */
 };
 
 /* exec's answer when the reply will be sent later (it took req). */
 #define RPC_DEFERRED 1
 
+/*
+ * A read, or a write's apply: answers body (the Request's member for the
+ * call) into result (the Reply's member the entry names, allocated and
+ * selected by the caller) on txn. 0 or -ISMS_E* with call->err set; on an
+ * error the result is dropped.
+ */
+typedef int rpc_handler(struct store_txn *txn, const void *body, void *result,
+                        struct rpc_call *call);
+
+/*
+ * One RPC. Exactly one of read, apply and exec is set:
+ * - read: dispatch opens a read txn, allocates result, calls read, ends
+ *   the txn and replies (loop thread);
+ * - apply (RPC_WRITE): dispatch runs check (if any) in the loop thread,
+ *   queues the call to the writer, which calls apply inside its write
+ *   txn; the reply follows the commit;
+ * - exec: the call manages its connection or replies later itself
+ *   (Hello, Subscribe, JournalVerify); it sets its own result.
+ */
 struct rpc_entry {
 	const char *name;
 	uint32_t call; /* ISMS__V1__REQUEST__CALL_* */
 	unsigned flags;
 	int role; /* least ISMS__V1__ACCESS_ROLE_* (ranked viewer..admin) */
+	uint32_t result; /* ISMS__V1__REPLY__RESULT_*; 0: the reply has none */
+	rpc_handler *read;
+	rpc_handler *apply;
+	/* Refuses what needs no store before a write is queued (or NULL). */
+	int (*check)(const void *body, struct rpc_call *);
 	/* 0: send reply; -ISMS_E*: send err; RPC_DEFERRED: exec replies. */
 	int (*exec)(struct rpc_call *);
 };
@@ -67,6 +105,9 @@ int rpc_allowed(const struct rpc_entry *e, int role, const char *user,
 
 /* Handles one decoded request, holding req_bytes; takes ownership. */
 void dispatch(struct conn *, Isms__V1__Request *req, size_t req_bytes);
+
+/* The member of req its call selects (the call's own message). */
+const ProtobufCMessage *rpc_body(const Isms__V1__Request *req);
 
 /* Sends reply with status OK or err to the conn (then frees it). */
 void rpc_reply(struct conn *, uint64_t id, Isms__V1__Reply *reply, int rc,

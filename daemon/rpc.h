@@ -1,5 +1,9 @@
 /*
- * rpc.h: the handlers of the RPC table, one small file per group.
+ * rpc.h: the handlers the RPC table names, one file per subject.
+ *
+ * A read or an apply is an rpc_handler (dispatch.h): dispatch opens the
+ * txn and allocates the result; the handler fills it. A check refuses a
+ * write before it is queued. An exec manages its connection itself.
  */
 #ifndef ISMS_RPC_H
 #define ISMS_RPC_H
@@ -9,51 +13,47 @@
 #include "users.h"
 #include "writer.h"
 
+/* rpc_hello.c */
 int rpc_hello_exec(struct rpc_call *);
-int rpc_info_exec(struct rpc_call *);
-int rpc_get_exec(struct rpc_call *);
-int rpc_list_exec(struct rpc_call *);
-int rpc_history_exec(struct rpc_call *);
-int rpc_put_exec(struct rpc_call *);
-int rpc_archive_exec(struct rpc_call *);
-int rpc_link_exec(struct rpc_call *);
-int rpc_links_exec(struct rpc_call *);
-int rpc_method_get_exec(struct rpc_call *);
-int rpc_method_set_exec(struct rpc_call *);
-int rpc_catalog_load_exec(struct rpc_call *);
-int rpc_subscribe_exec(struct rpc_call *);
-int rpc_journal_exec(struct rpc_call *);
+rpc_handler rpc_info_read;
+
+/* rpc_records.c */
+rpc_handler rpc_get_read, rpc_list_read, rpc_history_read;
+rpc_handler rpc_put_apply, rpc_archive_apply;
+int rpc_put_check(const void *body, struct rpc_call *);
+int rpc_archive_check(const void *body, struct rpc_call *);
+
+/* rpc_links.c */
+rpc_handler rpc_links_read, rpc_link_apply;
+int rpc_link_check(const void *body, struct rpc_call *);
+
+/* rpc_journal.c */
+rpc_handler rpc_journal_read;
 int rpc_journal_verify_exec(struct rpc_call *);
-int rpc_review_exec(struct rpc_call *);
-int rpc_due_exec(struct rpc_call *);
-int rpc_user_put_exec(struct rpc_call *);
-int rpc_user_list_exec(struct rpc_call *);
-int rpc_token_create_exec(struct rpc_call *);
-int rpc_token_list_exec(struct rpc_call *);
-int rpc_token_revoke_exec(struct rpc_call *);
+int rpc_subscribe_exec(struct rpc_call *);
+
+/* rpc_reviews.c */
+rpc_handler rpc_due_read, rpc_review_apply;
+int rpc_review_check(const void *body, struct rpc_call *);
+
+/* rpc_method.c */
+rpc_handler rpc_method_get_read, rpc_method_set_apply;
+int rpc_method_set_check(const void *body, struct rpc_call *);
+
+/* rpc_catalog.c */
+rpc_handler rpc_catalog_load_apply;
+int rpc_catalog_load_check(const void *body, struct rpc_call *);
+
+/* rpc_users.c */
+rpc_handler rpc_user_list_read, rpc_user_put_apply;
+int rpc_user_put_check(const void *body, struct rpc_call *);
+rpc_handler rpc_token_list_read, rpc_token_create_apply, rpc_token_revoke_apply;
 
 /*
- * Queues a write whose apply runs in the writer thread and whose result
- * record becomes the reply. Takes call->req. Returns RPC_DEFERRED or an
- * error.
+ * Queues call, a write of entry e, to the writer, which calls e->apply;
+ * the reply follows the commit. Takes call->req. Returns RPC_DEFERRED or
+ * an error (dispatch.c's only way to the writer).
  */
-int rpc_write_submit(struct rpc_call *,
-                     int (*apply)(struct store_txn *, struct wop *));
-
-/* What a write's apply works on. */
-struct rpc_write {
-	struct wop op;
-	struct conn *conn;
-	Isms__V1__Request *req;
-	size_t req_bytes;         /* what req holds: queued on its conn */
-	ProtobufCMessage *result; /* the reply's result, owned */
-	uint32_t result_case;     /* ISMS__V1__REPLY__RESULT_* */
-	char actor[USER_NAME_MAX + 1];
-	int64_t now;
-};
-
-/* Sets a write's result: the Reply oneof member and its message. */
-void rpc_write_result(struct rpc_write *, uint32_t result_case,
-                      ProtobufCMessage *result);
+int rpc_write_submit(const struct rpc_entry *e, struct rpc_call *call);
 
 #endif

@@ -1,4 +1,7 @@
-/* rpc_hello.c: protocol version and identity; server information. */
+/*
+ * rpc_hello.c: protocol version and identity; server information. Hello
+ * is an exec: it authenticates its conn, and may close it.
+ */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +32,10 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 	char tok[32];
 	int rc;
 
-	if ((rc = store_read_begin(c->srv->store, &txn)) != 0)
+	if ((rc = store_read_begin(call->srv->store, &txn)) != 0)
 		return isms_err_set(&call->err, rc, "%s", txn.msg);
-	rc = users_identify_token(&txn, c->srv->token_key, secret, server_now(),
-	                          &id, tok, &call->err);
+	rc = users_identify_token(&txn, call->srv->token_key, secret,
+	                          server_now(), &id, tok, &call->err);
 	store_read_end(&txn);
 	if (rc != 0) {
 		log_notice("conn %llu: token refused: %s",
@@ -45,7 +48,7 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 		return rc;
 	}
 	/* In memory; stored at most once a minute (token_use.h). */
-	token_use_note(c->srv, tok, server_now());
+	token_use_note(call->srv, tok, server_now());
 	return 0;
 }
 
@@ -136,27 +139,22 @@ rpc_info_batches(Isms__V1__InfoResult *r, const struct writer_stats *ws)
 }
 
 int
-rpc_info_exec(struct rpc_call *call)
+rpc_info_read(struct store_txn *txn, const void *body, void *result,
+              struct rpc_call *call)
 {
-	struct server *srv = call->conn->srv;
+	struct server *srv = call->srv;
 	const struct register_def *const *reg;
-	Isms__V1__InfoResult *r;
+	Isms__V1__InfoResult *r = result;
 	Isms__V1__RegisterCount *rc;
 	struct writer_stats ws;
-	struct store_txn txn;
-	int ret;
 
-	if ((ret = store_read_begin(srv->store, &txn)) != 0)
-		return isms_err_set(&call->err, ret, "%s", txn.msg);
-	r = (Isms__V1__InfoResult *)pb_new(&isms__v1__info_result__descriptor);
-	call->reply->result_case = ISMS__V1__REPLY__RESULT_INFO;
-	call->reply->info = r;
+	(void)body;
 	for (reg = registers; *reg != NULL; reg++) {
 		rc = (Isms__V1__RegisterCount *)pb_new(
 		    &isms__v1__register_count__descriptor);
 		rc->register_ = xstrdup((*reg)->name);
 		rc->has_live = rc->has_archived = 1;
-		records_count(&txn, register_code(*reg), &rc->live,
+		records_count(txn, register_code(*reg), &rc->live,
 		              &rc->archived);
 		r->counts = xreallocarray(r->counts, r->n_counts + 1,
 		                          sizeof *r->counts);
@@ -167,9 +165,8 @@ rpc_info_exec(struct rpc_call *call)
 
 		/* Unreadable, the head is left out rather than shown as 0. */
 		r->has_journal_head =
-		    journal_head(&txn, &r->journal_head, hash) == 0;
+		    journal_head(txn, &r->journal_head, hash) == 0;
 	}
-	store_read_end(&txn);
 	writer_get_stats(srv->writer, &ws);
 	r->server_version = xstrdup(ISMS_VERSION);
 	r->data_dir = xstrdup(srv->cfg.data_dir);

@@ -1,36 +1,27 @@
-/* rpc_journal.c: the journal, its verification, events, reviews, due. */
-#include <stdio.h>
+/*
+ * rpc_journal.c: the journal, its verification, and the events that follow
+ * it (Subscribe). JournalVerify and Subscribe are execs: the one replies
+ * to its conn later, from the read worker; the other makes the conn a
+ * subscriber.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "conn.h"
-#include "due.h"
 #include "journal.h"
-#include "log.h"
 #include "pbfield.h"
 #include "reader.h"
-#include "records.h"
 #include "rpc.h"
 #include "server.h"
 #include "subs.h"
 #include "xmalloc.h"
 
 int
-rpc_journal_exec(struct rpc_call *call)
+rpc_journal_read(struct store_txn *txn, const void *body, void *result,
+                 struct rpc_call *call)
 {
-	struct store_txn txn;
-	int rc;
-
-	if ((rc = store_read_begin(call->conn->srv->store, &txn)) != 0)
-		return isms_err_set(&call->err, rc, "%s", txn.msg);
-	call->reply->journal = (Isms__V1__JournalResult *)pb_new(
-	    &isms__v1__journal_result__descriptor);
-	call->reply->result_case = ISMS__V1__REPLY__RESULT_JOURNAL;
-	rc = journal_query(&txn, call->req->journal, call->reply->journal,
-	                   &call->err);
-	store_read_end(&txn);
-	return rc;
+	return journal_query(txn, body, result, &call->err);
 }
 
 /*
@@ -117,7 +108,7 @@ rpc_journal_verify_exec(struct rpc_call *call)
 		j->opts.head_seq = jv->head_seq;
 		memcpy(j->opts.head_hash, jv->head_hash.data, JOURNAL_HASH_LEN);
 	}
-	if (reader_submit(call->conn->srv->reader, &j->job) != 0) {
+	if (reader_submit(call->srv->reader, &j->job) != 0) {
 		isms_err_set(&call->err, j->job.err.code, "%s", j->job.err.msg);
 		free(j);
 		return -call->err.code;
@@ -137,45 +128,4 @@ rpc_subscribe_exec(struct rpc_call *call)
 		return rc;
 	/* The OK reply goes first; events follow from the fan-out. */
 	return 0;
-}
-
-static int
-rpc_review_apply(struct store_txn *txn, struct wop *op)
-{
-	struct rpc_write *w = op->arg;
-	struct records_actor who = {w->actor, w->now};
-	Isms__V1__Record *rec = NULL;
-	int rc = records_review(txn, w->req->review, &who, &rec, &op->err);
-
-	if (rc == 0)
-		rpc_write_result(w, ISMS__V1__REPLY__RESULT_RECORD, &rec->base);
-	return rc;
-}
-
-int
-rpc_review_exec(struct rpc_call *call)
-{
-	if (call->req->review->id == NULL || call->req->review->id[0] == '\0')
-		return isms_err_set(&call->err, ISMS_EINVAL,
-		                    "review.id is required");
-	return rpc_write_submit(call, rpc_review_apply);
-}
-
-int
-rpc_due_exec(struct rpc_call *call)
-{
-	struct store_txn txn;
-	char today[11];
-	int rc;
-
-	if ((rc = store_read_begin(call->conn->srv->store, &txn)) != 0)
-		return isms_err_set(&call->err, rc, "%s", txn.msg);
-	server_today(today);
-	call->reply->due =
-	    (Isms__V1__DueResult *)pb_new(&isms__v1__due_result__descriptor);
-	call->reply->result_case = ISMS__V1__REPLY__RESULT_DUE;
-	rc = due_query(&txn, call->req->due, today, call->reply->due,
-	               &call->err);
-	store_read_end(&txn);
-	return rc;
 }

@@ -1,4 +1,9 @@
-/* rpc_table.c: every RPC the server answers, with the least role allowed. */
+/*
+ * rpc_table.c: every RPC the server answers: its least role, the Reply
+ * member its result goes in, and its handler. A read runs on a read txn
+ * dispatch opens; an apply runs in the writer after its check; an exec
+ * manages its connection itself.
+ */
 #include "rpc.h"
 
 #define V    ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER
@@ -6,33 +11,47 @@
 #define E    ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR
 #define ADM  ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN
 #define C(x) ISMS__V1__REQUEST__CALL_##x
+#define R(x) ISMS__V1__REPLY__RESULT_##x
 
 const struct rpc_entry rpc_table[] = {
-    /* name		call		flags			role	exec */
-    {"Hello", C(HELLO), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0, rpc_hello_exec},
-    {"Info", C(INFO), RPC_READ, V, rpc_info_exec},
-    {"Get", C(GET), RPC_READ, V, rpc_get_exec},
-    {"List", C(LIST), RPC_READ, V, rpc_list_exec},
-    {"Links", C(LINKS), RPC_READ, V, rpc_links_exec},
-    {"MethodGet", C(METHOD_GET), RPC_READ, V, rpc_method_get_exec},
-    {"Due", C(DUE), RPC_READ, V, rpc_due_exec},
-    {"Subscribe", C(SUBSCRIBE), RPC_READ, V, rpc_subscribe_exec},
-    {"History", C(HISTORY), RPC_READ, A, rpc_history_exec},
-    {"Journal", C(JOURNAL), RPC_READ, A, rpc_journal_exec},
-    {"JournalVerify", C(JOURNAL_VERIFY), RPC_READ, A, rpc_journal_verify_exec},
-    {"UserList", C(USER_LIST), RPC_READ, A, rpc_user_list_exec},
-    {"Put", C(PUT), RPC_WRITE | RPC_INGEST, E, rpc_put_exec},
-    {"Archive", C(ARCHIVE), RPC_WRITE, E, rpc_archive_exec},
-    {"Link", C(LINK), RPC_WRITE, E, rpc_link_exec},
-    {"Review", C(REVIEW), RPC_WRITE, E, rpc_review_exec},
-    {"MethodSet", C(METHOD_SET), RPC_WRITE, ADM, rpc_method_set_exec},
-    {"CatalogLoad", C(CATALOG_LOAD), RPC_WRITE, ADM, rpc_catalog_load_exec},
-    {"UserPut", C(USER_PUT), RPC_WRITE | RPC_AUTHZ, ADM, rpc_user_put_exec},
-    {"TokenCreate", C(TOKEN_CREATE), RPC_WRITE, ADM, rpc_token_create_exec},
-    {"TokenList", C(TOKEN_LIST), RPC_READ, ADM, rpc_token_list_exec},
-    {"TokenRevoke", C(TOKEN_REVOKE), RPC_WRITE | RPC_AUTHZ, ADM,
-     rpc_token_revoke_exec},
-    {NULL, 0, 0, 0, NULL},
+    /* name		call		flags			role	result */
+    {"Hello", C(HELLO), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0, R(HELLO),
+     .exec = rpc_hello_exec},
+    {"Info", C(INFO), RPC_READ, V, R(INFO), .read = rpc_info_read},
+    {"Get", C(GET), RPC_READ, V, R(RECORD), .read = rpc_get_read},
+    {"List", C(LIST), RPC_READ, V, R(LIST), .read = rpc_list_read},
+    {"Links", C(LINKS), RPC_READ, V, R(LINKS), .read = rpc_links_read},
+    {"MethodGet", C(METHOD_GET), RPC_READ, V, R(METHOD),
+     .read = rpc_method_get_read},
+    {"Due", C(DUE), RPC_READ, V, R(DUE), .read = rpc_due_read},
+    {"Subscribe", C(SUBSCRIBE), RPC_READ, V, 0, .exec = rpc_subscribe_exec},
+    {"History", C(HISTORY), RPC_READ, A, R(HISTORY), .read = rpc_history_read},
+    {"Journal", C(JOURNAL), RPC_READ, A, R(JOURNAL), .read = rpc_journal_read},
+    {"JournalVerify", C(JOURNAL_VERIFY), RPC_READ, A, R(VERIFY),
+     .exec = rpc_journal_verify_exec},
+    {"UserList", C(USER_LIST), RPC_READ, A, R(USERS),
+     .read = rpc_user_list_read},
+    {"Put", C(PUT), RPC_WRITE | RPC_INGEST, E, R(RECORD),
+     .apply = rpc_put_apply, .check = rpc_put_check},
+    {"Archive", C(ARCHIVE), RPC_WRITE, E, R(RECORD), .apply = rpc_archive_apply,
+     .check = rpc_archive_check},
+    {"Link", C(LINK), RPC_WRITE, E, R(RECORD), .apply = rpc_link_apply,
+     .check = rpc_link_check},
+    {"Review", C(REVIEW), RPC_WRITE, E, R(RECORD), .apply = rpc_review_apply,
+     .check = rpc_review_check},
+    {"MethodSet", C(METHOD_SET), RPC_WRITE, ADM, R(METHOD),
+     .apply = rpc_method_set_apply, .check = rpc_method_set_check},
+    {"CatalogLoad", C(CATALOG_LOAD), RPC_WRITE, ADM, R(CATALOG),
+     .apply = rpc_catalog_load_apply, .check = rpc_catalog_load_check},
+    {"UserPut", C(USER_PUT), RPC_WRITE | RPC_AUTHZ, ADM, R(USER),
+     .apply = rpc_user_put_apply, .check = rpc_user_put_check},
+    {"TokenCreate", C(TOKEN_CREATE), RPC_WRITE, ADM, R(TOKEN_CREATED),
+     .apply = rpc_token_create_apply},
+    {"TokenList", C(TOKEN_LIST), RPC_READ, ADM, R(TOKENS),
+     .read = rpc_token_list_read},
+    {"TokenRevoke", C(TOKEN_REVOKE), RPC_WRITE | RPC_AUTHZ, ADM, R(TOKEN),
+     .apply = rpc_token_revoke_apply},
+    {NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL},
 };
 
 /* Fields that need more than their call's role. */

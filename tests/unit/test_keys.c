@@ -76,6 +76,37 @@ test_history_and_index_keys(void **state)
 	assert_memory_not_equal(i1, i2, l1);
 }
 
+/* Each entry has one handler of its kind, and its result case is a
+ * message member of the Reply's result oneof. */
+static void
+test_rpc_entry_shape(const struct rpc_entry *e)
+{
+	const ProtobufCFieldDescriptor *rfd;
+	int kinds = (e->read != NULL) + (e->apply != NULL) + (e->exec != NULL);
+
+	if (kinds != 1)
+		fail_msg("%s has %d handlers (read, apply, exec): needs one",
+		         e->name, kinds);
+	if ((e->flags & RPC_WRITE) && e->exec == NULL && e->apply == NULL)
+		fail_msg("write %s has no apply function", e->name);
+	if (!(e->flags & RPC_WRITE) && (e->apply != NULL || e->check != NULL))
+		fail_msg("read %s has a write's apply or check", e->name);
+	if ((e->flags & RPC_WRITE) && e->read != NULL)
+		fail_msg("write %s has a read handler", e->name);
+	if (e->result == 0) {
+		/* Only an exec may reply without a result (Subscribe). */
+		if (e->exec == NULL)
+			fail_msg("%s names no result case", e->name);
+		return;
+	}
+	rfd = protobuf_c_message_descriptor_get_field(
+	    &isms__v1__reply__descriptor, e->result);
+	if (rfd == NULL || !(rfd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+	    rfd->type != PROTOBUF_C_TYPE_MESSAGE)
+		fail_msg("%s: result case %u is no Reply result member",
+		         e->name, (unsigned)e->result);
+}
+
 /* Every Request oneof case has an RPC table entry, and nothing else. */
 static void
 test_rpc_table_complete(void **state)
@@ -95,10 +126,12 @@ test_rpc_table_complete(void **state)
 		if (e == NULL)
 			fail_msg("Request.%s has no RPC table entry",
 			         md->fields[i].name);
-		assert_non_null(e->exec);
+		assert_int_equal(e->call, md->fields[i].id);
 	}
-	for (e = rpc_table; e->name != NULL; e++)
+	for (e = rpc_table; e->name != NULL; e++) {
+		test_rpc_entry_shape(e);
 		entries++;
+	}
 	assert_int_equal(cases, entries);
 	/* Each field that needs more than its call's role is a field of
 	 * that call's message. */

@@ -1,0 +1,120 @@
+/* rpc_records.c: Get, List, History, Put and Archive: the records. */
+#include <stdio.h>
+
+#include "pbfield.h"
+#include "records.h"
+#include "registers.h"
+#include "rpc.h"
+
+int
+rpc_get_read(struct store_txn *txn, const void *body, void *result,
+             struct rpc_call *call)
+{
+	const Isms__V1__Get *g = body;
+	Isms__V1__Record *rec = NULL;
+	int rc;
+
+	rc = records_get(txn, g->id, g->has_rev ? g->rev : 0, &rec, &call->err);
+	if (rc == 0)
+		pb_move(result, &rec->base);
+	return rc;
+}
+
+int
+rpc_list_read(struct store_txn *txn, const void *body, void *result,
+              struct rpc_call *call)
+{
+	return records_list(txn, body, result, &call->err);
+}
+
+int
+rpc_history_read(struct store_txn *txn, const void *body, void *result,
+                 struct rpc_call *call)
+{
+	const Isms__V1__History *h = body;
+
+	return records_history(txn, h->id, result, &call->err);
+}
+
+/* Whether the put's register lets role writers (REGISTER_WRITE_*) put it:
+ * the register of its id on an update, of its body on a create. */
+static bool
+rpc_put_writable_by(const Isms__V1__Put *put, unsigned writers)
+{
+	const Isms__V1__Record *r = put->record;
+	const struct register_def *reg;
+
+	if (r->id != NULL && r->id[0] != '\0')
+		reg = register_by_id(r->id);
+	else
+		reg = register_by_case(r->body_case);
+	return reg != NULL && register_writable_by(reg, writers);
+}
+
+/* Refuses a put to a role that may write only some registers, naming
+ * them: "the ingest role may only put incidents". */
+static int
+rpc_put_refuse(struct rpc_call *call, unsigned writers, const char *role)
+{
+	const struct register_def *const *r;
+	char names[256] = "";
+	size_t n = 0;
+
+	for (r = registers; *r != NULL && n < sizeof names; r++)
+		if (register_writable_by(*r, writers))
+			n += (size_t)snprintf(names + n, sizeof names - n,
+			                      "%s%ss", n > 0 ? ", " : "",
+			                      (*r)->name);
+	return isms_err_set(&call->err, ISMS_EPERM,
+	                    "the %s role may only put %s", role, names);
+}
+
+int
+rpc_put_check(const void *body, struct rpc_call *call)
+{
+	int rc;
+
+	if ((rc = records_put_precheck(body, &call->err)) != 0)
+		return rc;
+	if (call->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
+	    !rpc_put_writable_by(body, REGISTER_WRITE_INGEST))
+		return rpc_put_refuse(call, REGISTER_WRITE_INGEST, "ingest");
+	return 0;
+}
+
+int
+rpc_put_apply(struct store_txn *txn, const void *body, void *result,
+              struct rpc_call *call)
+{
+	struct records_actor who = {call->actor, call->now};
+	Isms__V1__Record *rec = NULL;
+	int rc = records_put(txn, body, &who, &rec, &call->err);
+
+	if (rc == 0)
+		pb_move(result, &rec->base);
+	return rc;
+}
+
+int
+rpc_archive_check(const void *body, struct rpc_call *call)
+{
+	const Isms__V1__Archive *a = body;
+
+	if (a->id == NULL || a->id[0] == '\0')
+		return isms_err_set(&call->err, ISMS_EINVAL,
+		                    "archive.id is required");
+	return 0;
+}
+
+int
+rpc_archive_apply(struct store_txn *txn, const void *body, void *result,
+                  struct rpc_call *call)
+{
+	struct records_actor who = {call->actor, call->now};
+	Isms__V1__Record *rec = NULL;
+	int rc = records_archive(txn, body, &who, &rec, &call->err);
+
+	if (rc == 0)
+		pb_move(result, &rec->base);
+	return rc;
+}
