@@ -7,7 +7,7 @@
  * ISMS__V1__RECORD__BODY_<NAME>) and prefix the id prefix (RSK → RSK-0001).
  *
  * Both the daemon and the client read it: the daemon's table of
- * definitions (daemon/registers.c) and every view that lists registers
+ * definitions (daemon/engine/registers.c) and every view that lists registers
  * (ismsctl --help, status, the tests) iterate it, so the client, which
  * cannot link daemon code, shows the same order. Everything else a
  * register is lives in its definition, daemon/registers/<name>.c.

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""gen-catalog.py: writes daemon/catalog_data.c from data/iso27001-2022.csv.
+"""gen-catalog.py: writes daemon/engine/catalog_data.c from data/iso27001-2022.csv.
 
 The daemon seeds its requirement and control registers from this table at
 the first start of an empty data directory; the CSV itself ships for
 `ismsctl catalog load`. Run after changing the CSV:
-    python3 scripts/gen-catalog.py data/iso27001-2022.csv > daemon/catalog_data.c
+    python3 scripts/gen-catalog.py data/iso27001-2022.csv > daemon/engine/catalog_data.c
 """
 import csv
 import sys

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "due.h"
+#include "due_report.h"
 
 /* An item: id, owner, kind, date, days (negative: overdue). */
 static Isms__V1__DueItem *

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "check.h"
-#include "due.h"
+#include "due_index.h"
 #include "journal.h"
 #include "pbfield.h"
 #include "records.h"

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "due.h"
+#include "due_index.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"

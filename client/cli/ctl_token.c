@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "due.h"
+#include "due_report.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "due.h"
+#include "due_report.h"
 
 #define DUE_DEFAULT_DAYS 14
 #define DUE_SENDMAIL     "/usr/sbin/sendmail"

@@ -1,12 +1,12 @@
 /*
- * due.c: due and overdue items for people and spreadsheets: durations,
+ * due_report.c: due and overdue items for people and spreadsheets: durations,
  * grouping by owner, the table, CSV and the --check summary.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "due.h"
+#include "due_report.h"
 #include "output.h"
 #include "pbfield.h"
 #include "xmalloc.h"

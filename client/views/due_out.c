@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "due.h"
+#include "due_report.h"
 #include "output.h"
 #include "xmalloc.h"
 

@@ -1,5 +1,5 @@
 /* rpc_reviews.c: Review and Due: what is reviewed, and what falls due. */
-#include "due.h"
+#include "due_index.h"
 #include "pbfield.h"
 #include "records.h"
 #include "rpc.h"

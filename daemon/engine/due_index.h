@@ -1,5 +1,5 @@
 /*
- * due.h: the due index: every date a record is due for something (its next
+ * due_index.h: the due index: every date a record is due for something (its next
  * review, a due date, an expiry, an acceptance's end, a target), keyed by
  * date so the scheduler and the due report read only what is due.
  *
@@ -7,8 +7,8 @@
  * already journaled for that date (due, overdue), so each fires once per
  * cycle; a new date is a new cycle.
  */
-#ifndef ISMS_DUE_H
-#define ISMS_DUE_H
+#ifndef ISMS_DUE_INDEX_H
+#define ISMS_DUE_INDEX_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "conn.h"
-#include "due.h"
+#include "due_index.h"
 #include "frame.h"
 #include "pbbudget.h"
 #include "pbwire.h"

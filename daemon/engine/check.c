@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "due.h"
+#include "due_index.h"
 #include "journal.h"
 #include "keys.h"
 #include "links.h"

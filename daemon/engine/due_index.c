@@ -1,9 +1,9 @@
-/* due.c: the date index behind reminders and the due report. */
+/* due_index.c: the date index behind reminders and the due report. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "due.h"
+#include "due_index.h"
 #include "journal.h"
 #include "keys.h"
 #include "pbfield.h"

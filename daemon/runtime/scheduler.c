@@ -4,7 +4,7 @@
 
 #include <event2/event.h>
 
-#include "due.h"
+#include "due_index.h"
 #include "log.h"
 #include "records.h"
 #include "server.h"

@@ -1,11 +1,11 @@
 /*
- * due.h: what "ismsctl due" makes of a DueResult, with no daemon needed:
+ * due_report.h: what "ismsctl due" makes of a DueResult, with no daemon needed:
  * durations ("14d", "2w"), items grouped by owner, the table, CSV and the
- * --check summary (due.c), and the reminder mail and iCalendar file
+ * --check summary (due_report.c), and the reminder mail and iCalendar file
  * (due_out.c).
  */
-#ifndef ISMS_CTL_DUE_H
-#define ISMS_CTL_DUE_H
+#ifndef ISMS_DUE_REPORT_H
+#define ISMS_DUE_REPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "due.h"
+#include "due_index.h"
 #include "journal.h"
 #include "keys.h"
 #include "links.h"
