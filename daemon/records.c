@@ -256,6 +256,47 @@ records_load_for_change(struct store_txn *txn, const char *id,
 	return rc;
 }
 
+int
+records_change(struct store_txn *txn, const struct records_change *ch,
+               const struct records_actor *who, Isms__V1__Record **out,
+               struct isms_err *err)
+{
+	struct records_edit ed = {.txn = txn,
+	                          .who = who,
+	                          .type =
+	                              ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED};
+	Isms__V1__Record *old;
+	struct records_event ev;
+	int rc;
+
+	if ((rc = records_load_for_change(txn, ch->id, ch->has_expect,
+	                                  ch->expect, &ed.reg, &old, err)) != 0)
+		return rc;
+	ed.old = old;
+	ed.rec = (Isms__V1__Record *)pb_dup(&old->base);
+	if ((rc = ch->fn(ch->arg, &ed, err)) != 0)
+		goto done;
+	ev.type = ed.type;
+	ev.summary = ed.summary[0] != '\0' ? ed.summary : NULL;
+	if ((rc = records_store_change(txn, ed.reg, old, ed.rec, who, &ev,
+	                               err)) < 0)
+		goto done;
+	/* Unchanged: no new revision, the record as it is. */
+	if (rc == RECORDS_UNCHANGED) {
+		*out = old;
+		old = NULL;
+	} else {
+		*out = ed.rec;
+		ed.rec = NULL;
+	}
+done:
+	if (old != NULL)
+		protobuf_c_message_free_unpacked(&old->base, NULL);
+	if (ed.rec != NULL)
+		protobuf_c_message_free_unpacked(&ed.rec->base, NULL);
+	return rc;
+}
+
 /* Calls fn for each index entry (field, value) of rec. */
 static void
 records_index_each(const struct register_def *reg, const Isms__V1__Record *rec,
@@ -783,44 +824,33 @@ records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
 	return pb_equal(&a->base, &b->base);
 }
 
+/* records_change_fn of an update: the client's fields, then checks. */
+static int
+records_update_apply(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	const Isms__V1__Put *put = arg;
+	Isms__V1__Record *rec = ed->rec;
+
+	records_apply_mask(rec, put);
+	if (!rec->has_review_interval_days) {
+		rec->has_review_interval_days = 1;
+		rec->review_interval_days = ed->reg->review_days;
+	}
+	return records_validate(ed->txn, ed->reg, rec, ed->old, ed->who, err);
+}
+
 static int
 records_update(struct store_txn *txn, const Isms__V1__Put *put,
                const struct records_actor *who, Isms__V1__Record **out,
                struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *old, *rec;
+	struct records_change ch = {put->record->id, put->has_expect_rev,
+	                            put->expect_rev, records_update_apply,
+	                            (void *)put};
 	int rc;
 
-	if ((rc = records_load_for_change(txn, put->record->id,
-	                                  put->has_expect_rev, put->expect_rev,
-	                                  &reg, &old, err)) != 0)
-		return rc;
-	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
-	records_apply_mask(rec, put);
-	if (!rec->has_review_interval_days) {
-		rec->has_review_interval_days = 1;
-		rec->review_interval_days = reg->review_days;
-	}
-	if ((rc = records_validate(txn, reg, rec, old, who, err)) != 0)
-		goto done;
-	if ((rc = records_store_change(txn, reg, old, rec, who, NULL, err)) < 0)
-		goto done;
-	if (rc == RECORDS_UNCHANGED) {
-		/* Nothing changed: no new revision, the record as it is. */
-		*out = old;
-		old = NULL;
-	} else {
-		*out = rec;
-		rec = NULL;
-	}
-	rc = 0;
-done:
-	if (old != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
-	if (rec != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-	return rc;
+	rc = records_change(txn, &ch, who, out, err);
+	return rc == RECORDS_UNCHANGED ? 0 : rc;
 }
 
 int
@@ -837,42 +867,61 @@ records_put(struct store_txn *txn, const Isms__V1__Put *put,
 	return records_create(txn, put, who, out, err);
 }
 
+/* records_change_fn of an archive. */
+static int
+records_archive_apply(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	const Isms__V1__Archive *arc = arg;
+	Isms__V1__Record *rec = ed->rec;
+	int rc;
+
+	/* Live records pointing here would be left dangling. */
+	if (!arc->force && (rc = links_check_unreferenced(ed->txn, ed->reg,
+	                                                  rec->id, err)) != 0)
+		return rc;
+	rec->has_archived = 1;
+	rec->archived = 1;
+	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED;
+	snprintf(ed->summary, sizeof ed->summary, "%s archived: %s", rec->id,
+	         rec->title ? rec->title : "");
+	return 0;
+}
+
 int
 records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
                 const struct records_actor *who, Isms__V1__Record **out,
                 struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *rec;
-	char summary[300];
+	struct records_change ch = {arc->id, arc->has_expect_rev,
+	                            arc->expect_rev, records_archive_apply,
+	                            (void *)arc};
 	int rc;
 
-	if ((rc = records_load_for_change(txn, arc->id, arc->has_expect_rev,
-	                                  arc->expect_rev, &reg, &rec, err)) !=
-	    0)
+	/* Archived records are refused, so an archive always changes one. */
+	if ((rc = records_change(txn, &ch, who, out, err)) != 0)
 		return rc;
-	/* Live records pointing here would be left dangling. */
-	if (!arc->force &&
-	    (rc = links_check_unreferenced(txn, reg, rec->id, err)) != 0) {
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-		return rc;
-	}
-	struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED,
-	                           summary};
-	Isms__V1__Record *old = (Isms__V1__Record *)pb_dup(&rec->base);
+	records_count_add(txn, register_code(register_by_id((*out)->id)), -1,
+	                  1);
+	return 0;
+}
 
-	rec->has_archived = 1;
-	rec->archived = 1;
-	snprintf(summary, sizeof summary, "%s archived: %s", rec->id,
-	         rec->title ? rec->title : "");
-	rc = records_store_change(txn, reg, old, rec, who, &ev, err);
-	protobuf_c_message_free_unpacked(&old->base, NULL);
-	if (rc != 0) {
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-		return rc;
-	}
-	records_count_add(txn, register_code(reg), -1, 1);
-	*out = rec;
+/* records_change_fn of a review. */
+static int
+records_review_apply(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	const Isms__V1__Review *rv = arg;
+	Isms__V1__Record *rec = ed->rec;
+
+	(void)err;
+	rec->has_last_reviewed_at = 1;
+	rec->last_reviewed_at = ed->who->now;
+	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEWED;
+	if (rv->note != NULL && rv->note[0] != '\0')
+		snprintf(ed->summary, sizeof ed->summary, "%s reviewed: %s",
+		         rec->id, rv->note);
+	else
+		snprintf(ed->summary, sizeof ed->summary, "%s reviewed",
+		         rec->id);
 	return 0;
 }
 
@@ -881,31 +930,10 @@ records_review(struct store_txn *txn, const Isms__V1__Review *rv,
                const struct records_actor *who, Isms__V1__Record **out,
                struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *old, *rec;
-	char summary[300];
-	struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEWED,
-	                           summary};
+	struct records_change ch = {rv->id, rv->has_expect_rev, rv->expect_rev,
+	                            records_review_apply, (void *)rv};
 	int rc;
 
-	if ((rc = records_load_for_change(txn, rv->id, rv->has_expect_rev,
-	                                  rv->expect_rev, &reg, &old, err)) !=
-	    0)
-		return rc;
-	rec = (Isms__V1__Record *)pb_dup(&old->base);
-	rec->has_last_reviewed_at = 1;
-	rec->last_reviewed_at = who->now;
-	if (rv->note != NULL && rv->note[0] != '\0')
-		snprintf(summary, sizeof summary, "%s reviewed: %s", rec->id,
-		         rv->note);
-	else
-		snprintf(summary, sizeof summary, "%s reviewed", rec->id);
-	rc = records_store_change(txn, reg, old, rec, who, &ev, err);
-	protobuf_c_message_free_unpacked(&old->base, NULL);
-	if (rc < 0) {
-		protobuf_c_message_free_unpacked(&rec->base, NULL);
-		return rc;
-	}
-	*out = rec;
-	return 0;
+	rc = records_change(txn, &ch, who, out, err);
+	return rc == RECORDS_UNCHANGED ? 0 : rc;
 }

@@ -113,6 +113,42 @@ int records_store_change(struct store_txn *, const struct register_def *reg,
                          const struct records_actor *who,
                          const struct records_event *ev, struct isms_err *err);
 
+/* A change in progress, for a records_change_fn: change rec (a copy of
+ * old); set type and summary to journal other than an update (summary
+ * left empty: "ID updated: changed fields"). */
+struct records_edit {
+	struct store_txn *txn;
+	const struct register_def *reg;
+	const struct records_actor *who;
+	const Isms__V1__Record *old;
+	Isms__V1__Record *rec;
+	int type; /* ISMS__V1__EVENT_TYPE_*, UPDATED unless set */
+	char summary[300];
+};
+
+/* Changes ed->rec; 0, or -code with err to store nothing. */
+typedef int records_change_fn(void *arg, struct records_edit *ed,
+                              struct isms_err *err);
+
+/* Which record to change, and how. */
+struct records_change {
+	const char *id;
+	protobuf_c_boolean has_expect; /* refuse a rev other than expect */
+	uint64_t expect;
+	records_change_fn *fn;
+	void *arg;
+};
+
+/*
+ * Changes a record in one sequence: load (refusing archived records and a
+ * stale rev), copy, ch->fn, store as the next revision unless it holds the
+ * same data. *out (owned) is the stored record: 0; or the record as it
+ * was: RECORDS_UNCHANGED.
+ */
+int records_change(struct store_txn *, const struct records_change *ch,
+                   const struct records_actor *who, Isms__V1__Record **out,
+                   struct isms_err *err);
+
 /* Journals what happened to rec (bytes: its stored form, or NULL). */
 int records_journal(struct store_txn *, const struct register_def *reg,
                     const Isms__V1__Record *rec,
