@@ -483,40 +483,56 @@ records_journal(struct store_txn *txn, const struct register_def *reg,
 	return journal_append(txn, &jr, NULL, err);
 }
 
-/* Writes rec (latest, history, indexes, due dates, journal) replacing old
- * (may be NULL). */
+/* A record's packed bytes: on the stack when they fit. */
+struct records_bytes {
+	uint8_t stack[4096];
+	uint8_t *p;
+	size_t len;
+};
+
+/* Packs rec into b; records_bytes_free releases it. */
+static void
+records_pack(const Isms__V1__Record *rec, struct records_bytes *b)
+{
+	b->len = isms__v1__record__get_packed_size(rec);
+	b->p = b->len <= sizeof b->stack ? b->stack : xmalloc(b->len);
+	isms__v1__record__pack(rec, b->p);
+}
+
+static void
+records_bytes_free(struct records_bytes *b)
+{
+	if (b->p != b->stack)
+		free(b->p);
+	b->p = NULL;
+}
+
+/* Writes rec, packed in b (latest, history, indexes, due dates, journal),
+ * replacing old (may be NULL). */
 static int
 records_save(struct store_txn *txn, const struct register_def *reg,
              const Isms__V1__Record *old, const Isms__V1__Record *rec,
-             const struct records_actor *who, int type, const char *summary,
-             struct isms_err *err)
+             const struct records_bytes *b, const struct records_actor *who,
+             int type, const char *summary, struct isms_err *err)
 {
-	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9], stackbuf[4096], *buf;
-	size_t rklen, hklen, size;
-	int rc;
+	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
+	size_t rklen, hklen;
 
 	if ((rklen = key_record(register_code(reg), rec->id, rk, sizeof rk)) ==
 	    0)
 		return isms_err_set(err, ISMS_EINTERNAL, "bad id %s", rec->id);
 	hklen = key_history(rk, rklen, rec->rev, hk, sizeof hk);
-	size = isms__v1__record__get_packed_size(rec);
-	buf = size <= sizeof stackbuf ? stackbuf : xmalloc(size);
-	isms__v1__record__pack(rec, buf);
-	store_put(txn, DB_RECORDS, rk, rklen, buf, size);
-	store_put(txn, DB_HISTORY, hk, hklen, buf, size);
+	store_put(txn, DB_RECORDS, rk, rklen, b->p, b->len);
+	store_put(txn, DB_HISTORY, hk, hklen, b->p, b->len);
 	if (old != NULL)
 		records_index_each(reg, old, records_index_del, txn, rk, rklen);
 	records_index_each(reg, rec, records_index_put, txn, rk, rklen);
 	due_index(txn, reg, rk, rklen, old, rec);
 	/* The journal entry, in the same txn, hashes the stored bytes. */
 	if (txn->ret != 0)
-		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
-	else
-		rc = records_journal(txn, reg, rec, who, type, summary, buf,
-		                     size, err);
-	if (buf != stackbuf)
-		free(buf);
-	return rc;
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
+	return records_journal(txn, reg, rec, who, type, summary, b->p, b->len,
+	                       err);
 }
 
 static void records_stamp(Isms__V1__Record *, const struct records_actor *);
@@ -536,15 +552,19 @@ records_store_new(struct store_txn *txn, const struct register_def *reg,
 	rec->created_at = who->now;
 	free(rec->created_by);
 	rec->created_by = xstrdup(who->user);
+	struct records_bytes b;
 	char summary[300];
 
 	records_stamp(rec, who);
 	records_schedule(rec);
 	snprintf(summary, sizeof summary, "%s created: %s", rec->id,
 	         rec->title ? rec->title : "");
-	if ((rc = records_save(txn, reg, NULL, rec, who,
-	                       ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED,
-	                       summary, err)) != 0)
+	records_pack(rec, &b);
+	rc = records_save(txn, reg, NULL, rec, &b, who,
+	                  ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED, summary,
+	                  err);
+	records_bytes_free(&b);
+	if (rc != 0)
 		return rc;
 	records_count_add(txn, register_code(reg), 1, 0);
 	return 0;
@@ -584,32 +604,58 @@ records_changes(const Isms__V1__Record *old, const Isms__V1__Record *rec,
 			                        md->fields[i].name);
 }
 
+/* Whether old, under rec's stamps, packs to b: rec (a copy of old, then
+ * changed and stamped) holds the same data as old. */
+static bool
+records_same_stamped(const Isms__V1__Record *old, const Isms__V1__Record *rec,
+                     const struct records_bytes *b)
+{
+	Isms__V1__Record tmp = *old; /* shallow: only packed */
+	struct records_bytes ob;
+	bool same;
+
+	tmp.has_rev = rec->has_rev;
+	tmp.rev = rec->rev;
+	tmp.has_updated_at = rec->has_updated_at;
+	tmp.updated_at = rec->updated_at;
+	tmp.updated_by = rec->updated_by;
+	if (isms__v1__record__get_packed_size(&tmp) != b->len)
+		return false;
+	records_pack(&tmp, &ob);
+	same = memcmp(ob.p, b->p, b->len) == 0;
+	records_bytes_free(&ob);
+	return same;
+}
+
 int
 records_store_change(struct store_txn *txn, const struct register_def *reg,
                      const Isms__V1__Record *old, Isms__V1__Record *rec,
                      const struct records_actor *who,
                      const struct records_event *ev, struct isms_err *err)
 {
-	int rc;
-
+	struct records_bytes b;
 	char summary[300];
+	int rc;
 
 	records_clear_unstored(rec);
 	records_schedule(rec);
-	if (records_same(old, rec))
-		return RECORDS_UNCHANGED;
+	/* Stamped first, so the bytes compared are the bytes stored. */
 	records_stamp(rec, who);
+	records_pack(rec, &b);
+	if (records_same_stamped(old, rec, &b)) {
+		records_bytes_free(&b);
+		return RECORDS_UNCHANGED;
+	}
 	if (ev != NULL && ev->summary != NULL)
 		snprintf(summary, sizeof summary, "%s", ev->summary);
 	else
 		records_changes(old, rec, summary, sizeof summary);
-	if ((rc = records_save(txn, reg, old, rec, who,
-	                       ev != NULL
-	                           ? ev->type
-	                           : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
-	                       summary, err)) != 0)
-		return rc;
-	return 0;
+	rc = records_save(txn, reg, old, rec, &b, who,
+	                  ev != NULL ? ev->type
+	                             : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
+	                  summary, err);
+	records_bytes_free(&b);
+	return rc;
 }
 
 /* Stamps a new revision: rev, updated at/by. */

@@ -105,9 +105,9 @@ struct records_event {
 	const char *summary; /* NULL: "ID updated: changed fields" */
 };
 
-/* Stores rec as the next revision of old and journals it (ev NULL: an
- * update); RECORDS_UNCHANGED when they hold the same data (nothing is
- * written). */
+/* Stores rec (a copy of old, changed) as the next revision of old and
+ * journals it (ev NULL: an update); RECORDS_UNCHANGED when they hold the
+ * same data (nothing is written; rec is stamped all the same: drop it). */
 int records_store_change(struct store_txn *, const struct register_def *reg,
                          const Isms__V1__Record *old, Isms__V1__Record *rec,
                          const struct records_actor *who,
