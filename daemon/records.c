@@ -117,14 +117,59 @@ records_refuse_present(const struct register_def *reg,
 	return 0;
 }
 
+/* Checks the mask of a put to reg, resolving each path into plan. */
+static int
+records_plan_mask(const Isms__V1__Put *put, const struct register_def *reg,
+                  struct records_put_plan *plan, struct isms_err *err)
+{
+	struct pb_path *p;
+	size_t i;
+	int rc;
+
+	if (put->n_update_mask > RECORDS_PLAN_PATHS)
+		plan->paths = xreallocarray(NULL, put->n_update_mask,
+		                            sizeof *plan->paths);
+	for (i = 0; i < put->n_update_mask; i++) {
+		p = &plan->paths[i];
+		if ((rc = pb_path_resolve(RD, put->update_mask[i], p, err)) !=
+		    0)
+			return rc;
+		plan->n_paths++;
+		if (records_is_server_field(p->fd[0]->name))
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is set by the server "
+			    "(%s); it cannot be in update_mask",
+			    p->fd[0]->name,
+			    records_server_field(p->fd[0]->name));
+		if (records_is_body(p->fd[0]) && p->fd[0]->id != reg->body_case)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "update_mask path '%s' is not in the %s register",
+			    put->update_mask[i], reg->name);
+		if (records_is_body(p->fd[0]) && p->n >= 2 &&
+		    records_is_derived(reg, p->fd[1]->name))
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is derived by the server; it cannot "
+			    "be in update_mask",
+			    p->fd[1]->name);
+		if (records_is_body(p->fd[0]) && p->n == 1)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "update_mask path '%s' names the whole body; "
+			    "name its fields",
+			    put->update_mask[i]);
+	}
+	return 0;
+}
+
 int
-records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
+records_put_plan(const Isms__V1__Put *put, struct records_put_plan *plan,
+                 struct isms_err *err)
 {
 	const Isms__V1__Record *rec = put->record;
 	const struct register_def *reg;
-	struct pb_path path;
-	size_t i;
-	int rc;
 
 	if (rec == NULL)
 		return isms_err_set(err, ISMS_EINVAL, "put.record is required");
@@ -153,38 +198,34 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 		    reg->name);
 	if (put->n_update_mask == 0)
 		return records_refuse_present(reg, rec, err);
-	for (i = 0; i < put->n_update_mask; i++) {
-		if ((rc = pb_path_resolve(RD, put->update_mask[i], &path,
-		                          err)) != 0)
-			return rc;
-		if (records_is_server_field(path.fd[0]->name))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is set by the server "
-			    "(%s); it cannot be in update_mask",
-			    path.fd[0]->name,
-			    records_server_field(path.fd[0]->name));
-		if (records_is_body(path.fd[0]) &&
-		    path.fd[0]->id != reg->body_case)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "update_mask path '%s' is not in the %s register",
-			    put->update_mask[i], reg->name);
-		if (records_is_body(path.fd[0]) && path.n >= 2 &&
-		    records_is_derived(reg, path.fd[1]->name))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is derived by the server; it cannot "
-			    "be in update_mask",
-			    path.fd[1]->name);
-		if (records_is_body(path.fd[0]) && path.n == 1)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "update_mask path '%s' names the whole body; "
-			    "name its fields",
-			    put->update_mask[i]);
-	}
-	return 0;
+	return records_plan_mask(put, reg, plan, err);
+}
+
+void
+records_put_plan_init(struct records_put_plan *plan)
+{
+	plan->n_paths = 0;
+	plan->paths = plan->small;
+}
+
+void
+records_put_plan_clear(struct records_put_plan *plan)
+{
+	if (plan->paths != plan->small)
+		free(plan->paths);
+	records_put_plan_init(plan);
+}
+
+int
+records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
+{
+	struct records_put_plan plan;
+	int rc;
+
+	records_put_plan_init(&plan);
+	rc = records_put_plan(put, &plan, err);
+	records_put_plan_clear(&plan);
+	return rc;
 }
 
 int
@@ -829,9 +870,11 @@ records_merge_body(Isms__V1__Record *rec, const ProtobufCMessage *src,
 	}
 }
 
-/* Applies the client's changes to rec: the mask, or every field sent. */
+/* Applies the client's changes to rec: the mask (resolved in plan), or
+ * every field sent. */
 static void
-records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
+records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put,
+                   const struct records_put_plan *plan)
 {
 	const ProtobufCMessage *src = (const ProtobufCMessage *)put->record;
 	const ProtobufCMessageDescriptor *md = RD;
@@ -839,11 +882,8 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
 	unsigned i;
 	size_t m;
 
-	for (m = 0; m < put->n_update_mask; m++) {
-		/* Resolved once already by the precheck. */
-		if (pb_path_resolve(md, put->update_mask[m], &path, NULL) == 0)
-			pb_path_copy((ProtobufCMessage *)rec, src, &path);
-	}
+	for (m = 0; m < plan->n_paths; m++)
+		pb_path_copy((ProtobufCMessage *)rec, src, &plan->paths[m]);
 	if (put->n_update_mask > 0)
 		return;
 	/* No mask: merge every field the client set. */
@@ -870,14 +910,20 @@ records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
 	return pb_equal(&a->base, &b->base);
 }
 
+/* A put and its plan, for records_update_apply. */
+struct records_update_arg {
+	const Isms__V1__Put *put;
+	const struct records_put_plan *plan;
+};
+
 /* records_change_fn of an update: the client's fields, then checks. */
 static int
 records_update_apply(void *arg, struct records_edit *ed, struct isms_err *err)
 {
-	const Isms__V1__Put *put = arg;
+	const struct records_update_arg *ua = arg;
 	Isms__V1__Record *rec = ed->rec;
 
-	records_apply_mask(rec, put);
+	records_apply_mask(rec, ua->put, ua->plan);
 	if (!rec->has_review_interval_days) {
 		rec->has_review_interval_days = 1;
 		rec->review_interval_days = ed->reg->review_days;
@@ -887,12 +933,13 @@ records_update_apply(void *arg, struct records_edit *ed, struct isms_err *err)
 
 static int
 records_update(struct store_txn *txn, const Isms__V1__Put *put,
+               const struct records_put_plan *plan,
                const struct records_actor *who, Isms__V1__Record **out,
                struct isms_err *err)
 {
+	struct records_update_arg ua = {put, plan};
 	struct records_change ch = {put->record->id, put->has_expect_rev,
-	                            put->expect_rev, records_update_apply,
-	                            (void *)put};
+	                            put->expect_rev, records_update_apply, &ua};
 	int rc;
 
 	rc = records_change(txn, &ch, who, out, err);
@@ -900,17 +947,29 @@ records_update(struct store_txn *txn, const Isms__V1__Put *put,
 }
 
 int
+records_put_planned(struct store_txn *txn, const Isms__V1__Put *put,
+                    const struct records_put_plan *plan,
+                    const struct records_actor *who, Isms__V1__Record **out,
+                    struct isms_err *err)
+{
+	if (put->record->id != NULL && put->record->id[0] != '\0')
+		return records_update(txn, put, plan, who, out, err);
+	return records_create(txn, put, who, out, err);
+}
+
+int
 records_put(struct store_txn *txn, const Isms__V1__Put *put,
             const struct records_actor *who, Isms__V1__Record **out,
             struct isms_err *err)
 {
+	struct records_put_plan plan;
 	int rc;
 
-	if ((rc = records_put_precheck(put, err)) != 0)
-		return rc;
-	if (put->record->id != NULL && put->record->id[0] != '\0')
-		return records_update(txn, put, who, out, err);
-	return records_create(txn, put, who, out, err);
+	records_put_plan_init(&plan);
+	if ((rc = records_put_plan(put, &plan, err)) == 0)
+		rc = records_put_planned(txn, put, &plan, who, out, err);
+	records_put_plan_clear(&plan);
+	return rc;
 }
 
 /* records_change_fn of an archive. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "errcode.h"
+#include "pbfield.h"
 #include "proto/isms.pb-c.h"
 #include "store.h"
 
@@ -38,6 +39,28 @@ int records_put_precheck(const Isms__V1__Put *put, struct isms_err *err);
 int records_put(struct store_txn *, const Isms__V1__Put *put,
                 const struct records_actor *, Isms__V1__Record **out,
                 struct isms_err *err);
+
+/*
+ * A put checked once, its mask resolved once: records_put_plan is the
+ * precheck (loop thread), records_put_planned the write (writer) that
+ * uses its paths. Init before the plan, clear after the write; the plan
+ * points into the put's descriptors, not into the put.
+ */
+#define RECORDS_PLAN_PATHS 8 /* masks this long need no allocation */
+struct records_put_plan {
+	size_t n_paths;
+	struct pb_path *paths; /* one per update_mask path */
+	struct pb_path small[RECORDS_PLAN_PATHS];
+};
+
+void records_put_plan_init(struct records_put_plan *);
+int records_put_plan(const Isms__V1__Put *put, struct records_put_plan *,
+                     struct isms_err *err);
+int records_put_planned(struct store_txn *, const Isms__V1__Put *put,
+                        const struct records_put_plan *,
+                        const struct records_actor *, Isms__V1__Record **out,
+                        struct isms_err *err);
+void records_put_plan_clear(struct records_put_plan *);
 
 /* Archives a record (hidden from lists, kept in history). */
 int records_archive(struct store_txn *, const Isms__V1__Archive *arc,
