@@ -790,7 +790,6 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
                  const struct records_actor *who, struct isms_err *err)
 {
 	struct register_ctx ctx = {txn, NULL, who->user, who->now};
-	Isms__V1__RiskMethod *method = NULL;
 	const char *const *f;
 	int rc;
 
@@ -806,16 +805,9 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 		return rc;
 	if (reg->check == NULL)
 		return 0;
-	if (reg->uses_method) {
-		if ((rc = method_load(txn, &method, err)) != 0)
-			return rc;
-		ctx.method = method;
-	}
-	rc = reg->check(&ctx, rec, old, err);
-	if (method != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)method,
-		                                 NULL);
-	return rc;
+	if (reg->uses_method && (rc = method_peek(txn, &ctx.method, err)) != 0)
+		return rc;
+	return reg->check(&ctx, rec, old, err);
 }
 
 static int

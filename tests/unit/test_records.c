@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "method.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
@@ -129,6 +130,48 @@ update(struct store *st, const char *id, const char *path, uint32_t impact,
 	if (out != NULL)
 		protobuf_c_message_free_unpacked(&out->base, NULL);
 	return rc;
+}
+
+/* method_peek: one unpack while the stored bytes stay, the new method as
+ * soon as they change (same txn), the old one again after an abort. */
+static void
+test_method_peek_follows_store(void **state)
+{
+	struct store_fx *fx = *state;
+	const Isms__V1__RiskMethod *m1, *m2;
+	Isms__V1__RiskMethod *m;
+	struct store_txn txn;
+	struct isms_err err;
+
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 9);
+	assert_int_equal(method_peek(&txn, &m2, &err), 0);
+	assert_ptr_equal(m1, m2);
+	m = method_default();
+	m->acceptance_threshold = 12;
+	m->has_rev = 1;
+	m->rev = 2;
+	method_store(&txn, m);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 12);
+	store_abort(&txn);
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 9);
+	method_store(&txn, m);
+	assert_int_equal(store_commit(&txn), 0);
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 12);
+	assert_int_equal(method_peek(&txn, &m2, &err), 0);
+	assert_ptr_equal(m1, m2);
+	store_abort(&txn);
+	/* A read txn has no memo to borrow from. */
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), -ISMS_EINTERNAL);
+	store_read_end(&txn);
+	protobuf_c_message_free_unpacked(&m->base, NULL);
 }
 
 /* Puts a risk update with mask: n paths, each "risk.impact" but the last
@@ -399,6 +442,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_create_and_derive, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_method_peek_follows_store,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_update_long_mask, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_update_mask_and_conflict,
