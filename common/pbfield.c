@@ -433,9 +433,44 @@ pb_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
-/* Validates m, with prefix the path of m for messages. */
+/* The fields from the root down to a nested message, innermost last. */
+struct pb_trail {
+	const ProtobufCFieldDescriptor *fd;
+	const struct pb_trail *up;
+};
+
+/* Formats a trail as "a.b.c" into buf (len > 0). */
+static size_t
+pb_trail_format(const struct pb_trail *t, char *buf, size_t len)
+{
+	size_t off = 0;
+	int n;
+
+	if (t->up != NULL)
+		off = pb_trail_format(t->up, buf, len);
+	n = snprintf(buf + off, len - off, "%s%s", off ? "." : "", t->fd->name);
+	off += n > 0 ? (size_t)n : 0;
+	return off < len ? off : len - 1;
+}
+
+/* Refuses field t of a message: the path formatted only now. */
 static int
-pb_validate_at(const ProtobufCMessage *m, const char *prefix,
+pb_validate_fail(const struct pb_trail *t, struct isms_err *err,
+                 const char *what, int value)
+{
+	char path[256];
+
+	pb_trail_format(t, path, sizeof path);
+	if (what == NULL)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' is not valid UTF-8", path);
+	return isms_err_set(err, ISMS_EINVAL, "field '%s' has %s %d", path,
+	                    what, value);
+}
+
+/* Validates m, reached through trail up (NULL at the root). */
+static int
+pb_validate_at(const ProtobufCMessage *m, const struct pb_trail *up,
                struct isms_err *err)
 {
 	const ProtobufCMessageDescriptor *md = m->descriptor;
@@ -445,13 +480,11 @@ pb_validate_at(const ProtobufCMessage *m, const char *prefix,
 
 	for (i = 0; i < md->n_fields; i++) {
 		const ProtobufCFieldDescriptor *fd = &md->fields[i];
-		char path[256];
+		struct pb_trail t = {fd, up};
 		void *p;
 
 		if (!pb_field_present(m, fd))
 			continue;
-		snprintf(path, sizeof path, "%s%s%s", prefix,
-		         *prefix ? "." : "", fd->name);
 		n = pb_field_count(m, fd);
 		p = pb_field_ptr(m, fd);
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED)
@@ -464,25 +497,21 @@ pb_validate_at(const ProtobufCMessage *m, const char *prefix,
 			case PROTOBUF_C_TYPE_STRING:
 				s = *(char **)e;
 				if (s != NULL && !pb_utf8_valid(s, strlen(s)))
-					return isms_err_set(
-					    err, ISMS_EINVAL,
-					    "field '%s' is not valid UTF-8",
-					    path);
+					return pb_validate_fail(&t, err, NULL,
+					                        0);
 				break;
 			case PROTOBUF_C_TYPE_ENUM:
 				if (protobuf_c_enum_descriptor_get_value(
 				        fd->descriptor, *(int *)e) == NULL)
-					return isms_err_set(
-					    err, ISMS_EINVAL,
-					    "field '%s' has unknown enum "
-					    "value %d",
-					    path, *(int *)e);
+					return pb_validate_fail(
+					    &t, err, "unknown enum value",
+					    *(int *)e);
 				break;
 			case PROTOBUF_C_TYPE_MESSAGE:
 				if (*(ProtobufCMessage **)e != NULL &&
 				    (rc =
 				         pb_validate_at(*(ProtobufCMessage **)e,
-				                        path, err)) != 0)
+				                        &t, err)) != 0)
 					return rc;
 				break;
 			default:
@@ -496,7 +525,7 @@ pb_validate_at(const ProtobufCMessage *m, const char *prefix,
 int
 pb_validate(const ProtobufCMessage *m, struct isms_err *err)
 {
-	return pb_validate_at(m, "", err);
+	return pb_validate_at(m, NULL, err);
 }
 
 void

@@ -67,6 +67,10 @@ struct isms_client {
 	char endpoint[128]; /* for messages */
 	struct isms_err err;
 	char notice[256]; /* last id-less error from server */
+
+	bool own_replies;      /* replies from malloc, so they can be taken */
+	ProtobufCMessage *cur; /* the reply being dispatched, if takeable */
+	bool taken;            /* cur was taken by its callback */
 };
 
 /* One way to open a transport, by the endpoint's prefix. */
@@ -334,7 +338,8 @@ static int
 client_frame(struct isms_client *c, const uint8_t *msg, size_t mlen)
 {
 	struct pb_budget budget;
-	ProtobufCMessage *m;
+	ProtobufCMessage *m, *prev;
+	bool prev_taken;
 	size_t limit;
 	/* Room for a typical reply: no malloc and free for each field. */
 	_Alignas(16) uint8_t arena[CLIENT_ARENA];
@@ -347,7 +352,9 @@ client_frame(struct isms_client *c, const uint8_t *msg, size_t mlen)
 	else if (c->max_frame > limit / 4)
 		limit = c->max_frame * 4;
 	pb_budget_init(&budget, limit);
-	pb_budget_arena(&budget, arena, sizeof arena);
+	/* Without the arena a reply is plain malloc: a callback may keep it. */
+	if (!c->own_replies)
+		pb_budget_arena(&budget, arena, sizeof arena);
 	m = pb_budget_unpack(&budget, &isms__v1__reply__descriptor, msg, mlen);
 	c->got_frame = 1;
 	if (m == NULL) {
@@ -356,9 +363,33 @@ client_frame(struct isms_client *c, const uint8_t *msg, size_t mlen)
 		                             : "");
 		return -1;
 	}
+	/* Callers hold c busy, so it outlives the dispatch; a callback that
+	 * runs the loop may dispatch another reply inside this one. */
+	prev = c->cur;
+	prev_taken = c->taken;
+	c->cur = c->own_replies ? m : NULL;
+	c->taken = false;
 	client_dispatch(c, (Isms__V1__Reply *)m);
-	pb_budget_free_unpacked(&budget, m);
+	if (!c->taken)
+		pb_budget_free_unpacked(&budget, m);
+	c->cur = prev;
+	c->taken = prev_taken;
 	return 0;
+}
+
+void
+isms_client_own_replies(struct isms_client *c, bool on)
+{
+	c->own_replies = on;
+}
+
+Isms__V1__Reply *
+isms_client_take_reply(struct isms_client *c, const Isms__V1__Reply *reply)
+{
+	if (c->cur == NULL || c->cur != &reply->base || c->taken)
+		return NULL;
+	c->taken = true;
+	return (Isms__V1__Reply *)c->cur;
 }
 
 /* Closes c for a frame header frame_next or frame_decode_header refused. */

@@ -108,6 +108,21 @@ uint64_t isms_client_call(struct isms_client *, Isms__V1__Request *req,
  * the server ends a subscription with its connection.
  */
 
+/*
+ * Replies decoded into malloc'ed memory instead of a scratch arena (on),
+ * so that a callback may keep one with isms_client_take_reply.
+ */
+void isms_client_own_replies(struct isms_client *, bool on);
+
+/*
+ * In a callback: takes reply (the one passed in) from the client, which
+ * then does not free it; free it with protobuf_c_message_free_unpacked(m,
+ * NULL). NULL when it cannot be taken (own replies off, a reply the client
+ * made up for a lost connection, or taken already): copy it then.
+ */
+Isms__V1__Reply *isms_client_take_reply(struct isms_client *,
+                                        const Isms__V1__Reply *reply);
+
 /* isms_client_call with flags (ISMS_CALL_STREAM). */
 uint64_t isms_client_call_flags(struct isms_client *, Isms__V1__Request *req,
                                 unsigned flags, isms_reply_cb cb, void *arg);

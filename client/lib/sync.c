@@ -52,7 +52,9 @@ sync_reply_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
 		w->lost = 1;
 		return;
 	}
-	if ((w->reply = sync_copy(reply)) == NULL)
+	/* The client's own copy when it lets us have it: no second one. */
+	if ((w->reply = isms_client_take_reply(c, reply)) == NULL &&
+	    (w->reply = sync_copy(reply)) == NULL)
 		w->lost = 1;
 }
 
@@ -218,7 +220,9 @@ isms_sync_connect_opts(const char *endpoint, const char *client,
 	if (opts != NULL)
 		isms_sync_set_timeout(s, opts->timeout_ms);
 	if ((s->client = isms_client_connect_opts(s->base, endpoint, opts,
-	                                          err)) == NULL ||
+	                                          err)) != NULL)
+		isms_client_own_replies(s->client, true);
+	if (s->client == NULL ||
 	    sync_hellos(s,
 	                client != NULL ? client : "libismsclient " ISMS_VERSION,
 	                endpoint, opts, err) != 0) {

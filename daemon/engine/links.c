@@ -133,6 +133,13 @@ links_edit_check(const Isms__V1__LinkEdit *le, struct isms_err *err)
 	return 0;
 }
 
+/* A link edit and the links db key it writes. */
+struct links_edit_arg {
+	const Isms__V1__LinkEdit *le;
+	uint8_t key[STORE_KEY_MAX];
+	size_t klen;
+};
+
 /* Adds the link to rec, or removes it: 0, or -code with err. */
 static int
 links_edit_apply(struct store_txn *txn, const Isms__V1__LinkEdit *le,
@@ -159,64 +166,58 @@ links_edit_apply(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	return 0;
 }
 
+/* records_change_fn of a link edit: the link, its key in *key. */
+static int
+links_edit_change(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	struct links_edit_arg *la = arg;
+	const Isms__V1__LinkEdit *le = la->le;
+	Isms__V1__Record *rec = ed->rec;
+	int rc;
+
+	if ((rc = links_edit_apply(ed->txn, le, rec, err)) != 0)
+		return rc;
+	if ((la->klen = links_key(le->target, rec->id, le->rel, la->key,
+	                          sizeof la->key)) == 0)
+		return isms_err_set(err, ISMS_EINVAL, "bad link target '%s'",
+		                    le->target);
+	snprintf(ed->summary, sizeof ed->summary, "%s %s %s %s", rec->id,
+	         le->remove ? "unlinked" : "linked", le->rel, le->target);
+	ed->type = le->remove ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_UNLINKED
+	                      : ISMS__V1__EVENT_TYPE__EVENT_TYPE_LINKED;
+	return 0;
+}
+
 int
 links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
            const struct records_actor *who, Isms__V1__Record **out,
            struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *old, *rec;
-	char summary[200];
-	struct records_event ev = {0, summary};
-	uint8_t key[STORE_KEY_MAX];
-	size_t klen;
+	struct links_edit_arg la = {.le = le};
+	struct records_change ch = {le->source, le->has_expect_rev,
+	                            le->expect_rev, links_edit_change, &la};
+	Isms__V1__Record *rec;
 	int rc;
 
 	if ((rc = links_edit_check(le, err)) != 0)
 		return rc;
-	if ((rc = records_load_for_change(txn, le->source, le->has_expect_rev,
-	                                  le->expect_rev, &reg, &old, err)) !=
-	    0)
-		return rc;
-	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
-	if ((rc = links_edit_apply(txn, le, rec, err)) != 0)
-		goto done;
-	if ((klen = links_key(le->target, rec->id, le->rel, key, sizeof key)) ==
-	    0) {
-		rc = isms_err_set(err, ISMS_EINVAL, "bad link target '%s'",
-		                  le->target);
-		goto done;
-	}
-	snprintf(summary, sizeof summary, "%s %s %s %s", rec->id,
-	         le->remove ? "unlinked" : "linked", le->rel, le->target);
-	ev.type = le->remove ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_UNLINKED
-	                     : ISMS__V1__EVENT_TYPE__EVENT_TYPE_LINKED;
-	if ((rc = records_store_change(txn, reg, old, rec, who, &ev, err)) < 0)
-		goto done;
-	if (rc == RECORDS_UNCHANGED) {
-		/* Already linked: nothing to do, the record as it is. */
-		*out = old;
-		old = NULL;
-		rc = 0;
-		goto done;
-	}
+	rc = records_change(txn, &ch, who, out, err);
+	/* Already linked: nothing to do, the record as it is. */
+	if (rc != 0)
+		return rc == RECORDS_UNCHANGED ? 0 : rc;
+	rec = *out;
 	if (le->remove)
-		store_del(txn, DB_LINKS, key, klen);
+		store_del(txn, DB_LINKS, la.key, la.klen);
 	else
-		store_put(txn, DB_LINKS, key, klen, rec->id, strlen(rec->id));
+		store_put(txn, DB_LINKS, la.key, la.klen, rec->id,
+		          strlen(rec->id));
 	/* A sticky store error: nothing is stored, and rec is freed. */
 	if (txn->ret != 0) {
-		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
-		goto done;
+		*out = NULL;
+		protobuf_c_message_free_unpacked(&rec->base, NULL);
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
 	}
-	*out = rec;
-	rec = NULL;
-done:
-	if (old != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
-	if (rec != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-	return rc;
+	return 0;
 }
 
 /* Calls fn(arg, rel, source) for each live record linking to id. */

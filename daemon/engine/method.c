@@ -1,4 +1,5 @@
 /* method.c: the risk method record. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,71 @@ method_load(struct store_txn *txn, Isms__V1__RiskMethod **out,
 	if (*out == NULL)
 		return isms_err_set(err, ISMS_EDATALOSS,
 		                    "the stored risk method does not decode");
+	return 0;
+}
+
+/* The method a write txn last unpacked, with the bytes it came from. */
+struct method_memo {
+	bool stored; /* false: the default, nothing stored */
+	size_t len;
+	uint8_t *bytes;
+	Isms__V1__RiskMethod *m;
+};
+
+static void
+method_memo_free(void *arg)
+{
+	struct method_memo *mm = arg;
+
+	protobuf_c_message_free_unpacked(&mm->m->base, NULL);
+	free(mm->bytes);
+	free(mm);
+}
+
+int
+method_peek(struct store_txn *txn, const Isms__V1__RiskMethod **out,
+            struct isms_err *err)
+{
+	struct store_memo *memo = store_write_memo(txn);
+	struct method_memo *mm;
+	Isms__V1__RiskMethod *m;
+	MDB_val v = {0, NULL};
+	int rc;
+
+	if (memo == NULL)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "method_peek needs a write txn");
+	rc = method_stored(txn, &v);
+	if (rc != 0 && rc != -ISMS_ENOTFOUND)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	/* The same bytes as last time (a batch, or the next one): reuse. */
+	if ((mm = memo->data) != NULL && mm->stored == (rc == 0) &&
+	    mm->len == v.mv_size &&
+	    (v.mv_size == 0 || memcmp(mm->bytes, v.mv_data, v.mv_size) == 0)) {
+		*out = mm->m;
+		return 0;
+	}
+	if (rc == 0) {
+		m = isms__v1__risk_method__unpack(NULL, v.mv_size, v.mv_data);
+		if (m == NULL)
+			return isms_err_set(
+			    err, ISMS_EDATALOSS,
+			    "the stored risk method does not decode");
+	} else
+		m = method_default();
+	if (mm != NULL)
+		method_memo_free(mm);
+	mm = xcalloc(1, sizeof *mm);
+	mm->stored = rc == 0;
+	mm->len = v.mv_size;
+	if (v.mv_size > 0) {
+		mm->bytes = xmalloc(v.mv_size);
+		memcpy(mm->bytes, v.mv_data, v.mv_size);
+	}
+	mm->m = m;
+	memo->data = mm;
+	memo->free_fn = method_memo_free;
+	*out = m;
 	return 0;
 }
 

@@ -26,6 +26,12 @@ struct store_txn;
 int method_load(struct store_txn *, Isms__V1__RiskMethod **out,
                 struct isms_err *err);
 
+/* The current method, borrowed, for a write txn: unpacked once and kept
+ * while the stored bytes stay the same (a batch of risk writes); valid
+ * until the next method_peek or store_close. */
+int method_peek(struct store_txn *, const Isms__V1__RiskMethod **out,
+                struct isms_err *err);
+
 /* A new default method, malloc'ed. */
 Isms__V1__RiskMethod *method_default(void);
 

@@ -117,14 +117,59 @@ records_refuse_present(const struct register_def *reg,
 	return 0;
 }
 
+/* Checks the mask of a put to reg, resolving each path into plan. */
+static int
+records_plan_mask(const Isms__V1__Put *put, const struct register_def *reg,
+                  struct records_put_plan *plan, struct isms_err *err)
+{
+	struct pb_path *p;
+	size_t i;
+	int rc;
+
+	if (put->n_update_mask > RECORDS_PLAN_PATHS)
+		plan->paths = xreallocarray(NULL, put->n_update_mask,
+		                            sizeof *plan->paths);
+	for (i = 0; i < put->n_update_mask; i++) {
+		p = &plan->paths[i];
+		if ((rc = pb_path_resolve(RD, put->update_mask[i], p, err)) !=
+		    0)
+			return rc;
+		plan->n_paths++;
+		if (records_is_server_field(p->fd[0]->name))
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is set by the server "
+			    "(%s); it cannot be in update_mask",
+			    p->fd[0]->name,
+			    records_server_field(p->fd[0]->name));
+		if (records_is_body(p->fd[0]) && p->fd[0]->id != reg->body_case)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "update_mask path '%s' is not in the %s register",
+			    put->update_mask[i], reg->name);
+		if (records_is_body(p->fd[0]) && p->n >= 2 &&
+		    records_is_derived(reg, p->fd[1]->name))
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "field '%s' is derived by the server; it cannot "
+			    "be in update_mask",
+			    p->fd[1]->name);
+		if (records_is_body(p->fd[0]) && p->n == 1)
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "update_mask path '%s' names the whole body; "
+			    "name its fields",
+			    put->update_mask[i]);
+	}
+	return 0;
+}
+
 int
-records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
+records_put_plan(const Isms__V1__Put *put, struct records_put_plan *plan,
+                 struct isms_err *err)
 {
 	const Isms__V1__Record *rec = put->record;
 	const struct register_def *reg;
-	struct pb_path path;
-	size_t i;
-	int rc;
 
 	if (rec == NULL)
 		return isms_err_set(err, ISMS_EINVAL, "put.record is required");
@@ -153,38 +198,34 @@ records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
 		    reg->name);
 	if (put->n_update_mask == 0)
 		return records_refuse_present(reg, rec, err);
-	for (i = 0; i < put->n_update_mask; i++) {
-		if ((rc = pb_path_resolve(RD, put->update_mask[i], &path,
-		                          err)) != 0)
-			return rc;
-		if (records_is_server_field(path.fd[0]->name))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is set by the server "
-			    "(%s); it cannot be in update_mask",
-			    path.fd[0]->name,
-			    records_server_field(path.fd[0]->name));
-		if (records_is_body(path.fd[0]) &&
-		    path.fd[0]->id != reg->body_case)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "update_mask path '%s' is not in the %s register",
-			    put->update_mask[i], reg->name);
-		if (records_is_body(path.fd[0]) && path.n >= 2 &&
-		    records_is_derived(reg, path.fd[1]->name))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is derived by the server; it cannot "
-			    "be in update_mask",
-			    path.fd[1]->name);
-		if (records_is_body(path.fd[0]) && path.n == 1)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "update_mask path '%s' names the whole body; "
-			    "name its fields",
-			    put->update_mask[i]);
-	}
-	return 0;
+	return records_plan_mask(put, reg, plan, err);
+}
+
+void
+records_put_plan_init(struct records_put_plan *plan)
+{
+	plan->n_paths = 0;
+	plan->paths = plan->small;
+}
+
+void
+records_put_plan_clear(struct records_put_plan *plan)
+{
+	if (plan->paths != plan->small)
+		free(plan->paths);
+	records_put_plan_init(plan);
+}
+
+int
+records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
+{
+	struct records_put_plan plan;
+	int rc;
+
+	records_put_plan_init(&plan);
+	rc = records_put_plan(put, &plan, err);
+	records_put_plan_clear(&plan);
+	return rc;
 }
 
 int
@@ -253,6 +294,47 @@ records_load_for_change(struct store_txn *txn, const char *id,
 		                                 NULL);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int
+records_change(struct store_txn *txn, const struct records_change *ch,
+               const struct records_actor *who, Isms__V1__Record **out,
+               struct isms_err *err)
+{
+	struct records_edit ed = {.txn = txn,
+	                          .who = who,
+	                          .type =
+	                              ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED};
+	Isms__V1__Record *old;
+	struct records_event ev;
+	int rc;
+
+	if ((rc = records_load_for_change(txn, ch->id, ch->has_expect,
+	                                  ch->expect, &ed.reg, &old, err)) != 0)
+		return rc;
+	ed.old = old;
+	ed.rec = (Isms__V1__Record *)pb_dup(&old->base);
+	if ((rc = ch->fn(ch->arg, &ed, err)) != 0)
+		goto done;
+	ev.type = ed.type;
+	ev.summary = ed.summary[0] != '\0' ? ed.summary : NULL;
+	if ((rc = records_store_change(txn, ed.reg, old, ed.rec, who, &ev,
+	                               err)) < 0)
+		goto done;
+	/* Unchanged: no new revision, the record as it is. */
+	if (rc == RECORDS_UNCHANGED) {
+		*out = old;
+		old = NULL;
+	} else {
+		*out = ed.rec;
+		ed.rec = NULL;
+	}
+done:
+	if (old != NULL)
+		protobuf_c_message_free_unpacked(&old->base, NULL);
+	if (ed.rec != NULL)
+		protobuf_c_message_free_unpacked(&ed.rec->base, NULL);
 	return rc;
 }
 
@@ -442,40 +524,56 @@ records_journal(struct store_txn *txn, const struct register_def *reg,
 	return journal_append(txn, &jr, NULL, err);
 }
 
-/* Writes rec (latest, history, indexes, due dates, journal) replacing old
- * (may be NULL). */
+/* A record's packed bytes: on the stack when they fit. */
+struct records_bytes {
+	uint8_t stack[4096];
+	uint8_t *p;
+	size_t len;
+};
+
+/* Packs rec into b; records_bytes_free releases it. */
+static void
+records_pack(const Isms__V1__Record *rec, struct records_bytes *b)
+{
+	b->len = isms__v1__record__get_packed_size(rec);
+	b->p = b->len <= sizeof b->stack ? b->stack : xmalloc(b->len);
+	isms__v1__record__pack(rec, b->p);
+}
+
+static void
+records_bytes_free(struct records_bytes *b)
+{
+	if (b->p != b->stack)
+		free(b->p);
+	b->p = NULL;
+}
+
+/* Writes rec, packed in b (latest, history, indexes, due dates, journal),
+ * replacing old (may be NULL). */
 static int
 records_save(struct store_txn *txn, const struct register_def *reg,
              const Isms__V1__Record *old, const Isms__V1__Record *rec,
-             const struct records_actor *who, int type, const char *summary,
-             struct isms_err *err)
+             const struct records_bytes *b, const struct records_actor *who,
+             int type, const char *summary, struct isms_err *err)
 {
-	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9], stackbuf[4096], *buf;
-	size_t rklen, hklen, size;
-	int rc;
+	uint8_t rk[RECKEY_MAX], hk[RECKEY_MAX + 9];
+	size_t rklen, hklen;
 
 	if ((rklen = key_record(register_code(reg), rec->id, rk, sizeof rk)) ==
 	    0)
 		return isms_err_set(err, ISMS_EINTERNAL, "bad id %s", rec->id);
 	hklen = key_history(rk, rklen, rec->rev, hk, sizeof hk);
-	size = isms__v1__record__get_packed_size(rec);
-	buf = size <= sizeof stackbuf ? stackbuf : xmalloc(size);
-	isms__v1__record__pack(rec, buf);
-	store_put(txn, DB_RECORDS, rk, rklen, buf, size);
-	store_put(txn, DB_HISTORY, hk, hklen, buf, size);
+	store_put(txn, DB_RECORDS, rk, rklen, b->p, b->len);
+	store_put(txn, DB_HISTORY, hk, hklen, b->p, b->len);
 	if (old != NULL)
 		records_index_each(reg, old, records_index_del, txn, rk, rklen);
 	records_index_each(reg, rec, records_index_put, txn, rk, rklen);
 	due_index(txn, reg, rk, rklen, old, rec);
 	/* The journal entry, in the same txn, hashes the stored bytes. */
 	if (txn->ret != 0)
-		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
-	else
-		rc = records_journal(txn, reg, rec, who, type, summary, buf,
-		                     size, err);
-	if (buf != stackbuf)
-		free(buf);
-	return rc;
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
+	return records_journal(txn, reg, rec, who, type, summary, b->p, b->len,
+	                       err);
 }
 
 static void records_stamp(Isms__V1__Record *, const struct records_actor *);
@@ -495,15 +593,19 @@ records_store_new(struct store_txn *txn, const struct register_def *reg,
 	rec->created_at = who->now;
 	free(rec->created_by);
 	rec->created_by = xstrdup(who->user);
+	struct records_bytes b;
 	char summary[300];
 
 	records_stamp(rec, who);
 	records_schedule(rec);
 	snprintf(summary, sizeof summary, "%s created: %s", rec->id,
 	         rec->title ? rec->title : "");
-	if ((rc = records_save(txn, reg, NULL, rec, who,
-	                       ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED,
-	                       summary, err)) != 0)
+	records_pack(rec, &b);
+	rc = records_save(txn, reg, NULL, rec, &b, who,
+	                  ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED, summary,
+	                  err);
+	records_bytes_free(&b);
+	if (rc != 0)
 		return rc;
 	records_count_add(txn, register_code(reg), 1, 0);
 	return 0;
@@ -543,32 +645,58 @@ records_changes(const Isms__V1__Record *old, const Isms__V1__Record *rec,
 			                        md->fields[i].name);
 }
 
+/* Whether old, under rec's stamps, packs to b: rec (a copy of old, then
+ * changed and stamped) holds the same data as old. */
+static bool
+records_same_stamped(const Isms__V1__Record *old, const Isms__V1__Record *rec,
+                     const struct records_bytes *b)
+{
+	Isms__V1__Record tmp = *old; /* shallow: only packed */
+	struct records_bytes ob;
+	bool same;
+
+	tmp.has_rev = rec->has_rev;
+	tmp.rev = rec->rev;
+	tmp.has_updated_at = rec->has_updated_at;
+	tmp.updated_at = rec->updated_at;
+	tmp.updated_by = rec->updated_by;
+	if (isms__v1__record__get_packed_size(&tmp) != b->len)
+		return false;
+	records_pack(&tmp, &ob);
+	same = memcmp(ob.p, b->p, b->len) == 0;
+	records_bytes_free(&ob);
+	return same;
+}
+
 int
 records_store_change(struct store_txn *txn, const struct register_def *reg,
                      const Isms__V1__Record *old, Isms__V1__Record *rec,
                      const struct records_actor *who,
                      const struct records_event *ev, struct isms_err *err)
 {
-	int rc;
-
+	struct records_bytes b;
 	char summary[300];
+	int rc;
 
 	records_clear_unstored(rec);
 	records_schedule(rec);
-	if (records_same(old, rec))
-		return RECORDS_UNCHANGED;
+	/* Stamped first, so the bytes compared are the bytes stored. */
 	records_stamp(rec, who);
+	records_pack(rec, &b);
+	if (records_same_stamped(old, rec, &b)) {
+		records_bytes_free(&b);
+		return RECORDS_UNCHANGED;
+	}
 	if (ev != NULL && ev->summary != NULL)
 		snprintf(summary, sizeof summary, "%s", ev->summary);
 	else
 		records_changes(old, rec, summary, sizeof summary);
-	if ((rc = records_save(txn, reg, old, rec, who,
-	                       ev != NULL
-	                           ? ev->type
-	                           : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
-	                       summary, err)) != 0)
-		return rc;
-	return 0;
+	rc = records_save(txn, reg, old, rec, &b, who,
+	                  ev != NULL ? ev->type
+	                             : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED,
+	                  summary, err);
+	records_bytes_free(&b);
+	return rc;
 }
 
 /* Stamps a new revision: rev, updated at/by. */
@@ -662,7 +790,6 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
                  const struct records_actor *who, struct isms_err *err)
 {
 	struct register_ctx ctx = {txn, NULL, who->user, who->now};
-	Isms__V1__RiskMethod *method = NULL;
 	const char *const *f;
 	int rc;
 
@@ -678,16 +805,9 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 		return rc;
 	if (reg->check == NULL)
 		return 0;
-	if (reg->uses_method) {
-		if ((rc = method_load(txn, &method, err)) != 0)
-			return rc;
-		ctx.method = method;
-	}
-	rc = reg->check(&ctx, rec, old, err);
-	if (method != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)method,
-		                                 NULL);
-	return rc;
+	if (reg->uses_method && (rc = method_peek(txn, &ctx.method, err)) != 0)
+		return rc;
+	return reg->check(&ctx, rec, old, err);
 }
 
 static int
@@ -742,9 +862,11 @@ records_merge_body(Isms__V1__Record *rec, const ProtobufCMessage *src,
 	}
 }
 
-/* Applies the client's changes to rec: the mask, or every field sent. */
+/* Applies the client's changes to rec: the mask (resolved in plan), or
+ * every field sent. */
 static void
-records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
+records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put,
+                   const struct records_put_plan *plan)
 {
 	const ProtobufCMessage *src = (const ProtobufCMessage *)put->record;
 	const ProtobufCMessageDescriptor *md = RD;
@@ -752,11 +874,8 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put)
 	unsigned i;
 	size_t m;
 
-	for (m = 0; m < put->n_update_mask; m++) {
-		/* Resolved once already by the precheck. */
-		if (pb_path_resolve(md, put->update_mask[m], &path, NULL) == 0)
-			pb_path_copy((ProtobufCMessage *)rec, src, &path);
-	}
+	for (m = 0; m < plan->n_paths; m++)
+		pb_path_copy((ProtobufCMessage *)rec, src, &plan->paths[m]);
 	if (put->n_update_mask > 0)
 		return;
 	/* No mask: merge every field the client set. */
@@ -783,44 +902,51 @@ records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
 	return pb_equal(&a->base, &b->base);
 }
 
+/* A put and its plan, for records_update_apply. */
+struct records_update_arg {
+	const Isms__V1__Put *put;
+	const struct records_put_plan *plan;
+};
+
+/* records_change_fn of an update: the client's fields, then checks. */
+static int
+records_update_apply(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	const struct records_update_arg *ua = arg;
+	Isms__V1__Record *rec = ed->rec;
+
+	records_apply_mask(rec, ua->put, ua->plan);
+	if (!rec->has_review_interval_days) {
+		rec->has_review_interval_days = 1;
+		rec->review_interval_days = ed->reg->review_days;
+	}
+	return records_validate(ed->txn, ed->reg, rec, ed->old, ed->who, err);
+}
+
 static int
 records_update(struct store_txn *txn, const Isms__V1__Put *put,
+               const struct records_put_plan *plan,
                const struct records_actor *who, Isms__V1__Record **out,
                struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *old, *rec;
+	struct records_update_arg ua = {put, plan};
+	struct records_change ch = {put->record->id, put->has_expect_rev,
+	                            put->expect_rev, records_update_apply, &ua};
 	int rc;
 
-	if ((rc = records_load_for_change(txn, put->record->id,
-	                                  put->has_expect_rev, put->expect_rev,
-	                                  &reg, &old, err)) != 0)
-		return rc;
-	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)old);
-	records_apply_mask(rec, put);
-	if (!rec->has_review_interval_days) {
-		rec->has_review_interval_days = 1;
-		rec->review_interval_days = reg->review_days;
-	}
-	if ((rc = records_validate(txn, reg, rec, old, who, err)) != 0)
-		goto done;
-	if ((rc = records_store_change(txn, reg, old, rec, who, NULL, err)) < 0)
-		goto done;
-	if (rc == RECORDS_UNCHANGED) {
-		/* Nothing changed: no new revision, the record as it is. */
-		*out = old;
-		old = NULL;
-	} else {
-		*out = rec;
-		rec = NULL;
-	}
-	rc = 0;
-done:
-	if (old != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)old, NULL);
-	if (rec != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-	return rc;
+	rc = records_change(txn, &ch, who, out, err);
+	return rc == RECORDS_UNCHANGED ? 0 : rc;
+}
+
+int
+records_put_planned(struct store_txn *txn, const Isms__V1__Put *put,
+                    const struct records_put_plan *plan,
+                    const struct records_actor *who, Isms__V1__Record **out,
+                    struct isms_err *err)
+{
+	if (put->record->id != NULL && put->record->id[0] != '\0')
+		return records_update(txn, put, plan, who, out, err);
+	return records_create(txn, put, who, out, err);
 }
 
 int
@@ -828,13 +954,34 @@ records_put(struct store_txn *txn, const Isms__V1__Put *put,
             const struct records_actor *who, Isms__V1__Record **out,
             struct isms_err *err)
 {
+	struct records_put_plan plan;
 	int rc;
 
-	if ((rc = records_put_precheck(put, err)) != 0)
+	records_put_plan_init(&plan);
+	if ((rc = records_put_plan(put, &plan, err)) == 0)
+		rc = records_put_planned(txn, put, &plan, who, out, err);
+	records_put_plan_clear(&plan);
+	return rc;
+}
+
+/* records_change_fn of an archive. */
+static int
+records_archive_apply(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	const Isms__V1__Archive *arc = arg;
+	Isms__V1__Record *rec = ed->rec;
+	int rc;
+
+	/* Live records pointing here would be left dangling. */
+	if (!arc->force && (rc = links_check_unreferenced(ed->txn, ed->reg,
+	                                                  rec->id, err)) != 0)
 		return rc;
-	if (put->record->id != NULL && put->record->id[0] != '\0')
-		return records_update(txn, put, who, out, err);
-	return records_create(txn, put, who, out, err);
+	rec->has_archived = 1;
+	rec->archived = 1;
+	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED;
+	snprintf(ed->summary, sizeof ed->summary, "%s archived: %s", rec->id,
+	         rec->title ? rec->title : "");
+	return 0;
 }
 
 int
@@ -842,37 +989,36 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
                 const struct records_actor *who, Isms__V1__Record **out,
                 struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *rec;
-	char summary[300];
+	struct records_change ch = {arc->id, arc->has_expect_rev,
+	                            arc->expect_rev, records_archive_apply,
+	                            (void *)arc};
 	int rc;
 
-	if ((rc = records_load_for_change(txn, arc->id, arc->has_expect_rev,
-	                                  arc->expect_rev, &reg, &rec, err)) !=
-	    0)
+	/* Archived records are refused, so an archive always changes one. */
+	if ((rc = records_change(txn, &ch, who, out, err)) != 0)
 		return rc;
-	/* Live records pointing here would be left dangling. */
-	if (!arc->force &&
-	    (rc = links_check_unreferenced(txn, reg, rec->id, err)) != 0) {
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-		return rc;
-	}
-	struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED,
-	                           summary};
-	Isms__V1__Record *old = (Isms__V1__Record *)pb_dup(&rec->base);
+	records_count_add(txn, register_code(register_by_id((*out)->id)), -1,
+	                  1);
+	return 0;
+}
 
-	rec->has_archived = 1;
-	rec->archived = 1;
-	snprintf(summary, sizeof summary, "%s archived: %s", rec->id,
-	         rec->title ? rec->title : "");
-	rc = records_store_change(txn, reg, old, rec, who, &ev, err);
-	protobuf_c_message_free_unpacked(&old->base, NULL);
-	if (rc != 0) {
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-		return rc;
-	}
-	records_count_add(txn, register_code(reg), -1, 1);
-	*out = rec;
+/* records_change_fn of a review. */
+static int
+records_review_apply(void *arg, struct records_edit *ed, struct isms_err *err)
+{
+	const Isms__V1__Review *rv = arg;
+	Isms__V1__Record *rec = ed->rec;
+
+	(void)err;
+	rec->has_last_reviewed_at = 1;
+	rec->last_reviewed_at = ed->who->now;
+	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEWED;
+	if (rv->note != NULL && rv->note[0] != '\0')
+		snprintf(ed->summary, sizeof ed->summary, "%s reviewed: %s",
+		         rec->id, rv->note);
+	else
+		snprintf(ed->summary, sizeof ed->summary, "%s reviewed",
+		         rec->id);
 	return 0;
 }
 
@@ -881,31 +1027,10 @@ records_review(struct store_txn *txn, const Isms__V1__Review *rv,
                const struct records_actor *who, Isms__V1__Record **out,
                struct isms_err *err)
 {
-	const struct register_def *reg;
-	Isms__V1__Record *old, *rec;
-	char summary[300];
-	struct records_event ev = {ISMS__V1__EVENT_TYPE__EVENT_TYPE_REVIEWED,
-	                           summary};
+	struct records_change ch = {rv->id, rv->has_expect_rev, rv->expect_rev,
+	                            records_review_apply, (void *)rv};
 	int rc;
 
-	if ((rc = records_load_for_change(txn, rv->id, rv->has_expect_rev,
-	                                  rv->expect_rev, &reg, &old, err)) !=
-	    0)
-		return rc;
-	rec = (Isms__V1__Record *)pb_dup(&old->base);
-	rec->has_last_reviewed_at = 1;
-	rec->last_reviewed_at = who->now;
-	if (rv->note != NULL && rv->note[0] != '\0')
-		snprintf(summary, sizeof summary, "%s reviewed: %s", rec->id,
-		         rv->note);
-	else
-		snprintf(summary, sizeof summary, "%s reviewed", rec->id);
-	rc = records_store_change(txn, reg, old, rec, who, &ev, err);
-	protobuf_c_message_free_unpacked(&old->base, NULL);
-	if (rc < 0) {
-		protobuf_c_message_free_unpacked(&rec->base, NULL);
-		return rc;
-	}
-	*out = rec;
-	return 0;
+	rc = records_change(txn, &ch, who, out, err);
+	return rc == RECORDS_UNCHANGED ? 0 : rc;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "errcode.h"
+#include "pbfield.h"
 #include "proto/isms.pb-c.h"
 #include "store.h"
 
@@ -38,6 +39,28 @@ int records_put_precheck(const Isms__V1__Put *put, struct isms_err *err);
 int records_put(struct store_txn *, const Isms__V1__Put *put,
                 const struct records_actor *, Isms__V1__Record **out,
                 struct isms_err *err);
+
+/*
+ * A put checked once, its mask resolved once: records_put_plan is the
+ * precheck (loop thread), records_put_planned the write (writer) that
+ * uses its paths. Init before the plan, clear after the write; the plan
+ * points into the put's descriptors, not into the put.
+ */
+#define RECORDS_PLAN_PATHS 8 /* masks this long need no allocation */
+struct records_put_plan {
+	size_t n_paths;
+	struct pb_path *paths; /* one per update_mask path */
+	struct pb_path small[RECORDS_PLAN_PATHS];
+};
+
+void records_put_plan_init(struct records_put_plan *);
+int records_put_plan(const Isms__V1__Put *put, struct records_put_plan *,
+                     struct isms_err *err);
+int records_put_planned(struct store_txn *, const Isms__V1__Put *put,
+                        const struct records_put_plan *,
+                        const struct records_actor *, Isms__V1__Record **out,
+                        struct isms_err *err);
+void records_put_plan_clear(struct records_put_plan *);
 
 /* Archives a record (hidden from lists, kept in history). */
 int records_archive(struct store_txn *, const Isms__V1__Archive *arc,
@@ -105,13 +128,49 @@ struct records_event {
 	const char *summary; /* NULL: "ID updated: changed fields" */
 };
 
-/* Stores rec as the next revision of old and journals it (ev NULL: an
- * update); RECORDS_UNCHANGED when they hold the same data (nothing is
- * written). */
+/* Stores rec (a copy of old, changed) as the next revision of old and
+ * journals it (ev NULL: an update); RECORDS_UNCHANGED when they hold the
+ * same data (nothing is written; rec is stamped all the same: drop it). */
 int records_store_change(struct store_txn *, const struct register_def *reg,
                          const Isms__V1__Record *old, Isms__V1__Record *rec,
                          const struct records_actor *who,
                          const struct records_event *ev, struct isms_err *err);
+
+/* A change in progress, for a records_change_fn: change rec (a copy of
+ * old); set type and summary to journal other than an update (summary
+ * left empty: "ID updated: changed fields"). */
+struct records_edit {
+	struct store_txn *txn;
+	const struct register_def *reg;
+	const struct records_actor *who;
+	const Isms__V1__Record *old;
+	Isms__V1__Record *rec;
+	int type; /* ISMS__V1__EVENT_TYPE_*, UPDATED unless set */
+	char summary[300];
+};
+
+/* Changes ed->rec; 0, or -code with err to store nothing. */
+typedef int records_change_fn(void *arg, struct records_edit *ed,
+                              struct isms_err *err);
+
+/* Which record to change, and how. */
+struct records_change {
+	const char *id;
+	protobuf_c_boolean has_expect; /* refuse a rev other than expect */
+	uint64_t expect;
+	records_change_fn *fn;
+	void *arg;
+};
+
+/*
+ * Changes a record in one sequence: load (refusing archived records and a
+ * stale rev), copy, ch->fn, store as the next revision unless it holds the
+ * same data. *out (owned) is the stored record: 0; or the record as it
+ * was: RECORDS_UNCHANGED.
+ */
+int records_change(struct store_txn *, const struct records_change *ch,
+                   const struct records_actor *who, Isms__V1__Record **out,
+                   struct isms_err *err);
 
 /* Journals what happened to rec (bytes: its stored form, or NULL). */
 int records_journal(struct store_txn *, const struct register_def *reg,

@@ -17,6 +17,8 @@ struct store {
 	MDB_dbi dbi[DB_NDBS];
 	MDB_txn *rtxn; /* the loop thread's reusable read txn, reset */
 	char *path;
+	struct store_memo memo; /* only under a write txn: LMDB's writer
+	                           lock orders every access to it */
 };
 
 static const char *const store_db_names[DB_NDBS] = {
@@ -207,6 +209,8 @@ store_close(struct store *st)
 		return;
 	if (st->rtxn != NULL)
 		mdb_txn_abort(st->rtxn);
+	if (st->memo.data != NULL)
+		st->memo.free_fn(st->memo.data);
 	mdb_env_close(st->env);
 	free(st->path);
 	free(st);
@@ -235,6 +239,12 @@ store_write_begin(struct store *st, struct store_txn *parent,
 		return store_fail(txn, rc, "begin write");
 	}
 	return 0;
+}
+
+struct store_memo *
+store_write_memo(struct store_txn *txn)
+{
+	return txn->write ? &txn->st->memo : NULL;
 }
 
 int

@@ -54,6 +54,21 @@ int store_write_begin(struct store *, struct store_txn *parent,
                       struct store_txn *txn);
 
 /*
+ * A value derived from stored data and kept from one write txn to the next
+ * (the unpacked risk method), so a batch derives it once. Write txns run
+ * one at a time, so whoever holds one may use it; its user checks that it
+ * still matches the store before trusting it. store_close frees data with
+ * free_fn.
+ */
+struct store_memo {
+	void *data;
+	void (*free_fn)(void *);
+};
+
+/* The store's memo, borrowed; NULL on a read txn. */
+struct store_memo *store_write_memo(struct store_txn *);
+
+/*
  * Begins a read txn. The loop thread's read txns reuse one handle
  * (mdb_txn_reset/renew), so only one is open at a time per store.
  */

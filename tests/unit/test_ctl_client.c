@@ -291,6 +291,82 @@ test_ids_and_out_of_order_replies(void **state)
 	event_base_free(base);
 }
 
+/* What take_cb took, and whether it could. */
+struct took {
+	int calls;
+	Isms__V1__Reply *reply;
+	int again; /* a second take of the same reply succeeded */
+};
+
+static void
+take_cb(struct isms_client *c, const Isms__V1__Reply *r, void *arg)
+{
+	struct took *t = arg;
+
+	t->calls++;
+	t->reply = isms_client_take_reply(c, r);
+	t->again = isms_client_take_reply(c, r) != NULL;
+}
+
+/* Three Gets answered out of order, each callback taking its reply. */
+static void
+take_three(bool own, struct took *t, char ids[3][16])
+{
+	struct event_base *base = event_base_new();
+	struct isms_err err = {0};
+	struct fake f;
+	struct isms_client *c;
+	int i, rounds = 0;
+
+	memset(t, 0, 3 * sizeof *t);
+	fake_start(&f, script_out_of_order, NULL);
+	c = isms_client_connect(base, f.endpoint, &err);
+	assert_non_null(c);
+	isms_client_own_replies(c, own);
+	for (i = 0; i < 3; i++) {
+		Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+		Isms__V1__Get get = ISMS__V1__GET__INIT;
+
+		snprintf(ids[i], 16, "RSK-%d", i + 1);
+		get.id = ids[i];
+		req.call_case = ISMS__V1__REQUEST__CALL_GET;
+		req.get = &get;
+		assert_int_not_equal(isms_client_call(c, &req, take_cb, &t[i]),
+		                     0);
+	}
+	while ((t[0].calls == 0 || t[1].calls == 0 || t[2].calls == 0) &&
+	       ++rounds < 1000)
+		event_base_loop(base, EVLOOP_ONCE);
+	isms_client_free(c);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
+/* A reply taken in its callback outlives it (own replies on), once; with
+ * own replies off none can be taken. */
+static void
+test_take_reply(void **state)
+{
+	struct took t[3];
+	char ids[3][16];
+	int i;
+
+	(void)state;
+	take_three(true, t, ids);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(t[i].calls, 1);
+		assert_non_null(t[i].reply);
+		assert_int_equal(t[i].again, 0);
+		assert_string_equal(t[i].reply->record->id, ids[i]);
+		protobuf_c_message_free_unpacked(&t[i].reply->base, NULL);
+	}
+	take_three(false, t, ids);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(t[i].calls, 1);
+		assert_null(t[i].reply);
+	}
+}
+
 /* A stream: two OK replies and an error end; then a plain call is lost. */
 static void
 script_stream_then_close(int fd, void *arg)
@@ -655,6 +731,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ids_and_out_of_order_replies),
+	    cmocka_unit_test(test_take_reply),
 	    cmocka_unit_test(test_stream_and_connection_lost),
 	    cmocka_unit_test(test_frames_in_pieces),
 	    cmocka_unit_test(test_oversized_frame_closes),

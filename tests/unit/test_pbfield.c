@@ -208,6 +208,15 @@ test_validate(void **state)
 	r->title = strdup("bad \xc3\x28 utf8");
 	assert_int_equal(pb_validate(&r->base, &err), -ISMS_EINVAL);
 	assert_string_equal(err.msg, "field 'title' is not valid UTF-8");
+	free(r->title);
+	r->title = strdup("ok");
+	/* A field in a repeated message: the path through it. */
+	r->links = calloc(1, sizeof *r->links);
+	r->links[0] = (Isms__V1__Link *)pb_new(&isms__v1__link__descriptor);
+	r->links[0]->rel = strdup("bad \xc3\x28");
+	r->n_links = 1;
+	assert_int_equal(pb_validate(&r->base, &err), -ISMS_EINVAL);
+	assert_string_equal(err.msg, "field 'links.rel' is not valid UTF-8");
 	assert_false(pb_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 	assert_false(pb_utf8_valid("\xc0\xaf", 2));     /* overlong */
 	assert_true(pb_utf8_valid("Gr\xc3\xbc\xc3\x9f", 6));

@@ -10,13 +10,14 @@
 
 #include <cmocka.h>
 
+#include "method.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
 #include "store.h"
 #include "store_fx.h"
 
-#define setup store_fx_setup
+#define setup    store_fx_setup
 #define teardown store_fx_teardown
 
 static const struct records_actor who = {"alice", 1764320000};
@@ -131,6 +132,106 @@ update(struct store *st, const char *id, const char *path, uint32_t impact,
 	return rc;
 }
 
+/* method_peek: one unpack while the stored bytes stay, the new method as
+ * soon as they change (same txn), the old one again after an abort. */
+static void
+test_method_peek_follows_store(void **state)
+{
+	struct store_fx *fx = *state;
+	const Isms__V1__RiskMethod *m1, *m2;
+	Isms__V1__RiskMethod *m;
+	struct store_txn txn;
+	struct isms_err err;
+
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 9);
+	assert_int_equal(method_peek(&txn, &m2, &err), 0);
+	assert_ptr_equal(m1, m2);
+	m = method_default();
+	m->acceptance_threshold = 12;
+	m->has_rev = 1;
+	m->rev = 2;
+	method_store(&txn, m);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 12);
+	store_abort(&txn);
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 9);
+	method_store(&txn, m);
+	assert_int_equal(store_commit(&txn), 0);
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), 0);
+	assert_int_equal(m1->acceptance_threshold, 12);
+	assert_int_equal(method_peek(&txn, &m2, &err), 0);
+	assert_ptr_equal(m1, m2);
+	store_abort(&txn);
+	/* A read txn has no memo to borrow from. */
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_int_equal(method_peek(&txn, &m1, &err), -ISMS_EINTERNAL);
+	store_read_end(&txn);
+	protobuf_c_message_free_unpacked(&m->base, NULL);
+}
+
+/* Puts a risk update with mask: n paths, each "risk.impact" but the last
+ * (last); returns the rc. */
+static int
+update_long_mask(struct store *st, const char *id, size_t n, const char *last,
+                 struct isms_err *err)
+{
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
+	Isms__V1__Record *out = NULL;
+	struct store_txn txn;
+	char *mask[16];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		mask[i] = (char *)(i + 1 < n ? "risk.impact" : last);
+	rec.id = (char *)id;
+	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
+	rec.risk = &risk;
+	risk.has_impact = 1;
+	risk.impact = 2;
+	put.record = &rec;
+	put.n_update_mask = n;
+	put.update_mask = mask;
+	assert_int_equal(store_write_begin(st, NULL, &txn), 0);
+	rc = records_put(&txn, &put, &who, &out, err);
+	if (rc == 0)
+		assert_int_equal(store_commit(&txn), 0);
+	else
+		store_abort(&txn);
+	if (out != NULL)
+		protobuf_c_message_free_unpacked(&out->base, NULL);
+	return rc;
+}
+
+/* A mask longer than the plan's inline paths: resolved, applied, and a
+ * bad path after the inline ones refused. */
+static void
+test_update_long_mask(void **state)
+{
+	struct store_fx *fx = *state;
+	Isms__V1__Record *r;
+	struct isms_err err;
+	char *a = create_risk(fx->st, "Laptop theft", "alice", 3, 4);
+
+	assert_int_equal(update_long_mask(fx->st, a, 12, "risk.impact", &err),
+	                 0);
+	r = get(fx->st, a, 0);
+	assert_int_equal(r->rev, 2);
+	assert_int_equal(r->risk->impact, 2);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	assert_int_equal(update_long_mask(fx->st, a, 12, "rev", &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "field 'rev' is set by the server"));
+	free(a);
+}
+
 static void
 test_update_mask_and_conflict(void **state)
 {
@@ -175,8 +276,7 @@ test_update_mask_and_conflict(void **state)
 	                 -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "derived"));
 	/* Setting what is already there makes no new revision. */
-	assert_int_equal(update(fx->st, a, "risk.impact", 5, NULL, 3, &err),
-	                 0);
+	assert_int_equal(update(fx->st, a, "risk.impact", 5, NULL, 3, &err), 0);
 	r = get(fx->st, a, 0);
 	assert_int_equal(r->rev, 3);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
@@ -341,6 +441,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_create_and_derive, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_method_peek_follows_store,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_update_long_mask, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_update_mask_and_conflict,
 	                                    setup, teardown),
