@@ -220,6 +220,26 @@ test_validate(void **state)
 	assert_false(pb_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 	assert_false(pb_utf8_valid("\xc0\xaf", 2));     /* overlong */
 	assert_true(pb_utf8_valid("Gr\xc3\xbc\xc3\x9f", 6));
+	/* A bad byte anywhere in runs of ASCII read eight at a time, and a
+	 * sequence across their boundary, or cut by the end. */
+	{
+		char buf[24];
+		size_t i;
+
+		memset(buf, 'a', sizeof buf);
+		assert_true(pb_utf8_valid(buf, sizeof buf));
+		for (i = 0; i < sizeof buf; i++) {
+			buf[i] = (char)0xff;
+			assert_false(pb_utf8_valid(buf, sizeof buf));
+			buf[i] = 'a';
+		}
+		for (i = 0; i + 1 < sizeof buf; i++) {
+			memcpy(buf + i, "\xc3\xbc", 2);
+			assert_true(pb_utf8_valid(buf, sizeof buf));
+			assert_false(pb_utf8_valid(buf, i + 1));
+			memset(buf + i, 'a', 2);
+		}
+	}
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
