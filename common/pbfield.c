@@ -401,7 +401,16 @@ pb_utf8_valid(const char *s, size_t len)
 
 	while (i < len) {
 		unsigned char c = p[i];
+		uint64_t w;
 
+		/* ASCII, what most strings are, eight bytes at a time. */
+		if (len - i >= sizeof w) {
+			memcpy(&w, p + i, sizeof w);
+			if ((w & UINT64_C(0x8080808080808080)) == 0) {
+				i += sizeof w;
+				continue;
+			}
+		}
 		if (c < 0x80) {
 			i++;
 			continue;

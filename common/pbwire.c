@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pbfield.h"
 #include "pbwire.h"
 #include "xmalloc.h"
 
@@ -77,8 +78,47 @@ pb_wire_elems(const ProtobufCFieldDescriptor *fd, unsigned wtype,
 	}
 }
 
+/* The value protobuf-c 1.4.1 stores for an enum varint: its low 32 bits,
+ * as an int32 (a negative value is sent as 10 bytes). */
+static int32_t
+pb_wire_enum_value(uint64_t v)
+{
+	uint32_t u = (uint32_t)v;
+
+	return u <= INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+/* Whether enum field fd knows value v; *bad gets the value if not. */
+static bool
+pb_wire_enum_known(const ProtobufCFieldDescriptor *fd, uint64_t v, int32_t *bad)
+{
+	*bad = pb_wire_enum_value(v);
+	return protobuf_c_enum_descriptor_get_value(fd->descriptor, *bad) !=
+	       NULL;
+}
+
+/* Whether every varint of a packed run of enum field fd is known; *bad
+ * gets the first that is not. A malformed run is left to the unpacker. */
+static bool
+pb_wire_enums_known(const ProtobufCFieldDescriptor *fd, const uint8_t *p,
+                    const uint8_t *end, int32_t *bad)
+{
+	uint64_t v;
+
+	while (p < end && pb_wire_varint(&p, end, &v))
+		if (!pb_wire_enum_known(fd, v, bad))
+			return false;
+	return true;
+}
+
 /* The rules a field may break. */
-enum pb_wire_rule { PB_WIRE_NUL, PB_WIRE_LONG, PB_WIRE_MANY };
+enum pb_wire_rule {
+	PB_WIRE_NUL,
+	PB_WIRE_LONG,
+	PB_WIRE_MANY,
+	PB_WIRE_UTF8,
+	PB_WIRE_ENUM
+};
 
 /* The error for field here, which broke rule: formats its path. */
 static int
@@ -91,6 +131,14 @@ pb_wire_fail(const struct pb_wire_path *here, struct isms_err *err,
 	if (rule == PB_WIRE_NUL)
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "field '%s' holds a NUL byte", path);
+	/* The words of pb_validate, which these two replace on requests. */
+	if (rule == PB_WIRE_UTF8)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' is not valid UTF-8", path);
+	if (rule == PB_WIRE_ENUM)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' has unknown enum value %d",
+		                    path, (int)got);
 	if (rule == PB_WIRE_LONG)
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "field '%s' is %llu bytes long, over the "
@@ -114,6 +162,7 @@ pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
 	/* Elements seen of each repeated field, by index in md. */
 	uint64_t stack[PB_WIRE_FIELDS_STACK] = {0}, *seen = stack;
 	uint64_t tag, n;
+	int32_t bad;
 	int rc = 0;
 
 	if (depth > 32)
@@ -159,6 +208,10 @@ pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
 		         fd, (unsigned)(tag & 7), body, n)) > lim->max_repeated)
 			rc = pb_wire_fail(&here, err, PB_WIRE_MANY, 0,
 			                  lim->max_repeated);
+		else if ((tag & 7) == 0 && fd->type == PROTOBUF_C_TYPE_ENUM &&
+		         !pb_wire_enum_known(fd, n, &bad))
+			rc = pb_wire_fail(&here, err, PB_WIRE_ENUM,
+			                  (uint64_t)(int64_t)bad, 0);
 		else if ((tag & 7) != 2)
 			;
 		else if ((fd->type == PROTOBUF_C_TYPE_STRING ||
@@ -169,6 +222,13 @@ pb_wire_check_at(const ProtobufCMessageDescriptor *md, const uint8_t *p,
 		else if (fd->type == PROTOBUF_C_TYPE_STRING &&
 		         memchr(body, '\0', (size_t)n) != NULL)
 			rc = pb_wire_fail(&here, err, PB_WIRE_NUL, 0, 0);
+		else if (fd->type == PROTOBUF_C_TYPE_STRING &&
+		         !pb_utf8_valid((const char *)body, (size_t)n))
+			rc = pb_wire_fail(&here, err, PB_WIRE_UTF8, 0, 0);
+		else if (fd->type == PROTOBUF_C_TYPE_ENUM &&
+		         !pb_wire_enums_known(fd, body, body + n, &bad))
+			rc = pb_wire_fail(&here, err, PB_WIRE_ENUM,
+			                  (uint64_t)(int64_t)bad, 0);
 		else if (fd->type == PROTOBUF_C_TYPE_MESSAGE)
 			rc = pb_wire_check_at(fd->descriptor, body, (size_t)n,
 			                      &here, depth + 1, lim, err);

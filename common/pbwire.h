@@ -24,7 +24,11 @@ struct pb_wire_limits {
 /*
  * Checks the wire bytes of a message of type md for what unpacking hides:
  * a string with an embedded NUL (protobuf-c would cut it short), and for
- * what lim bounds (lim NULL: nothing). Fields are named by path in err.
+ * what lim bounds (lim NULL: nothing). In the same walk it checks what
+ * pb_validate would on the unpacked message, with its words: strings are
+ * valid UTF-8, enum values (plain or packed) are known. It is stricter
+ * only where a field occurs more than once: every occurrence is checked,
+ * not just the one unpacking keeps. Fields are named by path in err.
  * Malformed bytes are left to the unpacker.
  */
 int pb_wire_check(const ProtobufCMessageDescriptor *md, const uint8_t *data,

@@ -796,8 +796,10 @@ conn_process_frames(struct conn *c)
 		pb_budget_init(&budget, c->srv->cfg.unpack_budget);
 		req = (Isms__V1__Request *)pb_budget_unpack(
 		    &budget, &isms__v1__request__descriptor, msg, mlen);
-		/* What unpacking hides (a NUL inside a string) is refused
-		 * like any bad value: the frame itself was fine. */
+		/* One walk of the wire bytes checks what unpacking hides (a
+		 * NUL inside a string), the limits, UTF-8 and enum values: a
+		 * bad value is refused with the request's id, the frame
+		 * itself was fine. */
 		if (req != NULL && pb_wire_check(&isms__v1__request__descriptor,
 		                                 msg, mlen, &lim, &werr) != 0) {
 			evbuffer_drain(in, flen);

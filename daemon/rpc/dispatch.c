@@ -176,8 +176,6 @@ dispatch(struct conn *c, Isms__V1__Request *req, size_t req_bytes)
 	else if ((rc = rpc_fields_allowed(e, req, c->role, c->user,
 	                                  &call.err)) != 0)
 		;
-	else if ((rc = pb_validate((ProtobufCMessage *)req, &call.err)) != 0)
-		;
 	else if ((e->flags & RPC_WRITE) && c->srv->stopping)
 		rc = isms_err_set(&call.err, ISMS_EUNAVAIL,
 		                  "ismsd is shutting down");

@@ -3,9 +3,10 @@
  *
  * Each entry names the Request oneof case it serves, its flags, least role,
  * the Reply oneof case of its result and its handler. dispatch() checks
- * centrally (known call, identity, role, valid strings and enums, not
- * shutting down for writes), then does the common work of its kind: a
- * read txn around a read, the queue to the writer around an apply.
+ * centrally (known call, identity, role, not shutting down for writes;
+ * strings and enums were checked on the wire before unpacked requests get
+ * here), then does the common work of its kind: a read txn around a read,
+ * the queue to the writer around an apply.
  */
 #ifndef ISMS_DISPATCH_H
 #define ISMS_DISPATCH_H

@@ -220,6 +220,26 @@ test_validate(void **state)
 	assert_false(pb_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 	assert_false(pb_utf8_valid("\xc0\xaf", 2));     /* overlong */
 	assert_true(pb_utf8_valid("Gr\xc3\xbc\xc3\x9f", 6));
+	/* A bad byte anywhere in runs of ASCII read eight at a time, and a
+	 * sequence across their boundary, or cut by the end. */
+	{
+		char buf[24];
+		size_t i;
+
+		memset(buf, 'a', sizeof buf);
+		assert_true(pb_utf8_valid(buf, sizeof buf));
+		for (i = 0; i < sizeof buf; i++) {
+			buf[i] = (char)0xff;
+			assert_false(pb_utf8_valid(buf, sizeof buf));
+			buf[i] = 'a';
+		}
+		for (i = 0; i + 1 < sizeof buf; i++) {
+			memcpy(buf + i, "\xc3\xbc", 2);
+			assert_true(pb_utf8_valid(buf, sizeof buf));
+			assert_false(pb_utf8_valid(buf, i + 1));
+			memset(buf + i, 'a', 2);
+		}
+	}
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
@@ -340,7 +360,9 @@ test_wire_limits(void **state)
 	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
 	    -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "'catalog_load.items'"));
-	/* A packed run of enums counts its elements (300 takes 2 bytes). */
+	/* A packed run of enums counts its elements (300 takes 2 bytes):
+	 * three are within the limit, so what refuses them is the value
+	 * 300, which EventType does not know. */
 	sub.n_types = 3;
 	sub.types = types;
 	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
@@ -348,9 +370,12 @@ test_wire_limits(void **state)
 	n = pack_request(r, buf, sizeof buf);
 	assert_int_equal(
 	    pb_wire_check(&isms__v1__request__descriptor, buf, n, &lim, &err),
-	    0);
-	/* One packed run of four varints (300 takes two bytes); of three
-	 * it passes. */
+	    -ISMS_EINVAL);
+	assert_string_equal(
+	    err.msg, "field 'subscribe.types' has unknown enum value 300");
+	/* One packed run of four varints (300 takes two bytes) is over the
+	 * limit, counted before any value is looked at; of three it is
+	 * within it. */
 	{
 		static const uint8_t four[] = {
 		    0xb2, 0x01, 0x07, /* subscribe, 7 bytes */
@@ -366,6 +391,109 @@ test_wire_limits(void **state)
 		                    "elements (max-repeated)");
 		assert_int_equal(pb_wire_check(&isms__v1__request__descriptor,
 		                               three, sizeof three, &lim, &err),
+		                 -ISMS_EINVAL);
+		assert_string_equal(
+		    err.msg,
+		    "field 'subscribe.types' has unknown enum value 300");
+	}
+}
+
+/* Checks buf (n bytes) as a Request on the wire: refused with msg, which
+ * is also what pb_validate says of it unpacked. */
+static void
+wire_refuses(const uint8_t *buf, size_t n, const char *msg)
+{
+	const ProtobufCMessageDescriptor *md = &isms__v1__request__descriptor;
+	struct isms_err err = {0};
+	ProtobufCMessage *m;
+
+	assert_int_equal(pb_wire_check(md, buf, n, NULL, &err), -ISMS_EINVAL);
+	assert_string_equal(err.msg, msg);
+	m = protobuf_c_message_unpack(md, NULL, n, buf);
+	assert_non_null(m);
+	assert_int_equal(pb_validate(m, &err), -ISMS_EINVAL);
+	assert_string_equal(err.msg, msg);
+	protobuf_c_message_free_unpacked(m, NULL);
+}
+
+/* The wire walk checks what pb_validate does, in its words: UTF-8 of a
+ * nested and a repeated string, enums nested, repeated, packed. */
+static void
+test_wire_validate(void **state)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
+	Isms__V1__Subscribe sub = ISMS__V1__SUBSCRIBE__INIT;
+	Isms__V1__EventType types[3] = {1, 2, 4};
+	char *tags[3] = {"a", "Gr\xc3\xbc\xc3\x9f", "c"};
+	struct isms_err err = {0};
+	uint8_t buf[512];
+	size_t n;
+
+	(void)state;
+	rec.title = "ok";
+	rec.n_tags = 3;
+	rec.tags = tags;
+	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
+	rec.risk = &risk;
+	risk.has_status = 1;
+	risk.status = 1;
+	put.record = &rec;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	n = pack_request(&req, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, NULL, &err),
+	    0);
+	rec.title = "bad \xc3\x28 utf8";
+	n = pack_request(&req, buf, sizeof buf);
+	wire_refuses(buf, n, "field 'put.record.title' is not valid UTF-8");
+	rec.title = "ok";
+	tags[2] = "\xed\xa0\x80"; /* a surrogate */
+	n = pack_request(&req, buf, sizeof buf);
+	wire_refuses(buf, n, "field 'put.record.tags' is not valid UTF-8");
+	tags[2] = "c";
+	risk.status = 77;
+	n = pack_request(&req, buf, sizeof buf);
+	wire_refuses(
+	    buf, n, "field 'put.record.risk.status' has unknown enum value 77");
+	risk.status = -3; /* ten bytes on the wire */
+	n = pack_request(&req, buf, sizeof buf);
+	wire_refuses(
+	    buf, n, "field 'put.record.risk.status' has unknown enum value -3");
+	/* Repeated enums, as protobuf-c packs them. */
+	sub.n_types = 3;
+	sub.types = types;
+	req.call_case = ISMS__V1__REQUEST__CALL_SUBSCRIBE;
+	req.subscribe = &sub;
+	n = pack_request(&req, buf, sizeof buf);
+	assert_int_equal(
+	    pb_wire_check(&isms__v1__request__descriptor, buf, n, NULL, &err),
+	    0);
+	types[1] = 99;
+	n = pack_request(&req, buf, sizeof buf);
+	wire_refuses(buf, n,
+	             "field 'subscribe.types' has unknown enum value 99");
+	{
+		/* One element at a time (wire type 0), and packed (2). */
+		static const uint8_t plain[] = {
+		    0xb2, 0x01, 0x04, /* subscribe */
+		    0x10, 1,    0x10, 64};
+		static const uint8_t packed[] = {0xb2, 0x01, 0x06, 0x12, 0x04,
+		                                 1,    2,    0xac, 0x02};
+		static const uint8_t good[] = {0xb2, 0x01, 0x07, 0x12, 0x02,
+		                               1,    2,    0x10, 4};
+
+		wire_refuses(
+		    plain, sizeof plain,
+		    "field 'subscribe.types' has unknown enum value 64");
+		wire_refuses(packed, sizeof packed,
+		             "field 'subscribe.types' has unknown enum value "
+		             "300");
+		assert_int_equal(pb_wire_check(&isms__v1__request__descriptor,
+		                               good, sizeof good, NULL, &err),
 		                 0);
 	}
 }
@@ -383,6 +511,7 @@ main(void)
 	    cmocka_unit_test(test_strip_unknown),
 	    cmocka_unit_test(test_wire_nul),
 	    cmocka_unit_test(test_wire_limits),
+	    cmocka_unit_test(test_wire_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
