@@ -883,13 +883,6 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put,
 	}
 }
 
-/* Whether two revisions hold the same data (packed bytes compare). */
-bool
-records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
-{
-	return pb_equal(&a->base, &b->base);
-}
-
 /* A put and its plan, for records_update_apply. */
 struct records_update_arg {
 	const Isms__V1__Put *put;

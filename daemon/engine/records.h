@@ -181,7 +181,4 @@ void records_index_keys(const struct register_def *reg,
                         const Isms__V1__Record *rec, const uint8_t *rk,
                         size_t rklen, store_key_fn *fn, void *arg);
 
-/* Whether two revisions hold the same data. */
-bool records_same(const Isms__V1__Record *a, const Isms__V1__Record *b);
-
 #endif
