@@ -217,18 +217,6 @@ records_put_plan_clear(struct records_put_plan *plan)
 }
 
 int
-records_put_precheck(const Isms__V1__Put *put, struct isms_err *err)
-{
-	struct records_put_plan plan;
-	int rc;
-
-	records_put_plan_init(&plan);
-	rc = records_put_plan(put, &plan, err);
-	records_put_plan_clear(&plan);
-	return rc;
-}
-
-int
 records_unpack(const MDB_val *v, Isms__V1__Record **out, struct isms_err *err)
 {
 	*out = isms__v1__record__unpack(NULL, v->mv_size, v->mv_data);
@@ -893,13 +881,6 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put,
 		path.fd[0] = fd;
 		pb_path_copy((ProtobufCMessage *)rec, src, &path);
 	}
-}
-
-/* Whether two revisions hold the same data (packed bytes compare). */
-bool
-records_same(const Isms__V1__Record *a, const Isms__V1__Record *b)
-{
-	return pb_equal(&a->base, &b->base);
 }
 
 /* A put and its plan, for records_update_apply. */

@@ -29,12 +29,6 @@ struct records_actor {
 #define LIST_PAGE_MAX     1000
 #define REPLY_BYTES_SOFT  (2u * 1024 * 1024) /* stop a page there */
 
-/*
- * Checks a Put that needs no store access (loop thread, before queueing):
- * a record is there, mask paths exist and are not the server's to set.
- */
-int records_put_precheck(const Isms__V1__Put *put, struct isms_err *err);
-
 /* Creates or updates a record; *out is the stored record. */
 int records_put(struct store_txn *, const Isms__V1__Put *put,
                 const struct records_actor *, Isms__V1__Record **out,
@@ -42,9 +36,11 @@ int records_put(struct store_txn *, const Isms__V1__Put *put,
 
 /*
  * A put checked once, its mask resolved once: records_put_plan is the
- * precheck (loop thread), records_put_planned the write (writer) that
- * uses its paths. Init before the plan, clear after the write; the plan
- * points into the put's descriptors, not into the put.
+ * check that needs no store (loop thread, before queueing: a record is
+ * there, mask paths exist and are not the server's to set), and
+ * records_put_planned the write (writer) that uses its paths. Init before
+ * the plan, clear after the write; the plan points into the put's
+ * descriptors, not into the put, and into itself: never copy it.
  */
 #define RECORDS_PLAN_PATHS 8 /* masks this long need no allocation */
 struct records_put_plan {
@@ -184,8 +180,5 @@ int records_journal(struct store_txn *, const struct register_def *reg,
 void records_index_keys(const struct register_def *reg,
                         const Isms__V1__Record *rec, const uint8_t *rk,
                         size_t rklen, store_key_fn *fn, void *arg);
-
-/* Whether two revisions hold the same data. */
-bool records_same(const Isms__V1__Record *a, const Isms__V1__Record *b);
 
 #endif

@@ -138,8 +138,11 @@ rpc_run(const struct rpc_entry *e, struct rpc_call *call)
 		return e->exec(call);
 	if (!(e->flags & RPC_WRITE))
 		return rpc_read(e, call);
-	if (e->check != NULL && (rc = e->check(rpc_body(call->req), call)) != 0)
+	if (e->check != NULL &&
+	    (rc = e->check(rpc_body(call->req), call)) != 0) {
+		rpc_call_prep_free(call); /* not queued: no apply will use it */
 		return rc;
+	}
 	return rpc_write_submit(e, call);
 }
 

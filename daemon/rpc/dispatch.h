@@ -45,6 +45,10 @@ struct rpc_call {
 	Isms__V1__Reply *reply; /* exec fills result; dispatch sends it */
 	struct isms_err err;
 	struct conn *conn; /* for the entries that manage the conn only */
+	/* A check's work for its apply (or NULL): the writer's copy carries
+	 * it; prep_free frees it once the write is done or is not queued. */
+	void *prep;
+	void (*prep_free)(void *);
 };
 
 /* exec's answer when the reply will be sent later (it took req). */
@@ -77,7 +81,8 @@ struct rpc_entry {
 	uint32_t result; /* ISMS__V1__REPLY__RESULT_*; 0: the reply has none */
 	rpc_handler *read;
 	rpc_handler *apply;
-	/* Refuses what needs no store before a write is queued (or NULL). */
+	/* Refuses what needs no store before a write is queued (or NULL);
+	 * may leave its work for apply in call->prep. */
 	int (*check)(const void *body, struct rpc_call *);
 	/* 0: send reply; -ISMS_E*: send err; RPC_DEFERRED: exec replies. */
 	int (*exec)(struct rpc_call *);

@@ -56,4 +56,7 @@ rpc_handler rpc_token_list_read, rpc_token_create_apply, rpc_token_revoke_apply;
  */
 int rpc_write_submit(const struct rpc_entry *e, struct rpc_call *call);
 
+/* Frees call->prep (if any) and clears it. */
+void rpc_call_prep_free(struct rpc_call *call);
+
 #endif

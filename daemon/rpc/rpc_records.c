@@ -1,10 +1,12 @@
 /* rpc_records.c: Get, List, History, Put and Archive: the records. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
 #include "rpc.h"
+#include "xmalloc.h"
 
 int
 rpc_get_read(struct store_txn *txn, const void *body, void *result,
@@ -69,27 +71,50 @@ rpc_put_refuse(struct rpc_call *call, unsigned writers, const char *role)
 	                    "the %s role may only put %s", role, names);
 }
 
+/* prep_free of a put's plan. */
+static void
+rpc_put_plan_free(void *arg)
+{
+	records_put_plan_clear(arg);
+	free(arg);
+}
+
+/* Plans the put once: the writer's apply uses the plan (call->prep). */
 int
 rpc_put_check(const void *body, struct rpc_call *call)
 {
+	struct records_put_plan *plan = xmalloc(sizeof *plan);
 	int rc;
 
-	if ((rc = records_put_precheck(body, &call->err)) != 0)
+	records_put_plan_init(plan);
+	if ((rc = records_put_plan(body, plan, &call->err)) != 0) {
+		rpc_put_plan_free(plan);
 		return rc;
+	}
 	if (call->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
-	    !rpc_put_writable_by(body, REGISTER_WRITE_INGEST))
+	    !rpc_put_writable_by(body, REGISTER_WRITE_INGEST)) {
+		rpc_put_plan_free(plan);
 		return rpc_put_refuse(call, REGISTER_WRITE_INGEST, "ingest");
+	}
+	call->prep = plan;
+	call->prep_free = rpc_put_plan_free;
 	return 0;
 }
 
+/* Writes the put on the plan its check left (or plans it, if none). */
 int
 rpc_put_apply(struct store_txn *txn, const void *body, void *result,
               struct rpc_call *call)
 {
 	struct records_actor who = {call->actor, call->now};
 	Isms__V1__Record *rec = NULL;
-	int rc = records_put(txn, body, &who, &rec, &call->err);
+	int rc;
 
+	if (call->prep != NULL)
+		rc = records_put_planned(txn, body, call->prep, &who, &rec,
+		                         &call->err);
+	else
+		rc = records_put(txn, body, &who, &rec, &call->err);
 	if (rc == 0)
 		pb_move(result, &rec->base);
 	return rc;

@@ -69,8 +69,18 @@ rpc_write_done(struct wop *op)
 	conn_unref(w->conn);
 	if (w->result != NULL)
 		protobuf_c_message_free_unpacked(w->result, NULL);
+	rpc_call_prep_free(&w->call);
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)w->call.req, NULL);
 	free(w);
+}
+
+void
+rpc_call_prep_free(struct rpc_call *call)
+{
+	if (call->prep != NULL && call->prep_free != NULL)
+		call->prep_free(call->prep);
+	call->prep = NULL;
+	call->prep_free = NULL;
 }
 
 int
@@ -93,9 +103,13 @@ rpc_write_submit(const struct rpc_entry *e, struct rpc_call *call)
 	if ((rc = writer_submit(call->srv->writer, &w->op)) != 0) {
 		call->err = w->op.err;
 		free(w);
+		rpc_call_prep_free(call);
 		return rc;
 	}
+	/* The writer's copy owns the request and the prep now. */
 	call->req = NULL;
+	call->prep = NULL;
+	call->prep_free = NULL;
 	conn_ref(w->conn);
 	conn_write_queued(w->conn, w->call.req_bytes);
 	return RPC_DEFERRED;

@@ -256,6 +256,71 @@ test_bad_values_refused(void **state)
 	isms_sync_free(s);
 }
 
+/* A put is planned once, before it is queued: a long mask (its paths on
+ * the heap) is applied from that plan, a refused one frees it, and the
+ * daemon then stops clean (under ASan: nothing leaked). */
+static void
+test_long_mask_planned_once(void **state)
+{
+	struct daemon_fx *fx = *state;
+	struct isms_sync *s = sync_connect(fx);
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Put put = ISMS__V1__PUT__INIT;
+	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
+	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
+	Isms__V1__Reply *r;
+	char *tags[] = {"laptops"};
+	char *mask[] = {"title",
+	                "owner",
+	                "tags",
+	                "risk.acceptance",
+	                "risk.description",
+	                "risk.threat",
+	                "risk.vulnerability",
+	                "risk.likelihood",
+	                "risk.impact"};
+	char *id = add_risk(s, "Laptop theft", "alice", 4);
+
+	rec.id = id;
+	rec.title = "Laptop loss";
+	rec.owner = "bob";
+	rec.n_tags = 1;
+	rec.tags = tags;
+	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
+	rec.risk = &risk;
+	risk.description = "a laptop is lost";
+	risk.threat = "loss";
+	risk.vulnerability = "no disk encryption";
+	risk.has_likelihood = 1;
+	risk.likelihood = 2;
+	risk.has_impact = 1;
+	risk.impact = 3;
+	put.record = &rec;
+	put.n_update_mask = sizeof mask / sizeof mask[0];
+	put.update_mask = mask;
+	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
+	req.put = &put;
+	r = call(s, &req);
+	assert_int_equal(code_of(r), 0);
+	assert_int_equal(r->record->rev, 2);
+	assert_string_equal(r->record->title, "Laptop loss");
+	assert_string_equal(r->record->owner, "bob");
+	assert_int_equal(r->record->n_tags, 1);
+	assert_string_equal(r->record->risk->vulnerability,
+	                    "no disk encryption");
+	assert_int_equal(r->record->risk->score, 6);
+	isms_reply_free(r);
+	/* The last path is derived: refused before the queue. */
+	mask[8] = "risk.score";
+	r = call(s, &req);
+	assert_int_equal(code_of(r), ISMS_EINVAL);
+	assert_non_null(strstr(r->status->message, "derived"));
+	isms_reply_free(r);
+	free(id);
+	isms_sync_free(s);
+	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
+}
+
 static void
 test_restart_keeps_everything(void **state)
 {
@@ -908,6 +973,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_crud_and_conflict, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_values_refused, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_long_mask_planned_once, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_restart_keeps_everything,
 	                                    setup, teardown),
