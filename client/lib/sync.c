@@ -26,21 +26,6 @@ struct sync_wait {
 	Isms__V1__Reply *reply;
 };
 
-/* Deep copy of a reply by a pack / unpack round trip; NULL if it fails. */
-static Isms__V1__Reply *
-sync_copy(const Isms__V1__Reply *r)
-{
-	size_t len = protobuf_c_message_get_packed_size(&r->base);
-	uint8_t *buf = xmalloc(len);
-	ProtobufCMessage *m;
-
-	protobuf_c_message_pack(&r->base, buf);
-	m = protobuf_c_message_unpack(&isms__v1__reply__descriptor, NULL, len,
-	                              buf);
-	free(buf);
-	return (Isms__V1__Reply *)m;
-}
-
 /* Stores the reply of the call we wait for. */
 static void
 sync_reply_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
@@ -52,9 +37,10 @@ sync_reply_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
 		w->lost = 1;
 		return;
 	}
-	/* The client's own copy when it lets us have it: no second one. */
-	if ((w->reply = isms_client_take_reply(c, reply)) == NULL &&
-	    (w->reply = sync_copy(reply)) == NULL)
+	/* Sync clients own their replies (isms_client_own_replies is on
+	 * from connect), and a reply not made up for a lost connection can
+	 * always be taken: it is never copied. */
+	if ((w->reply = isms_client_take_reply(c, reply)) == NULL)
 		w->lost = 1;
 }
 
