@@ -123,6 +123,14 @@ void isms_client_own_replies(struct isms_client *, bool on);
 Isms__V1__Reply *isms_client_take_reply(struct isms_client *,
                                         const Isms__V1__Reply *reply);
 
+/*
+ * Corks (on) or uncorks (off) the connection: while corked, requests are
+ * held back, and uncorking sends them in one write (a hello and the
+ * first call go together). Over TLS and TCP requests leave when the base
+ * runs anyway. 0, or -ISMS_EUNAVAIL when the connection is closed.
+ */
+int isms_client_cork(struct isms_client *, bool on);
+
 /* isms_client_call with flags (ISMS_CALL_STREAM). */
 uint64_t isms_client_call_flags(struct isms_client *, Isms__V1__Request *req,
                                 unsigned flags, isms_reply_cb cb, void *arg);

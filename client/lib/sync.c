@@ -106,6 +106,9 @@ sync_exchange(struct isms_sync *s, Isms__V1__Request **reqs,
 	    (timer = evtimer_new(s->base, sync_timeout_cb, &b)) == NULL)
 		return isms_err_set(err, ISMS_EINTERNAL,
 		                    "cannot arm the call's timeout");
+	/* The calls leave in one write. */
+	if (n > 1)
+		isms_client_cork(s->client, true);
 	for (i = 0; i < n; i++) {
 		b.left++;
 		w[i].id =
@@ -117,6 +120,9 @@ sync_exchange(struct isms_sync *s, Isms__V1__Request **reqs,
 			break;
 		}
 	}
+	/* A failure closes the client: the calls are answered lost. */
+	if (n > 1)
+		(void)isms_client_cork(s->client, false);
 	if (timer != NULL && i == n) {
 		tv.tv_sec = s->timeout_ms / 1000;
 		tv.tv_usec = (s->timeout_ms % 1000) * 1000;
