@@ -31,6 +31,7 @@ struct ctl_ctx {
 	struct isms_sync *sync;       /* connected on first use */
 	struct isms_client_opts conn; /* --cacert, --cert, --key, --insecure */
 	const char *token_file;       /* --token-file FILE */
+	bool token_given;             /* the connection has a token */
 };
 
 /*

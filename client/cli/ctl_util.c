@@ -40,36 +40,45 @@ ctl_exit_for(const struct isms_err *err)
 	}
 }
 
-/* Connects (TLS and token options from ctl_conn.c) and says hello. */
+/* Prints why a connect, its hello or a call failed; the exit code. */
+static int
+ctl_conn_failed(const struct ctl_ctx *ctx, const struct isms_err *err)
+{
+	if (err->code == ISMS_EINVAL || err->code == ISMS_EUNAVAIL ||
+	    err->code == ISMS_ETIMEDOUT)
+		return ctl_error(ctl_exit_for(err), "%s", err->msg);
+	/* A server's code: the hello was refused. */
+	return ctl_error(ctl_exit_for(err), "%s: %s%s",
+	                 isms_code_name(err->code), err->msg,
+	                 err->code == ISMS_EUNAUTH && !ctx->token_given &&
+	                         ctx->conn.cert == NULL
+	                     ? " (give a token with --token-file FILE "
+	                       "or $ISMS_TOKEN)"
+	                     : "");
+}
+
+/*
+ * Connects (TLS and token options from ctl_conn.c). The hello goes with
+ * the first call, in the same write: no round trip of its own.
+ */
 int
 ctl_connect(struct ctl_ctx *ctx)
 {
 	struct isms_err err = {0};
 	struct isms_client_opts o;
 	char *token;
-	bool had_token;
 	int rc;
 
 	if (ctx->sync != NULL)
 		return 0;
 	if ((rc = ctl_conn_prepare(ctx, &o, &token)) != 0)
 		return rc;
-	had_token = token != NULL;
-	ctx->sync = isms_sync_connect_opts(ctx->endpoint,
-	                                   "ismsctl " ISMS_VERSION, &o, &err);
+	ctx->token_given = token != NULL;
+	ctx->sync = isms_sync_open_opts(ctx->endpoint, "ismsctl " ISMS_VERSION,
+	                                &o, &err);
 	ctl_token_free(token);
-	if (ctx->sync == NULL) {
-		if (err.code == ISMS_EINVAL || err.code == ISMS_EUNAVAIL ||
-		    err.code == ISMS_ETIMEDOUT)
-			return ctl_error(ctl_exit_for(&err), "%s", err.msg);
-		return ctl_error(ctl_exit_for(&err), "%s: %s%s",
-		                 isms_code_name(err.code), err.msg,
-		                 err.code == ISMS_EUNAUTH && !had_token &&
-		                         o.cert == NULL
-		                     ? " (give a token with --token-file FILE "
-		                       "or $ISMS_TOKEN)"
-		                     : "");
-	}
+	if (ctx->sync == NULL)
+		return ctl_conn_failed(ctx, &err);
 	return 0;
 }
 
@@ -89,7 +98,7 @@ ctl_call(struct ctl_ctx *ctx, Isms__V1__Request *req, Isms__V1__Reply **out)
 	if ((rc = ctl_connect(ctx)) != 0)
 		return rc;
 	if ((reply = isms_sync_call(ctx->sync, req, &err)) == NULL)
-		return ctl_error(ctl_exit_for(&err), "%s", err.msg);
+		return ctl_conn_failed(ctx, &err);
 	st = reply->status;
 	if (st != NULL && st->has_code && st->code != ISMS__V1__CODE__OK) {
 		rc = ctl_error(

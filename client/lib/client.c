@@ -63,6 +63,7 @@ struct isms_client {
 	uint64_t next_id;
 	size_t cappend;
 	struct evbuffer *scratch; /* a request on its way to the socket */
+	bool corked;              /* requests wait in scratch: uncork sends */
 
 	char endpoint[128]; /* for messages */
 	struct isms_err err;
@@ -641,21 +642,15 @@ isms_client_free(struct isms_client *c)
 		client_destroy(c);
 }
 
-/* Sends a request: on a Unix socket with nothing queued before it,
- * straight to the socket (no write event to arm and disarm); otherwise,
- * or for what the socket does not take, through the bufferevent, which
- * also meets and reports any write error. */
+/* Sends what scratch holds straight to the socket; the rest through
+ * the bufferevent. */
 static int
-client_send(struct isms_client *c, const ProtobufCMessage *msg)
+client_flush(struct isms_client *c)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 
-	if (c->t.ssl != NULL || c->t.plain_tcp || evbuffer_get_length(out) > 0)
-		return frame_write(out, msg);
-	if (c->scratch == NULL && (c->scratch = evbuffer_new()) == NULL)
-		return -1;
-	if (frame_write(c->scratch, msg) != 0)
-		return -1;
+	if (c->scratch == NULL || evbuffer_get_length(c->scratch) == 0)
+		return 0;
 	/* An error is left for the bufferevent to meet and report. */
 	(void)sockbuf_send(c->t.fd, c->scratch);
 	if (evbuffer_get_length(c->scratch) == 0)
@@ -665,6 +660,40 @@ client_send(struct isms_client *c, const ProtobufCMessage *msg)
 	if (evbuffer_add_buffer(out, c->scratch) != 0)
 		return -1;
 	return bufferevent_enable(c->bev, EV_WRITE);
+}
+
+/* Sends a request: on a Unix socket with nothing queued before it,
+ * straight to the socket (no write event to arm and disarm), or held in
+ * scratch while corked; otherwise, or for what the socket does not take,
+ * through the bufferevent, which also meets and reports any write
+ * error. */
+static int
+client_send(struct isms_client *c, const ProtobufCMessage *msg)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	bool held = c->scratch != NULL && evbuffer_get_length(c->scratch) > 0;
+
+	if (c->t.ssl != NULL || c->t.plain_tcp ||
+	    (evbuffer_get_length(out) > 0 && !held))
+		return frame_write(out, msg);
+	if (c->scratch == NULL && (c->scratch = evbuffer_new()) == NULL)
+		return -1;
+	if (frame_write(c->scratch, msg) != 0)
+		return -1;
+	return c->corked ? 0 : client_flush(c);
+}
+
+int
+isms_client_cork(struct isms_client *c, bool on)
+{
+	c->corked = on;
+	if (on || c->closed)
+		return c->closed ? -ISMS_EUNAVAIL : 0;
+	if (client_flush(c) != 0) {
+		client_close(c, "cannot queue a request: out of buffer space");
+		return -ISMS_EUNAVAIL;
+	}
+	return 0;
 }
 
 uint64_t

@@ -123,6 +123,14 @@ void isms_client_own_replies(struct isms_client *, bool on);
 Isms__V1__Reply *isms_client_take_reply(struct isms_client *,
                                         const Isms__V1__Reply *reply);
 
+/*
+ * Corks (on) or uncorks (off) the connection: while corked, requests are
+ * held back, and uncorking sends them in one write (a hello and the
+ * first call go together). Over TLS and TCP requests leave when the base
+ * runs anyway. 0, or -ISMS_EUNAVAIL when the connection is closed.
+ */
+int isms_client_cork(struct isms_client *, bool on);
+
 /* isms_client_call with flags (ISMS_CALL_STREAM). */
 uint64_t isms_client_call_flags(struct isms_client *, Isms__V1__Request *req,
                                 unsigned flags, isms_reply_cb cb, void *arg);
@@ -175,6 +183,19 @@ struct isms_sync *isms_sync_connect_opts(const char *endpoint,
                                          const struct isms_client_opts *,
                                          struct isms_err *err);
 
+/*
+ * isms_sync_connect_opts without the wait for hello: connects, and says
+ * hello with the first isms_sync_call, in the same write as its request
+ * (the server answers a connection's frames in order, and refuses the
+ * request when it refused the hello). That call then returns NULL with
+ * the hello's error when hello was refused or the protocol versions
+ * differ, and retries hello with the token as isms_sync_connect_opts
+ * does. Only connecting errors come from here. opts->token is copied.
+ */
+struct isms_sync *isms_sync_open_opts(const char *endpoint, const char *client,
+                                      const struct isms_client_opts *,
+                                      struct isms_err *err);
+
 /* isms_sync_connect_opts with no options. */
 struct isms_sync *isms_sync_connect(const char *endpoint, const char *client,
                                     struct isms_err *err);
@@ -194,7 +215,8 @@ Isms__V1__Reply *isms_sync_call(struct isms_sync *, Isms__V1__Request *req,
  */
 void isms_sync_set_timeout(struct isms_sync *, int ms);
 
-/* The hello result the server sent on connect (borrowed). */
+/* The hello result the server sent on connect, or with the first call
+ * after isms_sync_open_opts (borrowed); NULL before it. */
 const Isms__V1__HelloResult *isms_sync_hello(const struct isms_sync *);
 
 /* Closes the connection and frees everything. NULL is a no-op. */

@@ -16,57 +16,141 @@ struct isms_sync {
 	struct isms_client *client;
 	Isms__V1__HelloResult *hello;
 	int timeout_ms;
+	/* A hello still to say, with the first call (isms_sync_open_opts). */
+	bool hello_due;
+	bool token_first; /* the first hello carries the token */
+	char *name;       /* the client's name in hello */
+	char *token;      /* owned, wiped when freed; NULL: none */
 };
 
-/* What a call waits for; filled by sync_reply_cb. */
-struct sync_wait {
-	int done;
+/* What an exchange waits for: its calls' replies, or the deadline. */
+struct sync_batch {
+	size_t left; /* replies still to come */
 	int timed_out;
+};
+
+/* One call of an exchange; filled by sync_reply_cb. */
+struct sync_wait {
+	struct sync_batch *batch;
+	uint64_t id;
+	int done;
 	int lost; /* the reply was synthesized: connection gone */
 	Isms__V1__Reply *reply;
 };
 
-/* Deep copy of a reply by a pack / unpack round trip; NULL if it fails. */
-static Isms__V1__Reply *
-sync_copy(const Isms__V1__Reply *r)
-{
-	size_t len = protobuf_c_message_get_packed_size(&r->base);
-	uint8_t *buf = xmalloc(len);
-	ProtobufCMessage *m;
-
-	protobuf_c_message_pack(&r->base, buf);
-	m = protobuf_c_message_unpack(&isms__v1__reply__descriptor, NULL, len,
-	                              buf);
-	free(buf);
-	return (Isms__V1__Reply *)m;
-}
-
-/* Stores the reply of the call we wait for. */
+/* Stores the reply of a call we wait for. */
 static void
 sync_reply_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
 {
 	struct sync_wait *w = arg;
 
 	w->done = 1;
+	w->batch->left--;
 	if (isms_client_error(c) != NULL) {
 		w->lost = 1;
 		return;
 	}
-	/* The client's own copy when it lets us have it: no second one. */
-	if ((w->reply = isms_client_take_reply(c, reply)) == NULL &&
-	    (w->reply = sync_copy(reply)) == NULL)
+	/* Sync clients own their replies, and a reply not made up for a
+	 * lost connection can always be taken: it is never copied. */
+	if ((w->reply = isms_client_take_reply(c, reply)) == NULL)
 		w->lost = 1;
 }
 
-/* The call took too long. */
+/* The exchange took too long. */
 static void
 sync_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct sync_wait *w = arg;
+	struct sync_batch *b = arg;
 
 	(void)fd;
 	(void)what;
-	w->timed_out = 1;
+	b->timed_out = 1;
+}
+
+/* Sets err to why the connection is gone; -ISMS_EUNAVAIL. */
+static int
+sync_lost(struct isms_sync *s, struct isms_err *err)
+{
+	const struct isms_err *cerr =
+	    s->client != NULL ? isms_client_error(s->client) : NULL;
+
+	return isms_err_set(err, ISMS_EUNAVAIL, "%s",
+	                    cerr != NULL ? cerr->msg
+	                                 : "connection to ismsd lost");
+}
+
+/*
+ * Sends the n requests back to back (no wait between them: the server
+ * answers a connection's frames in order) and runs the base until every
+ * reply, a loss or the deadline. 0 with every w[i].reply set; else -code
+ * with err, the connection closed, and the replies that did come in w.
+ */
+static int
+sync_exchange(struct isms_sync *s, Isms__V1__Request **reqs,
+              struct sync_wait *w, size_t n, struct isms_err *err)
+{
+	struct sync_batch b = {0};
+	struct event *timer = NULL;
+	struct timeval tv;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		w[i] = (struct sync_wait){.batch = &b};
+	if (s->client == NULL)
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "not connected to ismsd");
+	/* Before the calls: once sent, they must be waited for or
+	 * cancelled. */
+	if (s->timeout_ms > 0 &&
+	    (timer = evtimer_new(s->base, sync_timeout_cb, &b)) == NULL)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot arm the call's timeout");
+	/* The calls leave in one write. */
+	if (n > 1)
+		isms_client_cork(s->client, true);
+	for (i = 0; i < n; i++) {
+		b.left++;
+		w[i].id =
+		    isms_client_call(s->client, reqs[i], sync_reply_cb, &w[i]);
+		if (w[i].id == 0) {
+			/* Closed: the calls before it were answered lost. */
+			b.left--;
+			w[i].done = w[i].lost = 1;
+			break;
+		}
+	}
+	/* A failure closes the client: the calls are answered lost. */
+	if (n > 1)
+		(void)isms_client_cork(s->client, false);
+	if (timer != NULL && i == n) {
+		tv.tv_sec = s->timeout_ms / 1000;
+		tv.tv_usec = (s->timeout_ms % 1000) * 1000;
+		evtimer_add(timer, &tv);
+	}
+	while (b.left > 0 && !b.timed_out && i == n) {
+		if (event_base_loop(s->base, EVLOOP_ONCE) != 0)
+			break; /* nothing left to wait for */
+	}
+	if (timer != NULL)
+		event_free(timer);
+	for (i = 0; i < n && w[i].done && !w[i].lost; i++)
+		;
+	if (i == n)
+		return 0;
+	if (b.timed_out) {
+		for (i = 0; i < n; i++)
+			if (!w[i].done)
+				isms_client_cancel(s->client, w[i].id);
+		rc = isms_err_set(err, ISMS_ETIMEDOUT,
+		                  "no reply from ismsd within %d ms",
+		                  s->timeout_ms);
+	} else
+		rc = sync_lost(s, err);
+	/* The stream is out of step now: a late reply must not be taken. */
+	isms_client_free(s->client);
+	s->client = NULL;
+	return rc;
 }
 
 /* Sends req and runs the base until its reply, a loss or the deadline. */
@@ -74,107 +158,140 @@ static Isms__V1__Reply *
 sync_roundtrip(struct isms_sync *s, Isms__V1__Request *req,
                struct isms_err *err)
 {
-	struct sync_wait w = {0};
-	struct event *timer = NULL;
-	struct timeval tv;
-	const struct isms_err *cerr;
-	uint64_t id;
+	struct sync_wait w;
 
-	if (s->client == NULL)
-		return isms_err_set(err, ISMS_EUNAVAIL,
-		                    "not connected to ismsd"),
-		       NULL;
-	/* Before the call: once sent, it must be waited for or cancelled. */
-	if (s->timeout_ms > 0 &&
-	    (timer = evtimer_new(s->base, sync_timeout_cb, &w)) == NULL)
-		return isms_err_set(err, ISMS_EINTERNAL,
-		                    "cannot arm the call's timeout"),
-		       NULL;
-	if ((id = isms_client_call(s->client, req, sync_reply_cb, &w)) == 0) {
-		if (timer != NULL)
-			event_free(timer);
-		cerr = isms_client_error(s->client);
-		isms_err_set(err, ISMS_EUNAVAIL, "%s",
-		             cerr != NULL ? cerr->msg
-		                          : "connection to ismsd lost");
+	/* A failed exchange of one call has no reply to free. */
+	if (sync_exchange(s, &req, &w, 1, err) != 0)
 		return NULL;
-	}
-	if (timer != NULL) {
-		tv.tv_sec = s->timeout_ms / 1000;
-		tv.tv_usec = (s->timeout_ms % 1000) * 1000;
-		evtimer_add(timer, &tv);
-	}
-	while (!w.done && !w.timed_out) {
-		if (event_base_loop(s->base, EVLOOP_ONCE) != 0)
-			break; /* nothing left to wait for */
-	}
-	if (timer != NULL)
-		event_free(timer);
-	if (w.done && !w.lost)
-		return w.reply;
-	if (w.timed_out) {
-		isms_client_cancel(s->client, id);
-		isms_err_set(err, ISMS_ETIMEDOUT,
-		             "no reply from ismsd within %d ms", s->timeout_ms);
-	} else {
-		cerr = isms_client_error(s->client);
-		isms_err_set(err, ISMS_EUNAVAIL, "%s",
-		             cerr != NULL ? cerr->msg
-		                          : "connection to ismsd lost");
-	}
-	/* The stream is out of step now: a late reply must not be taken. */
-	isms_client_free(s->client);
-	s->client = NULL;
-	return NULL;
+	return w.reply;
+}
+
+/* Fills req with a hello (with a bearer token, when given). */
+static void
+sync_hello_req(Isms__V1__Request *req, Isms__V1__Hello *hello,
+               const char *client, const char *token)
+{
+	hello->has_protocol_major = 1;
+	hello->protocol_major = ISMS_PROTOCOL_MAJOR;
+	hello->has_protocol_minor = 1;
+	hello->protocol_minor = ISMS_PROTOCOL_MINOR;
+	hello->client = (char *)client;
+	hello->token = (char *)token;
+	req->call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req->hello = hello;
 }
 
 /*
- * Says hello (with a bearer token, when given) and checks the reply; 0 or
- * -code with err: the server's code when it refused.
+ * Checks a hello's reply and keeps its result; 0 or -code with err: the
+ * server's code when it refused.
  */
 static int
-sync_hello(struct isms_sync *s, const char *client, const char *token,
-           struct isms_err *err)
+sync_hello_check(struct isms_sync *s, Isms__V1__Reply *reply,
+                 struct isms_err *err)
 {
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
-	Isms__V1__Reply *reply;
-	const Isms__V1__Status *st;
-	int rc = 0;
+	const Isms__V1__Status *st = reply->status;
 
-	hello.has_protocol_major = 1;
-	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
-	hello.has_protocol_minor = 1;
-	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
-	hello.client = (char *)client;
-	hello.token = (char *)token;
-	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
-	req.hello = &hello;
-	if ((reply = sync_roundtrip(s, &req, err)) == NULL)
-		return -(err != NULL ? err->code : ISMS_EUNAVAIL);
-
-	st = reply->status;
 	if (st != NULL && st->has_code && st->code != ISMS__V1__CODE__OK)
-		rc = isms_err_set(err, (int)st->code, "%s",
-		                  st->message != NULL && *st->message != '\0'
-		                      ? st->message
-		                      : "hello refused");
-	else if (reply->result_case != ISMS__V1__REPLY__RESULT_HELLO)
-		rc = isms_err_set(
+		return isms_err_set(err, (int)st->code, "%s",
+		                    st->message != NULL && *st->message != '\0'
+		                        ? st->message
+		                        : "hello refused");
+	if (reply->result_case != ISMS__V1__REPLY__RESULT_HELLO)
+		return isms_err_set(
 		    err, ISMS_EUNAVAIL,
 		    "ismsd did not answer hello with a hello result");
-	else if (reply->hello->protocol_major != ISMS_PROTOCOL_MAJOR)
-		rc = isms_err_set(
+	if (reply->hello->protocol_major != ISMS_PROTOCOL_MAJOR)
+		return isms_err_set(
 		    err, ISMS_EUNAVAIL,
 		    "protocol version mismatch: server speaks %u, client %u",
 		    reply->hello->protocol_major, ISMS_PROTOCOL_MAJOR);
-	else {
-		/* Keep the hello result; the rest of the reply goes. */
-		s->hello = reply->hello;
-		reply->hello = NULL;
-		reply->result_case = ISMS__V1__REPLY__RESULT__NOT_SET;
+	/* Keep the hello result; the rest of the reply goes. */
+	if (s->hello != NULL)
+		protobuf_c_message_free_unpacked(&s->hello->base, NULL);
+	s->hello = reply->hello;
+	reply->hello = NULL;
+	reply->result_case = ISMS__V1__REPLY__RESULT__NOT_SET;
+	return 0;
+}
+
+/* Whether reply is an UNAUTHENTICATED refusal. */
+static bool
+sync_unauthenticated(const Isms__V1__Reply *reply)
+{
+	return reply != NULL && reply->status != NULL &&
+	       reply->status->has_code &&
+	       reply->status->code == ISMS__V1__CODE__UNAUTHENTICATED;
+}
+
+/*
+ * Says hello with token (or none) and, in the same write, req when given:
+ * the hello's reply comes first. 0 with req's reply in *out; else -code
+ * with err: the hello's error when it was refused, else the
+ * connection's. *out is NULL then.
+ */
+static int
+sync_hello_with(struct isms_sync *s, const char *token, Isms__V1__Request *req,
+                Isms__V1__Reply **out, struct isms_err *err)
+{
+	Isms__V1__Request hreq = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	Isms__V1__Request *reqs[2] = {&hreq, req};
+	struct sync_wait w[2];
+	struct isms_err xerr = {0};
+	size_t n = req != NULL ? 2 : 1;
+	int rc, hrc;
+
+	*out = NULL;
+	sync_hello_req(&hreq, &hello, s->name, token);
+	rc = sync_exchange(s, reqs, w, n, &xerr);
+	/* The hello's answer says more than a loss after it (a refused
+	 * version closes the connection behind its reply). */
+	if (w[0].reply != NULL &&
+	    (hrc = sync_hello_check(s, w[0].reply, err)) != 0) {
+		rc = hrc;
+		/* A request the server did not refuse with its hello may
+		 * have run: it must not go again after a token hello. */
+		if (rc == -ISMS_EUNAUTH && n == 2 && s->client != NULL &&
+		    !sync_unauthenticated(w[1].reply)) {
+			isms_client_free(s->client);
+			s->client = NULL;
+		}
+	} else if (rc != 0 && err != NULL)
+		*err = xerr;
+	else if (n == 2) {
+		*out = w[1].reply;
+		w[1].reply = NULL;
 	}
-	isms_reply_free(reply);
+	isms_reply_free(w[0].reply);
+	if (n == 2)
+		isms_reply_free(w[1].reply);
+	return rc;
+}
+
+/*
+ * The hello due on s, and req with it (NULL: the hello alone): with the
+ * token at once where only it can name us, else first without it and,
+ * when that one was UNAUTHENTICATED, again with it (and req again: the
+ * server refused it with the hello). See isms_hello_token_first.
+ */
+static int
+sync_hellos(struct isms_sync *s, Isms__V1__Request *req, Isms__V1__Reply **out,
+            struct isms_err *err)
+{
+	int rc;
+
+	s->hello_due = false;
+	if (s->token == NULL || s->token_first)
+		rc = sync_hello_with(s, s->token, req, out, err);
+	else if ((rc = sync_hello_with(s, NULL, req, out, err)) ==
+	             -ISMS_EUNAUTH &&
+	         s->client != NULL)
+		rc = sync_hello_with(s, s->token, req, out, err);
+	if (rc != 0 && s->client != NULL) {
+		/* Nobody to talk to as: later calls fail as not connected. */
+		isms_client_free(s->client);
+		s->client = NULL;
+	}
 	return rc;
 }
 
@@ -186,28 +303,10 @@ isms_hello_token_first(const char *endpoint,
 	       (opts == NULL || opts->cert == NULL);
 }
 
-/* Says hello: with the token at once where only it can name us, else
- * first without it (see isms_hello_token_first). */
-static int
-sync_hellos(struct isms_sync *s, const char *client, const char *endpoint,
-            const struct isms_client_opts *opts, struct isms_err *err)
-{
-	const char *token = opts != NULL ? opts->token : NULL;
-	int rc;
-
-	if (token == NULL || isms_hello_token_first(endpoint, opts))
-		return sync_hello(s, client, token, err);
-	rc = sync_hello(s, client, NULL, err);
-	if (rc != -ISMS_EUNAUTH || s->client == NULL)
-		return rc;
-	return sync_hello(s, client, token, err);
-}
-
-/* Connects on a private base and says hello (with the token). */
+/* Connects on a private base; the hello is left due. */
 struct isms_sync *
-isms_sync_connect_opts(const char *endpoint, const char *client,
-                       const struct isms_client_opts *opts,
-                       struct isms_err *err)
+isms_sync_open_opts(const char *endpoint, const char *client,
+                    const struct isms_client_opts *opts, struct isms_err *err)
 {
 	struct isms_sync *s;
 
@@ -220,12 +319,32 @@ isms_sync_connect_opts(const char *endpoint, const char *client,
 	if (opts != NULL)
 		isms_sync_set_timeout(s, opts->timeout_ms);
 	if ((s->client = isms_client_connect_opts(s->base, endpoint, opts,
-	                                          err)) != NULL)
-		isms_client_own_replies(s->client, true);
-	if (s->client == NULL ||
-	    sync_hellos(s,
-	                client != NULL ? client : "libismsclient " ISMS_VERSION,
-	                endpoint, opts, err) != 0) {
+	                                          err)) == NULL) {
+		isms_sync_free(s);
+		return NULL;
+	}
+	isms_client_own_replies(s->client, true);
+	s->hello_due = true;
+	s->token_first = isms_hello_token_first(endpoint, opts);
+	s->name =
+	    xstrdup(client != NULL ? client : "libismsclient " ISMS_VERSION);
+	if (opts != NULL && opts->token != NULL)
+		s->token = xstrdup(opts->token);
+	return s;
+}
+
+/* Connects on a private base and says hello (with the token). */
+struct isms_sync *
+isms_sync_connect_opts(const char *endpoint, const char *client,
+                       const struct isms_client_opts *opts,
+                       struct isms_err *err)
+{
+	struct isms_sync *s;
+	Isms__V1__Reply *none;
+
+	if ((s = isms_sync_open_opts(endpoint, client, opts, err)) == NULL)
+		return NULL;
+	if (sync_hellos(s, NULL, &none, err) != 0) {
 		isms_sync_free(s);
 		return NULL;
 	}
@@ -244,7 +363,13 @@ Isms__V1__Reply *
 isms_sync_call(struct isms_sync *s, Isms__V1__Request *req,
                struct isms_err *err)
 {
-	return sync_roundtrip(s, req, err);
+	Isms__V1__Reply *reply;
+
+	if (!s->hello_due)
+		return sync_roundtrip(s, req, err);
+	if (sync_hellos(s, req, &reply, err) != 0)
+		return NULL;
+	return reply;
 }
 
 void
@@ -265,6 +390,11 @@ isms_sync_free(struct isms_sync *s)
 	if (s == NULL)
 		return;
 	isms_client_free(s->client);
+	free(s->name);
+	if (s->token != NULL) {
+		explicit_bzero(s->token, strlen(s->token));
+		free(s->token);
+	}
 	if (s->hello != NULL)
 		protobuf_c_message_free_unpacked(&s->hello->base, NULL);
 	event_base_free(s->base);
