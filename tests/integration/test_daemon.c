@@ -19,140 +19,15 @@
 #include <event2/event.h>
 
 #include "daemon_fx.h"
+#include "sync_fx.h"
 #include "frame.h"
 #include "ismsclient.h"
-
-static int
-setup(void **state)
-{
-	struct daemon_fx *fx = calloc(1, sizeof *fx);
-
-	daemon_fx_start(fx);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct daemon_fx *fx = *state;
-
-	daemon_fx_cleanup(fx);
-	free(fx);
-	return 0;
-}
-
-static struct isms_sync *
-sync_connect(struct daemon_fx *fx)
-{
-	struct isms_err err;
-	struct isms_sync *s = isms_sync_connect(fx->endpoint, "test", &err);
-
-	if (s == NULL)
-		fail_msg("connect: %s", err.msg);
-	return s;
-}
-
-/* Sends req and returns the reply, failing the test on a lost link. */
-static Isms__V1__Reply *
-call(struct isms_sync *s, Isms__V1__Request *req)
-{
-	struct isms_err err;
-	Isms__V1__Reply *r = isms_sync_call(s, req, &err);
-
-	if (r == NULL)
-		fail_msg("call: %s", err.msg);
-	assert_non_null(r->status);
-	return r;
-}
-
-static int
-code_of(const Isms__V1__Reply *r)
-{
-	return r->status != NULL ? (int)r->status->code : -1;
-}
-
-/* Creates a risk; returns its id (malloc'ed). */
-static char *
-add_risk(struct isms_sync *s, const char *title, const char *owner,
-         uint32_t impact)
-{
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__Put put = ISMS__V1__PUT__INIT;
-	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
-	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
-	Isms__V1__Reply *r;
-	char *id;
-
-	rec.title = (char *)title;
-	rec.owner = (char *)owner;
-	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
-	rec.risk = &risk;
-	risk.has_likelihood = risk.has_impact = 1;
-	risk.likelihood = 2;
-	risk.impact = impact;
-	put.record = &rec;
-	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
-	req.put = &put;
-	r = call(s, &req);
-	if (code_of(r) != 0)
-		fail_msg("put: %s", r->status->message);
-	assert_int_equal(r->result_case, ISMS__V1__REPLY__RESULT_RECORD);
-	id = strdup(r->record->id);
-	isms_reply_free(r);
-	return id;
-}
-
-static Isms__V1__Reply *
-get(struct isms_sync *s, const char *id)
-{
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__Get g = ISMS__V1__GET__INIT;
-
-	g.id = (char *)id;
-	req.call_case = ISMS__V1__REQUEST__CALL_GET;
-	req.get = &g;
-	return call(s, &req);
-}
-
-/* Counts live risks through List, following pages. */
-static size_t
-count_risks(struct isms_sync *s)
-{
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__List l = ISMS__V1__LIST__INIT;
-	Isms__V1__Reply *r;
-	uint8_t token[512];
-	size_t n = 0;
-	bool more;
-
-	l.register_ = "risk";
-	l.has_page_size = 1;
-	l.page_size = 1000;
-	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
-	req.list = &l;
-	do {
-		r = call(s, &req);
-		assert_int_equal(code_of(r), 0);
-		n += r->list->n_records;
-		more = r->list->has_next_page_token;
-		if (more) {
-			memcpy(token, r->list->next_page_token.data,
-			       r->list->next_page_token.len);
-			l.has_page_token = 1;
-			l.page_token.data = token;
-			l.page_token.len = r->list->next_page_token.len;
-		}
-		isms_reply_free(r);
-	} while (more);
-	return n;
-}
 
 static void
 test_crud_and_conflict(void **state)
 {
 	struct daemon_fx *fx = *state;
-	struct isms_sync *s = sync_connect(fx);
+	struct isms_sync *s = sfx_connect(fx);
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Put put = ISMS__V1__PUT__INIT;
 	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
@@ -165,7 +40,7 @@ test_crud_and_conflict(void **state)
 
 	assert_non_null(isms_sync_hello(s));
 	assert_int_equal(isms_sync_hello(s)->protocol_major, 1);
-	id = add_risk(s, "Laptop theft", "alice", 4);
+	id = sfx_add_risk(s, "Laptop theft", "alice", 4);
 	assert_string_equal(id, "RSK-0001");
 	/* Update impact at rev 1: only impact changes. */
 	rec.id = id;
@@ -180,39 +55,39 @@ test_crud_and_conflict(void **state)
 	put.update_mask = mask;
 	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
 	req.put = &put;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), 0);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), 0);
 	assert_int_equal(r->record->rev, 2);
 	assert_int_equal(r->record->risk->score, 10);
 	assert_string_equal(r->record->title, "Laptop theft");
 	isms_reply_free(r);
 	/* The same rev again: ABORTED naming the current rev. */
-	r = call(s, &req);
-	assert_int_equal(code_of(r), ISMS_ECONFLICT);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), ISMS_ECONFLICT);
 	assert_non_null(strstr(r->status->message, "rev 2"));
 	isms_reply_free(r);
 	/* Archive, then the record is hidden from lists. */
 	arc.id = id;
 	req.call_case = ISMS__V1__REQUEST__CALL_ARCHIVE;
 	req.archive = &arc;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), 0);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), 0);
 	assert_true(r->record->archived);
 	isms_reply_free(r);
-	assert_int_equal(count_risks(s), 0);
+	assert_int_equal(sfx_count_risks(s), 0);
 	/* History has the three revisions with their actor. */
 	hist.id = id;
 	req.call_case = ISMS__V1__REQUEST__CALL_HISTORY;
 	req.history = &hist;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), 0);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), 0);
 	assert_int_equal(r->history->n_revisions, 3);
 	assert_int_equal(r->history->revisions[0]->risk->impact, 4);
 	assert_int_equal(r->history->revisions[1]->risk->impact, 5);
 	assert_non_null(r->history->revisions[2]->updated_by);
 	isms_reply_free(r);
-	r = get(s, "RSK-0042");
-	assert_int_equal(code_of(r), ISMS_ENOTFOUND);
+	r = sfx_get(s, "RSK-0042");
+	assert_int_equal(sfx_code_of(r), ISMS_ENOTFOUND);
 	isms_reply_free(r);
 	free(id);
 	isms_sync_free(s);
@@ -222,7 +97,7 @@ static void
 test_bad_values_refused(void **state)
 {
 	struct daemon_fx *fx = *state;
-	struct isms_sync *s = sync_connect(fx);
+	struct isms_sync *s = sfx_connect(fx);
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Put put = ISMS__V1__PUT__INIT;
 	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
@@ -235,24 +110,24 @@ test_bad_values_refused(void **state)
 	put.record = &rec;
 	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
 	req.put = &put;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), ISMS_EINVAL);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), ISMS_EINVAL);
 	assert_non_null(strstr(r->status->message, "UTF-8"));
 	isms_reply_free(r);
 	rec.title = "ok";
 	risk.has_status = 1;
 	risk.status = 99;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), ISMS_EINVAL);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), ISMS_EINVAL);
 	assert_non_null(strstr(r->status->message, "risk.status"));
 	isms_reply_free(r);
 	risk.has_status = 0;
 	rec.title = NULL;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), ISMS_EINVAL);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), ISMS_EINVAL);
 	assert_non_null(strstr(r->status->message, "'title' is required"));
 	isms_reply_free(r);
-	assert_int_equal(count_risks(s), 0);
+	assert_int_equal(sfx_count_risks(s), 0);
 	isms_sync_free(s);
 }
 
@@ -263,7 +138,7 @@ static void
 test_long_mask_planned_once(void **state)
 {
 	struct daemon_fx *fx = *state;
-	struct isms_sync *s = sync_connect(fx);
+	struct isms_sync *s = sfx_connect(fx);
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Put put = ISMS__V1__PUT__INIT;
 	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
@@ -279,7 +154,7 @@ test_long_mask_planned_once(void **state)
 	                "risk.vulnerability",
 	                "risk.likelihood",
 	                "risk.impact"};
-	char *id = add_risk(s, "Laptop theft", "alice", 4);
+	char *id = sfx_add_risk(s, "Laptop theft", "alice", 4);
 
 	rec.id = id;
 	rec.title = "Laptop loss";
@@ -300,8 +175,8 @@ test_long_mask_planned_once(void **state)
 	put.update_mask = mask;
 	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
 	req.put = &put;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), 0);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), 0);
 	assert_int_equal(r->record->rev, 2);
 	assert_string_equal(r->record->title, "Laptop loss");
 	assert_string_equal(r->record->owner, "bob");
@@ -312,8 +187,8 @@ test_long_mask_planned_once(void **state)
 	isms_reply_free(r);
 	/* The last path is derived: refused before the queue. */
 	mask[8] = "risk.score";
-	r = call(s, &req);
-	assert_int_equal(code_of(r), ISMS_EINVAL);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), ISMS_EINVAL);
 	assert_non_null(strstr(r->status->message, "derived"));
 	isms_reply_free(r);
 	free(id);
@@ -325,27 +200,27 @@ static void
 test_restart_keeps_everything(void **state)
 {
 	struct daemon_fx *fx = *state;
-	struct isms_sync *s = sync_connect(fx);
+	struct isms_sync *s = sfx_connect(fx);
 	Isms__V1__Reply *r;
 	char *ids[20];
 	int i;
 
 	for (i = 0; i < 20; i++)
-		ids[i] = add_risk(s, "r", i % 2 ? "alice" : "bob", 3);
+		ids[i] = sfx_add_risk(s, "r", i % 2 ? "alice" : "bob", 3);
 	isms_sync_free(s);
 	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
 	daemon_fx_start(fx);
-	s = sync_connect(fx);
-	assert_int_equal(count_risks(s), 20);
+	s = sfx_connect(fx);
+	assert_int_equal(sfx_count_risks(s), 20);
 	for (i = 0; i < 20; i++) {
-		r = get(s, ids[i]);
-		assert_int_equal(code_of(r), 0);
+		r = sfx_get(s, ids[i]);
+		assert_int_equal(sfx_code_of(r), 0);
 		assert_string_equal(r->record->owner, i % 2 ? "alice" : "bob");
 		isms_reply_free(r);
 		free(ids[i]);
 	}
 	/* Ids continue after a restart; nothing is reused. */
-	ids[0] = add_risk(s, "after", "alice", 1);
+	ids[0] = sfx_add_risk(s, "after", "alice", 1);
 	assert_string_equal(ids[0], "RSK-0021");
 	free(ids[0]);
 	isms_sync_free(s);
@@ -503,29 +378,6 @@ replay_count(struct daemon_fx *fx, uint64_t head)
 	return rp.seen;
 }
 
-/* Verifies the journal; returns the entries checked. */
-static uint64_t
-verify_ok(struct daemon_fx *fx)
-{
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__JournalVerify jv = ISMS__V1__JOURNAL_VERIFY__INIT;
-	struct isms_err err;
-	struct isms_sync *s = isms_sync_connect(fx->endpoint, "t", &err);
-	Isms__V1__Reply *r;
-	uint64_t n;
-
-	assert_non_null(s);
-	req.call_case = ISMS__V1__REQUEST__CALL_JOURNAL_VERIFY;
-	req.journal_verify = &jv;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), 0);
-	assert_true(r->verify->ok);
-	n = r->verify->entries;
-	isms_reply_free(r);
-	isms_sync_free(s);
-	return n;
-}
-
 static void
 test_group_commit_many_writers(void **state)
 {
@@ -544,12 +396,12 @@ test_group_commit_many_writers(void **state)
 	run_writers(w, 20);
 	assert_int_equal(w->failed, 0);
 	assert_int_equal(w->ok, 1000);
-	s = sync_connect(fx);
-	assert_int_equal(count_risks(s), 1000);
+	s = sfx_connect(fx);
+	assert_int_equal(sfx_count_risks(s), 1000);
 	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
 	req.info = &info;
-	r = call(s, &req);
-	assert_int_equal(code_of(r), 0);
+	r = sfx_call(s, &req);
+	assert_int_equal(sfx_code_of(r), 0);
 	assert_int_equal(r->info->committed_ops, 1000);
 	/* Group commit at work: fewer transactions than writes. */
 	print_message("1000 writes in %llu commits\n",
@@ -566,7 +418,7 @@ test_group_commit_many_writers(void **state)
 	 * stops cleanly (under ASan: with nothing leaked). */
 	assert_true(head > 1024);
 	assert_int_equal(replay_count(fx, head), head);
-	assert_int_equal(verify_ok(fx), head);
+	assert_int_equal(sfx_verify_ok(fx), head);
 	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
 }
 
@@ -579,8 +431,8 @@ writers_all_stored(struct isms_sync *s, struct writers *w, const char *after)
 	int i;
 
 	for (i = 0; i < w->ok; i++) {
-		r = get(s, w->acked[i]);
-		if (code_of(r) != 0)
+		r = sfx_get(s, w->acked[i]);
+		if (sfx_code_of(r) != 0)
 			fail_msg("acknowledged %s lost %s", w->acked[i], after);
 		isms_reply_free(r);
 		free(w->acked[i]);
@@ -605,9 +457,9 @@ test_kill9_keeps_acknowledged(void **state)
 	assert_true(w->failed > 0);
 	daemon_fx_stop(fx, SIGKILL);
 	daemon_fx_start(fx);
-	s = sync_connect(fx);
+	s = sfx_connect(fx);
 	writers_all_stored(s, w, "after kill -9");
-	stored = count_risks(s);
+	stored = sfx_count_risks(s);
 	/* Unacknowledged writes may or may not have landed; no more. */
 	assert_true(stored >= (size_t)w->ok);
 	assert_true(stored <= (size_t)(w->ok + w->failed));
@@ -638,9 +490,9 @@ test_lone_writer_polled_and_not(void **state)
 	assert_int_equal(w->ok, 150);
 	daemon_fx_stop(fx, SIGKILL);
 	daemon_fx_start(fx);
-	s = sync_connect(fx);
+	s = sfx_connect(fx);
 	writers_all_stored(s, w, "after kill -9");
-	stored = count_risks(s);
+	stored = sfx_count_risks(s);
 	isms_sync_free(s);
 	assert_true(stored >= 150 && stored <= 151);
 	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
@@ -654,11 +506,11 @@ test_lone_writer_polled_and_not(void **state)
 	run_writers(w, 1);
 	assert_int_equal(w->ok, 150);
 	assert_int_equal(w->failed, 0);
-	s = sync_connect(fx);
+	s = sfx_connect(fx);
 	writers_all_stored(s, w, "with polling off");
-	assert_int_equal(count_risks(s), stored + 150);
+	assert_int_equal(sfx_count_risks(s), stored + 150);
 	isms_sync_free(s);
-	assert_true(verify_ok(fx) >= stored + 150);
+	assert_true(sfx_verify_ok(fx) >= stored + 150);
 	free(w);
 }
 
@@ -681,10 +533,10 @@ test_sigterm_answers_every_write(void **state)
 	assert_int_equal(w->ok + w->failed, sent);
 	assert_int_equal(daemon_fx_stop(fx, 0), 0);
 	daemon_fx_start(fx);
-	s = sync_connect(fx);
+	s = sfx_connect(fx);
 	writers_all_stored(s, w, "after SIGTERM");
 	/* Nothing half-written: exactly the acknowledged writes exist. */
-	assert_int_equal(count_risks(s), (size_t)w->ok);
+	assert_int_equal(sfx_count_risks(s), (size_t)w->ok);
 	isms_sync_free(s);
 	free(w);
 }
@@ -735,7 +587,7 @@ static void
 test_hostile_bytes(void **state)
 {
 	struct daemon_fx *fx = *state;
-	struct isms_sync *s = sync_connect(fx);
+	struct isms_sync *s = sfx_connect(fx);
 	uint8_t garbage[16], big[FRAME_HDR_MAX];
 	char *id;
 	int fd;
@@ -760,7 +612,7 @@ test_hostile_bytes(void **state)
 	assert_int_equal(raw_error_then_close(fd), ISMS_EEXHAUSTED);
 	close(fd);
 	/* The well-behaved client on its own connection was not disturbed. */
-	id = add_risk(s, "still here", "alice", 1);
+	id = sfx_add_risk(s, "still here", "alice", 1);
 	assert_non_null(id);
 	free(id);
 	isms_sync_free(s);
@@ -796,204 +648,31 @@ test_second_daemon_refused(void **state)
 }
 
 /* Puts a risk with a 1,500-byte description; returns the reply. */
-static Isms__V1__Reply *
-put_big_risk(struct isms_sync *s, unsigned i)
-{
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__Put put = ISMS__V1__PUT__INIT;
-	Isms__V1__Record rec = ISMS__V1__RECORD__INIT;
-	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
-	char title[32], desc[1501];
-
-	snprintf(title, sizeof title, "filler %u", i);
-	memset(desc, 'a' + i % 26, sizeof desc - 1);
-	desc[sizeof desc - 1] = '\0';
-	rec.title = title;
-	rec.owner = "alice";
-	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
-	rec.risk = &risk;
-	risk.description = desc;
-	put.record = &rec;
-	req.call_case = ISMS__V1__REQUEST__CALL_PUT;
-	req.put = &put;
-	return call(s, &req);
-}
-
-/* Every acknowledged risk of ids[0..n) reads back whole. */
-static void
-check_acked(struct isms_sync *s, char **ids, unsigned n)
-{
-	Isms__V1__Reply *r;
-	unsigned i;
-
-	for (i = 0; i < n; i++) {
-		r = get(s, ids[i]);
-		if (code_of(r) != 0)
-			fail_msg("acknowledged %s lost: %s", ids[i],
-			         r->status->message);
-		assert_int_equal(strlen(r->record->risk->description), 1500);
-		assert_int_equal(r->record->risk->description[0], 'a' + i % 26);
-		isms_reply_free(r);
-	}
-	assert_int_equal(count_risks(s), n);
-}
-
-/*
- * The data map fills up: the write that does not fit is refused with
- * RESOURCE_EXHAUSTED and a message that says so; every acknowledged write
- * reads back, nothing refused was stored, the journal still verifies, the
- * daemon goes on serving and stops cleanly; restarted with a larger map,
- * it takes writes again.
- */
-static void
-test_map_full_loses_nothing(void **state)
-{
-	static const char *const small[] = {"--map-size", "1048576", NULL};
-	static const char *const large[] = {"--map-size", "8388608", NULL};
-	struct daemon_fx *fx = *state;
-	struct isms_sync *s;
-	Isms__V1__Reply *r;
-	char *ids[2000];
-	unsigned n, i;
-
-	daemon_fx_stop(fx, SIGTERM);
-	fx->argv_extra = small;
-	daemon_fx_start(fx);
-	s = sync_connect(fx);
-	for (n = 0; n < 2000; n++) {
-		r = put_big_risk(s, n);
-		if (code_of(r) != 0)
-			break;
-		ids[n] = strdup(r->record->id);
-		isms_reply_free(r);
-	}
-	if (n == 2000)
-		fail_msg("2,000 puts of 1.5 KB fitted a 1 MiB map");
-	assert_true(n >= 20);
-	assert_int_equal(code_of(r), ISMS_EEXHAUSTED);
-	assert_non_null(strstr(r->status->message, "full"));
-	isms_reply_free(r);
-	/* Refused again, the same way, and reads go on. */
-	r = put_big_risk(s, n);
-	assert_int_equal(code_of(r), ISMS_EEXHAUSTED);
-	isms_reply_free(r);
-	check_acked(s, ids, n);
-	assert_true(verify_ok(fx) >= n);
-	isms_sync_free(s);
-	assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
-
-	fx->argv_extra = large;
-	daemon_fx_start(fx);
-	s = sync_connect(fx);
-	check_acked(s, ids, n);
-	r = put_big_risk(s, n);
-	assert_int_equal(code_of(r), 0);
-	isms_reply_free(r);
-	assert_true(verify_ok(fx) >= n + 1);
-	isms_sync_free(s);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-}
-
-/*
- * A full disk, every time: ismsd runs with a file size limit
- * (RLIMIT_FSIZE, as a full file system would stop it) that its data file
- * reaches. On a page boundary the kernel refuses the next write (EFBIG);
- * inside a page it cuts the write short (LMDB's EIO). Every refused write
- * is RESOURCE_EXHAUSTED either way; the acknowledged ones read back, the
- * journal verifies, SIGTERM still exits 0, and with room again writes go
- * on.
- */
-static void
-test_full_disk_exhausted(void **state)
-{
-	static const struct {
-		unsigned long slack; /* bytes allowed past the file's size */
-		const char *says;    /* in every refusal */
-	} phases[] = {
-	    {512 * 1024, "File too large"},
-	    {128 * 1024 + 2048, "a short write"},
-	};
-	struct daemon_fx *fx = *state;
-	struct isms_sync *s;
-	struct stat sb;
-	Isms__V1__Reply *r;
-	char *ids[4000], path[200];
-	unsigned n = 0, refused, i, p;
-
-	snprintf(path, sizeof path, "%s/data.mdb", fx->dir);
-	for (p = 0; p < sizeof phases / sizeof phases[0]; p++) {
-		daemon_fx_stop(fx, SIGTERM);
-		assert_int_equal(stat(path, &sb), 0);
-		fx->fsize_limit = (unsigned long)sb.st_size + phases[p].slack;
-		daemon_fx_start(fx);
-		fx->fsize_limit = 0;
-		s = sync_connect(fx);
-		for (refused = 0; n < 4000 && refused < 20;) {
-			r = put_big_risk(s, n);
-			if (code_of(r) == 0 && refused > 0)
-				fail_msg("a put succeeded after a refusal "
-				         "with nothing freed");
-			if (code_of(r) == 0)
-				ids[n++] = strdup(r->record->id);
-			else if (code_of(r) != ISMS_EEXHAUSTED ||
-			         strstr(r->status->message, phases[p].says) ==
-			             NULL)
-				fail_msg("phase %u, refusal %u: %s %s", p,
-				         refused, isms_code_name(code_of(r)),
-				         r->status->message);
-			else
-				refused++;
-			isms_reply_free(r);
-		}
-		if (refused == 0)
-			fail_msg("4,000 puts of 1.5 KB fitted");
-		check_acked(s, ids, n);
-		assert_true(verify_ok(fx) >= n);
-		isms_sync_free(s);
-		assert_int_equal(daemon_fx_stop(fx, SIGTERM), 0);
-	}
-	assert_true(n >= 40);
-	/* Room again: what was acknowledged is there, writes go on. */
-	daemon_fx_start(fx);
-	s = sync_connect(fx);
-	check_acked(s, ids, n);
-	r = put_big_risk(s, n);
-	assert_int_equal(code_of(r), 0);
-	isms_reply_free(r);
-	isms_sync_free(s);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-}
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_crud_and_conflict, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_values_refused, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_long_mask_planned_once, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_crud_and_conflict, sfx_setup,
+	                                    sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_values_refused, sfx_setup,
+	                                    sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_long_mask_planned_once,
+	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_restart_keeps_everything,
-	                                    setup, teardown),
+	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_group_commit_many_writers,
-	                                    setup, teardown),
+	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_kill9_keeps_acknowledged,
-	                                    setup, teardown),
+	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_lone_writer_polled_and_not,
-	                                    setup, teardown),
+	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_sigterm_answers_every_write,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_hostile_bytes, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_second_daemon_refused, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_map_full_loses_nothing, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_full_disk_exhausted, setup,
-	                                    teardown),
+	                                    sfx_setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_bytes, sfx_setup,
+	                                    sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_second_daemon_refused,
+	                                    sfx_setup, sfx_teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
