@@ -432,14 +432,21 @@ struct pb_trail {
 static size_t
 pb_trail_format(const struct pb_trail *t, char *buf, size_t len)
 {
-	size_t off = 0;
-	int n;
+	size_t off = 0, n;
 
+	buf[0] = '\0';
 	if (t->up != NULL)
 		off = pb_trail_format(t->up, buf, len);
-	n = snprintf(buf + off, len - off, "%s%s", off ? "." : "", t->fd->name);
-	off += n > 0 ? (size_t)n : 0;
-	return off < len ? off : len - 1;
+	/* Copied by hand, truncating: what does not fit is dropped. */
+	if (off > 0 && off + 1 < len)
+		buf[off++] = '.';
+	n = strlen(t->fd->name);
+	if (n > len - 1 - off)
+		n = len - 1 - off;
+	memcpy(buf + off, t->fd->name, n);
+	off += n;
+	buf[off] = '\0';
+	return off;
 }
 
 /* Refuses field t of a message: the path formatted only now. */
