@@ -554,29 +554,6 @@ pb_strip_unknown(ProtobufCMessage *m)
 	}
 }
 
-bool
-pb_equal(const ProtobufCMessage *a, const ProtobufCMessage *b)
-{
-	size_t la, lb;
-	uint8_t *pa, *pb;
-	bool same;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	la = protobuf_c_message_get_packed_size(a);
-	lb = protobuf_c_message_get_packed_size(b);
-	if (la != lb)
-		return false;
-	pa = xmalloc(la);
-	pb = xmalloc(lb);
-	protobuf_c_message_pack(a, pa);
-	protobuf_c_message_pack(b, pb);
-	same = memcmp(pa, pb, la) == 0;
-	free(pa);
-	free(pb);
-	return same;
-}
-
 /* Whether two elements of fd's type are equal. */
 static bool
 pb_elt_equal(const ProtobufCFieldDescriptor *fd, const void *a, const void *b)
@@ -623,4 +600,41 @@ pb_field_equal(const ProtobufCMessage *a, const ProtobufCMessage *b,
 		if (!pb_elt_equal(fd, pa + i * sz, pb + i * sz))
 			return false;
 	return true;
+}
+
+/* Whether a and b carry the same unknown fields, in the same order. */
+static bool
+pb_unknown_equal(const ProtobufCMessage *a, const ProtobufCMessage *b)
+{
+	const ProtobufCMessageUnknownField *ua, *ub;
+	unsigned i;
+
+	if (a->n_unknown_fields != b->n_unknown_fields)
+		return false;
+	for (i = 0; i < a->n_unknown_fields; i++) {
+		ua = &a->unknown_fields[i];
+		ub = &b->unknown_fields[i];
+		if (ua->tag != ub->tag || ua->wire_type != ub->wire_type ||
+		    ua->len != ub->len ||
+		    (ua->len > 0 && memcmp(ua->data, ub->data, ua->len) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Field by field, nested messages included: nothing is packed. */
+bool
+pb_equal(const ProtobufCMessage *a, const ProtobufCMessage *b)
+{
+	const ProtobufCMessageDescriptor *md;
+	unsigned i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if ((md = a->descriptor) != b->descriptor)
+		return false;
+	for (i = 0; i < md->n_fields; i++)
+		if (!pb_field_equal(a, b, &md->fields[i]))
+			return false;
+	return pb_unknown_equal(a, b);
 }

@@ -134,7 +134,10 @@ int pb_field_format(const ProtobufCMessage *m,
                     const ProtobufCFieldDescriptor *fd, size_t i, char *buf,
                     size_t len);
 
-/* Whether two messages (NULL allowed) pack to the same bytes. */
+/*
+ * Whether two messages (NULL allowed) hold the same values, compared field
+ * by field (nested messages and unknown fields too), without packing.
+ */
 bool pb_equal(const ProtobufCMessage *a, const ProtobufCMessage *b);
 
 /* Whether a and b (same type) hold the same value for fd. */

@@ -189,6 +189,53 @@ test_dup_is_deep(void **state)
 	protobuf_c_message_free_unpacked(&c->base, NULL);
 }
 
+/* pb_equal compares field by field, down through nested and repeated
+ * messages and unknown fields; a copy is equal, one change anywhere not. */
+static void
+test_equal_nested(void **state)
+{
+	static const uint8_t wire[] = {0x1a, 0x01, 't', 0x98, 0x06, 0x05};
+	static const uint8_t wire6[] = {0x1a, 0x01, 't', 0x98, 0x06, 0x06};
+	Isms__V1__Record *r = new_risk(), *c, *u, *u6;
+
+	(void)state;
+	set(r, "title", "t");
+	set(r, "tags", "x");
+	set(r, "risk.acceptance.until", "2027-01-01");
+	c = (Isms__V1__Record *)pb_dup(&r->base);
+	assert_true(pb_equal(&r->base, &c->base));
+	assert_true(
+	    pb_field_equal(&r->base, &c->base, pb_field_by_name(RD, "risk")));
+	set(c, "risk.acceptance.until", "2027-01-02");
+	assert_false(pb_equal(&r->base, &c->base));
+	assert_false(
+	    pb_field_equal(&r->base, &c->base, pb_field_by_name(RD, "risk")));
+	assert_true(
+	    pb_field_equal(&r->base, &c->base, pb_field_by_name(RD, "tags")));
+	set(c, "risk.acceptance.until", "2027-01-01");
+	assert_true(pb_equal(&r->base, &c->base));
+	set(c, "tags", "y");
+	assert_false(pb_equal(&r->base, &c->base));
+	assert_false(pb_equal(&r->base, NULL));
+	assert_true(pb_equal(NULL, NULL));
+	/* Another message type is never equal. */
+	assert_false(pb_equal(&r->base, &r->risk->base));
+	/* Unknown fields: same bytes equal, another value not. */
+	u = isms__v1__record__unpack(NULL, sizeof wire, wire);
+	u6 = isms__v1__record__unpack(NULL, sizeof wire6, wire6);
+	assert_non_null(u);
+	assert_non_null(u6);
+	assert_false(pb_equal(&u->base, &u6->base));
+	pb_strip_unknown(&u->base);
+	assert_false(pb_equal(&u->base, &u6->base));
+	pb_strip_unknown(&u6->base);
+	assert_true(pb_equal(&u->base, &u6->base));
+	isms__v1__record__free_unpacked(u, NULL);
+	isms__v1__record__free_unpacked(u6, NULL);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	protobuf_c_message_free_unpacked(&c->base, NULL);
+}
+
 static void
 test_validate(void **state)
 {
@@ -507,6 +554,7 @@ main(void)
 	    cmocka_unit_test(test_path_copy_and_clear),
 	    cmocka_unit_test(test_oneof_switch),
 	    cmocka_unit_test(test_dup_is_deep),
+	    cmocka_unit_test(test_equal_nested),
 	    cmocka_unit_test(test_validate),
 	    cmocka_unit_test(test_strip_unknown),
 	    cmocka_unit_test(test_wire_nul),
