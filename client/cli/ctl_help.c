@@ -112,7 +112,8 @@ help_exec(struct ctl_ctx *ctx, const struct ctl_cmd *self, int argc,
 		return ctl_error(CTL_EXIT_USAGE,
 		                 "no register or command called '%s'", argv[1]);
 	ctl_register_usage(ctx->out, reg);
-	return CTL_EXIT_OK;
+	/* Fields need no daemon; the lifecycle is the server's. */
+	return ctl_lifecycle_help(ctx, reg->name);
 }
 
 const struct ctl_cmd ctl_cmd_help = {
