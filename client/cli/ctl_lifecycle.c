@@ -60,15 +60,16 @@ lifecycle_print(FILE *f, const Isms__V1__RegisterInfo *ri)
 	if (ri->signoff_verb != NULL) {
 		fprintf(f,
 		        "\nSign-off: 'ismsctl %s %s ID' by the owner or an "
-		        "admin; the server\nwrites %s (by, at).",
-		        ri->register_, ri->signoff_verb, ri->signoff_field);
+		        "admin; the server\nwrites %s.by (the signer) and "
+		        "%s.at (its clock).\n",
+		        ri->register_, ri->signoff_verb, ri->signoff_field,
+		        ri->signoff_field);
 		if (ri->n_signoff_covers > 0) {
-			fputs(" A change of ", f);
+			fputs("A change of ", f);
 			lifecycle_join(f, ri->signoff_covers,
 			               ri->n_signoff_covers, ", ");
-			fputs(" voids it.", f);
+			fputs(" voids it (the record falls back).\n", f);
 		}
-		fputc('\n', f);
 	}
 	if (ri->n_derived > 0) {
 		fputs("Written by the server only: ", f);

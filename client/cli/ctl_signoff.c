@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "pbfield.h"
 
 /* Reads "note=TEXT" (or "result=TEXT") words into *note. */
 static int
@@ -27,6 +28,24 @@ signoff_words(const struct ctl_args *a, const char *key, const char **note)
 		*note = a->words[i] + n + 1;
 	}
 	return 0;
+}
+
+/* "signed RSK-0001 (accept) as alice: status accepted, rev 3". */
+static void
+signoff_print(FILE *f, const struct ctl_args *a, const Isms__V1__Record *rec)
+{
+	const ProtobufCMessage *body =
+	    *(ProtobufCMessage *const *)pb_field_ptr(&rec->base, a->reg);
+	const ProtobufCFieldDescriptor *sfd =
+	    body != NULL ? pb_field_by_name(body->descriptor, "status") : NULL;
+	char status[64] = "?";
+
+	if (sfd != NULL)
+		pb_field_format(body, sfd, 0, status, sizeof status);
+	fprintf(f, "signed %s (%s) as %s: status %s, rev %llu\n",
+	        rec->id != NULL ? rec->id : a->id, a->verb->name,
+	        rec->updated_by != NULL ? rec->updated_by : "?", status,
+	        (unsigned long long)rec->rev);
 }
 
 /* Sends the SignOff and prints "RSK-0001 accepted by alice (rev 3)". */
@@ -54,10 +73,7 @@ signoff_send(struct ctl_ctx *ctx, const struct ctl_args *a, const char *note)
 	if (ctx->format != CTL_FORMAT_TABLE)
 		ctl_print_record(ctx, rec);
 	else
-		fprintf(ctx->out, "%s %s by %s, rev %llu\n",
-		        rec->id != NULL ? rec->id : a->id, a->verb->name,
-		        rec->updated_by != NULL ? rec->updated_by : "?",
-		        (unsigned long long)rec->rev);
+		signoff_print(ctx->out, a, rec);
 	isms_reply_free(reply);
 	return 0;
 }
