@@ -119,8 +119,8 @@ help_exec(struct ctl_ctx *ctx, const struct ctl_cmd *self, int argc,
 const struct ctl_cmd ctl_cmd_help = {
     .name = "help",
     .usage = "help [REGISTER|COMMAND]",
-    .help = "this text, a register's verbs and fields, or a command in "
-            "detail",
+    .help = "this text, a register's verbs, fields, lifecycle and evidence "
+            "per state, or a command in detail",
     .exec = help_exec,
 };
 

@@ -105,6 +105,7 @@ has "the id" "RSK-0001"
 expect 1 "an editor types acceptance.by" "${as_bob[@]}" risk set RSK-0001 \
 	acceptance.by=alice
 has "the acceptance is the server's" "'acceptance' is derived"
+has "the error names the sign-off" "'ismsctl risk accept ID' writes it"
 expect 1 "acceptance.at from a client" risk set RSK-0001 acceptance.at=2026-01-01
 expect 0 "assessed" risk set RSK-0001 status=assessed
 expect 1 "set status=accepted is no acceptance" risk set RSK-0001 status=accepted
@@ -215,6 +216,12 @@ expect 0 "help nonconformity" help nonconformity
 has "the linked action" "a linked action in status done"
 expect 0 "help finding" help finding
 has "only for nonconformity findings" "kind=major_nc|minor_nc"
+
+# --- the journal still verifies, with every sign-off in it
+expect 0 "journal verify --deep" journal verify --deep
+has "verified" "OK: "
+expect 0 "the journal as JSON" -o json journal --id DOC-0001
+has "a signed entry" '"type":"signed"'
 
 echo "cli_signoff: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
