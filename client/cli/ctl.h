@@ -69,6 +69,7 @@ enum ctl_gopt {
 #define CTL_OPT_EMAIL    0x80000  /* --email E */
 #define CTL_OPT_EXPIRES  0x100000 /* --expires DAYS */
 #define CTL_OPT_DEEP     0x200000 /* --deep */
+#define CTL_OPT_UNTIL    0x400000 /* --until YYYY-MM-DD */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -102,6 +103,7 @@ struct ctl_opts {
 	const char *uid;           /* --uid */
 	const char *email;         /* --email */
 	const char *expires;       /* --expires */
+	const char *until;         /* --until */
 	struct ctl_strv registers; /* owned array */
 	struct ctl_strv types;     /* owned array */
 	char **pos;                /* owned array of borrowed strings */
@@ -314,6 +316,16 @@ extern const struct ctl_cmd ctl_cmd_watch;
 extern const struct ctl_cmd ctl_cmd_review;
 /* The register verb "<register> review ID [note=TEXT]": the same call. */
 int ctl_review_verb_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_signoff.c: the sign-off verbs of risk, document, nonconformity
+ * and mreview (one SignOff call). */
+int ctl_accept_exec(struct ctl_ctx *, const struct ctl_args *);
+int ctl_verify_exec(struct ctl_ctx *, const struct ctl_args *);
+int ctl_approve_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_lifecycle.c: "help REGISTER"'s lifecycle, evidence and sign-off,
+ * from the server (Describe); without a daemon, a note and 0. */
+int ctl_lifecycle_help(struct ctl_ctx *, const char *reg);
 
 /* ctl_due.c */
 extern const struct ctl_cmd ctl_cmd_due;

@@ -112,14 +112,15 @@ help_exec(struct ctl_ctx *ctx, const struct ctl_cmd *self, int argc,
 		return ctl_error(CTL_EXIT_USAGE,
 		                 "no register or command called '%s'", argv[1]);
 	ctl_register_usage(ctx->out, reg);
-	return CTL_EXIT_OK;
+	/* Fields need no daemon; the lifecycle is the server's. */
+	return ctl_lifecycle_help(ctx, reg->name);
 }
 
 const struct ctl_cmd ctl_cmd_help = {
     .name = "help",
     .usage = "help [REGISTER|COMMAND]",
-    .help = "this text, a register's verbs and fields, or a command in "
-            "detail",
+    .help = "this text, a register's verbs, fields, lifecycle and evidence "
+            "per state, or a command in detail",
     .exec = help_exec,
 };
 

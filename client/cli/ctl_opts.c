@@ -68,6 +68,7 @@ static const struct ctl_opt {
     {"--uid", NULL, CTL_OPT_UID, true, opt_string, OFF(uid)},
     {"--email", NULL, CTL_OPT_EMAIL, true, opt_string, OFF(email)},
     {"--expires", NULL, CTL_OPT_EXPIRES, true, opt_string, OFF(expires)},
+    {"--until", NULL, CTL_OPT_UNTIL, true, opt_string, OFF(until)},
     {"--output", "-o", 0, true, opt_output, 0},
     {"--help", "-h", 0, false, opt_flag, OFF(help)},
 };

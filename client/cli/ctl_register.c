@@ -17,9 +17,15 @@ usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 {
 	char type[600];
 
+	size_t n = strlen(fd->name);
+
 	pb_field_type_name(fd, type, sizeof type);
 	if (ctl_field_is_instant(fd))
 		snprintf(type, sizeof type, "an ISO 8601 instant");
+	else if (fd->type == PROTOBUF_C_TYPE_STRING &&
+	         ((n > 3 && strcmp(fd->name + n - 3, "_on") == 0) ||
+	          strcmp(fd->name, "until") == 0))
+		snprintf(type, sizeof type, "a date YYYY-MM-DD");
 	fprintf(arg, "  %-24s %s%s\n", name,
 	        fd->label == PROTOBUF_C_LABEL_REPEATED ? "list of " : "", type);
 }
@@ -316,6 +322,22 @@ static const struct ctl_verb register_verbs[] = {
      "      coloured by level on a terminal (not with NO_COLOR); -o json or\n"
      "      csv: the cells with their risk ids",
      CTL_OPT_RESIDUAL, 0, 0, false, "risk", ctl_matrix_exec},
+    {"accept", "ID [--until YYYY-MM-DD] [note=TEXT] [--rev N]",
+     "accept the risk as its owner (or an admin, up to the acceptance\n"
+     "      threshold): the server records who and when; status accepted",
+     CTL_OPT_REV | CTL_OPT_UNTIL, 1, CTL_ARGS_ANY, true, "risk",
+     ctl_accept_exec},
+    {"approve", "ID [--rev N]",
+     "approve the document as its owner or an admin: status approved",
+     CTL_OPT_REV, 1, 1, true, "document", ctl_approve_exec},
+    {"verify", "ID result=TEXT [--rev N]",
+     "verify the corrective action effective, as the owner or an admin:\n"
+     "      status effectiveness_verified",
+     CTL_OPT_REV, 1, CTL_ARGS_ANY, true, "nonconformity", ctl_verify_exec},
+    {"approve", "ID [--rev N]",
+     "approve the review's minutes (decisions), as the owner or an\n"
+     "      admin: status closed",
+     CTL_OPT_REV, 1, 1, true, "mreview", ctl_approve_exec},
 };
 
 const struct ctl_cmd ctl_cmd_register = {

@@ -220,8 +220,7 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	return 0;
 }
 
-/* Calls fn(arg, rel, source) for each live record linking to id. */
-static int
+int
 links_each_incoming(struct store_txn *txn, const struct register_def *reg,
                     const char *id,
                     void (*fn)(void *, const char *, const char *), void *arg,

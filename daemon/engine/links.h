@@ -33,6 +33,13 @@ int links_fill_incoming(struct store_txn *, const struct register_def *reg,
  * very keys links_edit puts. */
 void links_keys(const Isms__V1__Record *rec, store_key_fn *fn, void *arg);
 
+/* Calls fn(arg, rel, source) for each live record linking to id, a
+ * record of reg. */
+int links_each_incoming(struct store_txn *, const struct register_def *reg,
+                        const char *id,
+                        void (*fn)(void *, const char *, const char *),
+                        void *arg, struct isms_err *err);
+
 /* FAILED_PRECONDITION naming them when live records link to id. */
 int links_check_unreferenced(struct store_txn *, const struct register_def *reg,
                              const char *id, struct isms_err *err);

@@ -6,6 +6,7 @@
 #include "due_index.h"
 #include "journal.h"
 #include "keys.h"
+#include "evidence.h"
 #include "links.h"
 #include "method.h"
 #include "pbfield.h"
@@ -524,6 +525,20 @@ records_body_has(const ProtobufCMessage *body, const char *name)
 	return str[0] != '\0';
 }
 
+/* Whether a -> b is the fall back of a voided sign-off (evidence_void):
+ * the server's move, not the client's. */
+static bool
+records_voided_fallback(const struct register_def *reg,
+                        const Isms__V1__Record *old,
+                        const Isms__V1__Record *rec, int a, int b)
+{
+	const struct register_signoff *so = reg->signoff;
+
+	return so != NULL && a == so->to && b == so->fallback &&
+	       evidence_has(register_body(old), so->field) &&
+	       !evidence_has(register_body(rec), so->field);
+}
+
 /* Refuses a status move the register does not allow. */
 static int
 records_check_move(const struct register_def *reg, const Isms__V1__Record *old,
@@ -539,7 +554,7 @@ records_check_move(const struct register_def *reg, const Isms__V1__Record *old,
 		return 0;
 	a = *(int *)pb_field_ptr(register_body(old), sfd);
 	b = *(int *)pb_field_ptr(register_body(rec), sfd);
-	if (a == b)
+	if (a == b || records_voided_fallback(reg, old, rec, a, b))
 		return 0;
 	allowed[0] = '\0';
 	for (m = reg->moves; m->from != 0 || m->to != 0; m++) {
@@ -582,11 +597,12 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 			                    *f, reg->name);
 	if (old != NULL && (rc = records_check_move(reg, old, rec, err)) != 0)
 		return rc;
-	if (reg->check == NULL)
-		return 0;
 	if (reg->uses_method && (rc = method_peek(txn, &ctx.method, err)) != 0)
 		return rc;
-	return reg->check(&ctx, rec, old, err);
+	if (reg->check != NULL && (rc = reg->check(&ctx, rec, old, err)) != 0)
+		return rc;
+	/* What the state requires, once the hook derived its fields. */
+	return evidence_check(&ctx, reg, rec, old, err);
 }
 
 static int
@@ -686,8 +702,14 @@ records_update_apply(void *arg, struct records_edit *ed, struct isms_err *err)
 {
 	const struct records_update_arg *ua = arg;
 	Isms__V1__Record *rec = ed->rec;
+	char note[200];
 
 	records_apply_mask(rec, ua->put, ua->plan);
+	/* A sign-off whose covered fields change is voided, journaled here. */
+	evidence_void(ed->reg, ed->old, rec, note, sizeof note);
+	if (note[0] != '\0')
+		snprintf(ed->summary, sizeof ed->summary, "%s updated: %s",
+		         rec->id, note);
 	if (!rec->has_review_interval_days) {
 		rec->has_review_interval_days = 1;
 		rec->review_interval_days = ed->reg->review_days;

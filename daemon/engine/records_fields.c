@@ -76,6 +76,22 @@ records_is_body(const ProtobufCFieldDescriptor *fd)
 	return (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
 }
 
+/* Refuses derived body field name of reg; where: "; do not send it" or
+ * "; it cannot be in update_mask". A sign-off's field names its verb. */
+static int
+records_refuse_derived(const struct register_def *reg, const char *name,
+                       const char *where, struct isms_err *err)
+{
+	if (reg->signoff != NULL && strcmp(reg->signoff->field, name) == 0)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' is derived by the server: the "
+		                    "sign-off 'ismsctl %s %s ID' writes it%s",
+		                    name, reg->name, reg->signoff->verb, where);
+	return isms_err_set(err, ISMS_EINVAL,
+	                    "field '%s' is derived by the server%s", name,
+	                    where);
+}
+
 /* Refuses server-owned fields present in a record sent without a mask
  * (a create, or an update of every field sent): header ones from the
  * table above, body ones from the register's derived list. */
@@ -102,11 +118,8 @@ records_refuse_present(const struct register_def *reg,
 	for (d = reg->derived; body != NULL && d != NULL && *d != NULL; d++)
 		if ((fd = pb_field_by_name(body->descriptor, *d)) != NULL &&
 		    pb_field_present(body, fd))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is derived by the server; "
-			    "do not send it",
-			    *d);
+			return records_refuse_derived(reg, *d,
+			                              "; do not send it", err);
 	return 0;
 }
 
@@ -142,11 +155,9 @@ records_plan_mask(const Isms__V1__Put *put, const struct register_def *reg,
 			    put->update_mask[i], reg->name);
 		if (records_is_body(p->fd[0]) && p->n >= 2 &&
 		    records_is_derived(reg, p->fd[1]->name))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is derived by the server; it cannot "
-			    "be in update_mask",
-			    p->fd[1]->name);
+			return records_refuse_derived(
+			    reg, p->fd[1]->name,
+			    "; it cannot be in update_mask", err);
 		if (records_is_body(p->fd[0]) && p->n == 1)
 			return isms_err_set(
 			    err, ISMS_EINVAL,

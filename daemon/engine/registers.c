@@ -134,6 +134,36 @@ register_state_is(const struct register_def *r, const Isms__V1__Record *rec,
 	return false;
 }
 
+int
+register_status(const struct register_def *r, const Isms__V1__Record *rec)
+{
+	return register_status_of(r, rec);
+}
+
+const struct register_state *
+register_state_of(const struct register_def *r, int s)
+{
+	const struct register_state *st;
+
+	for (st = r->states; s != 0 && st != NULL && st->status != 0; st++)
+		if (st->status == s)
+			return st;
+	return NULL;
+}
+
+bool
+register_move_allowed(const struct register_def *r, int from, int to)
+{
+	const struct register_move *m;
+
+	if (r->moves == NULL)
+		return true;
+	for (m = r->moves; m->from != 0 || m->to != 0; m++)
+		if (m->from == from && m->to == to)
+			return true;
+	return false;
+}
+
 /* Whether rec enters status s with this change. */
 bool
 register_entering(const struct register_def *r, const Isms__V1__Record *rec,

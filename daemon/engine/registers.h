@@ -42,14 +42,63 @@ struct register_move {
 #define REGISTER_SETTLED 0x1 /* nothing is due: no review, no reminder */
 
 /*
+ * A record a state needs linked to the record, by a link either way (the
+ * record's own, or one of the other record's) of any relation.
+ */
+struct register_linked {
+	const char *reg; /* its register: "action" */
+	int status;      /* its status (that register's enum value); 0: any */
+};
+
+/* A rule of a state that data alone cannot say: named, for messages and
+ * help, and checked by its function (0, or -ISMS_EINVAL saying why). */
+struct register_rule {
+	const char *what; /* "above the acceptance threshold: by the owner" */
+	int (*check)(const struct register_ctx *, const Isms__V1__Record *rec,
+	             struct isms_err *err);
+};
+
+/*
  * What a register says about one of its lifecycle states. A definition
  * lists only the states it has something to say about.
+ *
+ * Evidence: what a record must show to be stored in this state, on every
+ * write that stores it (a create included), checked by one generic check
+ * (evidence.h). A record that already lacked an item in this state may be
+ * stored again in it lacking that item (records from before the rule);
+ * a write that enters the state, or removes the item, may not.
  */
 struct register_state {
 	int status;     /* enum value of the body's status; 0 ends a list */
 	unsigned flags; /* REGISTER_SETTLED */
-	/* Per-state evidence (what a record must show to enter this state)
-	 * belongs here: the next issue adds it. */
+	/* "kind=major_nc|minor_nc": the evidence applies only to records
+	 * whose body field has one of these values; NULL: to all. */
+	const char *when;
+	/* Body field paths that must hold a value ("acceptance.by");
+	 * NULL-terminated, or NULL. */
+	const char *const *evidence;
+	const struct register_linked *linked; /* or NULL */
+	const struct register_rule *rule;     /* or NULL */
+};
+
+/*
+ * A sign-off: the verb by which a user accepts, approves or verifies a
+ * record ("ismsctl risk accept ID"). The server writes the signer and its
+ * clock into the body's message field (by, at): a derived field, never a
+ * client's. Its signer is the record's owner or an admin. It moves the
+ * record to its signed state (from any state with a move there, or again
+ * in it). A change of a covered field voids it: the message is cleared,
+ * and a record in the signed state falls back.
+ */
+struct register_signoff {
+	const char *verb;          /* "accept" */
+	const char *done;          /* "accepted": for the journal */
+	const char *field;         /* body message with by and at */
+	int to;                    /* the signed state */
+	int fallback;              /* where a voided sign-off leaves it */
+	const char *const *covers; /* body fields; NULL-terminated or NULL */
+	const char *note;          /* the message's field for a note, or NULL */
+	bool until;                /* the message has "until" (a date) */
 };
 
 /* Who besides an editor may write a register (roles). */
@@ -80,6 +129,8 @@ struct register_def {
 	const struct register_move *moves;
 	/* Body fields the server derives: never set by a client. */
 	const char *const *derived;
+	/* Its sign-off (its field is in derived too), or NULL. */
+	const struct register_signoff *signoff;
 	/* Other ids this register owns (catalog: A.5.1, 4.1); may be NULL. */
 	bool (*owns_id)(const char *id);
 	/* Records come only from the catalog: no add. */
@@ -126,6 +177,16 @@ register_status_field(const struct register_def *r);
 /* Whether rec is in a state of r flagged with flag (REGISTER_SETTLED). */
 bool register_state_is(const struct register_def *r,
                        const Isms__V1__Record *rec, unsigned flag);
+
+/* The state entry of status s of r (any flags or evidence), or NULL. */
+const struct register_state *register_state_of(const struct register_def *r,
+                                               int s);
+
+/* The status value of rec, a record of r (0 if none). */
+int register_status(const struct register_def *r, const Isms__V1__Record *rec);
+
+/* Whether r's moves table allows from -> to (no table: any). */
+bool register_move_allowed(const struct register_def *r, int from, int to);
 
 /* Whether role writers (REGISTER_WRITE_*) may put records of r. */
 static inline bool

@@ -5,8 +5,7 @@
 
 static int
 asset_check(struct register_ctx *ctx, Isms__V1__Record *rec,
-           const Isms__V1__Record *old,
-            struct isms_err *err)
+            const Isms__V1__Record *old, struct isms_err *err)
 {
 	Isms__V1__Asset *a = rec->asset;
 	int rc;

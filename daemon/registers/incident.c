@@ -45,8 +45,11 @@ static const struct register_move incident_moves[] = {
 };
 
 /* Settled: nothing is due any more, no review, no reminder. */
+/* A.5.27: what the incident taught, before it closes. */
+static const char *const incident_closed[] = {"lessons_learned", NULL};
+
 static const struct register_state incident_states[] = {
-    {S(CLOSED), REGISTER_SETTLED},
+    {S(CLOSED), REGISTER_SETTLED, NULL, incident_closed, NULL, NULL},
     {0, 0},
 };
 

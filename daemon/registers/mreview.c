@@ -5,31 +5,61 @@
 
 #define S(x) ISMS__V1__MREVIEW_STATUS__MREVIEW_STATUS_##x
 
-/* Checks the date; a held review records when and who attended. */
+/* Checks the date. */
 static int
 mreview_check(struct register_ctx *ctx, Isms__V1__Record *rec,
               const Isms__V1__Record *old, struct isms_err *err)
 {
-	const Isms__V1__Mreview *m = rec->mreview;
-	int rc;
-
 	(void)ctx;
 	(void)old;
-	if ((rc = register_check_date("held_on", m->held_on, err)) != 0)
-		return rc;
-	if (m->status != S(HELD) && m->status != S(CLOSED))
-		return 0;
-	if (!register_has_text(m->held_on))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'held_on' is required for a held "
-		                    "management review");
-	if (m->n_attendees == 0)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'attendees' is required for a held "
-		                    "management review (9.3: top management "
-		                    "attends)");
-	return 0;
+	return register_check_date("held_on", rec->mreview->held_on, err);
 }
+
+static const char *const mreview_derived[] = {"approval", NULL};
+
+/* "ismsctl mreview approve ID": top management approves the minutes
+ * (the decisions), which closes the review; changed decisions reopen it. */
+static const char *const mreview_covers[] = {"decisions", NULL};
+
+static const struct register_signoff mreview_signoff = {
+    .verb = "approve",
+    .done = "approved",
+    .field = "approval",
+    .to = S(CLOSED),
+    .fallback = S(HELD),
+    .covers = mreview_covers,
+};
+
+/* 9.3.2 a-g: the inputs the review considered, when and who attended. */
+static const char *const mreview_held[] = {
+    "held_on",
+    "attendees",
+    "input_previous_actions",
+    "input_changes",
+    "input_party_needs",
+    "input_performance",
+    "input_party_feedback",
+    "input_risk",
+    "input_improvement",
+    NULL,
+};
+
+/* 9.3.3: the decisions, approved. */
+static const char *const mreview_closed[] = {
+    "held_on",
+    "attendees",
+    "input_previous_actions",
+    "input_changes",
+    "input_party_needs",
+    "input_performance",
+    "input_party_feedback",
+    "input_risk",
+    "input_improvement",
+    "decisions",
+    "approval.by",
+    "approval.at",
+    NULL,
+};
 
 /* planned -> held -> closed (minutes and actions issued); final. */
 static const struct register_move mreview_moves[] = {
@@ -40,7 +70,8 @@ static const struct register_move mreview_moves[] = {
 
 /* Settled: nothing is due any more, no review, no reminder. */
 static const struct register_state mreview_states[] = {
-    {S(CLOSED), REGISTER_SETTLED},
+    {S(HELD), 0, NULL, mreview_held, NULL, NULL},
+    {S(CLOSED), REGISTER_SETTLED, NULL, mreview_closed, NULL, NULL},
     {0, 0},
 };
 
@@ -49,6 +80,8 @@ const struct register_def register_mreview = {
     .initial_status = S(PLANNED),
     .moves = mreview_moves,
     .check = mreview_check,
+    .derived = mreview_derived,
+    .signoff = &mreview_signoff,
     .states = mreview_states,
     REGISTER_ROW(mreview),
 };

@@ -4,65 +4,42 @@
 
 #define S(x) ISMS__V1__NONCONFORMITY_STATUS__NONCONFORMITY_STATUS_##x
 
-/* The 10.2 steps each leave their evidence before the next. */
-static int
-nonconformity_check(struct register_ctx *ctx, Isms__V1__Record *rec,
-                    const Isms__V1__Record *old, struct isms_err *err)
-{
-	Isms__V1__Nonconformity *n = rec->nonconformity;
-	const Isms__V1__Effectiveness *was =
-	    old != NULL ? old->nonconformity->effectiveness : NULL;
-	Isms__V1__Effectiveness *e = n->effectiveness;
-
-	if (n->status == S(CORRECTION_DONE) &&
-	    !register_has_text(n->correction))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'correction' is required once the "
-		                    "correction is done (10.2 a)");
-	if (n->status == S(ACTION_PLANNED) && !register_has_text(n->root_cause))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'root_cause' is required to plan "
-		                    "corrective action (10.2 b)");
-	if (old != NULL && old->nonconformity->status == S(CORRECTION_DONE) &&
-	    n->status == S(CLOSED) && !register_has_text(n->root_cause))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'root_cause' is required to close "
-		                    "without corrective action: it records why "
-		                    "none is needed (10.2 b)");
-	if (n->status != S(EFFECTIVENESS_VERIFIED))
-		return 0;
-	if (e == NULL || !register_has_text(e->by))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'effectiveness.by' is required to "
-		                    "verify effectiveness (10.2 d)");
-	if (!register_has_text(e->result))
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'effectiveness.result' is required "
-		                    "to verify effectiveness (10.2 d)");
-	/* The check's time is now unless the client sent a new one. */
-	if (register_entering(&register_nonconformity, rec, old,
-	                      S(EFFECTIVENESS_VERIFIED)) &&
-	    (!e->has_at || (was != NULL && was->has_at && was->at == e->at))) {
-		e->has_at = 1;
-		e->at = ctx->now;
-	}
-	return 0;
-}
-
 static const char *const nonconformity_required[] = {"description", "source",
                                                      NULL};
 
+static const char *const nonconformity_derived[] = {"effectiveness", NULL};
+
+/* "ismsctl nonconformity verify ID [result=...]" (10.2 d). */
+static const struct register_signoff nonconformity_signoff = {
+    .verb = "verify",
+    .done = "verified",
+    .field = "effectiveness",
+    .to = S(EFFECTIVENESS_VERIFIED),
+    .fallback = S(ACTION_PLANNED),
+    .note = "result",
+};
+
+/* The 10.2 steps each leave their evidence before the next. */
+static const char *const nonconformity_correction[] = {"correction", NULL};
+static const char *const nonconformity_planned[] = {"root_cause", NULL};
+static const char *const nonconformity_verified[] = {
+    "correction",       "root_cause",           "effectiveness.by",
+    "effectiveness.at", "effectiveness.result", NULL};
+
+/* 10.2 c, f: the corrective action taken, done. */
+static const struct register_linked nonconformity_action = {
+    "action", ISMS__V1__ACTION_STATUS__ACTION_STATUS_DONE};
+
 /* open -> correction_done -> action_planned -> effectiveness_verified ->
  * closed. Correction is "as applicable" (10.2 a), so open may go to
- * action_planned; a correction alone may close when the evaluation of
- * causes finds no action needed (10.2 b); a failed effectiveness check
- * goes back to action_planned. Closed is final: a recurrence is a new
+ * action_planned; a failed effectiveness check goes back to
+ * action_planned. A nonconformity closes only once a done corrective
+ * action was verified effective. Closed is final: a recurrence is a new
  * nonconformity. */
 static const struct register_move nonconformity_moves[] = {
     {S(OPEN), S(CORRECTION_DONE)},
     {S(OPEN), S(ACTION_PLANNED)},
     {S(CORRECTION_DONE), S(ACTION_PLANNED)},
-    {S(CORRECTION_DONE), S(CLOSED)},
     {S(ACTION_PLANNED), S(EFFECTIVENESS_VERIFIED)},
     {S(EFFECTIVENESS_VERIFIED), S(ACTION_PLANNED)},
     {S(EFFECTIVENESS_VERIFIED), S(CLOSED)},
@@ -71,7 +48,12 @@ static const struct register_move nonconformity_moves[] = {
 
 /* Settled: nothing is due any more, no review, no reminder. */
 static const struct register_state nonconformity_states[] = {
-    {S(CLOSED), REGISTER_SETTLED},
+    {S(CORRECTION_DONE), 0, NULL, nonconformity_correction, NULL, NULL},
+    {S(ACTION_PLANNED), 0, NULL, nonconformity_planned, NULL, NULL},
+    {S(EFFECTIVENESS_VERIFIED), 0, NULL, nonconformity_verified,
+     &nonconformity_action, NULL},
+    {S(CLOSED), REGISTER_SETTLED, NULL, nonconformity_verified,
+     &nonconformity_action, NULL},
     {0, 0},
 };
 
@@ -80,7 +62,8 @@ const struct register_def register_nonconformity = {
     .initial_status = S(OPEN),
     .required = nonconformity_required,
     .moves = nonconformity_moves,
-    .check = nonconformity_check,
+    .derived = nonconformity_derived,
+    .signoff = &nonconformity_signoff,
     .states = nonconformity_states,
     REGISTER_ROW(nonconformity),
 };

@@ -9,9 +9,9 @@
 
 /* Derives score and level of one likelihood and impact pair. */
 static void
-risk_derive(const Isms__V1__RiskMethod *m, protobuf_c_boolean has_l,
-            uint32_t l, protobuf_c_boolean has_i, uint32_t i,
-            protobuf_c_boolean *has_score, uint32_t *score, char **level)
+risk_derive(const Isms__V1__RiskMethod *m, protobuf_c_boolean has_l, uint32_t l,
+            protobuf_c_boolean has_i, uint32_t i, protobuf_c_boolean *has_score,
+            uint32_t *score, char **level)
 {
 	const Isms__V1__RiskLevel *band;
 
@@ -23,33 +23,28 @@ risk_derive(const Isms__V1__RiskMethod *m, protobuf_c_boolean has_l,
 		*level = xstrdup(band->name);
 }
 
-/* 6.1.3 f: accepting a risk above the threshold needs its owner's word. */
+/* 6.1.3 f: above the method's acceptance threshold, only the risk owner
+ * accepts the residual risk. */
 static int
-risk_check_acceptance(const struct register_ctx *ctx,
-                      const Isms__V1__Record *rec, struct isms_err *err)
+risk_accepted_by_owner(const struct register_ctx *ctx,
+                       const Isms__V1__Record *rec, struct isms_err *err)
 {
 	const Isms__V1__Risk *r = rec->risk;
 	const Isms__V1__Acceptance *a = r->acceptance;
 	uint32_t score;
 
-	if (r->treatment != ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_ACCEPT)
-		return 0;
 	score = r->has_residual_score ? r->residual_score : r->score;
-	if (!ctx->method->has_acceptance_threshold ||
+	if (ctx->method == NULL || !ctx->method->has_acceptance_threshold ||
 	    score <= ctx->method->acceptance_threshold)
 		return 0;
-	if (a == NULL || a->by == NULL || a->by[0] == '\0' || !a->has_at)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'acceptance' is required: score %u is "
-		                    "above the acceptance threshold %u, so "
-		                    "treatment 'accept' needs acceptance.by and "
-		                    "acceptance.at",
-		                    score, ctx->method->acceptance_threshold);
-	if (rec->owner == NULL || strcmp(a->by, rec->owner) != 0)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'acceptance.by' must be the risk owner "
-		                    "(%s), who accepts the residual risk",
-		                    rec->owner ? rec->owner : "none set");
+	if (a == NULL || a->by == NULL || rec->owner == NULL ||
+	    strcmp(a->by, rec->owner) != 0)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "score %u is above the acceptance threshold "
+		    "%u: only the risk owner (%s) accepts it",
+		    score, ctx->method->acceptance_threshold,
+		    rec->owner ? rec->owner : "none set");
 	return 0;
 }
 
@@ -72,9 +67,9 @@ risk_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 	    (rc = register_check_scale("residual_likelihood",
 	                               r->has_residual_likelihood,
 	                               r->residual_likelihood, ls, err)) != 0 ||
-	    (rc = register_check_scale("residual_impact",
-	                               r->has_residual_impact,
-	                               r->residual_impact, is, err)) != 0)
+	    (rc =
+	         register_check_scale("residual_impact", r->has_residual_impact,
+	                              r->residual_impact, is, err)) != 0)
 		return rc;
 	if (r->acceptance != NULL &&
 	    (rc = register_check_date("acceptance.until", r->acceptance->until,
@@ -95,11 +90,38 @@ risk_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 		rec->has_review_interval_days = 1;
 		rec->review_interval_days = band->review_days;
 	}
-	return risk_check_acceptance(ctx, rec, err);
+	return 0;
 }
 
 static const char *const risk_derived[] = {
-    "score", "level", "residual_score", "residual_level", "method_rev", NULL,
+    "score",      "level", "residual_score", "residual_level", "method_rev",
+    "acceptance", NULL,
+};
+
+/* The acceptance covers the scores it accepted. */
+static const char *const risk_covers[] = {
+    "likelihood", "impact", "residual_likelihood", "residual_impact", NULL,
+};
+
+/* "ismsctl risk accept ID [--until DATE] [note=...]". */
+static const struct register_signoff risk_signoff = {
+    .verb = "accept",
+    .done = "accepted",
+    .field = "acceptance",
+    .to = ISMS__V1__RISK_STATUS__RISK_STATUS_ACCEPTED,
+    .fallback = ISMS__V1__RISK_STATUS__RISK_STATUS_ASSESSED,
+    .covers = risk_covers,
+    .note = "note",
+    .until = true,
+};
+
+static const char *const risk_accepted_evidence[] = {"acceptance.by",
+                                                     "acceptance.at", NULL};
+
+static const struct register_rule risk_owner_rule = {
+    "above the method's acceptance threshold, acceptance.by is the risk "
+    "owner",
+    risk_accepted_by_owner,
 };
 
 static const struct register_move risk_moves[] = {
@@ -130,6 +152,8 @@ static const struct register_move risk_moves[] = {
 
 /* Settled: nothing is due any more, no review, no reminder. */
 static const struct register_state risk_states[] = {
+    {ISMS__V1__RISK_STATUS__RISK_STATUS_ACCEPTED, 0, NULL,
+     risk_accepted_evidence, NULL, &risk_owner_rule},
     {ISMS__V1__RISK_STATUS__RISK_STATUS_CLOSED, REGISTER_SETTLED},
     {0, 0},
 };
@@ -139,6 +163,7 @@ const struct register_def register_risk = {
     .initial_status = ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
     .moves = risk_moves,
     .derived = risk_derived,
+    .signoff = &risk_signoff,
     .uses_method = true,
     .check = risk_check,
     .states = risk_states,

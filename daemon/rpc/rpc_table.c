@@ -24,6 +24,8 @@ const struct rpc_entry rpc_table[] = {
     {"MethodGet", C(METHOD_GET), RPC_READ, V, R(METHOD),
      .read = rpc_method_get_read},
     {"Due", C(DUE), RPC_READ, V, R(DUE), .read = rpc_due_read},
+    {"Describe", C(DESCRIBE), RPC_READ, V, R(REGISTER_INFO),
+     .read = rpc_describe_read},
     {"Subscribe", C(SUBSCRIBE), RPC_READ, V, 0, .exec = rpc_subscribe_exec},
     {"History", C(HISTORY), RPC_READ, A, R(HISTORY), .read = rpc_history_read},
     {"Journal", C(JOURNAL), RPC_READ, A, R(JOURNAL), .read = rpc_journal_read},
@@ -39,6 +41,10 @@ const struct rpc_entry rpc_table[] = {
      .check = rpc_link_check},
     {"Review", C(REVIEW), RPC_WRITE, E, R(RECORD), .apply = rpc_review_apply,
      .check = rpc_review_check},
+    /* The signer is the record's owner (any role) or an admin: checked
+     * against the record in the writer. */
+    {"SignOff", C(SIGN_OFF), RPC_WRITE, V, R(RECORD),
+     .apply = rpc_signoff_apply, .check = rpc_signoff_check},
     {"MethodSet", C(METHOD_SET), RPC_WRITE, ADM, R(METHOD),
      .apply = rpc_method_set_apply, .check = rpc_method_set_check},
     {"CatalogLoad", C(CATALOG_LOAD), RPC_WRITE, ADM, R(CATALOG),

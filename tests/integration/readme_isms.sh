@@ -19,5 +19,12 @@ check "soa csv names the risk of A.8.24" \
 check "the matrix counts the risk" grep -q '1 risk' "$(out 'risk matrix')"
 check "gap still misses the scope" grep -q '4.3: no scope recorded' "$(out_is 'build/bin/ismsctl gap')"
 check "gap knows the objective" bash -c "! grep -q '6.2: no objective' $(out_is 'build/bin/ismsctl gap')"
+check "the acceptance is journaled with its signer" grep -Eq \
+	"$(id -un) +signed +RSK-0001 .*accepted by $(id -un) \(admin\)" \
+	"$(out 'journal --id RSK-0001 --limit 5')"
+check "the policy is approved" grep -q '^signed DOC-0001 (approve) as .*: status approved' \
+	"$(out 'document approve DOC-0001')"
+check "help shows the evidence" grep -q 'a linked action in status done' \
+	"$(out 'help nonconformity')"
 check "plan has 9 milestones" bash -c "test \$(grep -c '^MS-' $(out_is 'build/bin/ismsctl plan')) -eq 9"
 finish

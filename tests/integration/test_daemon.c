@@ -148,7 +148,7 @@ test_long_mask_planned_once(void **state)
 	char *mask[] = {"title",
 	                "owner",
 	                "tags",
-	                "risk.acceptance",
+	                "risk.treatment",
 	                "risk.description",
 	                "risk.threat",
 	                "risk.vulnerability",

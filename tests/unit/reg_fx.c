@@ -11,9 +11,12 @@
 
 #include <cmocka.h>
 
+#include "evidence.h"
+#include "links.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
+#include "signoff.h"
 #include "store.h"
 #include "reg_fx.h"
 
@@ -23,7 +26,7 @@ static const struct fixture fixtures[] = {
     {"scope", {"statement=All services of Example Ltd"}},
     {"issue", {"kind=external", "description=NIS2 obligations"}},
     {"party", {"party=Customers", "requirements=Data protection"}},
-    {"document", {"kind=policy", "version=1.0", "approval.by=ceo"}},
+    {"document", {"kind=policy", "version=1.0"}},
     {"role", {"responsibilities=Runs the ISMS", "holders=alice"}},
     {"asset", {"kind=hardware", "confidentiality=3"}},
     {"risk", {"likelihood=2", "impact=2"}},
@@ -46,17 +49,21 @@ static const struct fixture fixtures[] = {
      {"service=Cloud hosting", "criticality=high", "agreement=DPA 2025",
       "last_assessed_on=2025-09-15"}},
     {"incident",
-     {"severity=high", "source=alertmanager", "detected_at=1764310000"}},
+     {"severity=high", "source=alertmanager", "detected_at=1764310000",
+      "lessons_learned=Alert on the first failed login"}},
     {"metric", {"measure=Patch latency"}},
     {"audit",
      {"planned_on=2026-03-02", "performed_on=2026-03-03",
       "conclusion=Conforms, two minor NCs"}},
     {"finding", {"kind=observation", "description=Logs kept 60 days"}},
-    {"mreview", {"held_on=2026-04-01", "attendees=ceo"}},
+    {"mreview",
+     {"held_on=2026-04-01", "attendees=ceo", "input_previous_actions=done",
+      "input_changes=none", "input_party_needs=NIS2", "input_performance=2 NCs",
+      "input_party_feedback=none", "input_risk=2 high",
+      "input_improvement=SIEM", "decisions=Fund the SIEM"}},
     {"nonconformity",
      {"description=Backups not tested", "source=finding",
-      "correction=Restore tested", "root_cause=No owner",
-      "effectiveness.by=carol", "effectiveness.result=effective"}},
+      "correction=Restore tested", "root_cause=No owner"}},
     {"action", {"kind=corrective", "due_on=2026-01-15"}},
     {"legal", {"kind=regulation", "reference=GDPR", "how_met=DPO appointed"}},
     {"milestone", {"phase=internal_audit", "target_on=2026-03-31"}},
@@ -364,4 +371,107 @@ assert_einval(int rc, const struct isms_err *err, const char *n1,
 	    (n2 != NULL && strstr(err->msg, n2) == NULL))
 		fail_msg("message '%s' lacks '%s' / '%s'", err->msg, n1,
 		         n2 ? n2 : "");
+}
+
+int
+path_to(const struct register_def *reg, const ProtobufCEnumDescriptor *ed,
+        int s, int *path)
+{
+	int prev[NSTATE], queue[NSTATE], head = 0, tail = 0, v, w, n;
+	bool seen[NSTATE] = {false};
+	unsigned i;
+
+	queue[tail++] = reg->initial_status;
+	seen[reg->initial_status] = true;
+	while (head < tail) {
+		v = queue[head++];
+		for (i = 0; i < ed->n_values; i++) {
+			w = ed->values[i].value;
+			if (w == 0 || seen[w] ||
+			    !register_move_allowed(reg, v, w))
+				continue;
+			seen[w] = true;
+			prev[w] = v;
+			queue[tail++] = w;
+		}
+	}
+	if (!seen[s])
+		return -1;
+	for (n = 0, v = s; v != reg->initial_status; v = prev[v])
+		n++;
+	for (w = n, v = s; v != reg->initial_status; v = prev[v])
+		path[--w] = v;
+	return n;
+}
+
+int
+sign(struct store_txn *txn, const char *id, const char *user, bool admin,
+     const char *note, const char *until, struct isms_err *err)
+{
+	Isms__V1__SignOff so = ISMS__V1__SIGN_OFF__INIT;
+	struct records_actor signer = {user, who.now};
+	Isms__V1__Record *out = NULL;
+	int rc;
+
+	so.id = (char *)id;
+	so.note = (char *)note;
+	so.until = (char *)until;
+	rc = signoff_apply(txn, &so, &signer, admin, &out, err);
+	if (out != NULL)
+		protobuf_c_message_free_unpacked(&out->base, NULL);
+	return rc;
+}
+
+/* Makes a record of l's register in l's status and links it to id. */
+static void
+link_needed(struct store_txn *txn, const char *id,
+            const struct register_linked *l)
+{
+	const struct register_def *r = register_by_name(l->reg);
+	Isms__V1__LinkEdit le = ISMS__V1__LINK_EDIT__INIT;
+	Isms__V1__Record *out = NULL;
+	struct isms_err err;
+	int path[NSTATE], n, k;
+	char other[64];
+
+	add_ok(txn, r, NULL, other, sizeof other);
+	if (l->status != 0) {
+		n = path_to(r, register_status_field(r)->descriptor, l->status,
+		            path);
+		for (k = 0; k < n; k++)
+			if (move_to(txn, other, r, path[k], &err) != 0)
+				fail_msg("%s to %d: %s", other, path[k],
+				         err.msg);
+	}
+	le.source = other;
+	le.rel = (char *)"for";
+	le.target = (char *)id;
+	if (links_edit(txn, &le, &who, &out, &err) != 0)
+		fail_msg("link %s for %s: %s", other, id, err.msg);
+	protobuf_c_message_free_unpacked(&out->base, NULL);
+}
+
+int
+move_to(struct store_txn *txn, const char *id, const struct register_def *reg,
+        int s, struct isms_err *err)
+{
+	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
+	const struct register_state *st = register_state_of(reg, s);
+	const struct register_signoff *so = reg->signoff;
+	Isms__V1__Record *rec = NULL;
+	char name[64], set[80];
+	int cur;
+
+	assert_int_equal(records_get(txn, id, 0, &rec, err), 0);
+	cur = register_status(reg, rec);
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+	if (st != NULL && st->linked != NULL &&
+	    register_move_allowed(reg, cur, s))
+		link_needed(txn, id, st->linked);
+	if (so != NULL && so->to == s && register_move_allowed(reg, cur, s))
+		return sign(txn, id, "root", true,
+		            so->note != NULL ? "effective" : NULL, NULL, err);
+	assert_non_null(pb_enum_name(sfd->descriptor, s, name, sizeof name));
+	snprintf(set, sizeof set, "status=%s", name);
+	return set1(txn, id, reg, set, NULL, err);
 }

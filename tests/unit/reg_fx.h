@@ -60,4 +60,22 @@ void assert_stored(struct store_txn *txn, const char *id, const char *path,
 void assert_einval(int rc, const struct isms_err *err, const char *n1,
                    const char *n2);
 
+/* Shortest move path from reg's initial status to s (initial excluded):
+ * its length, or -1 if s cannot be reached. */
+int path_to(const struct register_def *reg, const ProtobufCEnumDescriptor *ed,
+            int s, int *path);
+
+/*
+ * Moves id to status value s as a client would: a register's signed state
+ * through its sign-off (as an admin, with a note where it takes one) when
+ * the move is allowed, else a set through the update mask; a record of a
+ * state that needs a linked record gets one first (made, moved, linked).
+ */
+int move_to(struct store_txn *txn, const char *id,
+            const struct register_def *reg, int s, struct isms_err *err);
+
+/* Signs id as user (admin or not); note and until may be NULL. */
+int sign(struct store_txn *txn, const char *id, const char *user, bool admin,
+         const char *note, const char *until, struct isms_err *err);
+
 #endif

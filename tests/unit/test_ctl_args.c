@@ -281,7 +281,8 @@ test_unknown_field_lists_valid_names(void **state)
 	    "tags, review_interval_days, status, description, threat, "
 	    "vulnerability, likelihood, impact, residual_likelihood, "
 	    "residual_impact, treatment, acceptance.by, acceptance.at, "
-	    "acceptance.until, score, level, residual_score, residual_level, "
+	    "acceptance.until, acceptance.note, score, level, residual_score, "
+	    "residual_level, "
 	    "method_rev");
 	assert_int_equal(build("asset", false, NULL, &put, &err, 1, "impact=3"),
 	                 -ISMS_EINVAL);

@@ -312,55 +312,6 @@ test_method_change_rederives(void **state)
 	free(b);
 }
 
-static void
-test_acceptance_rule(void **state)
-{
-	struct store_fx *fx = *state;
-	static const char *const low[] = {
-	    "title=l",       "owner=alice",           "risk.likelihood=2",
-	    "risk.impact=2", "risk.treatment=accept", NULL};
-	Isms__V1__Put put = ISMS__V1__PUT__INIT;
-	Isms__V1__Record rec = ISMS__V1__RECORD__INIT, *out = NULL;
-	Isms__V1__Risk risk = ISMS__V1__RISK__INIT;
-	Isms__V1__Acceptance acc = ISMS__V1__ACCEPTANCE__INIT;
-	struct isms_err err;
-	char *id;
-
-	/* At or under the threshold (9), accepting needs no sign-off. */
-	id = add(fx->st, "risk", low);
-	free(id);
-	rec.title = "high";
-	rec.owner = "alice";
-	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
-	rec.risk = &risk;
-	risk.has_likelihood = risk.has_impact = risk.has_treatment = 1;
-	risk.likelihood = 4;
-	risk.impact = 4;
-	risk.treatment = ISMS__V1__RISK_TREATMENT__RISK_TREATMENT_ACCEPT;
-	put.record = &rec;
-	assert_int_equal(
-	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	    -ISMS_EINVAL);
-	assert_non_null(strstr(err.msg, "acceptance"));
-	risk.acceptance = &acc;
-	acc.by = "bob";
-	acc.has_at = 1;
-	acc.at = who.now;
-	assert_int_equal(
-	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	    -ISMS_EINVAL);
-	assert_non_null(strstr(err.msg, "risk owner"));
-	acc.by = "alice";
-	acc.until = "2027-02-30";
-	assert_int_equal(
-	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
-	    -ISMS_EINVAL);
-	acc.until = "2027-06-30";
-	assert_int_equal(
-	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)), 0);
-	protobuf_c_message_free_unpacked(&out->base, NULL);
-}
-
 /* Counts controls per theme and requirements. */
 static void
 count_catalog(struct store *st, size_t theme[4], size_t *reqs)
@@ -521,8 +472,6 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_method_matrix, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_method_change_rederives, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_acceptance_rule, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_catalog_seed_and_load, setup,
 	                                    teardown),

@@ -76,14 +76,14 @@ test_incident(void **state)
 	assert_stored(&fx->txn, id, "incident.resolved_at", NULL);
 }
 
-/* Nonconformity: each 10.2 step leaves its evidence. */
+/* Nonconformity: each 10.2 step leaves its evidence; effectiveness is
+ * verified by a sign-off once a linked corrective action is done. */
 static void
 test_nonconformity(void **state)
 {
 	struct fx *fx = *state;
 	const struct register_def *reg = &register_nonconformity;
-	const char *bare[] = {"correction=", "root_cause=", "effectiveness.by=",
-	                      "effectiveness.result=", NULL};
+	const char *bare[] = {"correction=", "root_cause=", NULL};
 	struct isms_err err;
 	char id[64], at[32];
 
@@ -91,84 +91,90 @@ test_nonconformity(void **state)
 	assert_stored(&fx->txn, id, "nonconformity.status", "open");
 	assert_einval(
 	    set1(&fx->txn, id, reg, "status=correction_done", NULL, &err), &err,
-	    "field 'correction'", NULL);
+	    "field 'correction'", "status 'correction_done'");
 	set_ok(&fx->txn, id, reg, "status=correction_done",
 	       "correction=Restored the job");
 	assert_einval(
 	    set1(&fx->txn, id, reg, "status=action_planned", NULL, &err), &err,
 	    "field 'root_cause'", NULL);
-	/* Closing on the correction alone needs the evaluation of causes. */
+	/* No closing on the correction alone: 10.2 c-f come first. */
 	assert_einval(set1(&fx->txn, id, reg, "status=closed", NULL, &err),
-	              &err, "field 'root_cause'", "10.2 b");
+	              &err, "field 'status'", "action_planned");
 	set_ok(&fx->txn, id, reg, "status=action_planned",
 	       "root_cause=No owner for backups");
-	assert_einval(set1(&fx->txn, id, reg, "status=effectiveness_verified",
-	                   NULL, &err),
-	              &err, "field 'effectiveness.by'", NULL);
+	/* The effectiveness is the signer's, never a client's. */
 	assert_einval(set1(&fx->txn, id, reg, "status=effectiveness_verified",
 	                   "effectiveness.by=carol", &err),
-	              &err, "field 'effectiveness.result'", NULL);
-	/* Skipping the check is no move at all. */
-	assert_einval(set1(&fx->txn, id, reg, "status=closed", NULL, &err),
-	              &err, "field 'status'", "effectiveness_verified");
-	{
-		const char *sets[] = {"status=effectiveness_verified",
-		                      "effectiveness.by=carol",
-		                      "effectiveness.result=recurred", NULL};
-
-		assert_int_equal(change(&fx->txn, id, reg, sets, false, &err),
-		                 0);
-	}
+	              &err, "field 'effectiveness'", "derived");
+	assert_einval(set1(&fx->txn, id, reg, "status=effectiveness_verified",
+	                   NULL, &err),
+	              &err, "field 'effectiveness.by'",
+	              "a linked action in status done");
+	/* Verifying needs the result, and the done action. */
+	assert_einval(sign(&fx->txn, id, "root", true, NULL, NULL, &err), &err,
+	              "field 'effectiveness.result'",
+	              "a linked action in status done");
+	assert_int_equal(
+	    move_to(
+	        &fx->txn, id, reg,
+	        ISMS__V1__NONCONFORMITY_STATUS__NONCONFORMITY_STATUS_EFFECTIVENESS_VERIFIED,
+	        &err),
+	    0);
 	snprintf(at, sizeof at, "%lld", (long long)who.now);
 	assert_stored(&fx->txn, id, "nonconformity.effectiveness.at", at);
+	assert_stored(&fx->txn, id, "nonconformity.effectiveness.by", "root");
 	/* The check failed: plan again; the failed result stays on record. */
 	set_ok(&fx->txn, id, reg, "status=action_planned", NULL);
 	assert_stored(&fx->txn, id, "nonconformity.effectiveness.result",
-	              "recurred");
-	set_ok(&fx->txn, id, reg, "status=effectiveness_verified",
-	       "effectiveness.result=no recurrence in 90 days");
+	              "effective");
+	assert_int_equal(sign(&fx->txn, id, "root", true,
+	                      "no recurrence in 90 days", NULL, &err),
+	                 0);
 	set_ok(&fx->txn, id, reg, "status=closed", NULL);
 	assert_stored(&fx->txn, id, "nonconformity.status", "closed");
 	assert_einval(set1(&fx->txn, id, reg, "status=open", NULL, &err), &err,
 	              "field 'status'", NULL);
 }
 
-/* Document: draft -> approved -> retired; approved -> draft. */
+/* Document: draft -> approved (a sign-off) -> retired; a new version
+ * voids the approval and goes back to draft. */
 static void
 test_document(void **state)
 {
 	struct fx *fx = *state;
 	const struct register_def *reg = &register_document;
-	const char *bare[] = {"approval.by=", NULL};
 	struct isms_err err;
 	char id[64], at[32];
 
-	add_ok(&fx->txn, reg, bare, id, sizeof id);
+	add_ok(&fx->txn, reg, NULL, id, sizeof id);
 	assert_einval(set1(&fx->txn, id, reg, "status=approved", NULL, &err),
-	              &err, "field 'approval.by'", NULL);
-	set_ok(&fx->txn, id, reg, "status=approved", "approval.by=ceo");
+	              &err, "field 'approval.by'", "status 'approved'");
+	assert_einval(set1(&fx->txn, id, reg, "approval.by=ceo", NULL, &err),
+	              &err, "field 'approval'", "derived");
+	assert_int_equal(sign(&fx->txn, id, "ceo", true, NULL, NULL, &err), 0);
 	snprintf(at, sizeof at, "%lld", (long long)who.now);
+	assert_stored(&fx->txn, id, "document.status", "approved");
 	assert_stored(&fx->txn, id, "document.approval.at", at);
 	assert_stored(&fx->txn, id, "document.approval.by", "ceo");
-	/* Change control: no new version while approved. */
-	assert_einval(set1(&fx->txn, id, reg, "version=2.0", NULL, &err), &err,
-	              "field 'version'", "draft");
-	assert_einval(
-	    set1(&fx->txn, id, reg, "content_hash=sha256:00", NULL, &err), &err,
-	    "field 'content_hash'", NULL);
 	set_ok(&fx->txn, id, reg, "location=https://intra/isp", NULL);
-	/* A new version: back to draft, the approval goes. */
-	set_ok(&fx->txn, id, reg, "status=draft", "version=2.0");
+	assert_stored(&fx->txn, id, "document.approval.by", "ceo");
+	/* A new version voids the approval: back to draft. */
+	set_ok(&fx->txn, id, reg, "version=2.0", NULL);
+	assert_stored(&fx->txn, id, "document.status", "draft");
 	assert_stored(&fx->txn, id, "document.approval.by", NULL);
-	assert_einval(set1(&fx->txn, id, reg, "status=approved", NULL, &err),
-	              &err, "field 'approval.by'", NULL);
-	set_ok(&fx->txn, id, reg, "status=approved", "approval.by=board");
+	assert_int_equal(sign(&fx->txn, id, "board", true, NULL, NULL, &err),
+	                 0);
+	set_ok(&fx->txn, id, reg, "content_hash=sha256:00", NULL);
+	assert_stored(&fx->txn, id, "document.status", "draft");
+	assert_int_equal(sign(&fx->txn, id, "board", true, NULL, NULL, &err),
+	                 0);
 	set_ok(&fx->txn, id, reg, "status=retired", NULL);
 	assert_einval(set1(&fx->txn, id, reg, "status=approved", NULL, &err),
 	              &err, "field 'status'", "draft");
-	/* Creating an approved document needs its approver too. */
+	/* Creating an approved document needs an approval: none can be
+	 * sent, so it is approved after. */
 	{
-		const char *extra[] = {"status=approved", "approval.by=", NULL};
+		const char *extra[] = {"status=approved", NULL};
 
 		assert_einval(
 		    add(&fx->txn, reg, extra, NULL, id, sizeof id, &err), &err,
@@ -414,10 +420,21 @@ test_other_rules(void **state)
 		add_ok(&fx->txn, &register_finding, major, id, sizeof id);
 		assert_einval(set1(&fx->txn, id, &register_finding,
 		                   "status=closed", NULL, &err),
-		              &err, "field 'status'", "major_nc");
+		              &err, "status 'closed'",
+		              "a linked nonconformity");
 		set_ok(&fx->txn, id, &register_finding, "status=responded",
 		       NULL);
-		set_ok(&fx->txn, id, &register_finding, "status=closed", NULL);
+		assert_einval(set1(&fx->txn, id, &register_finding,
+		                   "status=closed", NULL, &err),
+		              &err, "status 'closed'",
+		              "a linked nonconformity");
+		/* Linked with its nonconformity, it closes. */
+		assert_int_equal(
+		    move_to(&fx->txn, id, &register_finding,
+		            ISMS__V1__FINDING_STATUS__FINDING_STATUS_CLOSED,
+		            &err),
+		    0);
+		/* An observation closes unanswered. */
 		add_ok(&fx->txn, &register_finding, NULL, id, sizeof id);
 		set_ok(&fx->txn, id, &register_finding, "status=closed", NULL);
 	}
@@ -442,20 +459,42 @@ test_other_rules(void **state)
 		              &err, "field 'how_met'", NULL);
 		set_ok(&fx->txn, id, &register_legal, "status=gap", NULL);
 	}
-	/* Management review: held on a date, with attendees. */
+	/* Management review: held on a date, with attendees and the
+	 * 9.3.2 inputs; closed by the approval of its decisions. */
 	{
-		const char *bare[] = {"held_on=", "attendees=", NULL};
+		const char *bare[] = {"held_on=", "attendees=", "input_risk=",
+		                      "decisions=", NULL};
 
 		add_ok(&fx->txn, &register_mreview, bare, id, sizeof id);
 		assert_einval(set1(&fx->txn, id, &register_mreview,
 		                   "status=held", NULL, &err),
-		              &err, "field 'held_on'", NULL);
+		              &err, "field 'held_on'", "field 'input_risk'");
 		assert_einval(set1(&fx->txn, id, &register_mreview,
 		                   "status=held", "held_on=2025-11-27", &err),
 		              &err, "field 'attendees'", NULL);
 		set_ok(&fx->txn, id, &register_mreview, "attendees=ceo",
 		       "held_on=2025-11-27");
+		set_ok(&fx->txn, id, &register_mreview, "input_risk=2 high",
+		       NULL);
 		set_ok(&fx->txn, id, &register_mreview, "status=held", NULL);
+		/* No closing by set: the approval is a sign-off. */
+		assert_einval(set1(&fx->txn, id, &register_mreview,
+		                   "status=closed", "decisions=Fund it", &err),
+		              &err, "field 'approval.by'", NULL);
+		assert_einval(
+		    sign(&fx->txn, id, "root", true, NULL, NULL, &err), &err,
+		    "field 'decisions'", NULL);
+		set_ok(&fx->txn, id, &register_mreview, "decisions=Fund it",
+		       NULL);
+		assert_int_equal(
+		    sign(&fx->txn, id, "root", true, NULL, NULL, &err), 0);
+		assert_stored(&fx->txn, id, "mreview.status", "closed");
+		assert_stored(&fx->txn, id, "mreview.approval.by", "root");
+		/* Changed decisions void the approval and reopen it. */
+		set_ok(&fx->txn, id, &register_mreview, "decisions=Fund less",
+		       NULL);
+		assert_stored(&fx->txn, id, "mreview.status", "held");
+		assert_stored(&fx->txn, id, "mreview.approval.by", NULL);
 	}
 	/* Audit: a report has its date and conclusion. */
 	{

@@ -20,68 +20,13 @@
 #include "due_index.h"
 #include "pbfield.h"
 #include "records.h"
+#include "records_fields.h"
 #include "registers.h"
 #include "store.h"
 #include "reg_fx.h"
 
-/* Whether reg allows the status move a -> b. */
-static bool
-allowed(const struct register_def *reg, int a, int b)
-{
-	const struct register_move *m;
-
-	if (reg->moves == NULL)
-		return true;
-	for (m = reg->moves; m->from != 0 || m->to != 0; m++)
-		if (m->from == a && m->to == b)
-			return true;
-	return false;
-}
-
-/* Shortest move path from reg's initial status to s (initial excluded):
- * its length, or -1 if s cannot be reached. */
-static int
-path_to(const struct register_def *reg, const ProtobufCEnumDescriptor *ed,
-        int s, int *path)
-{
-	int prev[NSTATE], queue[NSTATE], head = 0, tail = 0, v, w, n;
-	bool seen[NSTATE] = {false};
-	unsigned i;
-
-	queue[tail++] = reg->initial_status;
-	seen[reg->initial_status] = true;
-	while (head < tail) {
-		v = queue[head++];
-		for (i = 0; i < ed->n_values; i++) {
-			w = ed->values[i].value;
-			if (w == 0 || seen[w] || !allowed(reg, v, w))
-				continue;
-			seen[w] = true;
-			prev[w] = v;
-			queue[tail++] = w;
-		}
-	}
-	if (!seen[s])
-		return -1;
-	for (n = 0, v = s; v != reg->initial_status; v = prev[v])
-		n++;
-	for (w = n, v = s; v != reg->initial_status; v = prev[v])
-		path[--w] = v;
-	return n;
-}
-
-/* Moves id to status value s through the update mask. */
-static int
-move(struct store_txn *txn, const char *id, const struct register_def *reg,
-     int s, struct isms_err *err)
-{
-	const ProtobufCFieldDescriptor *sfd = register_status_field(reg);
-	char name[64], set[80];
-
-	assert_non_null(pb_enum_name(sfd->descriptor, s, name, sizeof name));
-	snprintf(set, sizeof set, "status=%s", name);
-	return set1(txn, id, reg, set, NULL, err);
-}
+#define allowed(r, a, b)     register_move_allowed((r), (a), (b))
+#define move(t, id, r, s, e) move_to((t), (id), (r), (s), (e))
 
 /* The table itself: one row per line of the list, in its order,
  * consistent with the proto. */
@@ -145,9 +90,42 @@ test_table(void **state)
 		for (st = (*r)->states; st != NULL && st->status != 0; st++) {
 			assert_non_null(protobuf_c_enum_descriptor_get_value(
 			    ed, st->status));
-			assert_true(st->flags != 0);
+			/* A state entry says something: flags or evidence. */
+			assert_true(st->flags != 0 || st->evidence != NULL ||
+			            st->linked != NULL || st->rule != NULL);
 			assert_true(st->status != (*r)->initial_status ||
 			            !(st->flags & REGISTER_SETTLED));
+			/* The initial state needs nothing a create lacks. */
+			assert_true(st->status != (*r)->initial_status ||
+			            st->evidence == NULL);
+			for (f = st->evidence; f != NULL && *f != NULL; f++) {
+				struct pb_path pp;
+				struct isms_err e;
+
+				if (pb_path_resolve(fd->descriptor, *f, &pp,
+				                    &e) != 0)
+					fail_msg("%s: evidence '%s': %s",
+					         (*r)->name, *f, e.msg);
+			}
+			if (st->linked != NULL)
+				assert_non_null(
+				    register_by_name(st->linked->reg));
+			if (st->rule != NULL)
+				assert_non_null(st->rule->check);
+		}
+		/* A sign-off's message is the server's, and its states
+		 * exist; its covered fields are the body's. */
+		if ((*r)->signoff != NULL) {
+			const struct register_signoff *so = (*r)->signoff;
+
+			assert_true(records_is_derived(*r, so->field));
+			assert_non_null(
+			    protobuf_c_enum_descriptor_get_value(ed, so->to));
+			assert_non_null(protobuf_c_enum_descriptor_get_value(
+			    ed, so->fallback));
+			for (f = so->covers; f != NULL && *f != NULL; f++)
+				assert_non_null(
+				    pb_field_by_name(fd->descriptor, *f));
 		}
 		for (f = (*r)->required; f != NULL && *f != NULL; f++)
 			assert_non_null(pb_field_by_name(fd->descriptor, *f));
