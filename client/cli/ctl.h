@@ -69,6 +69,8 @@ enum ctl_gopt {
 #define CTL_OPT_EMAIL    0x80000  /* --email E */
 #define CTL_OPT_EXPIRES  0x100000 /* --expires DAYS */
 #define CTL_OPT_DEEP     0x200000 /* --deep */
+#define CTL_OPT_FROM     0x400000 /* --from YYYY-MM-DD */
+#define CTL_OPT_TO       0x800000 /* --to YYYY-MM-DD */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -93,7 +95,9 @@ struct ctl_opts {
 	const char *actor;
 	const char *owner;
 	const char *head;
-	bool deep; /* --deep */
+	bool deep;        /* --deep */
+	const char *from; /* --from */
+	const char *to;   /* --to */
 	const char *within;
 	const char *ical;
 	bool check;
@@ -294,6 +298,21 @@ void ctl_method_print_table(FILE *, const Isms__V1__RiskMethod *);
 
 /* ctl_matrix.c */
 int ctl_matrix_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_metric.c: the verbs "metric record" and "metric values" */
+int ctl_metric_record_exec(struct ctl_ctx *, const struct ctl_args *);
+int ctl_metric_values_exec(struct ctl_ctx *, const struct ctl_args *);
+/* Every measurement of metric id (up to want), page after page, into acc
+ * (items: Isms__V1__Measurement *); free acc with ctl_pages_free. */
+int ctl_metric_values_read(struct ctl_ctx *, const char *id, uint64_t want,
+                           struct ctl_pages *acc);
+/* Measurements as a table (AT VALUE RECORDED_BY RECORDED_AT SEQ NOTE), a
+ * JSON array or CSV rows. */
+void ctl_metric_print_values(struct ctl_ctx *, Isms__V1__Measurement *const *v,
+                             size_t n);
+
+/* ctl_programme.c: the verb "audit programme" */
+int ctl_audit_programme_exec(struct ctl_ctx *, const struct ctl_args *);
 
 /* ctl_soa.c */
 extern const struct ctl_cmd ctl_cmd_soa;

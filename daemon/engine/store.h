@@ -28,6 +28,7 @@ enum store_db {
 	DB_DUE,     /* date kind record key → fired flags */
 	DB_USERS,   /* "u" name → User; "i" uid(be32) → name */
 	DB_TOKENS,  /* "t" id → hmac + Token; "h" hmac → id */
+	DB_MEASURES, /* metric key 0x00 at seq(be64) → Measurement */
 	DB_NDBS
 };
 

@@ -36,6 +36,10 @@ int rpc_subscribe_exec(struct rpc_call *);
 rpc_handler rpc_due_read, rpc_review_apply;
 int rpc_review_check(const void *body, struct rpc_call *);
 
+/* rpc_metrics.c */
+rpc_handler rpc_metric_values_read, rpc_metric_record_apply;
+int rpc_metric_record_check(const void *body, struct rpc_call *);
+
 /* rpc_method.c */
 rpc_handler rpc_method_get_read, rpc_method_set_apply;
 int rpc_method_set_check(const void *body, struct rpc_call *);
