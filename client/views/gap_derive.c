@@ -497,20 +497,36 @@ gap_status_name(int s)
 	                          : "unset";
 }
 
+/*
+ * The status requirement r was given by hand, or 0: not_met is where the
+ * catalog starts every requirement, so it counts as given only with a
+ * justification.
+ */
+static int
+gap_manual(const Isms__V1__Record *r)
+{
+	const Isms__V1__Requirement *q = r->requirement;
+
+	if (q == NULL || q->status == 0)
+		return 0;
+	if (q->status == ST(NOT_MET) && !has_text(q->justification))
+		return 0;
+	return (int)q->status;
+}
+
 int
 gap_status(const struct gap *g, const struct gap_input *in, size_t i,
            bool *derived)
 {
 	const Isms__V1__Record *r = RECS(in, GAP_REQUIREMENT)[i];
 	const Isms__V1__Requirement *q = r->requirement;
-	int own = q != NULL ? (int)q->status : 0;
 	int d = i < g->nder ? g->der[i].status : 0;
-	bool use =
-	    d != 0 && !(own != 0 && q != NULL && has_text(q->justification));
+	bool use = d != 0 && !(gap_manual(r) != 0 && q != NULL &&
+	                       has_text(q->justification));
 
 	if (derived != NULL)
 		*derived = use;
-	return use ? d : own;
+	return use ? d : q != NULL ? (int)q->status : 0;
 }
 
 void
@@ -539,7 +555,7 @@ gap_derive(struct gap *g, const struct gap_input *in)
 			continue;
 		g->der[i].status = st[k];
 		g->der[i].basis = xstrdup(basis[k]);
-		own = (int)r->requirement->status;
+		own = gap_manual(r);
 		if (own != 0 && own != st[k] &&
 		    !has_text(r->requirement->justification))
 			gap_defect(g, r->id,

@@ -218,6 +218,39 @@ has "csv header" "^section,key,title,status,audits,detail"
 expect 2 audit programme --from 2031-13-01
 expect 2 audit programme --from 2031-02-01 --to 2031-01-01
 
+# --- gap: statuses derived from the evidence ---------------------------
+expect 0 gap
+has "4.3 derived: no scope" "^  4.3 .* not met +derived: no scope"
+has "9.1 derived from the measurements" \
+	"^  9.1 .* met +derived: 1 of 1 active metrics measured"
+has "9.2.2 derived from the reported audit" \
+	"^    9.2.2 .* met +derived: AUD-0001 reported"
+has "9.3.3 derived: no review" "^    9.3.3 .* not met +derived: no management"
+expect 0 scope add title="ISMS scope" statement="All of it" owner=alice
+expect 0 scope set SCOPE-0001 status=approved
+expect 0 requirement set 9.3.3 status=met evidence="Board minutes"
+expect 0 gap
+has "4.3 met by the approved scope" \
+	"^  4.3 .* met +derived: SCOPE-0001 approved"
+has "a status by hand without justification is a defect" \
+	"^  9.3.3: status met set by hand against the evidence"
+has "and the evidence counts" "^    9.3.3 .* not met +derived"
+expect 0 requirement set 9.3.3 justification="Board minutes DOC-9"
+expect 0 -o csv gap
+has "with a justification the status by hand stands" \
+	"^requirement,9.3.3,[^,]*,met,"
+hasnt "no defect then" "^defect,9.3.3,"
+hasnt "catalog requirements at not_met are not statuses by hand" \
+	"^defect,9.2.2,"
+# A metric not measured in its period makes 9.1 partial, and says why.
+expect 0 metric add title="Backups tested" measure="restores" \
+	frequency=monthly owner=bob
+expect 0 metric record KPI-0003 value=1 at="$(day -40)"
+expect 0 -o json gap
+has "9.1 partial" '"id": "9.1", .*"status": "partial"'
+has "the late metric is a defect" \
+	"\"ref\": \"KPI-0003\", \"message\": \"last measured $(day -40)"
+
 expect 0 journal verify --deep
 has "verify passes with measurements" "^OK: "
 

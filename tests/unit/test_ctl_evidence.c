@@ -319,8 +319,17 @@ test_manual_status(void **state)
 	        "requirement.justification=held by the board, minutes in "
 	        "DOC-0009",
 	        NULL));
+	/* not_met is where the catalog starts: not a status by hand. */
+	add(&rs, GAP_REQUIREMENT,
+	    rec("id=9.2.2", "requirement.status=not_met", NULL));
+	add(&rs, GAP_AUDIT,
+	    rec("id=AUD-0001", "audit.status=closed",
+	        "audit.performed_on=2026-12-01", "audit.conclusion=ok", NULL));
 	input(&in, &rs);
 	gap_build(&g, &in);
+	assert_int_equal(gap_status(&g, &in, 2, &derived), ST(MET));
+	assert_true(derived);
+	assert_false(defect(&g, "9.2.2", "by hand"));
 	/* By hand without a justification: the evidence counts. */
 	assert_int_equal(gap_status(&g, &in, 0, &derived), ST(NOT_MET));
 	assert_true(derived);
