@@ -482,16 +482,16 @@ test_gap_rules(void **state)
 	gap_print_table(cap_open(&c), &in, &g);
 	/* No requirements, no applicable control: no tables either; the
 	 * states that lack their evidence are listed. */
-	assert_string_equal(cap_text(&c),
-	                    "missing mandatory documented information: none\n"
-	                    "\n"
-	                    "evidence defects (records lacking what their "
-	                    "state needs):\n"
-	                    "  DOC-0002: approved without an approval (by, "
-	                    "at)\n"
-	                    "  AUD-0002: reported or closed without "
-	                    "performed_on\n"
-	                    "  MR-0002: held without every 9.3.2 input (a-g)\n");
+	assert_string_equal(
+	    cap_text(&c), "missing mandatory documented information: none\n"
+	                  "\n"
+	                  "evidence defects (records lacking what their "
+	                  "state needs):\n"
+	                  "  DOC-0002: approved without an approval (by, "
+	                  "at)\n"
+	                  "  AUD-0002: reported or closed without "
+	                  "performed_on\n"
+	                  "  MR-0002: held without every 9.3.2 input (a-g)\n");
 	free(c.buf);
 	gap_free(&g);
 	for (i = 0; i < GAP_NREGS; i++)
