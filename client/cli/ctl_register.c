@@ -326,10 +326,10 @@ static const struct ctl_verb register_verbs[] = {
      CTL_OPT_LIMIT, 1, 1, true, "metric", ctl_metric_values_exec},
     {"programme", "[--from YYYY-MM-DD] [--to YYYY-MM-DD]",
      "the audit programme (9.2.2): per clause 4-10 and Annex A theme the\n"
-     "      audits in the window that cover it (audit or finding linked\n"
-     "      covers/found_in... to a requirement or control), what none\n"
-     "      covers, and auditors who own what they audit; default window:\n"
-     "      this calendar year",
+     "      audits dated in the window (performed_on, else planned_on) that\n"
+     "      cover it (the audit linked 'covers' to a requirement or control,\n"
+     "      or a finding 'found_in' it linked 'about' one), what none covers,\n"
+     "      and auditors who own what they audit; default: this year",
      CTL_OPT_FROM | CTL_OPT_TO, 0, 0, false, "audit", ctl_audit_programme_exec},
 };
 
