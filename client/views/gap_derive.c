@@ -16,6 +16,7 @@
 
 #include "gap.h"
 #include "kpi.h"
+#include "pbfield.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -450,21 +451,18 @@ static const struct gap_need {
 static int
 body_status(const Isms__V1__Record *r)
 {
-	const ProtobufCMessage *body = NULL;
 	const ProtobufCFieldDescriptor *fd;
+	ProtobufCMessage *body = NULL;
 
-	if (r->body_case == ISMS__V1__RECORD__BODY__NOT_SET)
-		return 0;
 	fd = protobuf_c_message_descriptor_get_field(
 	    &isms__v1__record__descriptor, r->body_case);
 	if (fd != NULL)
-		body = *(const ProtobufCMessage *const *)((const char *)r +
-		                                          fd->offset);
+		body = pb_submsg((ProtobufCMessage *)&r->base, fd, false);
 	if (body == NULL ||
-	    (fd = protobuf_c_message_descriptor_get_field_by_name(
-	         body->descriptor, "status")) == NULL)
+	    (fd = pb_field_by_name(body->descriptor, "status")) == NULL ||
+	    !pb_field_present(body, fd))
 		return 0;
-	return *(const int *)((const char *)body + fd->offset);
+	return *(const int *)pb_field_ptr(body, fd);
 }
 
 /* Every record whose state lacks what it needs. */
