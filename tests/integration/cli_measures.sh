@@ -114,6 +114,8 @@ has "the due item moves with the latest measurement" \
 	",$(day 7),measurement,KPI-0001,metric,[^,]*,false"
 hasnt "one measurement item per metric" "$(day -3),measurement"
 expect 0 due --check
+expect 0 due --ical - --within 30d --register metric
+has "the calendar names a measurement" "^SUMMARY:Measure KPI-0001"
 # An older period recorded later does not move the due date back.
 expect 0 metric record KPI-0001 value=9.9 at="$(day -20)"
 expect 0 -o csv due --within 30d --register metric
