@@ -296,5 +296,16 @@ has "the upgrade says so" "schema 3: rebuilding the due dates" \
 	"$(cat daemon.log)"
 stop
 
+# --- a month on, the scheduler journals the measurement as due ---------
+start --test-clock-offset $((30 * DAY))
+for _ in $(seq 100); do
+	"$ctl" -o csv journal --id KPI-0001 | grep -q ',action_overdue,' && break
+	sleep 0.05
+done
+expect 0 -o csv journal --id KPI-0001
+has "the measurement's due notice" ",ismsd,action_due,metric,KPI-0001,"
+has "and its overdue notice" ",ismsd,action_overdue,metric,KPI-0001,"
+stop
+
 echo "cli_measures: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
