@@ -23,6 +23,7 @@
 #include "registers.h"
 #include "store.h"
 #include "store_fx.h"
+#include "users.h"
 
 #define setup    store_fx_setup
 #define teardown store_fx_teardown
@@ -101,7 +102,30 @@ test_target(void **state)
 	assert_false(kpi_target_parse(NULL, &t));
 }
 
-/* Creates a metric measured by frequency; returns its id. */
+/* Creates user name (a viewer without login): owners are users. */
+static void
+add_user(struct store *st, const char *name)
+{
+	struct records_actor who = {"root", T0};
+	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+	Isms__V1__User u = ISMS__V1__USER__INIT, *out = NULL;
+	struct store_txn txn;
+	struct isms_err err;
+
+	u.name = (char *)name;
+	u.has_role = 1;
+	u.role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER;
+	up.user = &u;
+	up.has_create = up.create = 1;
+	assert_int_equal(store_write_begin(st, NULL, &txn), 0);
+	if (users_put(&txn, &up, 0, &who, &out, &err) != 0)
+		fail_msg("user: %s", err.msg);
+	assert_int_equal(store_commit(&txn), 0);
+	protobuf_c_message_free_unpacked(&out->base, NULL);
+}
+
+/* Creates a metric measured by frequency, owned by alice (a user made
+ * first); returns its id. */
 static char *
 add_metric(struct store *st, const char *frequency)
 {
@@ -113,6 +137,7 @@ add_metric(struct store *st, const char *frequency)
 	struct isms_err err;
 	char *id;
 
+	add_user(st, "alice");
 	rec.title = "Patch latency";
 	rec.owner = "alice";
 	rec.body_case = ISMS__V1__RECORD__BODY_METRIC;
@@ -329,6 +354,7 @@ test_bad_frequency(void **state)
 	m.measure = "y";
 	m.frequency = "now and then";
 	put.record = &rec;
+	add_user(fx->st, "alice");
 	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
 	assert_int_equal(records_put(&txn, &put, &who, &out, &err),
 	                 -ISMS_EINVAL);
