@@ -203,7 +203,7 @@ measures_values(struct store_txn *txn, const Isms__V1__MetricValues *q,
 	Isms__V1__Measurement *m;
 	uint8_t rk[RECKEY_MAX + 1];
 	struct store_iter it;
-	size_t rklen, page;
+	size_t rklen, page, bytes = 0;
 	int rc;
 
 	page = q->has_page_size && q->page_size > 0 ? q->page_size
@@ -230,10 +230,12 @@ measures_values(struct store_txn *txn, const Isms__V1__MetricValues *q,
 		it.skip_start = true;
 	}
 	while (store_iter_next(&it)) {
-		if (out->n_measurements == page) {
+		/* A page stops at its count or, long notes, its bytes. */
+		if (out->n_measurements == page || bytes >= REPLY_BYTES_SOFT) {
 			out->has_next_page_token = 1;
 			break;
 		}
+		bytes += it.v.mv_size;
 		if ((m = measures_unpack(&it.k, &it.v)) == NULL) {
 			store_iter_close(&it);
 			return isms_err_set(

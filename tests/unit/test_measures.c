@@ -336,6 +336,51 @@ test_check_finds_tampering(void **state)
 	free(id);
 }
 
+/* A page of long notes stops at its byte bound, not its count. */
+static void
+test_page_bytes(void **state)
+{
+	struct store_fx *fx = *state;
+	struct records_actor who = {"bob", T0};
+	Isms__V1__MetricRecord mr = ISMS__V1__METRIC_RECORD__INIT;
+	Isms__V1__MetricValues q = ISMS__V1__METRIC_VALUES__INIT;
+	Isms__V1__MetricValuesResult *res;
+	Isms__V1__Measurement *m;
+	char *id = add_metric(fx->st, "daily"), *note = malloc(60001);
+	struct store_txn txn;
+	struct isms_err err;
+	int i;
+
+	memset(note, 'n', 60000);
+	note[60000] = '\0';
+	mr.metric = id;
+	mr.has_value = 1;
+	mr.note = note;
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	for (i = 0; i < 40; i++) {
+		mr.value = i;
+		assert_int_equal(
+		    measures_record(&txn, &mr, &who, "2026-11-28", &m, &err),
+		    0);
+		protobuf_c_message_free_unpacked(&m->base, NULL);
+	}
+	assert_int_equal(store_commit(&txn), 0);
+	q.metric = id;
+	q.has_page_size = 1;
+	q.page_size = MEASURES_PAGE_MAX;
+	res = (Isms__V1__MetricValuesResult *)pb_new(
+	    &isms__v1__metric_values_result__descriptor);
+	assert_int_equal(store_read_begin(fx->st, &txn), 0);
+	assert_int_equal(measures_values(&txn, &q, res, &err), 0);
+	store_read_end(&txn);
+	assert_true(res->n_measurements < 40);
+	assert_true(res->n_measurements * 60000 <= REPLY_BYTES_SOFT + 60100);
+	assert_true(res->has_next_page_token);
+	protobuf_c_message_free_unpacked(&res->base, NULL);
+	free(note);
+	free(id);
+}
+
 static void
 test_bad_frequency(void **state)
 {
@@ -372,6 +417,7 @@ main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_check_finds_tampering, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_page_bytes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_frequency, setup,
 	                                    teardown),
 	};
