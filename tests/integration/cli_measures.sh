@@ -192,6 +192,17 @@ expect 0 -o csv due --within 400d --register action
 equals "an action with a due date has one due item" \
 	"$(grep -c ACT-0001 <<<"$out")" 1
 has "and it is the due date" ",$(day 10),due,ACT-0001,"
+# A treatment keeps its 30-day review beside a due date, but on the same
+# date the two are one item.
+expect 0 treatment add title="Encrypt laptops" action="Roll out FDE" \
+	due_on="$(day 30)" owner=alice
+expect 0 treatment add title="MFA" action="Roll out MFA" \
+	due_on="$(day 45)" owner=alice
+expect 0 -o csv due --within 400d --register treatment
+equals "one item for the date both fall on" \
+	"$(grep -c "RTP-0001" <<<"$out")" 1
+has "the due date's" ",$(day 30),due,RTP-0001,"
+equals "two dates, two items" "$(grep -c "RTP-0002" <<<"$out")" 2
 
 # --- the audit programme ----------------------------------------------
 expect 0 soa set A.8.24 owner=alice
