@@ -47,29 +47,31 @@ enum ctl_gopt {
 };
 
 /* Options a command or verb accepts (-o and --help: every one). */
-#define CTL_OPT_REV      0x01     /* --rev N */
-#define CTL_OPT_LIMIT    0x02     /* --limit N */
-#define CTL_OPT_ARCHIVED 0x04     /* --archived, --all */
-#define CTL_OPT_FORCE    0x08     /* --force */
-#define CTL_OPT_RESIDUAL 0x10     /* --residual */
-#define CTL_OPT_START    0x20     /* --start YYYY-MM-DD */
-#define CTL_OPT_SINCE    0x40     /* --since SEQ */
-#define CTL_OPT_ID       0x80     /* --id ID */
-#define CTL_OPT_ACTOR    0x100    /* --actor USER */
-#define CTL_OPT_OWNER    0x200    /* --owner USER */
-#define CTL_OPT_HEAD     0x400    /* --head SEQ:HASH */
-#define CTL_OPT_REGISTER 0x800    /* --register R (repeatable) */
-#define CTL_OPT_TYPE     0x1000   /* --type T (repeatable) */
-#define CTL_OPT_WITHIN   0x2000   /* --within DURATION */
-#define CTL_OPT_CHECK    0x4000   /* --check */
-#define CTL_OPT_MAIL     0x8000   /* --mail */
-#define CTL_OPT_ICAL     0x10000  /* --ical FILE|- */
-#define CTL_OPT_ROLE     0x20000  /* --role R */
-#define CTL_OPT_UID      0x40000  /* --uid N */
-#define CTL_OPT_EMAIL    0x80000  /* --email E */
-#define CTL_OPT_EXPIRES  0x100000 /* --expires DAYS */
-#define CTL_OPT_DEEP     0x200000 /* --deep */
-#define CTL_OPT_UNTIL    0x400000 /* --until YYYY-MM-DD */
+#define CTL_OPT_REV      0x01      /* --rev N */
+#define CTL_OPT_LIMIT    0x02      /* --limit N */
+#define CTL_OPT_ARCHIVED 0x04      /* --archived, --all */
+#define CTL_OPT_FORCE    0x08      /* --force */
+#define CTL_OPT_RESIDUAL 0x10      /* --residual */
+#define CTL_OPT_START    0x20      /* --start YYYY-MM-DD */
+#define CTL_OPT_SINCE    0x40      /* --since SEQ */
+#define CTL_OPT_ID       0x80      /* --id ID */
+#define CTL_OPT_ACTOR    0x100     /* --actor USER */
+#define CTL_OPT_OWNER    0x200     /* --owner USER */
+#define CTL_OPT_HEAD     0x400     /* --head SEQ:HASH */
+#define CTL_OPT_REGISTER 0x800     /* --register R (repeatable) */
+#define CTL_OPT_TYPE     0x1000    /* --type T (repeatable) */
+#define CTL_OPT_WITHIN   0x2000    /* --within DURATION */
+#define CTL_OPT_CHECK    0x4000    /* --check */
+#define CTL_OPT_MAIL     0x8000    /* --mail */
+#define CTL_OPT_ICAL     0x10000   /* --ical FILE|- */
+#define CTL_OPT_ROLE     0x20000   /* --role R */
+#define CTL_OPT_UID      0x40000   /* --uid N */
+#define CTL_OPT_EMAIL    0x80000   /* --email E */
+#define CTL_OPT_EXPIRES  0x100000  /* --expires DAYS */
+#define CTL_OPT_DEEP     0x200000  /* --deep */
+#define CTL_OPT_UNTIL    0x400000  /* --until YYYY-MM-DD */
+#define CTL_OPT_FROM     0x800000  /* --from YYYY-MM-DD */
+#define CTL_OPT_TO       0x1000000 /* --to YYYY-MM-DD */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -94,7 +96,9 @@ struct ctl_opts {
 	const char *actor;
 	const char *owner;
 	const char *head;
-	bool deep; /* --deep */
+	bool deep;        /* --deep */
+	const char *from; /* --from */
+	const char *to;   /* --to */
 	const char *within;
 	const char *ical;
 	bool check;
@@ -296,6 +300,21 @@ void ctl_method_print_table(FILE *, const Isms__V1__RiskMethod *);
 
 /* ctl_matrix.c */
 int ctl_matrix_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_metric.c: the verbs "metric record" and "metric values" */
+int ctl_metric_record_exec(struct ctl_ctx *, const struct ctl_args *);
+int ctl_metric_values_exec(struct ctl_ctx *, const struct ctl_args *);
+/* Every measurement of metric id (up to want), page after page, into acc
+ * (items: Isms__V1__Measurement *); free acc with ctl_pages_free. */
+int ctl_metric_values_read(struct ctl_ctx *, const char *id, uint64_t want,
+                           struct ctl_pages *acc);
+/* Measurements as a table (AT VALUE RECORDED_BY RECORDED_AT SEQ NOTE), a
+ * JSON array or CSV rows. */
+void ctl_metric_print_values(struct ctl_ctx *, Isms__V1__Measurement *const *v,
+                             size_t n);
+
+/* ctl_programme.c: the verb "audit programme" */
+int ctl_audit_programme_exec(struct ctl_ctx *, const struct ctl_args *);
 
 /* ctl_soa.c */
 extern const struct ctl_cmd ctl_cmd_soa;

@@ -338,6 +338,21 @@ static const struct ctl_verb register_verbs[] = {
      "approve the review's minutes (decisions), as the owner or an\n"
      "      admin: status closed",
      CTL_OPT_REV, 1, 1, true, "mreview", ctl_approve_exec},
+    {"record", "ID value=NUMBER [at=YYYY-MM-DD] [note=TEXT]",
+     "append a measurement (at: the date or period end it is for, default\n"
+     "      today); the server stamps who and when; never rewritten",
+     0, 2, CTL_ARGS_ANY, true, "metric", ctl_metric_record_exec},
+    {"values", "ID [--limit N]",
+     "the measurements of a metric, by date: AT VALUE RECORDED_BY\n"
+     "      RECORDED_AT SEQ NOTE",
+     CTL_OPT_LIMIT, 1, 1, true, "metric", ctl_metric_values_exec},
+    {"programme", "[--from YYYY-MM-DD] [--to YYYY-MM-DD]",
+     "the audit programme (9.2.2): per clause 4-10 and Annex A theme the\n"
+     "      audits dated in the window (performed_on, else planned_on) that\n"
+     "      cover it (the audit linked 'covers' to a requirement or control,\n"
+     "      or a finding 'found_in' it linked 'about' one), what none covers,\n"
+     "      and auditors who own what they audit; default: this year",
+     CTL_OPT_FROM | CTL_OPT_TO, 0, 0, false, "audit", ctl_audit_programme_exec},
 };
 
 const struct ctl_cmd ctl_cmd_register = {

@@ -24,6 +24,7 @@ static const struct due_kind_label {
     {ISMS__V1__DUE_KIND__DUE_KIND_EXPIRY, "Expires"},
     {ISMS__V1__DUE_KIND__DUE_KIND_ACCEPTANCE, "Acceptance ends"},
     {ISMS__V1__DUE_KIND__DUE_KIND_TARGET, "Target"},
+    {ISMS__V1__DUE_KIND__DUE_KIND_MEASUREMENT, "Measure"},
 };
 
 /* Characters allowed in the local part of an address (besides alnum). */

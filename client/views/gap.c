@@ -29,6 +29,9 @@ const char *const gap_reg_names[GAP_NREGS] = {
     [GAP_AUDIT] = "audit",
     [GAP_MREVIEW] = "mreview",
     [GAP_NONCONFORMITY] = "nonconformity",
+    [GAP_ACTION] = "action",
+    [GAP_INCIDENT] = "incident",
+    [GAP_FINDING] = "finding",
 };
 
 static bool scope_approved(const Isms__V1__Record *);
@@ -269,7 +272,7 @@ gap_clauses(struct gap *g, const struct gap_input *in)
 		s = gap_line(g, r->id, k, req_title(in, r->id, k));
 		if (!req_assessable(r))
 			continue;
-		switch (r->requirement != NULL ? r->requirement->status : 0) {
+		switch (gap_status(g, in, i, NULL)) {
 		case ISMS__V1__REQUIREMENT_STATUS__REQUIREMENT_STATUS_MET:
 			s->met++;
 			break;
@@ -336,6 +339,7 @@ gap_build(struct gap *g, const struct gap_input *in)
 	size_t i, k;
 
 	memset(g, 0, sizeof *g);
+	gap_derive(g, in);
 	gap_clauses(g, in);
 	gap_themes(g, in);
 	/* A stable insertion sort: the input order breaks ties. */
@@ -361,8 +365,16 @@ gap_free(struct gap *g)
 	}
 	for (i = 0; i < g->nmiss; i++)
 		free(g->miss[i].msg);
+	for (i = 0; i < g->nder; i++)
+		free(g->der[i].basis);
+	for (i = 0; i < g->ndef; i++) {
+		free(g->def[i].ref);
+		free(g->def[i].msg);
+	}
 	free(g->sum);
 	free(g->miss);
+	free(g->der);
+	free(g->def);
 	memset(g, 0, sizeof *g);
 }
 
@@ -382,11 +394,11 @@ gap_percent(const struct gap_summary *s)
  * data set, by its enum name ("not_met", "" when unset); "" for a heading.
  */
 static const char *
-req_status(const Isms__V1__Record *r, bool data)
+req_status(const Isms__V1__Record *r, int status, bool data)
 {
 	if (!req_assessable(r))
 		return "";
-	switch (r->requirement != NULL ? r->requirement->status : 0) {
+	switch (status) {
 	case ISMS__V1__REQUIREMENT_STATUS__REQUIREMENT_STATUS_MET:
 		return "met";
 	case ISMS__V1__REQUIREMENT_STATUS__REQUIREMENT_STATUS_PARTIAL:
@@ -398,13 +410,20 @@ req_status(const Isms__V1__Record *r, bool data)
 	}
 }
 
-/* The evidence of a requirement, "" if none. */
-static const char *
-req_evidence(const Isms__V1__Record *r)
+/* The evidence of requirement i, "" if none: with a derived status,
+ * what it was derived from ("derived: SCOPE-0001 approved"). malloc'ed. */
+static char *
+req_evidence(const struct gap *g, const struct gap_input *in, size_t i)
 {
+	const Isms__V1__Record *r = in->reg[GAP_REQUIREMENT].recs[i];
+	bool derived;
+
+	gap_status(g, in, i, &derived);
+	if (derived)
+		return xasprintf("derived: %s", g->der[i].basis);
 	if (r->requirement == NULL || r->requirement->evidence == NULL)
-		return "";
-	return r->requirement->evidence;
+		return xstrdup("");
+	return xstrdup(r->requirement->evidence);
 }
 
 /* The summary line's label: "4 Context of the organization", a theme. */
@@ -423,7 +442,7 @@ sum_label(const struct gap_summary *s)
 
 /* The requirements, one row each; headings carry no status. */
 static void
-print_requirements(FILE *f, const struct gap_input *in)
+print_requirements(FILE *f, const struct gap_input *in, const struct gap *g)
 {
 	static const char *const titles[] = {"CLAUSE", "TITLE", "STATUS",
 	                                     "EVIDENCE"};
@@ -441,11 +460,12 @@ print_requirements(FILE *f, const struct gap_input *in)
 		free(t);
 		cells[i * 4 + 1] = ctl_out_clean(
 		    r->title != NULL ? r->title : "", GAP_TITLE_MAX);
-		cells[i * 4 + 2] = xstrdup(req_status(r, false));
-		ev = req_assessable(r) && *req_evidence(r) == '\0'
-		         ? "-"
-		         : (char *)req_evidence(r);
-		cells[i * 4 + 3] = ctl_out_clean(ev, GAP_EVID_MAX);
+		cells[i * 4 + 2] =
+		    xstrdup(req_status(r, gap_status(g, in, i, NULL), false));
+		ev = req_evidence(g, in, i);
+		cells[i * 4 + 3] = ctl_out_clean(
+		    req_assessable(r) && *ev == '\0' ? "-" : ev, GAP_EVID_MAX);
+		free(ev);
 	}
 	w = ctl_out_table_widths(titles, 4, cells, n);
 	ctl_out_table_row(f, titles, 4, w);
@@ -489,7 +509,7 @@ gap_print_table(FILE *f, const struct gap_input *in, const struct gap *g)
 	size_t i;
 
 	if (in->reg[GAP_REQUIREMENT].n > 0) {
-		print_requirements(f, in);
+		print_requirements(f, in, g);
 		fputc('\n', f);
 	}
 	if (g->nsum > 0) {
@@ -503,6 +523,15 @@ gap_print_table(FILE *f, const struct gap_input *in, const struct gap *g)
 		fputc('\n', f);
 	for (i = 0; i < g->nmiss; i++)
 		fprintf(f, "  %s: %s\n", g->miss[i].clause, g->miss[i].msg);
+	if (g->ndef > 0)
+		fputs("\nevidence defects (records lacking what their state "
+		      "needs):\n",
+		      f);
+	for (i = 0; i < g->ndef; i++) {
+		fprintf(f, "  %s: ", g->def[i].ref);
+		ctl_out_text(f, g->def[i].msg);
+		fputc('\n', f);
+	}
 }
 
 /* Writes requirements, summary and missing items as JSON. */
@@ -512,6 +541,7 @@ gap_print_json(FILE *f, const struct gap_input *in, const struct gap *g)
 	const Isms__V1__Record *r;
 	size_t i, n = in->reg[GAP_REQUIREMENT].n;
 	const char *st;
+	char *ev;
 	int pct;
 
 	fputs("{\n  \"requirements\": [", f);
@@ -523,13 +553,18 @@ gap_print_json(FILE *f, const struct gap_input *in, const struct gap *g)
 		ctl_out_json_string(f, r->title != NULL ? r->title : "");
 		fprintf(f, ", \"assessable\": %s, \"status\": ",
 		        req_assessable(r) ? "true" : "false");
-		st = req_status(r, true);
+		st = req_status(r, gap_status(g, in, i, NULL), true);
 		if (*st == '\0')
 			fputs("null", f);
 		else
 			ctl_out_json_string(f, st);
 		fputs(", \"evidence\": ", f);
-		ctl_out_json_string(f, req_evidence(r));
+		ev = req_evidence(g, in, i);
+		ctl_out_json_string(f, ev);
+		free(ev);
+		fprintf(f, ", \"derived\": %s",
+		        i < g->nder && g->der[i].status != 0 ? "true"
+		                                             : "false");
 		fputc('}', f);
 	}
 	fputs(n > 0 ? "\n  ],\n  \"summary\": [" : "],\n  \"summary\": [", f);
@@ -558,7 +593,17 @@ gap_print_json(FILE *f, const struct gap_input *in, const struct gap *g)
 		ctl_out_json_string(f, g->miss[i].msg);
 		fputc('}', f);
 	}
-	fputs(g->nmiss > 0 ? "\n  ]\n}\n" : "]\n}\n", f);
+	fputs(g->nmiss > 0 ? "\n  ],\n  \"defects\": ["
+	                   : "],\n  \"defects\": [",
+	      f);
+	for (i = 0; i < g->ndef; i++) {
+		fputs(i > 0 ? ",\n    {\"ref\": " : "\n    {\"ref\": ", f);
+		ctl_out_json_string(f, g->def[i].ref);
+		fputs(", \"message\": ", f);
+		ctl_out_json_string(f, g->def[i].msg);
+		fputc('}', f);
+	}
+	fputs(g->ndef > 0 ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
 /* Writes one CSV row of the given cells. */
@@ -580,7 +625,7 @@ void
 gap_print_csv(FILE *f, const struct gap_input *in, const struct gap *g)
 {
 	const Isms__V1__Record *r;
-	char met[24], partial[24], not_met[24], pct[24];
+	char met[24], partial[24], not_met[24], pct[24], *ev;
 	size_t i;
 
 	fputs("section,ref,title,status,evidence,met,partial,not_met,"
@@ -588,11 +633,14 @@ gap_print_csv(FILE *f, const struct gap_input *in, const struct gap *g)
 	      f);
 	for (i = 0; i < in->reg[GAP_REQUIREMENT].n; i++) {
 		r = in->reg[GAP_REQUIREMENT].recs[i];
+		ev = req_evidence(g, in, i);
 		csv_row(f,
-		        (const char *const[]){"requirement", r->id, r->title,
-		                              req_status(r, true),
-		                              req_evidence(r), "", "", "", ""},
+		        (const char *const[]){
+		            "requirement", r->id, r->title,
+		            req_status(r, gap_status(g, in, i, NULL), true), ev,
+		            "", "", "", ""},
 		        9);
+		free(ev);
 	}
 	for (i = 0; i < g->nsum; i++) {
 		snprintf(met, sizeof met, "%zu", g->sum[i].met);
@@ -614,5 +662,11 @@ gap_print_csv(FILE *f, const struct gap_input *in, const struct gap *g)
 		        (const char *const[]){"missing", g->miss[i].clause,
 		                              g->miss[i].msg, "", "", "", "",
 		                              "", ""},
+		        9);
+	for (i = 0; i < g->ndef; i++)
+		csv_row(f,
+		        (const char *const[]){"defect", g->def[i].ref,
+		                              g->def[i].msg, "", "", "", "", "",
+		                              ""},
 		        9);
 }

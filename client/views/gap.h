@@ -8,6 +8,7 @@
 #ifndef ISMS_CTL_GAP_H
 #define ISMS_CTL_GAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,6 +29,9 @@ enum gap_reg {
 	GAP_AUDIT,
 	GAP_MREVIEW,
 	GAP_NONCONFORMITY,
+	GAP_ACTION,
+	GAP_INCIDENT,
+	GAP_FINDING,
 	GAP_NREGS
 };
 
@@ -40,6 +44,23 @@ struct gap_input {
 		Isms__V1__Record *const *recs;
 		size_t n;
 	} reg[GAP_NREGS];
+	/* The date of each metric's latest measurement (NULL: none), in
+	 * the order of reg[GAP_METRIC]; NULL: not fetched. */
+	const char *const *metric_latest;
+	const char *today; /* YYYY-MM-DD; NULL: nothing dated is derived */
+};
+
+/* A requirement's status as the registers show it (gap_derive.c). */
+struct gap_derived {
+	int status;  /* ISMS__V1__REQUIREMENT_STATUS_*; 0: not derived */
+	char *basis; /* why, for people: "SCOPE-0001 approved" */
+};
+
+/* A record lacking what its state needs, or a status set by hand
+ * against the evidence without a justification. */
+struct gap_defect {
+	char *ref; /* record id, or the requirement's */
+	char *msg;
 };
 
 /* One summary line: a clause (4-10) or an Annex A theme. */
@@ -60,7 +81,24 @@ struct gap {
 	size_t nsum;
 	struct gap_missing *miss;
 	size_t nmiss;
+	struct gap_derived *der; /* one per requirement of the input */
+	size_t nder;
+	struct gap_defect *def;
+	size_t ndef;
 };
+
+/* Derives what the registers say of requirements 4.3, 9.1, 9.2, 9.3 and
+ * 10.2 into g->der, and the evidence defects into g->def (gap_derive.c;
+ * gap_build calls it). */
+void gap_derive(struct gap *, const struct gap_input *in);
+
+/*
+ * The status requirement i stands at: set by hand with a justification,
+ * or where nothing is derived, its own; else the derived one. *derived
+ * (may be NULL) says which.
+ */
+int gap_status(const struct gap *, const struct gap_input *in, size_t i,
+               bool *derived);
 
 /* Computes the summary and the missing items from in. */
 void gap_build(struct gap *, const struct gap_input *in);

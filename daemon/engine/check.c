@@ -9,6 +9,7 @@
 #include "journal.h"
 #include "keys.h"
 #include "links.h"
+#include "measures.h"
 #include "method.h"
 #include "records.h"
 #include "registers.h"
@@ -37,6 +38,7 @@ struct check {
 	struct keyed *map[CHECK_BUCKETS];
 	uint64_t revisions; /* journal entries carrying a record revision */
 	uint64_t history;   /* revisions in history */
+	uint64_t measured;  /* journal entries recording a measurement */
 	uint64_t items;     /* visited, for the cancel flag */
 };
 
@@ -166,7 +168,9 @@ check_on_entry(void *arg, const Isms__V1__JournalEntry *e)
 		              e->record_hash.len == JOURNAL_HASH_LEN;
 		if (k->has_hash)
 			memcpy(k->hash, e->record_hash.data, JOURNAL_HASH_LEN);
-	} else if (e->has_record_hash)
+	} else if (e->type == ISMS__V1__EVENT_TYPE__EVENT_TYPE_MEASURED)
+		c->measured++;
+	else if (e->has_record_hash)
 		c->revisions++;
 }
 
@@ -355,6 +359,7 @@ check_entry_key(const Isms__V1__JournalEntry *e, uint8_t out[JOURNAL_HASH_LEN])
 	size_t rklen, hklen;
 
 	if (!e->has_record_hash || journal_type_keyed(e->type) ||
+	    e->type == ISMS__V1__EVENT_TYPE__EVENT_TYPE_MEASURED ||
 	    e->id == NULL || (reg = register_by_id(e->id)) == NULL ||
 	    (rklen = key_record(register_code(reg), e->id, rk, sizeof rk)) ==
 	        0 ||
@@ -478,25 +483,27 @@ check_keyed(struct check *c, struct isms_err *err)
 /* --- deep: derived keys against what they derive from ---------------- */
 
 /* Derives a record's keys of one kind (the writers' own functions). */
-typedef void check_derive_fn(const struct register_def *, const uint8_t *rk,
-                             size_t rklen, const Isms__V1__Record *,
-                             store_key_fn *, void *);
+typedef void check_derive_fn(struct store_txn *, const struct register_def *,
+                             const uint8_t *rk, size_t rklen,
+                             const Isms__V1__Record *, store_key_fn *, void *);
 
 /* check_derive_fn for the idx db. */
 static void
-check_derive_idx(const struct register_def *reg, const uint8_t *rk,
-                 size_t rklen, const Isms__V1__Record *rec, store_key_fn *fn,
-                 void *arg)
+check_derive_idx(struct store_txn *txn, const struct register_def *reg,
+                 const uint8_t *rk, size_t rklen, const Isms__V1__Record *rec,
+                 store_key_fn *fn, void *arg)
 {
+	(void)txn;
 	records_index_keys(reg, rec, rk, rklen, fn, arg);
 }
 
 /* check_derive_fn for the links db. */
 static void
-check_derive_links(const struct register_def *reg, const uint8_t *rk,
-                   size_t rklen, const Isms__V1__Record *rec, store_key_fn *fn,
-                   void *arg)
+check_derive_links(struct store_txn *txn, const struct register_def *reg,
+                   const uint8_t *rk, size_t rklen, const Isms__V1__Record *rec,
+                   store_key_fn *fn, void *arg)
 {
+	(void)txn;
 	(void)reg;
 	(void)rk;
 	(void)rklen;
@@ -621,7 +628,7 @@ check_expect_all(struct check_expect *x)
 		if (records_unpack(&it.v, &rec, &err) != 0)
 			continue;
 		if (rec->id != NULL && (reg = register_by_id(rec->id)) != NULL)
-			x->ix->derive(reg, it.k.mv_data, it.k.mv_size, rec,
+			x->ix->derive(txn, reg, it.k.mv_data, it.k.mv_size, rec,
 			              check_expect_key, x);
 		check_expect_next(x);
 		protobuf_c_message_free_unpacked(&rec->base, NULL);
@@ -757,6 +764,15 @@ check_store(struct store_txn *txn, const struct check_opts *opts,
 		goto done;
 	if ((rc = check_keyed(c, err)) < 0 || !res->ok)
 		goto done;
+	if ((rc = measures_check(txn, c->measured, res->problem,
+	                         sizeof res->problem)) < 0) {
+		rc = isms_err_set(err, -rc, "%s", txn->msg);
+		goto done;
+	}
+	if (res->problem[0] != '\0') {
+		res->ok = false;
+		goto done;
+	}
 	if (opts->deep)
 		rc = check_derived(c, err);
 done:

@@ -6,6 +6,8 @@
 #include "due_index.h"
 #include "journal.h"
 #include "keys.h"
+#include "kpi.h"
+#include "measures.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
@@ -13,10 +15,9 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define DATE_LEN        10
-#define DUE_KEY_MAX     (DATE_LEN + 1 + RECKEY_MAX)
-#define DUE_ENTRIES_MAX 8
-#define DUE_QUERY_MAX   1000
+#define DATE_LEN      10
+#define DUE_KEY_MAX   (DATE_LEN + 1 + RECKEY_MAX)
+#define DUE_QUERY_MAX 1000
 
 enum { FIRED_DUE = 0x1, FIRED_OVERDUE = 0x2, FIRED_ALL = 0x3 };
 
@@ -28,21 +29,23 @@ enum { FIRED_DUE = 0x1, FIRED_OVERDUE = 0x2, FIRED_ALL = 0x3 };
  */
 #define DUE_LOW_KEY "due.low"
 
-/* Body date fields that make a record due, by path inside the body. */
+/* Body date fields that make a record due, by path inside the body; a
+ * date stops being due once the field named by until is set (an audit
+ * planned on a date is due until it is performed). */
 static const struct {
 	const char *path;
 	int kind;
+	const char *until;
 } due_fields[] = {
-    {"due_on", ISMS__V1__DUE_KIND__DUE_KIND_DUE},
-    {"expires_on", ISMS__V1__DUE_KIND__DUE_KIND_EXPIRY},
-    {"target_on", ISMS__V1__DUE_KIND__DUE_KIND_TARGET},
-    {"acceptance.until", ISMS__V1__DUE_KIND__DUE_KIND_ACCEPTANCE},
+    {"due_on", ISMS__V1__DUE_KIND__DUE_KIND_DUE, NULL},
+    {"expires_on", ISMS__V1__DUE_KIND__DUE_KIND_EXPIRY, NULL},
+    {"target_on", ISMS__V1__DUE_KIND__DUE_KIND_TARGET, NULL},
+    {"planned_on", ISMS__V1__DUE_KIND__DUE_KIND_TARGET, "performed_on"},
+    {"acceptance.until", ISMS__V1__DUE_KIND__DUE_KIND_ACCEPTANCE, NULL},
 };
 
-struct due_entry {
-	char date[DATE_LEN + 1];
-	int kind;
-};
+/* A body field that schedules measurements: its frequency. */
+#define DUE_FREQUENCY "frequency"
 
 /* Reads the string at a body path ("acceptance.until"), or NULL. */
 static const char *
@@ -68,43 +71,83 @@ due_body_str(const ProtobufCMessage *body, const char *path)
 	return *(char **)pb_field_ptr(m, fd);
 }
 
-/* The dates rec is due on. */
-static size_t
-due_entries(const struct register_def *reg, const Isms__V1__Record *rec,
-            struct due_entry *out)
+/* Adds (date, kind) to out unless out has that date already. */
+static void
+due_add(struct due_set *out, const char *date, int kind)
+{
+	size_t i;
+
+	if (out->n == DUE_ENTRIES_MAX || !timefmt_date_valid(date))
+		return;
+	for (i = 0; i < out->n; i++)
+		if (strcmp(out->e[i].date, date) == 0)
+			return;
+	snprintf(out->e[out->n].date, sizeof out->e[out->n].date, "%s", date);
+	out->e[out->n++].kind = kind;
+}
+
+/* The date a record with a frequency is next to be measured, or false:
+ * a period after its latest measurement, else after its creation. */
+static bool
+due_measure_date(struct store_txn *txn, const uint8_t *rk, size_t rklen,
+                 const Isms__V1__Record *rec, const char *freq, char *out)
+{
+	Isms__V1__Measurement *m;
+	struct kpi_period p;
+	char base[DATE_LEN + 1];
+	bool ok;
+
+	if (!kpi_period_parse(freq, &p))
+		return false;
+	if (txn != NULL && measures_latest(txn, rk, rklen, &m)) {
+		snprintf(base, sizeof base, "%s", m->at != NULL ? m->at : "");
+		protobuf_c_message_free_unpacked(&m->base, NULL);
+	} else
+		timefmt_date_add(rec->created_at, 0, base, sizeof base);
+	ok = kpi_period_next(&p, base, out, DATE_LEN + 1);
+	return ok;
+}
+
+void
+due_set_of(struct store_txn *txn, const struct register_def *reg,
+           const uint8_t *rk, size_t rklen, const Isms__V1__Record *rec,
+           struct due_set *out)
 {
 	ProtobufCMessage *body = register_body(rec);
 	const char *d;
-	size_t n = 0, i;
+	char date[DATE_LEN + 1];
+	bool dated = false;
+	size_t i;
 
+	out->n = 0;
 	if (rec == NULL || rec->archived ||
 	    register_state_is(reg, rec, REGISTER_SETTLED))
-		return 0;
-	if (rec->next_review_on != NULL &&
-	    timefmt_date_valid(rec->next_review_on)) {
-		snprintf(out[n].date, sizeof out[n].date, "%s",
-		         rec->next_review_on);
-		out[n++].kind = ISMS__V1__DUE_KIND__DUE_KIND_REVIEW;
-	}
+		return;
 	for (i = 0;
 	     body != NULL && i < sizeof due_fields / sizeof due_fields[0];
 	     i++) {
 		if ((d = due_body_str(body, due_fields[i].path)) == NULL ||
-		    !timefmt_date_valid(d) || n == DUE_ENTRIES_MAX)
+		    (due_fields[i].until != NULL &&
+		     due_body_str(body, due_fields[i].until) != NULL))
 			continue;
-		snprintf(out[n].date, sizeof out[n].date, "%s", d);
-		out[n++].kind = due_fields[i].kind;
+		dated |= due_fields[i].kind == ISMS__V1__DUE_KIND__DUE_KIND_DUE;
+		due_add(out, d, due_fields[i].kind);
 	}
-	return n;
+	if (body != NULL && (d = due_body_str(body, DUE_FREQUENCY)) != NULL &&
+	    due_measure_date(txn, rk, rklen, rec, d, date))
+		due_add(out, date, ISMS__V1__DUE_KIND__DUE_KIND_MEASUREMENT);
+	if (rec->next_review_on != NULL && !(dated && reg->due_replaces_review))
+		due_add(out, rec->next_review_on,
+		        ISMS__V1__DUE_KIND__DUE_KIND_REVIEW);
 }
 
 /* The due key of (date, kind, record key). */
 static size_t
-due_key(const struct due_entry *e, const uint8_t *rk, size_t rklen,
+due_key(const char *date, int kind, const uint8_t *rk, size_t rklen,
         uint8_t *out)
 {
-	memcpy(out, e->date, DATE_LEN);
-	out[DATE_LEN] = (uint8_t)e->kind;
+	memcpy(out, date, DATE_LEN);
+	out[DATE_LEN] = (uint8_t)kind;
 	memcpy(out + DATE_LEN + 1, rk, rklen);
 	return DATE_LEN + 1 + rklen;
 }
@@ -131,16 +174,53 @@ due_low_set(struct store_txn *txn, const char *low)
 	          DATE_LEN);
 }
 
-/* Whether e is among the n entries of set. */
+/* Whether entry i of a is in set b. */
 static bool
-due_has(const struct due_entry *set, size_t n, const struct due_entry *e)
+due_has(const struct due_set *b, const struct due_set *a, size_t i)
 {
-	size_t i;
+	size_t j;
 
-	for (i = 0; i < n; i++)
-		if (set[i].kind == e->kind && strcmp(set[i].date, e->date) == 0)
+	for (j = 0; j < b->n; j++)
+		if (b->e[j].kind == a->e[i].kind &&
+		    strcmp(b->e[j].date, a->e[i].date) == 0)
 			return true;
 	return false;
+}
+
+/* Puts an unfired due key, lowering the low-water mark to its date. */
+static void
+due_put_new(struct store_txn *txn, const uint8_t *key, size_t klen,
+            const char *date)
+{
+	char low[DATE_LEN + 1];
+	uint8_t zero = 0;
+
+	store_put(txn, DB_DUE, key, klen, &zero, 1);
+	due_low_get(txn, low);
+	if (low[0] != '\0' && strcmp(date, low) < 0)
+		due_low_set(txn, date);
+}
+
+void
+due_set_apply(struct store_txn *txn, const uint8_t *rk, size_t rklen,
+              const struct due_set *was, const struct due_set *now)
+{
+	uint8_t key[DUE_KEY_MAX];
+	size_t i, klen;
+
+	for (i = 0; i < was->n; i++)
+		if (!due_has(now, was, i)) {
+			klen = due_key(was->e[i].date, was->e[i].kind, rk,
+			               rklen, key);
+			store_del(txn, DB_DUE, key, klen);
+		}
+	/* Dates that did not move keep their flags: no second notice. */
+	for (i = 0; i < now->n; i++)
+		if (!due_has(was, now, i)) {
+			klen = due_key(now->e[i].date, now->e[i].kind, rk,
+			               rklen, key);
+			due_put_new(txn, key, klen, now->e[i].date);
+		}
 }
 
 void
@@ -148,39 +228,28 @@ due_index(struct store_txn *txn, const struct register_def *reg,
           const uint8_t *rk, size_t rklen, const Isms__V1__Record *old,
           const Isms__V1__Record *rec)
 {
-	struct due_entry was[DUE_ENTRIES_MAX], now[DUE_ENTRIES_MAX];
-	size_t nw = old ? due_entries(reg, old, was) : 0;
-	size_t nn = due_entries(reg, rec, now), i, klen;
-	uint8_t key[DUE_KEY_MAX], zero = 0;
-	char low[DATE_LEN + 1];
+	struct due_set was = {.n = 0}, now;
 
-	for (i = 0; i < nw; i++)
-		if (!due_has(now, nn, &was[i])) {
-			klen = due_key(&was[i], rk, rklen, key);
-			store_del(txn, DB_DUE, key, klen);
-		}
-	/* Dates that did not move keep their flags: no second notice. */
-	for (i = 0; i < nn; i++)
-		if (!due_has(was, nw, &now[i])) {
-			klen = due_key(&now[i], rk, rklen, key);
-			store_put(txn, DB_DUE, key, klen, &zero, 1);
-			due_low_get(txn, low);
-			if (low[0] != '\0' && strcmp(now[i].date, low) < 0)
-				due_low_set(txn, now[i].date);
-		}
+	if (old != NULL)
+		due_set_of(txn, reg, rk, rklen, old, &was);
+	due_set_of(txn, reg, rk, rklen, rec, &now);
+	due_set_apply(txn, rk, rklen, &was, &now);
 }
 
 void
-due_keys(const struct register_def *reg, const uint8_t *rk, size_t rklen,
-         const Isms__V1__Record *rec, store_key_fn *fn, void *arg)
+due_keys(struct store_txn *txn, const struct register_def *reg,
+         const uint8_t *rk, size_t rklen, const Isms__V1__Record *rec,
+         store_key_fn *fn, void *arg)
 {
-	struct due_entry e[DUE_ENTRIES_MAX];
+	struct due_set e;
 	uint8_t key[DUE_KEY_MAX];
-	size_t n = due_entries(reg, rec, e), i;
+	size_t i;
 
+	due_set_of(txn, reg, rk, rklen, rec, &e);
 	/* The value holds fired flags, the scheduler's: not checked. */
-	for (i = 0; i < n; i++)
-		fn(arg, key, due_key(&e[i], rk, rklen, key), NULL, 0);
+	for (i = 0; i < e.n; i++)
+		fn(arg, key, due_key(e.e[i].date, e.e[i].kind, rk, rklen, key),
+		   NULL, 0);
 }
 
 /* Calls fn for each due entry dated from first ("": the start) to last;
@@ -465,4 +534,86 @@ due_fire(struct store_txn *txn, const char *today, int grace_days,
 	if (rc == 0 && txn->ret != 0)
 		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
 	return rc;
+}
+
+/* Whether a stored due key is one its record calls for today. */
+static bool
+due_key_wanted(struct store_txn *txn, const MDB_val *k)
+{
+	const struct register_def *reg = NULL;
+	Isms__V1__Record *rec;
+	struct due_set e;
+	size_t i;
+	bool want = false;
+
+	if (k->mv_size <= DATE_LEN + 1 ||
+	    (rec = due_record(txn, k, &reg)) == NULL)
+		return false;
+	if (reg != NULL)
+		due_set_of(txn, reg, (const uint8_t *)k->mv_data + DATE_LEN + 1,
+		           k->mv_size - DATE_LEN - 1, rec, &e);
+	for (i = 0; reg != NULL && i < e.n && !want; i++)
+		want = memcmp(e.e[i].date, k->mv_data, DATE_LEN) == 0 &&
+		       e.e[i].kind == ((const uint8_t *)k->mv_data)[DATE_LEN];
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+	return want;
+}
+
+/* Adds the due keys a stored record calls for and the db lacks. */
+static void
+due_add_missing(struct store_txn *txn, const MDB_val *rkv, const MDB_val *v)
+{
+	const struct register_def *reg =
+	    register_by_case(((const uint8_t *)rkv->mv_data)[0]);
+	Isms__V1__Record *rec;
+	struct isms_err err;
+	struct due_set e;
+	uint8_t key[DUE_KEY_MAX];
+	size_t i, klen;
+	MDB_val have;
+
+	if (reg == NULL || rkv->mv_size > RECKEY_MAX ||
+	    records_unpack(v, &rec, &err) != 0)
+		return;
+	due_set_of(txn, reg, rkv->mv_data, rkv->mv_size, rec, &e);
+	for (i = 0; i < e.n; i++) {
+		klen = due_key(e.e[i].date, e.e[i].kind, rkv->mv_data,
+		               rkv->mv_size, key);
+		if (store_get(txn, DB_DUE, key, klen, &have) == -ISMS_ENOTFOUND)
+			due_put_new(txn, key, klen, e.e[i].date);
+	}
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+}
+
+int
+due_rebuild(struct store_txn *txn, struct isms_err *err)
+{
+	struct store_iter it;
+	MDB_val *gone = NULL;
+	size_t n = 0, i;
+
+	if (store_iter_open(txn, DB_DUE, &it, NULL, 0) == 0)
+		while (store_iter_next(&it))
+			if (!due_key_wanted(txn, &it.k)) {
+				gone = xreallocarray(gone, n + 1, sizeof *gone);
+				gone[n].mv_size = it.k.mv_size;
+				gone[n].mv_data = xmalloc(it.k.mv_size);
+				memcpy(gone[n++].mv_data, it.k.mv_data,
+				       it.k.mv_size);
+			}
+	store_iter_close(&it);
+	for (i = 0; i < n; i++) {
+		store_del(txn, DB_DUE, gone[i].mv_data, gone[i].mv_size);
+		free(gone[i].mv_data);
+	}
+	free(gone);
+	if (txn->ret == 0 &&
+	    store_iter_open(txn, DB_RECORDS, &it, NULL, 0) == 0) {
+		while (store_iter_next(&it))
+			due_add_missing(txn, &it.k, &it.v);
+		store_iter_close(&it);
+	}
+	if (txn->ret != 0)
+		return isms_err_set(err, txn->ret, "%s", txn->msg);
+	return 0;
 }

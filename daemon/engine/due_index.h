@@ -23,6 +23,32 @@ struct register_def;
 struct records_actor;
 
 #define DUE_GRACE_DEFAULT 7 /* days after which due becomes overdue */
+#define DUE_ENTRIES_MAX   8
+
+/*
+ * The dates a record is due on, one item per date: a later kind on the
+ * same date as an earlier one is left out, and a register whose
+ * definition says due_replaces_review has no review item while a due
+ * date is set. A metric's next measurement is dated from its latest
+ * measurement (or its creation) by its frequency: read on txn.
+ */
+struct due_set {
+	struct {
+		char date[11];
+		int kind;
+	} e[DUE_ENTRIES_MAX];
+	size_t n;
+};
+
+/* The due set of rec, stored under rk, as of txn. */
+void due_set_of(struct store_txn *, const struct register_def *reg,
+                const uint8_t *rk, size_t rklen, const Isms__V1__Record *rec,
+                struct due_set *out);
+
+/* Moves a record's due keys from was to now, keeping the fired flags of
+ * dates that did not move. */
+void due_set_apply(struct store_txn *, const uint8_t *rk, size_t rklen,
+                   const struct due_set *was, const struct due_set *now);
 
 /* Re-indexes a record's dates (old may be NULL), keeping fired flags of
  * dates that did not move. */
@@ -32,8 +58,14 @@ void due_index(struct store_txn *, const struct register_def *reg,
 
 /* Calls fn with each due db key rec (stored under rk) calls for: the very
  * keys due_index puts; the value passed is NULL (fired flags vary). */
-void due_keys(const struct register_def *reg, const uint8_t *rk, size_t rklen,
-              const Isms__V1__Record *rec, store_key_fn *fn, void *arg);
+void due_keys(struct store_txn *, const struct register_def *reg,
+              const uint8_t *rk, size_t rklen, const Isms__V1__Record *rec,
+              store_key_fn *fn, void *arg);
+
+/* Rebuilds the due db from the records under today's rules: keys no
+ * record calls for go, missing ones come (unfired); the flags of the
+ * others stay. For a schema upgrade. */
+int due_rebuild(struct store_txn *, struct isms_err *err);
 
 /* Items due on or before today + q->within_days, by date. */
 int due_query(struct store_txn *, const Isms__V1__Due *q, const char *today,

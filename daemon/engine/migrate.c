@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "due_index.h"
 #include "journal.h"
 #include "log.h"
 #include "migrate.h"
@@ -90,10 +91,21 @@ migrate_to_2(struct store_txn *txn, int64_t now, struct isms_err *err)
 	return rc;
 }
 
+/* Schema 2 → 3: the due db under the rules of measurements, planned
+ * audits and one item per record and date (nothing else is rewritten). */
+static int
+migrate_to_3(struct store_txn *txn, int64_t now, struct isms_err *err)
+{
+	(void)now;
+	log_notice("schema 3: rebuilding the due dates from the records");
+	return due_rebuild(txn, err);
+}
+
 /* The upgrade steps: steps[v] brings schema v to v + 1. */
 static int (*const migrate_steps[MIGRATE_SCHEMA])(struct store_txn *, int64_t,
                                                   struct isms_err *) = {
     [1] = migrate_to_2,
+    [2] = migrate_to_3,
 };
 
 int

@@ -12,6 +12,12 @@
  * re-baselined: a user whose bytes differ from its last journaled change
  * stays a failure for "journal verify" to report, not something the
  * upgrade blesses.
+ *
+ * Schema 3: measurements (their own db, created empty at open) schedule
+ * due dates, planned audits are due, and a record has one due item per
+ * date (an action's due date replaces its review item). The step
+ * rebuilds the due db from the records under those rules, keeping the
+ * fired flags of the dates that stay; records are not rewritten.
  */
 #ifndef ISMS_MIGRATE_H
 #define ISMS_MIGRATE_H
@@ -20,7 +26,7 @@
 
 struct store;
 
-#define MIGRATE_SCHEMA 2 /* what this ismsd writes */
+#define MIGRATE_SCHEMA 3 /* what this ismsd writes */
 
 /* Brings the store up to MIGRATE_SCHEMA (a new one is simply stamped);
  * refuses a store from a newer ismsd. */

@@ -5,6 +5,7 @@
 
 #include "keys.h"
 #include "links.h"
+#include "measures.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
@@ -25,8 +26,11 @@ records_get(struct store_txn *txn, const char *id, uint64_t rev,
 	if (rev == 0) {
 		if ((rc = records_load(txn, id, &reg, rk, &rklen, out, err)) !=
 		        0 ||
-		    (rc = links_fill_incoming(txn, reg, *out, err)) == 0)
+		    (rc = links_fill_incoming(txn, reg, *out, err)) == 0) {
+			if (rc == 0)
+				measures_fill_progress(txn, *out);
 			return rc;
+		}
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)*out,
 		                                 NULL);
 		*out = NULL;
@@ -233,6 +237,7 @@ records_list(struct store_txn *txn, const Isms__V1__List *list,
 			    (ProtobufCMessage *)rec, NULL);
 			break;
 		}
+		measures_fill_progress(txn, rec);
 		bytes += v.mv_size;
 		records_list_add(out, rec);
 		records_scan_mark(out, &it);

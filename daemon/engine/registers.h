@@ -137,6 +137,9 @@ struct register_def {
 	bool catalog_only;
 	/* check needs the risk method (ctx->method). */
 	bool uses_method;
+	/* While a record has a due date (due_on), that date is its one
+	 * reminder: no periodic review item beside it. */
+	bool due_replaces_review;
 	/*
 	 * Checks the record about to be stored (old is NULL on create) and
 	 * derives the server's fields. -ISMS_EINVAL naming the field. May be

@@ -26,7 +26,7 @@ static const char *const store_db_names[DB_NDBS] = {
     [DB_IDX] = "idx",         [DB_META] = "meta",
     [DB_LINKS] = "links",     [DB_JOURNAL] = "journal",
     [DB_DUE] = "due",         [DB_USERS] = "users",
-    [DB_TOKENS] = "tokens",
+    [DB_TOKENS] = "tokens",   [DB_MEASURES] = "measures",
 };
 
 /*

@@ -19,15 +19,16 @@
 
 /* The named databases. */
 enum store_db {
-	DB_RECORDS, /* record key → packed Record (latest) */
-	DB_HISTORY, /* record key 0x00 rev(be64) → packed Record */
-	DB_IDX,     /* reg field value 0x00 record key → "" */
-	DB_META,    /* counters, schema version */
-	DB_LINKS,   /* target key 0x00 source key 0x00 rel → source id */
-	DB_JOURNAL, /* seq (be64) → packed JournalEntry */
-	DB_DUE,     /* date kind record key → fired flags */
-	DB_USERS,   /* "u" name → User; "i" uid(be32) → name */
-	DB_TOKENS,  /* "t" id → hmac + Token; "h" hmac → id */
+	DB_RECORDS,  /* record key → packed Record (latest) */
+	DB_HISTORY,  /* record key 0x00 rev(be64) → packed Record */
+	DB_IDX,      /* reg field value 0x00 record key → "" */
+	DB_META,     /* counters, schema version */
+	DB_LINKS,    /* target key 0x00 source key 0x00 rel → source id */
+	DB_JOURNAL,  /* seq (be64) → packed JournalEntry */
+	DB_DUE,      /* date kind record key → fired flags */
+	DB_USERS,    /* "u" name → User; "i" uid(be32) → name */
+	DB_TOKENS,   /* "t" id → hmac + Token; "h" hmac → id */
+	DB_MEASURES, /* metric key 0x00 at seq(be64) → Measurement */
 	DB_NDBS
 };
 

@@ -56,5 +56,7 @@ const struct register_def register_action = {
     .moves = action_moves,
     .check = action_check,
     .states = action_states,
+    /* An action is chased by its due date: one reminder, not two. */
+    .due_replaces_review = true,
     REGISTER_ROW(action),
 };

@@ -1,6 +1,9 @@
 /* objective.c: information security objectives (ISO 27001 6.2). */
 /* Review every 90 days: 6.2 d asks for objectives to be monitored, and a
  * quarter is the usual reporting cycle. */
+#include <string.h>
+
+#include "kpi.h"
 #include "registers.h"
 
 #define S(x) ISMS__V1__OBJECTIVE_STATUS__OBJECTIVE_STATUS_##x
@@ -11,12 +14,22 @@ objective_check(struct register_ctx *ctx, Isms__V1__Record *rec,
                 const Isms__V1__Record *old, struct isms_err *err)
 {
 	const Isms__V1__Objective *o = rec->objective;
+	struct kpi_target t;
 	int rc;
 
 	(void)ctx;
-	(void)old;
 	if ((rc = register_check_date("due_on", o->due_on, err)) != 0)
 		return rc;
+	/* A target the server can compare a measurement with; one stored
+	 * before this rule stays until the target is changed. */
+	if (o->target != NULL &&
+	    (old == NULL || old->objective == NULL ||
+	     old->objective->target == NULL ||
+	     strcmp(old->objective->target, o->target) != 0) &&
+	    !kpi_target_parse(o->target, &t))
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'target' must be %s, not '%s'",
+		                    KPI_TARGETS, o->target);
 	if ((o->status == S(ACHIEVED) || o->status == S(MISSED)) &&
 	    !register_has_text(o->result))
 		return isms_err_set(err, ISMS_EINVAL,
@@ -29,6 +42,9 @@ objective_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 }
 
 static const char *const objective_required[] = {"measure", "target", NULL};
+
+/* Filled on reads from the measured_by metric, never stored. */
+static const char *const objective_derived[] = {"progress", NULL};
 
 /* Tracked between on_track and at_risk until evaluated; achieved and
  * missed are final: the next period gets a new objective. */
@@ -59,6 +75,7 @@ const struct register_def register_objective = {
     .required = objective_required,
     .moves = objective_moves,
     .check = objective_check,
+    .derived = objective_derived,
     .states = objective_states,
     REGISTER_ROW(objective),
 };

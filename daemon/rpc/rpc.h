@@ -39,6 +39,9 @@ int rpc_review_check(const void *body, struct rpc_call *);
 /* rpc_signoff.c */
 rpc_handler rpc_signoff_apply, rpc_describe_read;
 int rpc_signoff_check(const void *body, struct rpc_call *);
+/* rpc_metrics.c */
+rpc_handler rpc_metric_values_read, rpc_metric_record_apply;
+int rpc_metric_record_check(const void *body, struct rpc_call *);
 
 /* rpc_method.c */
 rpc_handler rpc_method_get_read, rpc_method_set_apply;

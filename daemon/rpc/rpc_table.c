@@ -27,6 +27,8 @@ const struct rpc_entry rpc_table[] = {
     {"Describe", C(DESCRIBE), RPC_READ, V, R(REGISTER_INFO),
      .read = rpc_describe_read},
     {"Subscribe", C(SUBSCRIBE), RPC_READ, V, 0, .exec = rpc_subscribe_exec},
+    {"MetricValues", C(METRIC_VALUES), RPC_READ, V, R(MEASUREMENTS),
+     .read = rpc_metric_values_read},
     {"History", C(HISTORY), RPC_READ, A, R(HISTORY), .read = rpc_history_read},
     {"Journal", C(JOURNAL), RPC_READ, A, R(JOURNAL), .read = rpc_journal_read},
     {"JournalVerify", C(JOURNAL_VERIFY), RPC_READ, A, R(VERIFY),
@@ -45,6 +47,8 @@ const struct rpc_entry rpc_table[] = {
      * against the record in the writer. */
     {"SignOff", C(SIGN_OFF), RPC_WRITE, V, R(RECORD),
      .apply = rpc_signoff_apply, .check = rpc_signoff_check},
+    {"MetricRecord", C(METRIC_RECORD), RPC_WRITE, E, R(MEASUREMENT),
+     .apply = rpc_metric_record_apply, .check = rpc_metric_record_check},
     {"MethodSet", C(METHOD_SET), RPC_WRITE, ADM, R(METHOD),
      .apply = rpc_method_set_apply, .check = rpc_method_set_check},
     {"CatalogLoad", C(CATALOG_LOAD), RPC_WRITE, ADM, R(CATALOG),

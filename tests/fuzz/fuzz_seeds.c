@@ -345,6 +345,11 @@ static const struct seed seeds[] = {
     {"due_all", {"due"}},
     {"archive",
      {"archive.id=RSK-0002", "archive.expect_rev=1", "archive.force=true"}},
+    {"metric_record",
+     {"metric_record.metric=KPI-0001", "metric_record.value=7.8",
+      "metric_record.at=2026-11-30", "metric_record.note=November"}},
+    {"metric_values",
+     {"metric_values.metric=KPI-0001", "metric_values.page_size=10"}},
 };
 
 /* Builds seed i as a packed Request; returns its length. */

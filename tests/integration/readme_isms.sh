@@ -26,5 +26,15 @@ check "the policy is approved" grep -q '^signed DOC-0001 (approve) as .*: status
 	"$(out 'document approve DOC-0001')"
 check "help shows the evidence" grep -q 'a linked action in status done' \
 	"$(out 'help nonconformity')"
+check "metric values lists both measurements" \
+	bash -c "test \$(grep -c '^20[0-9-]* ' $(out 'metric values KPI-0001')) -eq 2"
+check "the objective is met by the latest value" \
+	grep -q 'progress.met: *true' "$(out 'objective get OBJ-0001')"
+check "the programme covers clause 6 and A.8" \
+	bash -c "grep -q '^6 .*covered *AUD-0001' $(out 'audit programme --from 2027-01-01 --to 2027-12-31') && grep -q '^A.8 .*covered *AUD-0001' $(out 'audit programme --from 2027-01-01 --to 2027-12-31')"
+check "the programme lists what is not covered" \
+	grep -q 'Not covered in the window: 4 5 7 8 9 10 A.5 A.6 A.7' "$(out 'audit programme --from 2027-01-01 --to 2027-12-31')"
+check "gap derives 4.3 from the scope register" \
+	grep -q '4.3 .*not met *derived: no scope' "$(out_is 'build/bin/ismsctl gap')"
 check "plan has 9 milestones" bash -c "test \$(grep -c '^MS-' $(out_is 'build/bin/ismsctl plan')) -eq 9"
 finish

@@ -39,7 +39,7 @@ static const struct fixture fixtures[] = {
      {"evidence=Risk method v1", "parent=6.1", "assessable=true"},
      "6.1.2"},
     {"objective",
-     {"measure=Phishing click rate", "target=below 5%", "due_on=2026-06-30",
+     {"measure=Phishing click rate", "target=< 5%", "due_on=2026-06-30",
       "result=3%"}},
     {"competence",
      {"person=bob", "training=Security awareness", "completed_on=2025-11-01",

@@ -357,17 +357,17 @@ test_gap_table(void **state)
 	gap_print_table(cap_open(&c), &in, &g);
 	assert_string_equal(
 	    cap_text(&c),
-	    "CLAUSE     TITLE                           STATUS        "
-	    "EVIDENCE\n"
+	    "CLAUSE     TITLE                           STATUS   EVIDENCE\n"
 	    "4          Context of the organization\n"
-	    "  4.1      Understanding the organization  met           "
-	    "context.md\n"
-	    "  4.2      Interested parties              partial       -\n"
-	    "  4.3      Scope                           not assessed  -\n"
+	    "  4.1      Understanding the organization  met      context.md\n"
+	    "  4.2      Interested parties              partial  -\n"
+	    /* 4.3 has no status: the registers decide it (no scope). */
+	    "  4.3      Scope                           not met  derived: no "
+	    "scope\n"
 	    "6          Planning\n"
 	    "  6.1      Actions to address risks\n"
-	    "    6.1.2  Risk assessment                 not met       -\n"
-	    "  6.2      Objectives                      met           -\n"
+	    "    6.1.2  Risk assessment                 not met  -\n"
+	    "  6.2      Objectives                      met      -\n"
 	    "\n"
 	    "SUMMARY                        MET  PARTIAL  NOT MET  MET %\n"
 	    "4 Context of the organization  1    1        1        33%\n"
@@ -480,9 +480,18 @@ test_gap_rules(void **state)
 	gap_build(&g, &in);
 	assert_int_equal(g.nmiss, 0);
 	gap_print_table(cap_open(&c), &in, &g);
-	/* No requirements, no applicable control: no tables either. */
-	assert_string_equal(cap_text(&c), "missing mandatory documented "
-	                                  "information: none\n");
+	/* No requirements, no applicable control: no tables either; the
+	 * states that lack their evidence are listed. */
+	assert_string_equal(
+	    cap_text(&c), "missing mandatory documented information: none\n"
+	                  "\n"
+	                  "evidence defects (records lacking what their "
+	                  "state needs):\n"
+	                  "  DOC-0002: approved without an approval (by, "
+	                  "at)\n"
+	                  "  AUD-0002: reported or closed without "
+	                  "performed_on\n"
+	                  "  MR-0002: held without every 9.3.2 input (a-g)\n");
 	free(c.buf);
 	gap_free(&g);
 	for (i = 0; i < GAP_NREGS; i++)
@@ -526,10 +535,10 @@ test_gap_json_and_csv(void **state)
 	    c.buf, "{\n  \"requirements\": [\n"
 	           "    {\"id\": \"4\", \"title\": \"Context\", "
 	           "\"assessable\": false, \"status\": null, \"evidence\": "
-	           "\"\"},\n"
+	           "\"\", \"derived\": false},\n"
 	           "    {\"id\": \"4.1\", \"title\": \"Org, context\", "
 	           "\"assessable\": true, \"status\": \"met\", "
-	           "\"evidence\": \"ctx.md\"}\n"
+	           "\"evidence\": \"ctx.md\", \"derived\": false}\n"
 	           "  ],\n  \"summary\": [\n"
 	           "    {\"key\": \"4\", \"title\": \"Context\", \"met\": 1, "
 	           "\"partial\": 0, \"not_met\": 0, \"percent_met\": "

@@ -250,6 +250,7 @@ test_verb_help(void **state)
 		assert_int_equal(r.rc, CTL_EXIT_OK);
 		for (j = 0; j < c->nverbs; j++) {
 			v = &c->verbs[j];
+			/* Another register's own verb is not risk's. */
 			if (v->name == NULL ||
 			    (v->reg != NULL && strcmp(v->reg, name) != 0))
 				continue;
