@@ -147,9 +147,10 @@ struct ctl_verb {
  */
 struct ctl_cmd {
 	const char *name;
-	const char *usage;  /* the one-line synopsis, after "ismsctl " */
-	const char *help;   /* one line */
-	const char *detail; /* "ismsctl help NAME": what it does, exactly */
+	const char *usage;    /* the one-line synopsis, after "ismsctl " */
+	const char *help;     /* one line */
+	const char *detail;   /* "ismsctl help NAME": what it does, exactly */
+	void (*more)(FILE *); /* "ismsctl help NAME": after detail, or NULL */
 	const struct ctl_verb *verbs; /* NULL: no verbs */
 	size_t nverbs;
 	/* argv[0] is the command's name (a register's, for the registers). */

@@ -147,6 +147,7 @@ ctl_history_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	int rc;
 
 	hist.id = (char *)a->id;
+	hist.register_ = (char *)a->reg->name;
 	req.call_case = ISMS__V1__REQUEST__CALL_HISTORY;
 	req.history = &hist;
 	if ((rc = ctl_call(ctx, &req, &reply)) != 0)

@@ -150,16 +150,17 @@ ctl_add_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	return rc;
 }
 
-/* Gets record id (revision rev when has_rev) into *out. */
+/* Gets record id of register reg (revision rev when has_rev) into *out. */
 static int
-get_record(struct ctl_ctx *ctx, const char *id, bool has_rev, uint64_t rev,
-           Isms__V1__Reply **out)
+get_record(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+           const char *id, bool has_rev, uint64_t rev, Isms__V1__Reply **out)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Get get = ISMS__V1__GET__INIT;
 	int rc;
 
 	get.id = (char *)id;
+	get.register_ = (char *)reg->name;
 	get.has_rev = has_rev;
 	get.rev = rev;
 	req.call_case = ISMS__V1__REQUEST__CALL_GET;
@@ -179,8 +180,8 @@ ctl_get_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	Isms__V1__Reply *reply;
 	int rc;
 
-	if ((rc = get_record(ctx, a->id, a->opt.has_rev, a->opt.rev, &reply)) !=
-	    0)
+	if ((rc = get_record(ctx, a->reg, a->id, a->opt.has_rev, a->opt.rev,
+	                     &reply)) != 0)
 		return rc;
 	ctl_print_record(ctx, reply->record);
 	isms_reply_free(reply);
@@ -229,7 +230,7 @@ ctl_set_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	 * a concurrent change gives a conflict rather than lost data.
 	 */
 	if (ctl_fields_need_current(&f) &&
-	    (rc = get_record(ctx, a->id, false, 0, &cur)) != 0)
+	    (rc = get_record(ctx, a->reg, a->id, false, 0, &cur)) != 0)
 		goto out;
 	if (ctl_fields_build(&f, cur != NULL ? cur->record : NULL, true, &put,
 	                     &err) != 0) {
@@ -269,6 +270,7 @@ ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	int rc;
 
 	ar.id = (char *)a->id;
+	ar.register_ = (char *)a->reg->name;
 	ar.has_expect_rev = a->opt.has_rev;
 	ar.expect_rev = a->opt.rev;
 	ar.has_force = a->opt.force;
@@ -286,6 +288,32 @@ ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	}
 	isms_reply_free(reply);
 	return rc;
+}
+
+static int
+ctl_unarchive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Unarchive un = ISMS__V1__UNARCHIVE__INIT;
+	Isms__V1__Reply *reply;
+	int rc;
+
+	un.id = (char *)a->id;
+	un.register_ = (char *)a->reg->name;
+	un.has_expect_rev = a->opt.has_rev;
+	un.expect_rev = a->opt.rev;
+	req.call_case = ISMS__V1__REQUEST__CALL_UNARCHIVE;
+	req.unarchive = &un;
+	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_RECORD,
+	                          &reply)) != 0)
+		return rc;
+	if (ctx->format == CTL_FORMAT_TABLE)
+		fprintf(ctx->out, "unarchived %s (rev %llu)\n", a->id,
+		        (unsigned long long)reply->record->rev);
+	else
+		ctl_print_record(ctx, reply->record);
+	isms_reply_free(reply);
+	return 0;
 }
 
 /* The verbs of every register; a verb with reg set is that one's only. */
@@ -306,6 +334,9 @@ static const struct ctl_verb register_verbs[] = {
      "hide a record from lists (history and journal keep it); --force\n"
      "      also when live records still link to it",
      CTL_OPT_REV | CTL_OPT_FORCE, 1, 1, true, NULL, ctl_archive_exec},
+    {"unarchive", "ID [--rev N]",
+     "bring an archived record back into lists (journaled as unarchived)",
+     CTL_OPT_REV, 1, 1, true, NULL, ctl_unarchive_exec},
     {"history", "ID", "one line per revision: who changed which fields", 0, 1,
      1, true, NULL, ctl_history_exec},
     {"review", "ID [note=TEXT] [--rev N]",

@@ -36,7 +36,7 @@ static const struct {
     {"put", "eAi"},        {"archive", "eA"},         {"link", "eA"},
     {"review", "eA"},      {"method_set", "A"},       {"catalog_load", "A"},
     {"user_put", "A"},     {"token_create", "A"},     {"token_list", "A"},
-    {"token_revoke", "A"},
+    {"token_revoke", "A"}, {"unarchive", "eA"},
 };
 
 static const struct {
