@@ -69,6 +69,7 @@ enum ctl_gopt {
 #define CTL_OPT_EMAIL    0x80000  /* --email E */
 #define CTL_OPT_EXPIRES  0x100000 /* --expires DAYS */
 #define CTL_OPT_DEEP     0x200000 /* --deep */
+#define CTL_OPT_SORT     0x400000 /* --sort [-]FIELD */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -93,7 +94,8 @@ struct ctl_opts {
 	const char *actor;
 	const char *owner;
 	const char *head;
-	bool deep; /* --deep */
+	bool deep;        /* --deep */
+	const char *sort; /* --sort FIELD, -FIELD: descending */
 	const char *within;
 	const char *ical;
 	bool check;
@@ -178,6 +180,9 @@ struct ctl_paging {
 	 * false when r was the last page. */
 	bool (*page)(Isms__V1__Request *req, const Isms__V1__Reply *r,
 	             const void **items, size_t *n);
+	/* A page may be empty and still be followed (List: the server reads
+	 * a bounded number of entries per page). */
+	bool empty_continues;
 };
 
 /* The records of a listing over all its pages, and the replies owning them. */
@@ -273,6 +278,26 @@ int ctl_history_exec(struct ctl_ctx *, const struct ctl_args *);
 /* Lists every live record of register reg (all pages) into out. */
 int ctl_list_all(struct ctl_ctx *, const char *reg, struct ctl_recs *out);
 void ctl_recs_free(struct ctl_recs *);
+
+/* ctl_filter.c */
+/*
+ * The path from Record of a field a user names to read it ("level" in a
+ * risk: risk.level; "title"; "acceptance.by"): a scalar, or a list of
+ * them, outside lists of messages. *text (may be NULL) gets its dotted
+ * form, owned by the caller. 0 or a usage exit code (printed).
+ */
+int ctl_field_read_path(const ProtobufCFieldDescriptor *reg, const char *name,
+                        struct pb_path *path, char **text);
+/* The words of "list": owner=, status=, tag= into their List fields, any
+ * other field=value into list->filters. 0 or an exit code (printed);
+ * free with ctl_list_words_free, also on error. */
+int ctl_list_words(const ProtobufCFieldDescriptor *reg, Isms__V1__List *list,
+                   int nwords, char *const *words);
+void ctl_list_words_free(Isms__V1__List *list);
+/* Orders recs by field spec ("score"; "-score": descending), absent
+ * values last, ties in natural order. 0 or a usage exit code. */
+int ctl_recs_sort(const ProtobufCFieldDescriptor *reg, const char *spec,
+                  Isms__V1__Record **recs, size_t n);
 
 /* ctl_status.c */
 extern const struct ctl_cmd ctl_cmd_status;

@@ -58,6 +58,7 @@ static const struct ctl_opt {
     {"--owner", NULL, CTL_OPT_OWNER, true, opt_string, OFF(owner)},
     {"--head", NULL, CTL_OPT_HEAD, true, opt_string, OFF(head)},
     {"--deep", NULL, CTL_OPT_DEEP, false, opt_flag, OFF(deep)},
+    {"--sort", NULL, CTL_OPT_SORT, true, opt_string, OFF(sort)},
     {"--register", NULL, CTL_OPT_REGISTER, true, opt_list, OFF(registers)},
     {"--type", NULL, CTL_OPT_TYPE, true, opt_list, OFF(types)},
     {"--within", NULL, CTL_OPT_WITHIN, true, opt_string, OFF(within)},

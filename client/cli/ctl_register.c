@@ -323,10 +323,18 @@ static const struct ctl_verb register_verbs[] = {
     {"get", "ID [--rev N]",
      "show a record (its links and what links to it), or revision N",
      CTL_OPT_REV, 1, 1, true, NULL, ctl_get_exec},
-    {"list", "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
-     "list records (live ones unless --archived or --all)",
-     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED, 0, CTL_ARGS_ANY, false, NULL,
-     ctl_list_exec},
+    {"list",
+     "[field=value ...] [--sort [-]FIELD] [--archived|--all] [--limit N]",
+     "list records (live ones unless --archived or --all) whose fields\n"
+     "      hold the values given: owner=U, status=S, tag=T or any scalar\n"
+     "      field, derived ones too (level=high, applicable=no); f= means\n"
+     "      f is absent. The server reads at most 1,000 stored records\n"
+     "      per page, so a page may come back empty with a continuation\n"
+     "      token: ismsctl follows it to the end. --sort FIELD orders\n"
+     "      what all pages gathered, in ismsctl (-FIELD: descending;\n"
+     "      absent values last; enums in lifecycle order), then --limit",
+     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED | CTL_OPT_SORT, 0, CTL_ARGS_ANY, false,
+     NULL, ctl_list_exec},
     {"set", "ID field=value ... [--rev N]",
      "change the named fields only; with --rev, only if still at rev N",
      CTL_OPT_REV, 1, CTL_ARGS_ANY, true, NULL, ctl_set_exec},

@@ -28,6 +28,7 @@ struct records_actor {
 #define LIST_PAGE_DEFAULT 100
 #define LIST_PAGE_MAX     1000
 #define REPLY_BYTES_SOFT  (2u * 1024 * 1024) /* stop a page there */
+#define LIST_SCAN_MAX     1000 /* entries one List page may read at most */
 
 /* Creates or updates a record; *out is the stored record. */
 int records_put(struct store_txn *, const Isms__V1__Put *put,

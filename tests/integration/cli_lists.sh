@@ -141,5 +141,36 @@ has "journaled as unarchived" "unarchived"
 expect 0 "verify covers it" journal verify --deep
 has "the chain verifies" "OK:"
 
+# --- list filters on any field, derived ones too, and --sort
+expect 0 "a second risk" risk add title="Phishing" likelihood=4 impact=4 owner=bob
+expect 0 "a third risk" risk add title="Flood" likelihood=1 impact=2 owner=alice
+expect 0 "filter on a derived field" risk list level=high
+has "RSK-0002 is high (16)" "RSK-0002"
+lacks "RSK-0003 is low" "RSK-0003"
+expect 0 "filter on a number and the owner" risk list owner=alice score=12
+has "RSK-0001 scores 12" "RSK-0001"
+lacks "RSK-0002 is bob's" "RSK-0002"
+expect 0 "exclude a control" soa set A.7.4 applicable=no justification="No premises"
+expect 0 "filter on a bool, yes/no" control list applicable=no
+has "A.7.4 excluded" "A.7.4"
+lacks "A.7.5 not excluded" "A.7.5 "
+expect 0 "a policy" document add title="IS policy" kind=policy owner=alice
+expect 0 "a procedure" document add title="Backup procedure" kind=procedure owner=bob
+expect 0 "filter on an enum" document list kind=policy
+has "the policy" "DOC-0001"
+lacks "not the procedure" "DOC-0002"
+expect 0 "f= matches an absent field" risk list vulnerability=
+has "all risks lack a vulnerability" "RSK-0003"
+expect 2 "an unknown field is a usage error" risk list colour=red
+has "names the field" "risk has no field 'colour'"
+expect 2 "a message field is refused" risk list acceptance=x
+expect 0 "sort ascending" -o csv risk list --sort score
+equals "by score" "$(cut -d, -f1 <<<"$out" | tr -d '\r' | tr '\n' ' ')" "id RSK-0003 RSK-0001 RSK-0002 "
+expect 0 "sort descending, limit after the sort" -o csv risk list --sort -score --limit 2
+equals "by score, descending" "$(cut -d, -f1 <<<"$out" | tr -d '\r' | tr '\n' ' ')" "id RSK-0002 RSK-0001 "
+expect 0 "sort on text" -o csv risk list --sort title
+equals "by title" "$(cut -d, -f1 <<<"$out" | tr -d '\r' | tr '\n' ' ')" "id RSK-0003 RSK-0001 RSK-0002 "
+expect 2 "sort on an unknown field" risk list --sort colour
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
