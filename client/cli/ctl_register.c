@@ -9,6 +9,7 @@
 
 #include "ctl.h"
 #include "fieldargs.h"
+#include "fieldelem.h"
 #include "xmalloc.h"
 
 /* Prints one field and its type for a register's help. */
@@ -17,11 +18,30 @@ usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 {
 	char type[600];
 
+	if (ctl_elem_is_list(fd)) {
+		ctl_elem_template(fd, type, sizeof type);
+		fprintf(arg, "  %-24s list of records: %s+='%s'\n", name, name,
+		        type);
+		return;
+	}
 	pb_field_type_name(fd, type, sizeof type);
 	if (ctl_field_is_instant(fd))
 		snprintf(type, sizeof type, "an ISO 8601 instant");
 	fprintf(arg, "  %-24s %s%s\n", name,
 	        fd->label == PROTOBUF_C_LABEL_REPEATED ? "list of " : "", type);
+}
+
+/* Whether the body of reg has a list of records (scope: exclusions). */
+static bool
+has_records_list(const ProtobufCFieldDescriptor *reg)
+{
+	const ProtobufCMessageDescriptor *md = reg->descriptor;
+	unsigned i;
+
+	for (i = 0; i < md->n_fields; i++)
+		if (ctl_elem_is_list(&md->fields[i]))
+			return true;
+	return false;
 }
 
 void
@@ -46,6 +66,15 @@ ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
 	        "field, f+=v / f-=v edit a list):\n",
 	        reg->name);
 	ctl_fields_walk(reg, usage_field, f);
+	if (!has_records_list(reg))
+		return;
+	fprintf(f, "\nA list of records takes one element per word, its "
+	           "fields as a=x;b=y\n"
+	           "(';' in a value: '\\;'): f+='a=x;b=y' adds one, "
+	           "f='a=x;b=y' replaces the\n"
+	           "list, f-='a=x' removes the elements holding a=x, f-=#2 "
+	           "the second,\n"
+	           "f= clears it. get shows each element as a=x; b=y.\n");
 }
 
 /* "ismsctl REGISTER VERB ...": argv[0] names the register. */

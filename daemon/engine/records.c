@@ -593,8 +593,9 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 	for (f = reg->required; f != NULL && *f != NULL; f++)
 		if (!records_body_has(register_body(rec), *f))
 			return isms_err_set(err, ISMS_EINVAL,
-			                    "field '%s' is required for a %s",
-			                    *f, reg->name);
+			                    "field '%s' is required for %s %s",
+			                    *f, reglist_article(reg->name),
+			                    reg->name);
 	if (old != NULL && (rc = records_check_move(reg, old, rec, err)) != 0)
 		return rc;
 	if (reg->check == NULL)

@@ -122,9 +122,10 @@ records_scan_plan(const Isms__V1__List *list, struct records_scan *sc,
 		sfd = register_status_field(sc->reg);
 		if (sfd == NULL || pb_enum_parse(sfd->descriptor, list->status,
 		                                 &sc->status) != 0)
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "status '%s' is not a %s status",
-			                    list->status, sc->reg->name);
+			return isms_err_set(
+			    err, ISMS_EINVAL, "status '%s' is not %s %s status",
+			    list->status, reglist_article(sc->reg->name),
+			    sc->reg->name);
 		pb_enum_name(sfd->descriptor, sc->status, sname, sizeof sname);
 	}
 	sc->by_index = true;

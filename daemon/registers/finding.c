@@ -27,9 +27,9 @@ finding_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 		snprintf(kind, sizeof kind, "%d", f->kind);
 	return isms_err_set(err, ISMS_EINVAL,
 	                    "field 'status' cannot move from open to closed "
-	                    "for a %s finding: a nonconformity is responded "
+	                    "for %s %s finding: a nonconformity is responded "
 	                    "to first (10.2)",
-	                    kind);
+	                    reglist_article(kind), kind);
 }
 
 static const char *const finding_required[] = {"kind", NULL};

@@ -90,6 +90,41 @@ expect 0 "the daemon answers" method get
 expect 0 "an owner" user add alice --role viewer
 expect 0 "another owner" user add bob --role viewer
 
+# --- lists of records: scope exclusions with their justification
+expect 0 "a scope with an exclusion" scope add title="ISMS scope" owner=alice statement="All of Example Ltd" "exclusions+=what=A.7.4;justification=No premises to monitor"
+expect 0 "a second exclusion, with a ';' in its text" scope set SCOPE-0001 'exclusions+=what=A.7.1; justification=Fully remote\; no offices'
+expect 0 "the same one again changes nothing" scope set SCOPE-0001 "exclusions+=what=A.7.4;justification=No premises to monitor"
+has "unchanged" "SCOPE-0001 unchanged at rev 2"
+expect 0 "get shows them, one a line, as typed" scope get SCOPE-0001
+has "the first" "exclusions:           what=A.7.4; justification=No premises to monitor"
+has "the second" "                      what=A.7.1; justification=Fully remote\; no offices"
+expect 0 "json keeps them as records" -o json scope get SCOPE-0001
+has "json element" '"what": "A.7.1"'
+has "json justification" '"justification": "Fully remote; no offices"'
+expect 0 "remove one by its values" scope set SCOPE-0001 "exclusions-=what=A.7.4"
+expect 0 "get after the removal" scope get SCOPE-0001
+lacks "A.7.4 removed" "A.7.4"
+has "A.7.1 kept" "what=A.7.1"
+expect 2 "a removal that matches nothing" scope set SCOPE-0001 "exclusions-=what=A.9.9"
+has "says so" "no element holds 'what=A.9.9'"
+expect 2 "an unknown subfield" scope set SCOPE-0001 "exclusions+=control=A.7.4"
+has "names the element's fields" "write what=...;justification=..."
+expect 0 "remove by position" scope set SCOPE-0001 "exclusions-=#1"
+expect 0 "get after removing the last" scope get SCOPE-0001
+lacks "no exclusions left" "exclusions"
+expect 0 "replace the list" scope set SCOPE-0001 "exclusions=what=A.5.7;justification=x" "exclusions+=what=A.5.8;justification=y"
+expect 0 "get after replace" -o json scope get SCOPE-0001
+has "replaced first" '"what": "A.5.7"'
+has "replaced second" '"what": "A.5.8"'
+expect 0 "clear the list" scope set SCOPE-0001 exclusions=
+expect 0 "get after clear" scope get SCOPE-0001
+lacks "cleared" "exclusions"
+expect 0 "the history names the list" scope history SCOPE-0001
+has "history" "exclusions"
+expect 0 "help shows the syntax" help scope
+has "help: the field" "exclusions+='what=...;justification=...'"
+has "help: removal" "f-=#2 the second"
+
 # --- relations are a table
 expect 0 "a risk" risk add title="Laptop theft" likelihood=3 impact=4 owner=alice
 expect 0 "an asset" asset add title="Laptops" kind=hardware owner=alice
@@ -171,6 +206,14 @@ equals "by score, descending" "$(cut -d, -f1 <<<"$out" | tr -d '\r' | tr '\n' ' 
 expect 0 "sort on text" -o csv risk list --sort title
 equals "by title" "$(cut -d, -f1 <<<"$out" | tr -d '\r' | tr '\n' ' ')" "id RSK-0003 RSK-0001 RSK-0002 "
 expect 2 "sort on an unknown field" risk list --sort colour
+
+# --- articles: an incident, an action, not "a incident"
+expect 1 "an incident without its severity" incident add title=x owner=bob
+has "an incident" "field 'severity' is required for an incident"
+expect 1 "an action without its kind" action add title=x owner=bob
+has "an action" "is required for an action"
+expect 1 "a bad status filter" incident list status=bogus
+has "an incident status" "status 'bogus' is not an incident status"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
