@@ -341,6 +341,13 @@ static const struct seed seeds[] = {
     {"due_all", {"due"}},
     {"archive",
      {"archive.id=RSK-0002", "archive.expect_rev=1", "archive.force=true"}},
+    {"unarchive",
+     {"unarchive.id=RSK-0002", "unarchive.expect_rev=2",
+      "unarchive.register=risk"}},
+    {"get_register", {"get.id=INC-0001", "get.register=risk"}},
+    {"list_any_field",
+     {"list.register=risk", "list.filters=risk.level=high",
+      "list.filters=title=", "list.filters=acceptance.by=alice"}},
 };
 
 /* Builds seed i as a packed Request; returns its length. */

@@ -166,10 +166,16 @@ has "live record refused" "AST-0001 is not archived"
 expect 0 "archive the incident" incident archive INC-0001
 expect 0 "archived: gone from the list" incident list
 lacks "not listed" "INC-0001"
+expect 0 "archived: due for nothing" due --within 400d
+lacks "no review due" "INC-0001"
 expect 0 "unarchive the incident" incident unarchive INC-0001
 has "unarchive prints it" "unarchived INC-0001 (rev "
 expect 0 "back in the list" incident list
 has "listed again" "INC-0001"
+expect 0 "unarchived: its review is due again" due --within 400d
+has "review due again" "INC-0001"
+expect 0 "the archived filter knows" incident list --archived
+lacks "not archived any more" "INC-0001"
 expect 0 "it can change again" incident set INC-0001 status=triaged
 expect 0 "the journal has it" journal --id INC-0001
 has "journaled as unarchived" "unarchived"
