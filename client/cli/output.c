@@ -316,14 +316,15 @@ ctl_out_table(FILE *f, const char *const *titles, size_t ncols,
 	free(w);
 }
 
-/* Whether path is a list of records other than links (one a line). */
-static bool
-out_records_list(const struct pb_path *path)
+const char *
+ctl_out_sep(const struct pb_path *path, const char *sep)
 {
 	const ProtobufCFieldDescriptor *leaf = path->fd[path->n - 1];
 
 	return ctl_elem_is_list(leaf) &&
-	       leaf->descriptor != &isms__v1__link__descriptor;
+	               leaf->descriptor != &isms__v1__link__descriptor
+	           ? "\n"
+	           : sep;
 }
 
 void
@@ -339,9 +340,8 @@ ctl_out_record_table(FILE *f, const Isms__V1__Record *rec)
 	values = xcalloc(cols.n, sizeof *values);
 	for (i = 0; i < cols.n; i++) {
 		/* A list of records: one element a line. */
-		if ((v = ctl_out_value(
-		         &rec->base, &cols.path[i],
-		         out_records_list(&cols.path[i]) ? "\n" : ", ")) ==
+		if ((v = ctl_out_value(&rec->base, &cols.path[i],
+		                       ctl_out_sep(&cols.path[i], ", "))) ==
 		    NULL)
 			continue;
 		ctl_out_label(&cols.path[i], label, sizeof label);

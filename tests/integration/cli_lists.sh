@@ -101,6 +101,9 @@ has "the second" "                      what=A.7.1; justification=Fully remote\;
 expect 0 "json keeps them as records" -o json scope get SCOPE-0001
 has "json element" '"what": "A.7.1"'
 has "json justification" '"justification": "Fully remote; no offices"'
+expect 0 "csv: one cell, an element a line" -o csv scope list
+has "csv cell" '"what=A.7.4; justification=No premises to monitor'
+has "csv second line" 'what=A.7.1; justification=Fully remote\; no offices",'
 expect 0 "remove one by its values" scope set SCOPE-0001 "exclusions-=what=A.7.4"
 expect 0 "get after the removal" scope get SCOPE-0001
 lacks "A.7.4 removed" "A.7.4"
