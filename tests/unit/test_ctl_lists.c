@@ -229,20 +229,22 @@ static void
 test_list_words(void **state)
 {
 	Isms__V1__List list = ISMS__V1__LIST__INIT;
-	char *words[] = {"owner=alice", "level=high", "acceptance.by=bob",
-	                 "title=", "status=open"};
+	char *words[] = {"owner=alice", "level=high",  "acceptance.by=bob",
+	                 "title=",      "status=open", "treatment=accept"};
 	char *bad[] = {"tags+=x"};
 	char *msg[] = {"acceptance=x"};
 
 	(void)state;
 	assert_int_equal(
-	    ctl_list_words(ctl_register_find("risk"), &list, 5, words), 0);
+	    ctl_list_words(ctl_register_find("risk"), &list, 6, words), 0);
 	assert_string_equal(list.owner, "alice");
 	assert_string_equal(list.status, "open");
-	assert_int_equal(list.n_filters, 3);
+	assert_int_equal(list.n_filters, 4);
 	assert_string_equal(list.filters[0], "risk.level=high");
 	assert_string_equal(list.filters[1], "risk.acceptance.by=bob");
 	assert_string_equal(list.filters[2], "title=");
+	/* A body field named like a register is the body's. */
+	assert_string_equal(list.filters[3], "risk.treatment=accept");
 	ctl_list_words_free(&list);
 	assert_int_equal(
 	    ctl_list_words(ctl_register_find("risk"), &list, 1, bad),
