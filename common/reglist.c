@@ -28,3 +28,12 @@ reglist_owns_id(const struct reglist_row *row, const char *id)
 
 	return id != NULL && strncmp(id, row->prefix, n) == 0 && id[n] == '-';
 }
+
+const char *
+reglist_article(const char *name)
+{
+	return name != NULL && strchr("aeiou", name[0]) != NULL &&
+	               name[0] != '\0'
+	           ? "an"
+	           : "a";
+}

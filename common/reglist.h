@@ -79,4 +79,7 @@ const struct reglist_row *reglist_by_name(const char *name);
 /* Whether id is one of register row's allocated ids ("RSK-0001"). */
 int reglist_owns_id(const struct reglist_row *row, const char *id);
 
+/* The article before a register's name: "an" incident, "a" risk. */
+const char *reglist_article(const char *name);
+
 #endif

@@ -72,6 +72,7 @@ enum ctl_gopt {
 #define CTL_OPT_UNTIL    0x400000  /* --until YYYY-MM-DD */
 #define CTL_OPT_FROM     0x800000  /* --from YYYY-MM-DD */
 #define CTL_OPT_TO       0x1000000 /* --to YYYY-MM-DD */
+#define CTL_OPT_SORT     0x2000000 /* --sort [-]FIELD */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -99,6 +100,7 @@ struct ctl_opts {
 	bool deep;        /* --deep */
 	const char *from; /* --from */
 	const char *to;   /* --to */
+	const char *sort; /* --sort FIELD, -FIELD: descending */
 	const char *within;
 	const char *ical;
 	bool check;
@@ -153,9 +155,10 @@ struct ctl_verb {
  */
 struct ctl_cmd {
 	const char *name;
-	const char *usage;  /* the one-line synopsis, after "ismsctl " */
-	const char *help;   /* one line */
-	const char *detail; /* "ismsctl help NAME": what it does, exactly */
+	const char *usage;    /* the one-line synopsis, after "ismsctl " */
+	const char *help;     /* one line */
+	const char *detail;   /* "ismsctl help NAME": what it does, exactly */
+	void (*more)(FILE *); /* "ismsctl help NAME": after detail, or NULL */
 	const struct ctl_verb *verbs; /* NULL: no verbs */
 	size_t nverbs;
 	/* argv[0] is the command's name (a register's, for the registers). */
@@ -183,6 +186,9 @@ struct ctl_paging {
 	 * false when r was the last page. */
 	bool (*page)(Isms__V1__Request *req, const Isms__V1__Reply *r,
 	             const void **items, size_t *n);
+	/* A page may be empty and still be followed (List: the server reads
+	 * a bounded number of entries per page). */
+	bool empty_continues;
 };
 
 /* The records of a listing over all its pages, and the replies owning them. */
@@ -278,6 +284,26 @@ int ctl_history_exec(struct ctl_ctx *, const struct ctl_args *);
 /* Lists every live record of register reg (all pages) into out. */
 int ctl_list_all(struct ctl_ctx *, const char *reg, struct ctl_recs *out);
 void ctl_recs_free(struct ctl_recs *);
+
+/* ctl_filter.c */
+/*
+ * The path from Record of a field a user names to read it ("level" in a
+ * risk: risk.level; "title"; "acceptance.by"): a scalar, or a list of
+ * them, outside lists of messages. *text (may be NULL) gets its dotted
+ * form, owned by the caller. 0 or a usage exit code (printed).
+ */
+int ctl_field_read_path(const ProtobufCFieldDescriptor *reg, const char *name,
+                        struct pb_path *path, char **text);
+/* The words of "list": owner=, status=, tag= into their List fields, any
+ * other field=value into list->filters. 0 or an exit code (printed);
+ * free with ctl_list_words_free, also on error. */
+int ctl_list_words(const ProtobufCFieldDescriptor *reg, Isms__V1__List *list,
+                   int nwords, char *const *words);
+void ctl_list_words_free(Isms__V1__List *list);
+/* Orders recs by field spec ("score"; "-score": descending), absent
+ * values last, ties in natural order. 0 or a usage exit code. */
+int ctl_recs_sort(const ProtobufCFieldDescriptor *reg, const char *spec,
+                  Isms__V1__Record **recs, size_t n);
 
 /* ctl_status.c */
 extern const struct ctl_cmd ctl_cmd_status;

@@ -106,6 +106,8 @@ help_exec(struct ctl_ctx *ctx, const struct ctl_cmd *self, int argc,
 		fprintf(ctx->out, "usage: ismsctl %s\n  %s\n%s%s", cmd->usage,
 		        cmd->help, cmd->detail != NULL ? "\n" : "",
 		        cmd->detail != NULL ? cmd->detail : "");
+		if (cmd->more != NULL)
+			cmd->more(ctx->out);
 		return CTL_EXIT_OK;
 	}
 	if ((reg = ctl_register_find(argv[1])) == NULL)

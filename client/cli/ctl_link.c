@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "relations.h"
 #include "output.h"
 
 /* Prints one link line: "  rel → other" (or ←), terminal-safe. */
@@ -209,17 +210,33 @@ link_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* The relations a link may have (common/relations.c), for "help link". */
+static void
+link_relations_print(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "\nRelations (REL: from SOURCE registers to TARGET "
+	           "registers):\n");
+	for (i = 0; i < relations_count; i++)
+		fprintf(f, "  %-14s %s -> %s\n  %-14s %s\n", relations[i].rel,
+		        relations[i].from, relations[i].to, "",
+		        relations[i].meaning);
+}
+
 const struct ctl_cmd ctl_cmd_link = {
     .name = "link",
     .usage = "link SOURCE REL TARGET [--rev N]",
     .help = "link two records: SOURCE --REL--> TARGET",
     .detail =
-        "Adds the typed link SOURCE --REL--> TARGET to SOURCE (REL is "
-        "[a-z_]+,\n"
-        "e.g. treated_by, affects, found_in, mitigates). With --rev N, "
-        "only if\n"
-        "SOURCE is still at revision N. Prints the new revision of SOURCE\n"
-        "(-o json / csv: the whole record).\n",
+        "Adds the typed link SOURCE --REL--> TARGET to SOURCE. REL is one "
+        "of the\n"
+        "relations below, between the registers it names; any other is "
+        "refused\n"
+        "naming the valid ones. With --rev N, only if SOURCE is still at\n"
+        "revision N. Prints the new revision of SOURCE (-o json / csv: the\n"
+        "whole record).\n",
+    .more = link_relations_print,
     .exec = link_exec,
 };
 

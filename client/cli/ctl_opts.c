@@ -60,6 +60,7 @@ static const struct ctl_opt {
     {"--deep", NULL, CTL_OPT_DEEP, false, opt_flag, OFF(deep)},
     {"--from", NULL, CTL_OPT_FROM, true, opt_string, OFF(from)},
     {"--to", NULL, CTL_OPT_TO, true, opt_string, OFF(to)},
+    {"--sort", NULL, CTL_OPT_SORT, true, opt_string, OFF(sort)},
     {"--register", NULL, CTL_OPT_REGISTER, true, opt_list, OFF(registers)},
     {"--type", NULL, CTL_OPT_TYPE, true, opt_list, OFF(types)},
     {"--within", NULL, CTL_OPT_WITHIN, true, opt_string, OFF(within)},

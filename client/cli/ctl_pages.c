@@ -37,7 +37,7 @@ ctl_pages_read(struct ctl_ctx *ctx, Isms__V1__Request *req,
 			memcpy((char *)acc->items + acc->n * sizeof(void *),
 			       items, take * sizeof(void *));
 		acc->n += take;
-		if (!more || n == 0)
+		if (!more || (n == 0 && !p->empty_continues))
 			break;
 	}
 	return rc;

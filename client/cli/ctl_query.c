@@ -11,42 +11,6 @@
 
 #define LIST_PAGE_MAX 500 /* records asked for per List call */
 
-/* The filters of list, each a List field. */
-static const struct list_filter {
-	const char *name;
-	size_t offset;
-} list_filters[] = {
-    {"owner", offsetof(Isms__V1__List, owner)},
-    {"status", offsetof(Isms__V1__List, status)},
-    {"tag", offsetof(Isms__V1__List, tag)},
-};
-
-#define NLIST_FILTERS (sizeof list_filters / sizeof list_filters[0])
-
-/* Sets the List filter named by word "name=value". */
-static int
-list_filter_set(Isms__V1__List *list, const char *word)
-{
-	const char *eq = strchr(word, '=');
-	size_t i, n;
-
-	n = eq != NULL ? (size_t)(eq - word) : 0;
-	for (i = 0; eq != NULL && i < NLIST_FILTERS; i++) {
-		if (strlen(list_filters[i].name) != n ||
-		    strncmp(list_filters[i].name, word, n) != 0)
-			continue;
-		if (eq[1] == '\0')
-			break;
-		*(const char **)((char *)list + list_filters[i].offset) =
-		    eq + 1;
-		return 0;
-	}
-	return ctl_error(
-	    CTL_EXIT_USAGE,
-	    "list filters are owner=USER, status=STATUS and tag=TAG; got '%s'",
-	    word);
-}
-
 /* Frees the replies holding the records. */
 void
 ctl_recs_free(struct ctl_recs *acc)
@@ -81,10 +45,7 @@ list_page(Isms__V1__Request *req, const Isms__V1__Reply *r, const void **items,
 
 /* List, read page after page by ctl_pages_read. */
 static const struct ctl_paging list_paging = {
-    ISMS__V1__REPLY__RESULT_LIST,
-    LIST_PAGE_MAX,
-    list_limit,
-    list_page,
+    ISMS__V1__REPLY__RESULT_LIST, LIST_PAGE_MAX, list_limit, list_page, true,
 };
 
 /* Sends list page after page until want records or the last page. */
@@ -123,17 +84,27 @@ ctl_list_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	Isms__V1__List list = ISMS__V1__LIST__INIT;
 	struct ctl_recs acc = {0};
 	uint64_t want = a->opt.has_limit ? a->opt.limit : UINT64_MAX;
-	int rc = 0, k;
+	int rc;
 
 	list.register_ = (char *)a->reg->name;
 	list.has_archived = 1;
 	list.archived = a->opt.archived;
-	for (k = 0; k < a->nwords; k++)
-		if ((rc = list_filter_set(&list, a->words[k])) != 0)
-			return rc;
-	if ((rc = list_pages(ctx, &list, want, &acc)) == 0)
-		ctl_print_records(ctx, a->reg, acc.recs, acc.n);
+	if ((rc = ctl_list_words(a->reg, &list, a->nwords, a->words)) != 0 ||
+	    (a->opt.sort != NULL &&
+	     (rc = ctl_recs_sort(a->reg, a->opt.sort, NULL, 0)) != 0))
+		goto out;
+	/* Sorted: every page first, then the first --limit of the order. */
+	if ((rc = list_pages(ctx, &list,
+	                     a->opt.sort != NULL ? UINT64_MAX : want, &acc)) ==
+	        0 &&
+	    a->opt.sort != NULL)
+		rc = ctl_recs_sort(a->reg, a->opt.sort, acc.recs, acc.n);
+	if (rc == 0)
+		ctl_print_records(ctx, a->reg, acc.recs,
+		                  acc.n < want ? acc.n : (size_t)want);
 	ctl_recs_free(&acc);
+out:
+	ctl_list_words_free(&list);
 	return rc;
 }
 
@@ -147,6 +118,7 @@ ctl_history_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	int rc;
 
 	hist.id = (char *)a->id;
+	hist.register_ = (char *)a->reg->name;
 	req.call_case = ISMS__V1__REQUEST__CALL_HISTORY;
 	req.history = &hist;
 	if ((rc = ctl_call(ctx, &req, &reply)) != 0)

@@ -9,6 +9,7 @@
 
 #include "ctl.h"
 #include "fieldargs.h"
+#include "fieldelem.h"
 #include "xmalloc.h"
 
 /* Prints one field and its type for a register's help. */
@@ -16,9 +17,14 @@ static void
 usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 {
 	char type[600];
-
 	size_t n = strlen(fd->name);
 
+	if (ctl_elem_is_list(fd)) {
+		ctl_elem_template(fd, type, sizeof type);
+		fprintf(arg, "  %-24s list of records: %s+='%s'\n", name, name,
+		        type);
+		return;
+	}
 	pb_field_type_name(fd, type, sizeof type);
 	if (ctl_field_is_instant(fd))
 		snprintf(type, sizeof type, "an ISO 8601 instant");
@@ -28,6 +34,19 @@ usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 		snprintf(type, sizeof type, "a date YYYY-MM-DD");
 	fprintf(arg, "  %-24s %s%s\n", name,
 	        fd->label == PROTOBUF_C_LABEL_REPEATED ? "list of " : "", type);
+}
+
+/* Whether the body of reg has a list of records (scope: exclusions). */
+static bool
+has_records_list(const ProtobufCFieldDescriptor *reg)
+{
+	const ProtobufCMessageDescriptor *md = reg->descriptor;
+	unsigned i;
+
+	for (i = 0; i < md->n_fields; i++)
+		if (ctl_elem_is_list(&md->fields[i]))
+			return true;
+	return false;
 }
 
 void
@@ -52,6 +71,15 @@ ctl_register_usage(FILE *f, const ProtobufCFieldDescriptor *reg)
 	        "field, f+=v / f-=v edit a list):\n",
 	        reg->name);
 	ctl_fields_walk(reg, usage_field, f);
+	if (!has_records_list(reg))
+		return;
+	fprintf(f, "\nA list of records takes one element per word, its "
+	           "fields as a=x;b=y\n"
+	           "(';' in a value: '\\;'): f+='a=x;b=y' adds one, "
+	           "f='a=x;b=y' replaces the\n"
+	           "list, f-='a=x' removes the elements holding a=x, f-=#2 "
+	           "the second,\n"
+	           "f= clears it. get shows each element as a=x; b=y.\n");
 }
 
 /* "ismsctl REGISTER VERB ...": argv[0] names the register. */
@@ -156,16 +184,17 @@ ctl_add_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	return rc;
 }
 
-/* Gets record id (revision rev when has_rev) into *out. */
+/* Gets record id of register reg (revision rev when has_rev) into *out. */
 static int
-get_record(struct ctl_ctx *ctx, const char *id, bool has_rev, uint64_t rev,
-           Isms__V1__Reply **out)
+get_record(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+           const char *id, bool has_rev, uint64_t rev, Isms__V1__Reply **out)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Get get = ISMS__V1__GET__INIT;
 	int rc;
 
 	get.id = (char *)id;
+	get.register_ = (char *)reg->name;
 	get.has_rev = has_rev;
 	get.rev = rev;
 	req.call_case = ISMS__V1__REQUEST__CALL_GET;
@@ -185,8 +214,8 @@ ctl_get_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	Isms__V1__Reply *reply;
 	int rc;
 
-	if ((rc = get_record(ctx, a->id, a->opt.has_rev, a->opt.rev, &reply)) !=
-	    0)
+	if ((rc = get_record(ctx, a->reg, a->id, a->opt.has_rev, a->opt.rev,
+	                     &reply)) != 0)
 		return rc;
 	ctl_print_record(ctx, reply->record);
 	isms_reply_free(reply);
@@ -235,7 +264,7 @@ ctl_set_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	 * a concurrent change gives a conflict rather than lost data.
 	 */
 	if (ctl_fields_need_current(&f) &&
-	    (rc = get_record(ctx, a->id, false, 0, &cur)) != 0)
+	    (rc = get_record(ctx, a->reg, a->id, false, 0, &cur)) != 0)
 		goto out;
 	if (ctl_fields_build(&f, cur != NULL ? cur->record : NULL, true, &put,
 	                     &err) != 0) {
@@ -275,6 +304,7 @@ ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	int rc;
 
 	ar.id = (char *)a->id;
+	ar.register_ = (char *)a->reg->name;
 	ar.has_expect_rev = a->opt.has_rev;
 	ar.expect_rev = a->opt.rev;
 	ar.has_force = a->opt.force;
@@ -294,6 +324,32 @@ ctl_archive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	return rc;
 }
 
+static int
+ctl_unarchive_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Unarchive un = ISMS__V1__UNARCHIVE__INIT;
+	Isms__V1__Reply *reply;
+	int rc;
+
+	un.id = (char *)a->id;
+	un.register_ = (char *)a->reg->name;
+	un.has_expect_rev = a->opt.has_rev;
+	un.expect_rev = a->opt.rev;
+	req.call_case = ISMS__V1__REQUEST__CALL_UNARCHIVE;
+	req.unarchive = &un;
+	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_RECORD,
+	                          &reply)) != 0)
+		return rc;
+	if (ctx->format == CTL_FORMAT_TABLE)
+		fprintf(ctx->out, "unarchived %s (rev %llu)\n", a->id,
+		        (unsigned long long)reply->record->rev);
+	else
+		ctl_print_record(ctx, reply->record);
+	isms_reply_free(reply);
+	return 0;
+}
+
 /* The verbs of every register; a verb with reg set is that one's only. */
 static const struct ctl_verb register_verbs[] = {
     {"add", "field=value ...", "create a record; prints its new id", 0, 0,
@@ -301,10 +357,18 @@ static const struct ctl_verb register_verbs[] = {
     {"get", "ID [--rev N]",
      "show a record (its links and what links to it), or revision N",
      CTL_OPT_REV, 1, 1, true, NULL, ctl_get_exec},
-    {"list", "[owner=U] [status=S] [tag=T] [--archived|--all] [--limit N]",
-     "list records (live ones unless --archived or --all)",
-     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED, 0, CTL_ARGS_ANY, false, NULL,
-     ctl_list_exec},
+    {"list",
+     "[field=value ...] [--sort [-]FIELD] [--archived|--all] [--limit N]",
+     "list records (live ones unless --archived or --all) whose fields\n"
+     "      hold the values given: owner=U, status=S, tag=T or any scalar\n"
+     "      field, derived ones too (level=high, applicable=no); f= means\n"
+     "      f is absent. The server reads at most 1,000 stored records\n"
+     "      per page, so a page may come back empty with a continuation\n"
+     "      token: ismsctl follows it to the end. --sort FIELD orders\n"
+     "      what all pages gathered, in ismsctl (-FIELD: descending;\n"
+     "      absent values last; enums in lifecycle order), then --limit",
+     CTL_OPT_LIMIT | CTL_OPT_ARCHIVED | CTL_OPT_SORT, 0, CTL_ARGS_ANY, false,
+     NULL, ctl_list_exec},
     {"set", "ID field=value ... [--rev N]",
      "change the named fields only; with --rev, only if still at rev N",
      CTL_OPT_REV, 1, CTL_ARGS_ANY, true, NULL, ctl_set_exec},
@@ -312,6 +376,9 @@ static const struct ctl_verb register_verbs[] = {
      "hide a record from lists (history and journal keep it); --force\n"
      "      also when live records still link to it",
      CTL_OPT_REV | CTL_OPT_FORCE, 1, 1, true, NULL, ctl_archive_exec},
+    {"unarchive", "ID [--rev N]",
+     "bring an archived record back into lists (journaled as unarchived)",
+     CTL_OPT_REV, 1, 1, true, NULL, ctl_unarchive_exec},
     {"history", "ID", "one line per revision: who changed which fields", 0, 1,
      1, true, NULL, ctl_history_exec},
     {"review", "ID [note=TEXT] [--rev N]",

@@ -28,8 +28,8 @@ review_words(char *const *words, int n, const char **note)
 
 /* Sends the Review and prints "reviewed ID: next review DATE". */
 static int
-review_send(struct ctl_ctx *ctx, const char *id, const char *note, bool has_rev,
-            uint64_t rev)
+review_send(struct ctl_ctx *ctx, const char *reg, const char *id,
+            const char *note, bool has_rev, uint64_t rev)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Review rv = ISMS__V1__REVIEW__INIT;
@@ -38,6 +38,7 @@ review_send(struct ctl_ctx *ctx, const char *id, const char *note, bool has_rev,
 	int rc;
 
 	rv.id = (char *)id;
+	rv.register_ = (char *)reg;
 	rv.note = note != NULL && *note != '\0' ? (char *)note : NULL;
 	rv.has_expect_rev = has_rev;
 	rv.expect_rev = rev;
@@ -81,7 +82,7 @@ review_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
 		goto out;
 	}
 	if ((rc = review_words(o.pos + 1, o.npos - 1, &note)) == 0)
-		rc = review_send(ctx, o.pos[0], note, o.has_rev, o.rev);
+		rc = review_send(ctx, NULL, o.pos[0], note, o.has_rev, o.rev);
 out:
 	ctl_opts_free(&o);
 	return rc;
@@ -96,7 +97,8 @@ ctl_review_verb_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 
 	if ((rc = review_words(a->words, a->nwords, &note)) != 0)
 		return rc;
-	return review_send(ctx, a->id, note, a->opt.has_rev, a->opt.rev);
+	return review_send(ctx, a->reg->name, a->id, note, a->opt.has_rev,
+	                   a->opt.rev);
 }
 
 const struct ctl_cmd ctl_cmd_review = {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fieldargs.h"
+#include "fieldelem.h"
 #include "reglist.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -262,6 +263,24 @@ unresolved_word(const ProtobufCFieldDescriptor *reg,
 	return unknown_field(reg, w->name, err);
 }
 
+/* Checks a word on a list of records: += and = need an element's fields
+ * (one element is checked here, so a typo is a usage error at once). */
+static int
+resolve_list_word(const struct ctl_field_word *w,
+                  const ProtobufCFieldDescriptor *leaf, struct isms_err *err)
+{
+	ProtobufCMessage *el;
+	int rc;
+
+	if (w->op == CTL_FIELD_REMOVE && w->value[0] == '#')
+		return 0;
+	if (w->op == CTL_FIELD_SET && w->value[0] == '\0')
+		return 0;
+	if ((rc = ctl_elem_parse(leaf, w->name, w->value, &el, err)) == 0)
+		protobuf_c_message_free_unpacked(el, NULL);
+	return rc;
+}
+
 /* Resolves w->name to a path from Record and checks it may be set. */
 static int
 resolve_word(const ProtobufCFieldDescriptor *reg, struct ctl_field_word *w,
@@ -293,13 +312,9 @@ resolve_word(const ProtobufCFieldDescriptor *reg, struct ctl_field_word *w,
 			    w->name, w->path.fd[i]->name);
 
 	leaf = w->path.fd[w->path.n - 1];
+	if (ctl_elem_is_list(leaf))
+		return resolve_list_word(w, leaf, err);
 	if (leaf->type == PROTOBUF_C_TYPE_MESSAGE) {
-		if (leaf->label == PROTOBUF_C_LABEL_REPEATED)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is a list of records and cannot be "
-			    "set from the command line",
-			    w->name);
 		if (w->op != CTL_FIELD_SET || w->value[0] != '\0')
 			return isms_err_set(
 			    err, ISMS_EINVAL,
@@ -430,6 +445,28 @@ set_value(ProtobufCMessage *m, const struct ctl_field_word *w,
 	return 0;
 }
 
+/* Applies a word on a list of records to its list in parent. */
+static int
+apply_list_word(const struct ctl_fields *f, size_t i, ProtobufCMessage *parent,
+                struct isms_err *err)
+{
+	const struct ctl_field_word *w = &f->w[i];
+	const ProtobufCFieldDescriptor *leaf = w->path.fd[w->path.n - 1];
+	ProtobufCMessage *el;
+	int rc;
+
+	if (w->op == CTL_FIELD_REMOVE)
+		return ctl_elem_remove(parent, leaf, w->name, w->value, err);
+	if (w->op == CTL_FIELD_SET && earlier_word(f, i, true) == -1)
+		pb_field_clear(parent, leaf);
+	if (w->value[0] == '\0')
+		return 0;
+	if ((rc = ctl_elem_parse(leaf, w->name, w->value, &el, err)) != 0)
+		return rc;
+	ctl_elem_append(parent, leaf, el);
+	return 0;
+}
+
 /* Applies word i to rec. */
 static int
 apply_word(const struct ctl_fields *f, size_t i, Isms__V1__Record *rec,
@@ -455,6 +492,8 @@ apply_word(const struct ctl_fields *f, size_t i, Isms__V1__Record *rec,
 	    current != NULL)
 		pb_path_copy(&rec->base, &current->base, &w->path);
 	parent = path_parent(&rec->base, &w->path, true);
+	if (ctl_elem_is_list(leaf))
+		return apply_list_word(f, i, parent, err);
 	switch (w->op) {
 	case CTL_FIELD_SET:
 		if (earlier_word(f, i, true) == -1)

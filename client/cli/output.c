@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fieldargs.h"
+#include "fieldelem.h"
 #include "output.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -158,6 +159,10 @@ elem_text(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 		b = p;
 		return ctl_out_base64(b->data, b->len);
 	case PROTOBUF_C_TYPE_MESSAGE:
+		/* A list of records other than links: "a=x; b=y", as typed. */
+		if (fd->descriptor != &isms__v1__link__descriptor)
+			return ctl_elem_text(
+			    *(const ProtobufCMessage *const *)p);
 		/* linked_from: rel ← the record linking here. */
 		return msg_text(*(const ProtobufCMessage *const *)p,
 		                strcmp(fd->name, "linked_from") == 0 ? " ← "
@@ -311,6 +316,17 @@ ctl_out_table(FILE *f, const char *const *titles, size_t ncols,
 	free(w);
 }
 
+const char *
+ctl_out_sep(const struct pb_path *path, const char *sep)
+{
+	const ProtobufCFieldDescriptor *leaf = path->fd[path->n - 1];
+
+	return ctl_elem_is_list(leaf) &&
+	               leaf->descriptor != &isms__v1__link__descriptor
+	           ? "\n"
+	           : sep;
+}
+
 void
 ctl_out_record_table(FILE *f, const Isms__V1__Record *rec)
 {
@@ -323,7 +339,9 @@ ctl_out_record_table(FILE *f, const Isms__V1__Record *rec)
 	labels = xcalloc(cols.n, sizeof *labels);
 	values = xcalloc(cols.n, sizeof *values);
 	for (i = 0; i < cols.n; i++) {
-		if ((v = ctl_out_value(&rec->base, &cols.path[i], ", ")) ==
+		/* A list of records: one element a line. */
+		if ((v = ctl_out_value(&rec->base, &cols.path[i],
+		                       ctl_out_sep(&cols.path[i], ", "))) ==
 		    NULL)
 			continue;
 		ctl_out_label(&cols.path[i], label, sizeof label);

@@ -46,6 +46,10 @@ void ctl_cols_free(struct ctl_cols *cols);
 char *ctl_out_value(const ProtobufCMessage *root, const struct pb_path *path,
                     const char *sep);
 
+/* The separator of path's elements: sep, but a newline (one element a
+ * line) for a list of records other than links (scope exclusions). */
+const char *ctl_out_sep(const struct pb_path *path, const char *sep);
+
 /* Writes path's label for people: body fields without the register name. */
 void ctl_out_label(const struct pb_path *path, char *buf, size_t len);
 

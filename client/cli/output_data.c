@@ -270,7 +270,8 @@ ctl_out_csv_records(FILE *f, const ProtobufCFieldDescriptor *reg,
 		for (c = 0; c < cols.n; c++) {
 			if (c > 0)
 				fputc(',', f);
-			v = ctl_out_value(&recs[i]->base, &cols.path[c], ";");
+			v = ctl_out_value(&recs[i]->base, &cols.path[c],
+			                  ctl_out_sep(&cols.path[c], ";"));
 			if (v != NULL)
 				ctl_out_csv_cell(f, v);
 			free(v);

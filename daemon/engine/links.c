@@ -8,6 +8,7 @@
 #include "links.h"
 #include "pbfield.h"
 #include "registers.h"
+#include "relations.h"
 #include "xmalloc.h"
 
 #define REL_MAX 32
@@ -140,10 +141,31 @@ struct links_edit_arg {
 	size_t klen;
 };
 
+/* Refuses a new link that its relation's row does not allow (relations.h).
+ * Removing a link never asks: links stored before the table stay
+ * readable and removable. */
+static int
+links_check_relation(const struct register_def *reg,
+                     const Isms__V1__LinkEdit *le, struct isms_err *err)
+{
+	const struct register_def *tr = register_by_id(le->target);
+	char why[600];
+
+	if (tr == NULL)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "link target %s does not exist",
+		                    le->target);
+	if (relation_check(le->rel, reg->name, tr->name, why, sizeof why) != 0)
+		return isms_err_set(err, ISMS_EINVAL, "link %s %s %s: %s",
+		                    le->source, le->rel, le->target, why);
+	return 0;
+}
+
 /* Adds the link to rec, or removes it: 0, or -code with err. */
 static int
-links_edit_apply(struct store_txn *txn, const Isms__V1__LinkEdit *le,
-                 Isms__V1__Record *rec, struct isms_err *err)
+links_edit_apply(struct store_txn *txn, const struct register_def *reg,
+                 const Isms__V1__LinkEdit *le, Isms__V1__Record *rec,
+                 struct isms_err *err)
 {
 	ssize_t at = links_find(rec, le->rel, le->target);
 	int rc;
@@ -159,7 +181,8 @@ links_edit_apply(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 		        (rec->n_links - (size_t)at - 1) * sizeof *rec->links);
 		rec->n_links--;
 	} else if (at < 0) {
-		if ((rc = links_check_target(txn, le->target, err)) != 0)
+		if ((rc = links_check_relation(reg, le, err)) != 0 ||
+		    (rc = links_check_target(txn, le->target, err)) != 0)
 			return rc;
 		links_push(&rec->links, &rec->n_links, le->rel, le->target);
 	}
@@ -175,7 +198,7 @@ links_edit_change(void *arg, struct records_edit *ed, struct isms_err *err)
 	Isms__V1__Record *rec = ed->rec;
 	int rc;
 
-	if ((rc = links_edit_apply(ed->txn, le, rec, err)) != 0)
+	if ((rc = links_edit_apply(ed->txn, ed->reg, le, rec, err)) != 0)
 		return rc;
 	if ((la->klen = links_key(le->target, rec->id, le->rel, la->key,
 	                          sizeof la->key)) == 0)

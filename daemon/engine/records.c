@@ -54,11 +54,13 @@ records_load(struct store_txn *txn, const char *id,
 	return records_unpack(&v, out, err);
 }
 
-int
-records_load_for_change(struct store_txn *txn, const char *id,
-                        protobuf_c_boolean has_expect, uint64_t expect,
-                        const struct register_def **reg, Isms__V1__Record **out,
-                        struct isms_err *err)
+/* Reads a record about to change; it must be live, or with archived set,
+ * archived (an unarchive). */
+static int
+records_load_state(struct store_txn *txn, const char *id,
+                   protobuf_c_boolean has_expect, uint64_t expect,
+                   bool archived, const struct register_def **reg,
+                   Isms__V1__Record **out, struct isms_err *err)
 {
 	uint8_t rk[RECKEY_MAX];
 	size_t rklen;
@@ -70,11 +72,15 @@ records_load_for_change(struct store_txn *txn, const char *id,
 		                    "a record id is required");
 	if ((rc = records_load(txn, id, reg, rk, &rklen, out, err)) != 0)
 		return rc;
-	if ((*out)->archived)
+	if (!archived && (*out)->archived)
 		rc = isms_err_set(
 		    err, ISMS_EPRECOND,
 		    "%s is archived; archived records are kept as they are",
 		    (*out)->id);
+	else if (archived && !(*out)->archived)
+		rc = isms_err_set(err, ISMS_EPRECOND,
+		                  "%s is not archived: it is live already",
+		                  (*out)->id);
 	else if (has_expect && expect != (*out)->rev)
 		rc = isms_err_set(
 		    err, ISMS_ECONFLICT,
@@ -91,6 +97,16 @@ records_load_for_change(struct store_txn *txn, const char *id,
 }
 
 int
+records_load_for_change(struct store_txn *txn, const char *id,
+                        protobuf_c_boolean has_expect, uint64_t expect,
+                        const struct register_def **reg, Isms__V1__Record **out,
+                        struct isms_err *err)
+{
+	return records_load_state(txn, id, has_expect, expect, false, reg, out,
+	                          err);
+}
+
+int
 records_change(struct store_txn *txn, const struct records_change *ch,
                const struct records_actor *who, Isms__V1__Record **out,
                struct isms_err *err)
@@ -103,8 +119,8 @@ records_change(struct store_txn *txn, const struct records_change *ch,
 	struct records_event ev;
 	int rc;
 
-	if ((rc = records_load_for_change(txn, ch->id, ch->has_expect,
-	                                  ch->expect, &ed.reg, &old, err)) != 0)
+	if ((rc = records_load_state(txn, ch->id, ch->has_expect, ch->expect,
+	                             ch->archived, &ed.reg, &old, err)) != 0)
 		return rc;
 	ed.old = old;
 	ed.rec = (Isms__V1__Record *)pb_dup(&old->base);
@@ -204,8 +220,7 @@ records_index_keys(const struct register_def *reg, const Isms__V1__Record *rec,
 	records_index_each(reg, rec, records_index_emit, &sink, rk, rklen);
 }
 
-/* Adds dlive and darch to a register's counts. */
-static void
+void
 records_count_add(struct store_txn *txn, uint8_t code, int dlive, int darch)
 {
 	uint8_t key[2] = {META_COUNT, code}, val[16];
@@ -593,8 +608,9 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 	for (f = reg->required; f != NULL && *f != NULL; f++)
 		if (!records_body_has(register_body(rec), *f))
 			return isms_err_set(err, ISMS_EINVAL,
-			                    "field '%s' is required for a %s",
-			                    *f, reg->name);
+			                    "field '%s' is required for %s %s",
+			                    *f, reglist_article(reg->name),
+			                    reg->name);
 	if (old != NULL && (rc = records_check_move(reg, old, rec, err)) != 0)
 		return rc;
 	if (reg->uses_method && (rc = method_peek(txn, &ctx.method, err)) != 0)
@@ -756,44 +772,6 @@ records_put(struct store_txn *txn, const Isms__V1__Put *put,
 		rc = records_put_planned(txn, put, &plan, who, out, err);
 	records_put_plan_clear(&plan);
 	return rc;
-}
-
-/* records_change_fn of an archive. */
-static int
-records_archive_apply(void *arg, struct records_edit *ed, struct isms_err *err)
-{
-	const Isms__V1__Archive *arc = arg;
-	Isms__V1__Record *rec = ed->rec;
-	int rc;
-
-	/* Live records pointing here would be left dangling. */
-	if (!arc->force && (rc = links_check_unreferenced(ed->txn, ed->reg,
-	                                                  rec->id, err)) != 0)
-		return rc;
-	rec->has_archived = 1;
-	rec->archived = 1;
-	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED;
-	snprintf(ed->summary, sizeof ed->summary, "%s archived: %s", rec->id,
-	         rec->title ? rec->title : "");
-	return 0;
-}
-
-int
-records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
-                const struct records_actor *who, Isms__V1__Record **out,
-                struct isms_err *err)
-{
-	struct records_change ch = {arc->id, arc->has_expect_rev,
-	                            arc->expect_rev, records_archive_apply,
-	                            (void *)arc};
-	int rc;
-
-	/* Archived records are refused, so an archive always changes one. */
-	if ((rc = records_change(txn, &ch, who, out, err)) != 0)
-		return rc;
-	records_count_add(txn, register_code(register_by_id((*out)->id)), -1,
-	                  1);
-	return 0;
 }
 
 /* records_change_fn of a review. */

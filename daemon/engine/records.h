@@ -28,6 +28,7 @@ struct records_actor {
 #define LIST_PAGE_DEFAULT 100
 #define LIST_PAGE_MAX     1000
 #define REPLY_BYTES_SOFT  (2u * 1024 * 1024) /* stop a page there */
+#define LIST_SCAN_MAX     1000 /* entries one List page may read at most */
 
 /* Creates or updates a record; *out is the stored record. */
 int records_put(struct store_txn *, const Isms__V1__Put *put,
@@ -63,6 +64,11 @@ int records_archive(struct store_txn *, const Isms__V1__Archive *arc,
                     const struct records_actor *, Isms__V1__Record **out,
                     struct isms_err *err);
 
+/* Brings an archived record back into lists; a live one is refused. */
+int records_unarchive(struct store_txn *, const Isms__V1__Unarchive *u,
+                      const struct records_actor *, Isms__V1__Record **out,
+                      struct isms_err *err);
+
 /* Records a review: last_reviewed_at now, the next review date moves, and
  * the journal keeps the note. */
 int records_review(struct store_txn *, const Isms__V1__Review *rv,
@@ -90,6 +96,9 @@ int records_count(struct store_txn *, uint8_t code, uint64_t *live,
 struct register_def;
 
 #define RECORDS_UNCHANGED 1 /* records_store_change: nothing to store */
+
+/* Adds dlive and darch to the live and archived counts of a register. */
+void records_count_add(struct store_txn *, uint8_t code, int dlive, int darch);
 
 /* Unpacks a stored record. */
 int records_unpack(const MDB_val *v, Isms__V1__Record **out,
@@ -156,6 +165,7 @@ struct records_change {
 	uint64_t expect;
 	records_change_fn *fn;
 	void *arg;
+	bool archived; /* the record must be archived (unarchive), not live */
 };
 
 /*

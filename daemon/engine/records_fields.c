@@ -184,11 +184,13 @@ records_put_plan(const Isms__V1__Put *put, struct records_put_plan *plan,
 			                    rec->id);
 		if (rec->body_case != ISMS__V1__RECORD__BODY__NOT_SET &&
 		    rec->body_case != reg->body_case)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "%s is a %s record; the body sent is another "
-			    "register's",
-			    rec->id, reg->name);
+			return register_by_case(rec->body_case) == NULL
+			           ? isms_err_set(err, ISMS_EINVAL,
+			                          "unknown record body")
+			           : register_check_id_in(
+			                 rec->id,
+			                 register_by_case(rec->body_case)->name,
+			                 err);
 	} else if ((reg = register_by_case(rec->body_case)) == NULL)
 		return isms_err_set(
 		    err, ISMS_EINVAL,

@@ -8,6 +8,7 @@
 #include "measures.h"
 #include "pbfield.h"
 #include "records.h"
+#include "records_filter.h"
 #include "registers.h"
 #include "xmalloc.h"
 
@@ -98,7 +99,8 @@ records_list_add(Isms__V1__ListResult *out, Isms__V1__Record *rec)
 /* What a listing scans: a register's records, or one index of them. */
 struct records_scan {
 	const struct register_def *reg;
-	int status; /* the status filter's value, parsed */
+	int status;                     /* the status filter's value, parsed */
+	struct records_filters filters; /* list->filters, resolved */
 	bool by_index;
 	uint8_t prefix[STORE_KEY_MAX];
 	size_t plen;
@@ -124,9 +126,10 @@ records_scan_plan(const Isms__V1__List *list, struct records_scan *sc,
 		sfd = register_status_field(sc->reg);
 		if (sfd == NULL || pb_enum_parse(sfd->descriptor, list->status,
 		                                 &sc->status) != 0)
-			return isms_err_set(err, ISMS_EINVAL,
-			                    "status '%s' is not a %s status",
-			                    list->status, sc->reg->name);
+			return isms_err_set(
+			    err, ISMS_EINVAL, "status '%s' is not %s %s status",
+			    list->status, reglist_article(sc->reg->name),
+			    sc->reg->name);
 		pb_enum_name(sfd->descriptor, sc->status, sname, sizeof sname);
 	}
 	sc->by_index = true;
@@ -146,7 +149,7 @@ records_scan_plan(const Isms__V1__List *list, struct records_scan *sc,
 	}
 	if (sc->plen == 0)
 		return isms_err_set(err, ISMS_EINVAL, "filter value too long");
-	return 0;
+	return records_filters_parse(sc->reg, list, &sc->filters, err);
 }
 
 /* Opens the scan, resumed after the list's page token if it has one. */
@@ -197,52 +200,81 @@ records_scan_get(struct store_txn *txn, const struct records_scan *sc,
 	                 it->k.mv_size - sc->plen, v);
 }
 
+/* Reads the record the scan is at into *rec when it passes the filters
+ * (NULL when it does not, or is gone). */
+static int
+records_scan_take(struct store_txn *txn, const Isms__V1__List *list,
+                  struct records_scan *sc, const struct store_iter *it,
+                  Isms__V1__Record **rec, size_t *bytes, struct isms_err *err)
+{
+	MDB_val v;
+	int rc;
+
+	*rec = NULL;
+	if ((rc = records_scan_get(txn, sc, it, &v)) == -ISMS_ENOTFOUND)
+		return 0;
+	if (rc != 0 || (rc = records_unpack(&v, rec, err)) != 0)
+		return rc;
+	if (!records_match(sc->reg, *rec, list, sc->status) ||
+	    !records_filters_match(&sc->filters, *rec)) {
+		protobuf_c_message_free_unpacked(&(*rec)->base, NULL);
+		*rec = NULL;
+		return 0;
+	}
+	if ((rc = links_fill_incoming(txn, sc->reg, *rec, err)) != 0) {
+		protobuf_c_message_free_unpacked(&(*rec)->base, NULL);
+		*rec = NULL;
+		return rc;
+	}
+	measures_fill_progress(txn, *rec);
+	*bytes += v.mv_size;
+	return 0;
+}
+
+/*
+ * A page: at most page records, and at most LIST_SCAN_MAX entries read,
+ * so a filter that matches nothing in a large register holds the loop
+ * no longer than one page does; the token resumes after the last entry
+ * read, matched or not.
+ */
 int
 records_list(struct store_txn *txn, const Isms__V1__List *list,
              Isms__V1__ListResult *out, struct isms_err *err)
 {
-	struct records_scan sc;
+	struct records_scan sc = {0};
 	struct store_iter it;
 	Isms__V1__Record *rec;
-	size_t page, bytes = 0;
+	size_t page, bytes = 0, scanned = 0;
 	int rc;
-	MDB_val v;
 
 	if ((rc = records_scan_plan(list, &sc, err)) != 0 ||
-	    (rc = records_scan_open(txn, list, &sc, &it, err)) != 0)
+	    (rc = records_scan_open(txn, list, &sc, &it, err)) != 0) {
+		records_filters_clear(&sc.filters);
 		return rc;
+	}
 	page = list->has_page_size && list->page_size > 0 ? list->page_size
 	                                                  : LIST_PAGE_DEFAULT;
 	if (page > LIST_PAGE_MAX)
 		page = LIST_PAGE_MAX;
 	while (store_iter_next(&it)) {
-		if (out->n_records == page || bytes >= REPLY_BYTES_SOFT) {
-			/* More remain: resume after the last key returned. */
+		if (out->n_records == page || bytes >= REPLY_BYTES_SOFT ||
+		    scanned == LIST_SCAN_MAX) {
+			/* More remain: resume after the last key read. */
 			out->has_next_page_token = 1;
 			break;
 		}
-		if ((rc = records_scan_get(txn, &sc, &it, &v)) ==
-		    -ISMS_ENOTFOUND)
-			continue;
-		if (rc != 0 || (rc = records_unpack(&v, &rec, err)) != 0)
+		scanned++;
+		if ((rc = records_scan_take(txn, list, &sc, &it, &rec, &bytes,
+		                            err)) != 0)
 			break;
-		if (!records_match(sc.reg, rec, list, sc.status)) {
-			protobuf_c_message_free_unpacked(
-			    (ProtobufCMessage *)rec, NULL);
-			records_scan_mark(out, &it);
-			continue;
-		}
-		if ((rc = links_fill_incoming(txn, sc.reg, rec, err)) != 0) {
-			protobuf_c_message_free_unpacked(
-			    (ProtobufCMessage *)rec, NULL);
-			break;
-		}
-		measures_fill_progress(txn, rec);
-		bytes += v.mv_size;
-		records_list_add(out, rec);
+		if (rec != NULL)
+			records_list_add(out, rec);
 		records_scan_mark(out, &it);
 	}
 	store_iter_close(&it);
+	records_filters_clear(&sc.filters);
+	out->has_scanned = 1;
+	out->scanned = (uint32_t)scanned;
 	if (rc == 0 && txn->ret != 0)
 		rc = isms_err_set(err, txn->ret, "%s", txn->msg);
 	if (!out->has_next_page_token) {

@@ -59,6 +59,25 @@ register_by_id(const char *id)
 	return NULL;
 }
 
+int
+register_check_id_in(const char *id, const char *want, struct isms_err *err)
+{
+	const struct register_def *want_reg, *reg;
+
+	if (want == NULL || want[0] == '\0' || id == NULL || id[0] == '\0')
+		return 0;
+	if ((want_reg = register_by_name(want)) == NULL)
+		return isms_err_set(err, ISMS_EINVAL, "unknown register '%s'",
+		                    want);
+	if ((reg = register_by_id(id)) == NULL)
+		return isms_err_set(err, ISMS_ENOTFOUND, "no record %s", id);
+	if (reg != want_reg)
+		return isms_err_set(err, ISMS_EINVAL, "%s is %s %s, not %s %s",
+		                    id, reglist_article(reg->name), reg->name,
+		                    reglist_article(want), want);
+	return 0;
+}
+
 ProtobufCMessage *
 register_body(const Isms__V1__Record *rec)
 {

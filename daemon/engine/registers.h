@@ -163,6 +163,14 @@ const struct register_def *register_by_case(uint32_t body_case);
 /* The register whose ids look like id ("RSK-0001" → risk), or NULL. */
 const struct register_def *register_by_id(const char *id);
 
+/*
+ * Refuses an id of another register than want (a register name; NULL or
+ * empty: any): INVALID_ARGUMENT naming the register the id belongs to,
+ * so "risk get INC-0001" says it is an incident.
+ */
+int register_check_id_in(const char *id, const char *want,
+                         struct isms_err *err);
+
 /* The key byte of a register's records (its body field number). */
 static inline uint8_t
 register_code(const struct register_def *r)

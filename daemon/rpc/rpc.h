@@ -19,9 +19,10 @@ rpc_handler rpc_info_read;
 
 /* rpc_records.c */
 rpc_handler rpc_get_read, rpc_list_read, rpc_history_read;
-rpc_handler rpc_put_apply, rpc_archive_apply;
+rpc_handler rpc_put_apply, rpc_archive_apply, rpc_unarchive_apply;
 int rpc_put_check(const void *body, struct rpc_call *);
 int rpc_archive_check(const void *body, struct rpc_call *);
+int rpc_unarchive_check(const void *body, struct rpc_call *);
 
 /* rpc_links.c */
 rpc_handler rpc_links_read, rpc_link_apply;

@@ -1,4 +1,5 @@
-/* rpc_records.c: Get, List, History, Put and Archive: the records. */
+/* rpc_records.c: Get, List, History, Put, Archive and Unarchive: the
+ * records. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,6 +17,8 @@ rpc_get_read(struct store_txn *txn, const void *body, void *result,
 	Isms__V1__Record *rec = NULL;
 	int rc;
 
+	if ((rc = register_check_id_in(g->id, g->register_, &call->err)) != 0)
+		return rc;
 	rc = records_get(txn, g->id, g->has_rev ? g->rev : 0, &rec, &call->err);
 	if (rc == 0)
 		pb_move(result, &rec->base);
@@ -34,7 +37,10 @@ rpc_history_read(struct store_txn *txn, const void *body, void *result,
                  struct rpc_call *call)
 {
 	const Isms__V1__History *h = body;
+	int rc;
 
+	if ((rc = register_check_id_in(h->id, h->register_, &call->err)) != 0)
+		return rc;
 	return records_history(txn, h->id, result, &call->err);
 }
 
@@ -128,7 +134,7 @@ rpc_archive_check(const void *body, struct rpc_call *call)
 	if (a->id == NULL || a->id[0] == '\0')
 		return isms_err_set(&call->err, ISMS_EINVAL,
 		                    "archive.id is required");
-	return 0;
+	return register_check_id_in(a->id, a->register_, &call->err);
 }
 
 int
@@ -138,6 +144,30 @@ rpc_archive_apply(struct store_txn *txn, const void *body, void *result,
 	struct records_actor who = {call->actor, call->now};
 	Isms__V1__Record *rec = NULL;
 	int rc = records_archive(txn, body, &who, &rec, &call->err);
+
+	if (rc == 0)
+		pb_move(result, &rec->base);
+	return rc;
+}
+
+int
+rpc_unarchive_check(const void *body, struct rpc_call *call)
+{
+	const Isms__V1__Unarchive *u = body;
+
+	if (u->id == NULL || u->id[0] == '\0')
+		return isms_err_set(&call->err, ISMS_EINVAL,
+		                    "unarchive.id is required");
+	return register_check_id_in(u->id, u->register_, &call->err);
+}
+
+int
+rpc_unarchive_apply(struct store_txn *txn, const void *body, void *result,
+                    struct rpc_call *call)
+{
+	struct records_actor who = {call->actor, call->now};
+	Isms__V1__Record *rec = NULL;
+	int rc = records_unarchive(txn, body, &who, &rec, &call->err);
 
 	if (rc == 0)
 		pb_move(result, &rec->base);

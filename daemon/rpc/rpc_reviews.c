@@ -2,6 +2,7 @@
 #include "due_index.h"
 #include "pbfield.h"
 #include "records.h"
+#include "registers.h"
 #include "rpc.h"
 #include "server.h"
 
@@ -23,7 +24,7 @@ rpc_review_check(const void *body, struct rpc_call *call)
 	if (rv->id == NULL || rv->id[0] == '\0')
 		return isms_err_set(&call->err, ISMS_EINVAL,
 		                    "review.id is required");
-	return 0;
+	return register_check_id_in(rv->id, rv->register_, &call->err);
 }
 
 int

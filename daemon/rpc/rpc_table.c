@@ -39,6 +39,8 @@ const struct rpc_entry rpc_table[] = {
      .apply = rpc_put_apply, .check = rpc_put_check},
     {"Archive", C(ARCHIVE), RPC_WRITE, E, R(RECORD), .apply = rpc_archive_apply,
      .check = rpc_archive_check},
+    {"Unarchive", C(UNARCHIVE), RPC_WRITE, E, R(RECORD),
+     .apply = rpc_unarchive_apply, .check = rpc_unarchive_check},
     {"Link", C(LINK), RPC_WRITE, E, R(RECORD), .apply = rpc_link_apply,
      .check = rpc_link_check},
     {"Review", C(REVIEW), RPC_WRITE, E, R(RECORD), .apply = rpc_review_apply,

@@ -350,6 +350,13 @@ static const struct seed seeds[] = {
       "metric_record.at=2026-11-30", "metric_record.note=November"}},
     {"metric_values",
      {"metric_values.metric=KPI-0001", "metric_values.page_size=10"}},
+    {"unarchive",
+     {"unarchive.id=RSK-0002", "unarchive.expect_rev=2",
+      "unarchive.register=risk"}},
+    {"get_register", {"get.id=INC-0001", "get.register=risk"}},
+    {"list_any_field",
+     {"list.register=risk", "list.filters=risk.level=high",
+      "list.filters=title=", "list.filters=acceptance.by=alice"}},
 };
 
 /* Builds seed i as a packed Request; returns its length. */

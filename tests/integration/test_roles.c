@@ -55,6 +55,7 @@ static const struct {
     {"describe", "vaeA"},
     {"metric_values", "vaeA"},
     {"metric_record", "eA"},
+    {"unarchive", "eA"},
 };
 
 static const struct {

@@ -16,6 +16,7 @@
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
+#include "relations.h"
 #include "signoff.h"
 #include "store.h"
 #include "reg_fx.h"
@@ -422,6 +423,21 @@ sign(struct store_txn *txn, const char *id, const char *user, bool admin,
 	return rc;
 }
 
+/* A relation the table allows from register from to register to. */
+static const char *
+rel_joining(const char *from, const char *to)
+{
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < relations_count; i++)
+		if (relation_check(relations[i].rel, from, to, why,
+		                   sizeof why) == 0)
+			return relations[i].rel;
+	fail_msg("no relation joins %s to %s", from, to);
+	return NULL;
+}
+
 /* Makes a record of l's register in l's status and links it to id. */
 static void
 link_needed(struct store_txn *txn, const char *id,
@@ -444,10 +460,10 @@ link_needed(struct store_txn *txn, const char *id,
 				         err.msg);
 	}
 	le.source = other;
-	le.rel = (char *)"for";
+	le.rel = (char *)rel_joining(r->name, register_by_id(id)->name);
 	le.target = (char *)id;
 	if (links_edit(txn, &le, &who, &out, &err) != 0)
-		fail_msg("link %s for %s: %s", other, id, err.msg);
+		fail_msg("link %s %s %s: %s", other, le.rel, id, err.msg);
 	protobuf_c_message_free_unpacked(&out->base, NULL);
 }
 

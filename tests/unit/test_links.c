@@ -180,6 +180,21 @@ test_links(void **state)
 	assert_non_null(strstr(err.msg, "AST-0404 does not exist"));
 	assert_int_equal(do_link(fx->st, r, "Bad Rel", a, false, &err),
 	                 -ISMS_EINVAL);
+	/* The relations table: an unknown rel, or a pair its row does not
+	 * join, is refused naming what a risk may link; nothing stored. */
+	assert_int_equal(do_link(fx->st, r, "treatd_by", a, false, &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "unknown relation 'treatd_by'"));
+	assert_non_null(strstr(err.msg, "treated_by (to control"));
+	assert_int_equal(do_link(fx->st, r, "treated_by", a, false, &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "not an asset"));
+	assert_int_equal(do_link(fx->st, a, "affects", r, false, &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "not an asset"));
+	rec = get(fx->st, r);
+	assert_int_equal(rec->n_links, 1);
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
 	/* Reverse lookup. */
 	res = (Isms__V1__LinksResult *)pb_new(
 	    &isms__v1__links_result__descriptor);
