@@ -1,9 +1,43 @@
 /* records_archive.c: archive and unarchive, a record's place in lists. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "links.h"
 #include "records.h"
 #include "registers.h"
+
+/* Marks ed's record archived (on) or live again, with its event. */
+static void
+records_mark_archived(struct records_edit *ed, bool on)
+{
+	Isms__V1__Record *rec = ed->rec;
+
+	rec->has_archived = on;
+	rec->archived = on;
+	ed->type = on ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED
+	              : ISMS__V1__EVENT_TYPE__EVENT_TYPE_UNARCHIVED;
+	snprintf(ed->summary, sizeof ed->summary, "%s %s: %s", rec->id,
+	         on ? "archived" : "unarchived", rec->title ? rec->title : "");
+}
+
+/*
+ * Runs the change ch, which always changes a record (archive takes only
+ * live records, unarchive only archived ones), and moves one from the
+ * register's live count to its archived count (on) or back.
+ */
+static int
+records_archive_change(struct store_txn *txn, const struct records_change *ch,
+                       bool on, const struct records_actor *who,
+                       Isms__V1__Record **out, struct isms_err *err)
+{
+	int rc, d = on ? 1 : -1;
+
+	if ((rc = records_change(txn, ch, who, out, err)) != 0)
+		return rc;
+	records_count_add(txn, register_code(register_by_id((*out)->id)), -d,
+	                  d);
+	return 0;
+}
 
 /* records_change_fn of an archive. */
 static int
@@ -17,11 +51,7 @@ records_archive_apply(void *arg, struct records_edit *ed, struct isms_err *err)
 	if (!arc->force && (rc = links_check_unreferenced(ed->txn, ed->reg,
 	                                                  rec->id, err)) != 0)
 		return rc;
-	rec->has_archived = 1;
-	rec->archived = 1;
-	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_ARCHIVED;
-	snprintf(ed->summary, sizeof ed->summary, "%s archived: %s", rec->id,
-	         rec->title ? rec->title : "");
+	records_mark_archived(ed, true);
 	return 0;
 }
 
@@ -33,14 +63,8 @@ records_archive(struct store_txn *txn, const Isms__V1__Archive *arc,
 	struct records_change ch = {arc->id, arc->has_expect_rev,
 	                            arc->expect_rev, records_archive_apply,
 	                            (void *)arc};
-	int rc;
 
-	/* Archived records are refused, so an archive always changes one. */
-	if ((rc = records_change(txn, &ch, who, out, err)) != 0)
-		return rc;
-	records_count_add(txn, register_code(register_by_id((*out)->id)), -1,
-	                  1);
-	return 0;
+	return records_archive_change(txn, &ch, true, who, out, err);
 }
 
 /* records_change_fn of an unarchive. */
@@ -48,15 +72,9 @@ static int
 records_unarchive_apply(void *arg, struct records_edit *ed,
                         struct isms_err *err)
 {
-	Isms__V1__Record *rec = ed->rec;
-
 	(void)arg;
 	(void)err;
-	rec->has_archived = 0;
-	rec->archived = 0;
-	ed->type = ISMS__V1__EVENT_TYPE__EVENT_TYPE_UNARCHIVED;
-	snprintf(ed->summary, sizeof ed->summary, "%s unarchived: %s", rec->id,
-	         rec->title ? rec->title : "");
+	records_mark_archived(ed, false);
 	return 0;
 }
 
@@ -68,12 +86,6 @@ records_unarchive(struct store_txn *txn, const Isms__V1__Unarchive *u,
 	struct records_change ch = {u->id,         u->has_expect_rev,
 	                            u->expect_rev, records_unarchive_apply,
 	                            (void *)u,     true};
-	int rc;
 
-	/* Only an archived record is taken, so this always changes one. */
-	if ((rc = records_change(txn, &ch, who, out, err)) != 0)
-		return rc;
-	records_count_add(txn, register_code(register_by_id((*out)->id)), 1,
-	                  -1);
-	return 0;
+	return records_archive_change(txn, &ch, false, who, out, err);
 }

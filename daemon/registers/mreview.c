@@ -31,34 +31,19 @@ static const struct register_signoff mreview_signoff = {
 };
 
 /* 9.3.2 a-g: the inputs the review considered, when and who attended. */
+#define MREVIEW_INPUTS                                                         \
+	"held_on", "attendees", "input_previous_actions", "input_changes",     \
+	    "input_party_needs", "input_performance", "input_party_feedback",  \
+	    "input_risk", "input_improvement"
+
 static const char *const mreview_held[] = {
-    "held_on",
-    "attendees",
-    "input_previous_actions",
-    "input_changes",
-    "input_party_needs",
-    "input_performance",
-    "input_party_feedback",
-    "input_risk",
-    "input_improvement",
+    MREVIEW_INPUTS,
     NULL,
 };
 
 /* 9.3.3: the decisions, approved. */
 static const char *const mreview_closed[] = {
-    "held_on",
-    "attendees",
-    "input_previous_actions",
-    "input_changes",
-    "input_party_needs",
-    "input_performance",
-    "input_party_feedback",
-    "input_risk",
-    "input_improvement",
-    "decisions",
-    "approval.by",
-    "approval.at",
-    NULL,
+    MREVIEW_INPUTS, "decisions", "approval.by", "approval.at", NULL,
 };
 
 /* planned -> held -> closed (minutes and actions issued); final. */
