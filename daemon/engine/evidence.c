@@ -1,5 +1,6 @@
 /* evidence.c: the evidence each state requires, and voided sign-offs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evidence.h"
@@ -7,6 +8,7 @@
 #include "links.h"
 #include "pbfield.h"
 #include "records.h"
+#include "xmalloc.h"
 
 /* The missing items of one check, as text for the error. */
 struct evidence_gaps {
@@ -243,4 +245,130 @@ evidence_void(const struct register_def *reg, const Isms__V1__Record *old,
 	pb_enum_name(sfd->descriptor, so->fallback, to, sizeof to);
 	snprintf(note + strlen(note), len - strlen(note), "; status %s -> %s",
 	         from, to);
+}
+
+/* Whether a state of some register needs a linked record of reg. */
+static bool
+evidence_needed(const struct register_def *reg)
+{
+	const struct register_state *st;
+	size_t i;
+
+	for (i = 0; registers[i] != NULL; i++)
+		for (st = registers[i]->states; st != NULL && st->status != 0;
+		     st++)
+			if (st->linked != NULL &&
+			    strcmp(st->linked->reg, reg->name) == 0)
+				return true;
+	return false;
+}
+
+/*
+ * Whether record id is in a state that needs a linked record of reg and
+ * has one now; *stp is that state when it needs one, else NULL.
+ */
+static bool
+evidence_need_holds(struct store_txn *txn, const char *id,
+                    const struct register_def *reg,
+                    const struct register_state **stp)
+{
+	const struct register_def *nreg;
+	const struct register_state *st;
+	Isms__V1__Record *n;
+	struct isms_err err;
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen;
+	bool holds = false;
+
+	*stp = NULL;
+	if (records_load(txn, id, &nreg, rk, &rklen, &n, &err) != 0)
+		return false;
+	st = register_state_of(nreg, register_status(nreg, n));
+	if (!n->archived && st != NULL && st->linked != NULL &&
+	    strcmp(st->linked->reg, reg->name) == 0 &&
+	    evidence_applies(st->when, register_body(n))) {
+		*stp = st;
+		holds = evidence_linked(txn, nreg, n, st->linked);
+	}
+	protobuf_c_message_free_unpacked(&n->base, NULL);
+	return holds;
+}
+
+/* Adds id to the watch once, when its need for w->reg holds now. */
+static void
+evidence_watch_add(struct evidence_watch *w, const char *id)
+{
+	const struct register_state *st;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->ids[i], id) == 0)
+			return;
+	if (!evidence_need_holds(w->txn, id, w->reg, &st))
+		return;
+	w->ids = xrealloc(w->ids, (w->n + 1) * sizeof *w->ids);
+	w->ids[w->n++] = xstrdup(id);
+}
+
+/* links_each_incoming callback. */
+static void
+evidence_watch_in(void *arg, const char *rel, const char *source)
+{
+	(void)rel;
+	evidence_watch_add(arg, source);
+}
+
+void
+evidence_watch_begin(struct evidence_watch *w, struct store_txn *txn,
+                     const struct register_def *reg,
+                     const Isms__V1__Record *rec)
+{
+	struct isms_err err;
+	size_t i;
+
+	*w = (struct evidence_watch){.txn = txn, .reg = reg};
+	if (!evidence_needed(reg))
+		return;
+	for (i = 0; i < rec->n_links; i++)
+		evidence_watch_add(w, rec->links[i]->target);
+	(void)links_each_incoming(txn, reg, rec->id, evidence_watch_in, w,
+	                          &err);
+}
+
+int
+evidence_watch_end(struct evidence_watch *w, const char *id,
+                   struct isms_err *err)
+{
+	const struct register_state *st;
+	char text[128], name[64];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < w->n && rc == 0; i++) {
+		if (evidence_need_holds(w->txn, w->ids[i], w->reg, &st) ||
+		    st == NULL)
+			continue;
+		evidence_link_text(st->linked, text, sizeof text);
+		pb_enum_name(register_status_field(register_by_id(w->ids[i]))
+		                 ->descriptor,
+		             st->status, name, sizeof name);
+		rc = isms_err_set(err, ISMS_EPRECOND,
+		                  "%s is %s, which needs %s: this change to %s "
+		                  "would leave it without one",
+		                  w->ids[i], name, text, id);
+	}
+	evidence_watch_free(w);
+	return rc;
+}
+
+void
+evidence_watch_free(struct evidence_watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->ids[i]);
+	free(w->ids);
+	w->ids = NULL;
+	w->n = 0;
 }

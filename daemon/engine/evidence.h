@@ -38,4 +38,28 @@ bool evidence_has(const ProtobufCMessage *body, const char *path);
 /* Describes a linked-record need: "a linked action in status done". */
 void evidence_link_text(const struct register_linked *l, char *buf, size_t len);
 
+/*
+ * A write to a record of reg can take away what a linked record's state
+ * needs: unlinking the done action of a closed nonconformity, archiving
+ * it, or moving it out of done. begin notes the records linked with rec
+ * (either way) whose state needs a linked record of reg and has one; end,
+ * once the write is stored, refuses it (-ISMS_EPRECOND naming the record
+ * and its need) if one of them has none any more. A need that did not
+ * hold before the write is not this write's doing and is left alone.
+ */
+struct evidence_watch {
+	struct store_txn *txn;
+	const struct register_def *reg;
+	char **ids;
+	size_t n;
+};
+
+void evidence_watch_begin(struct evidence_watch *, struct store_txn *,
+                          const struct register_def *reg,
+                          const Isms__V1__Record *rec);
+/* Checks and frees the watch; id names the record written. */
+int evidence_watch_end(struct evidence_watch *, const char *id,
+                       struct isms_err *err);
+void evidence_watch_free(struct evidence_watch *);
+
 #endif

@@ -204,6 +204,13 @@ links_edit_change(void *arg, struct records_edit *ed, struct isms_err *err)
 	                          sizeof la->key)) == 0)
 		return isms_err_set(err, ISMS_EINVAL, "bad link target '%s'",
 		                    le->target);
+	/* The index changes with the record, before it is stored, so the
+	 * evidence a linked record needs is judged on both (records_change). */
+	if (le->remove)
+		store_del(ed->txn, DB_LINKS, la->key, la->klen);
+	else
+		store_put(ed->txn, DB_LINKS, la->key, la->klen, rec->id,
+		          strlen(rec->id));
 	snprintf(ed->summary, sizeof ed->summary, "%s %s %s %s", rec->id,
 	         le->remove ? "unlinked" : "linked", le->rel, le->target);
 	ed->type = le->remove ? ISMS__V1__EVENT_TYPE__EVENT_TYPE_UNLINKED
@@ -229,11 +236,6 @@ links_edit(struct store_txn *txn, const Isms__V1__LinkEdit *le,
 	if (rc != 0)
 		return rc == RECORDS_UNCHANGED ? 0 : rc;
 	rec = *out;
-	if (le->remove)
-		store_del(txn, DB_LINKS, la.key, la.klen);
-	else
-		store_put(txn, DB_LINKS, la.key, la.klen, rec->id,
-		          strlen(rec->id));
 	/* A sticky store error: nothing is stored, and rec is freed. */
 	if (txn->ret != 0) {
 		*out = NULL;

@@ -115,6 +115,7 @@ records_change(struct store_txn *txn, const struct records_change *ch,
 	                          .who = who,
 	                          .type =
 	                              ISMS__V1__EVENT_TYPE__EVENT_TYPE_UPDATED};
+	struct evidence_watch watch = {0};
 	Isms__V1__Record *old;
 	struct records_event ev;
 	int rc;
@@ -124,12 +125,16 @@ records_change(struct store_txn *txn, const struct records_change *ch,
 		return rc;
 	ed.old = old;
 	ed.rec = (Isms__V1__Record *)pb_dup(&old->base);
+	evidence_watch_begin(&watch, txn, ed.reg, old);
 	if ((rc = ch->fn(ch->arg, &ed, err)) != 0)
 		goto done;
 	ev.type = ed.type;
 	ev.summary = ed.summary[0] != '\0' ? ed.summary : NULL;
 	if ((rc = records_store_change(txn, ed.reg, old, ed.rec, who, &ev,
 	                               err)) < 0)
+		goto done;
+	if (rc != RECORDS_UNCHANGED &&
+	    (rc = evidence_watch_end(&watch, old->id, err)) != 0)
 		goto done;
 	/* Unchanged: no new revision, the record as it is. */
 	if (rc == RECORDS_UNCHANGED) {
@@ -140,6 +145,7 @@ records_change(struct store_txn *txn, const struct records_change *ch,
 		ed.rec = NULL;
 	}
 done:
+	evidence_watch_free(&watch);
 	if (old != NULL)
 		protobuf_c_message_free_unpacked(&old->base, NULL);
 	if (ed.rec != NULL)

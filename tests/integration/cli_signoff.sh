@@ -178,6 +178,14 @@ expect 1 "bob may not verify" "${as_bob[@]}" nonconformity verify NC-0001 \
 expect 0 "alice verifies" "${as_alice[@]}" nonconformity verify NC-0001 \
 	result="no recurrence in 90 days"
 expect 0 "closed" nonconformity set NC-0001 status=closed
+# what the closed NC needs cannot be taken away through its action
+expect 1 "its action stays linked" unlink ACT-0001 for NC-0001
+has "the unlink names what NC-0001 needs" \
+	"NC-0001 is closed, which needs a linked action in status done"
+expect 1 "its action stays live" action archive ACT-0001 --force
+has "the archive names it too" "NC-0001 is closed"
+expect 1 "its action stays done" action set ACT-0001 status=in_progress
+has "so does the move" "NC-0001 is closed"
 
 # --- a document: approved by its owner, voided by a new version
 expect 0 "document add" document add title="Security policy" kind=policy \

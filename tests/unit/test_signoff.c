@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "keys.h"
 #include "links.h"
 #include "pbfield.h"
 #include "records.h"
@@ -222,6 +223,96 @@ test_old_records(void **state)
 	protobuf_c_message_free_unpacked(&out->base, NULL);
 }
 
+/* Runs one write in a nested txn, as the writer does: aborted when
+ * refused, so a refused write leaves nothing behind. */
+static int
+nested(struct fx *fx,
+       int (*op)(struct store_txn *, const void *, struct isms_err *),
+       const void *arg, struct isms_err *err)
+{
+	struct store_txn child;
+	int rc;
+
+	assert_int_equal(store_write_begin(fx->st, &fx->txn, &child), 0);
+	if ((rc = op(&child, arg, err)) == 0)
+		assert_int_equal(store_commit(&child), 0);
+	else
+		store_abort(&child);
+	return rc;
+}
+
+static int
+op_link(struct store_txn *txn, const void *arg, struct isms_err *err)
+{
+	Isms__V1__Record *out = NULL;
+	int rc = links_edit(txn, arg, &who, &out, err);
+
+	if (out != NULL)
+		protobuf_c_message_free_unpacked(&out->base, NULL);
+	return rc;
+}
+
+static int
+op_archive(struct store_txn *txn, const void *arg, struct isms_err *err)
+{
+	Isms__V1__Record *out = NULL;
+	int rc = records_archive(txn, arg, &who, &out, err);
+
+	if (out != NULL)
+		protobuf_c_message_free_unpacked(&out->base, NULL);
+	return rc;
+}
+
+static int
+op_undone(struct store_txn *txn, const void *arg, struct isms_err *err)
+{
+	return set1(txn, arg, &register_action, "status=in_progress", NULL,
+	            err);
+}
+
+/*
+ * What a closed nonconformity id needs cannot be taken from it through
+ * its done action act: not by unlinking it, archiving it (even with
+ * force) or moving it out of done; each is refused and changes nothing.
+ */
+static void
+taken_away(struct fx *fx, const char *id, const char *act)
+{
+	Isms__V1__LinkEdit le = ISMS__V1__LINK_EDIT__INIT;
+	Isms__V1__Archive arc = ISMS__V1__ARCHIVE__INIT;
+	Isms__V1__Record *rec;
+	struct isms_err err;
+	uint8_t rk[RECKEY_MAX];
+	size_t rklen;
+	char want[160];
+
+	snprintf(want, sizeof want,
+	         "%s is closed, which needs a linked action in status done",
+	         id);
+	le.source = (char *)act;
+	le.rel = "for";
+	le.target = (char *)id;
+	le.remove = 1;
+	assert_int_equal(nested(fx, op_link, &le, &err), -ISMS_EPRECOND);
+	assert_non_null(strstr(err.msg, want));
+	arc.id = (char *)act;
+	arc.force = 1;
+	assert_int_equal(nested(fx, op_archive, &arc, &err), -ISMS_EPRECOND);
+	assert_non_null(strstr(err.msg, want));
+	assert_int_equal(nested(fx, op_undone, act, &err), -ISMS_EPRECOND);
+	assert_non_null(strstr(err.msg, want));
+	/* Nothing of the three was kept: the action is done and linked. */
+	assert_stored(&fx->txn, act, "action.status", "done");
+	assert_int_equal(
+	    records_load(&fx->txn, act, NULL, rk, &rklen, &rec, &err), 0);
+	assert_int_equal(rec->n_links, 1);
+	assert_string_equal(rec->links[0]->target, id);
+	assert_false(rec->archived);
+	protobuf_c_message_free_unpacked(&rec->base, NULL);
+	/* A change that keeps what the record needs goes through. */
+	set_ok(&fx->txn, act, &register_action, "description=patched", NULL);
+}
+
 /* A closed nonconformity: correction, cause, a done action, verified. */
 static void
 test_nonconformity_close(void **state)
@@ -258,6 +349,7 @@ test_nonconformity_close(void **state)
 	    sign(&fx->txn, id, "carol", false, "effective", NULL, &err), 0);
 	assert_stored(&fx->txn, id, "nonconformity.effectiveness.by", "carol");
 	set_ok(&fx->txn, id, reg, "status=closed", NULL);
+	taken_away(fx, id, act);
 }
 
 int
