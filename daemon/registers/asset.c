@@ -5,8 +5,7 @@
 
 static int
 asset_check(struct register_ctx *ctx, Isms__V1__Record *rec,
-           const Isms__V1__Record *old,
-            struct isms_err *err)
+            const Isms__V1__Record *old, struct isms_err *err)
 {
 	Isms__V1__Asset *a = rec->asset;
 	int rc;
@@ -31,6 +30,7 @@ static const struct register_state asset_states[] = {
 };
 
 const struct register_def register_asset = {
+    .owner_required = true,
     .review_days = 365,
     .initial_status = ISMS__V1__ASSET_STATUS__ASSET_STATUS_ACTIVE,
     .check = asset_check,

@@ -9,9 +9,9 @@
 
 /* Derives score and level of one likelihood and impact pair. */
 static void
-risk_derive(const Isms__V1__RiskMethod *m, protobuf_c_boolean has_l,
-            uint32_t l, protobuf_c_boolean has_i, uint32_t i,
-            protobuf_c_boolean *has_score, uint32_t *score, char **level)
+risk_derive(const Isms__V1__RiskMethod *m, protobuf_c_boolean has_l, uint32_t l,
+            protobuf_c_boolean has_i, uint32_t i, protobuf_c_boolean *has_score,
+            uint32_t *score, char **level)
 {
 	const Isms__V1__RiskLevel *band;
 
@@ -39,17 +39,19 @@ risk_check_acceptance(const struct register_ctx *ctx,
 	    score <= ctx->method->acceptance_threshold)
 		return 0;
 	if (a == NULL || a->by == NULL || a->by[0] == '\0' || !a->has_at)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'acceptance' is required: score %u is "
-		                    "above the acceptance threshold %u, so "
-		                    "treatment 'accept' needs acceptance.by and "
-		                    "acceptance.at",
-		                    score, ctx->method->acceptance_threshold);
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "field 'acceptance' is required: score %u is "
+		    "above the acceptance threshold %u, so "
+		    "treatment 'accept' needs acceptance.by and "
+		    "acceptance.at",
+		    score, ctx->method->acceptance_threshold);
 	if (rec->owner == NULL || strcmp(a->by, rec->owner) != 0)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'acceptance.by' must be the risk owner "
-		                    "(%s), who accepts the residual risk",
-		                    rec->owner ? rec->owner : "none set");
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "field 'acceptance.by' must be the risk owner "
+		    "(%s), who accepts the residual risk",
+		    rec->owner ? rec->owner : "none set");
 	return 0;
 }
 
@@ -72,9 +74,9 @@ risk_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 	    (rc = register_check_scale("residual_likelihood",
 	                               r->has_residual_likelihood,
 	                               r->residual_likelihood, ls, err)) != 0 ||
-	    (rc = register_check_scale("residual_impact",
-	                               r->has_residual_impact,
-	                               r->residual_impact, is, err)) != 0)
+	    (rc =
+	         register_check_scale("residual_impact", r->has_residual_impact,
+	                              r->residual_impact, is, err)) != 0)
 		return rc;
 	if (r->acceptance != NULL &&
 	    (rc = register_check_date("acceptance.until", r->acceptance->until,
@@ -135,6 +137,7 @@ static const struct register_state risk_states[] = {
 };
 
 const struct register_def register_risk = {
+    .owner_required = true,
     .review_days = 90,
     .initial_status = ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
     .moves = risk_moves,
