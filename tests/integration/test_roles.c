@@ -397,6 +397,8 @@ put_owned(struct isms_sync *s, const char *reg, const char *id,
 		rec->incident->severity = 2;
 	}
 	m = body ? b : &rec->base;
+	/* What it held (the title, the owner) gives way. */
+	pb_field_clear(m, pb_field_by_name(m->descriptor, name));
 	set_some(m, pb_field_by_name(m->descriptor, name));
 	if (id != NULL) {
 		rec->id = strdup(id);
