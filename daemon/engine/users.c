@@ -403,10 +403,18 @@ users_check(struct store_txn *txn, const Isms__V1__User *u,
 	rc = users_by_email(txn, u->email, holder);
 	if (rc == -ISMS_ENOTFOUND || (rc == 0 && !strcmp(holder, u->name)))
 		return 0;
+	if (rc != 0 && rc != -ISMS_EEXIST)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	if (rc == 0)
+		return isms_err_set(err, ISMS_EEXIST,
+		                    "e-mail %s is already user %s's; an e-mail "
+		                    "names one user",
+		                    u->email, holder);
+	/* Several holders: data from before the rule; none gets another. */
 	return isms_err_set(err, ISMS_EEXIST,
-	                    "e-mail %s is already user %s's; an e-mail "
-	                    "names one user",
-	                    u->email, rc == 0 ? holder : "another");
+	                    "e-mail %s is already held by several users; an "
+	                    "e-mail names one user",
+	                    u->email);
 }
 
 int
