@@ -110,6 +110,13 @@ int bench_conns(const struct bench_opts *, struct bench_result *);
 int bench_drive(const struct bench_opts *, const struct bench_load *,
                 struct bench_result *r);
 
+/* The owners of bench_risk's risks: users (NULL-terminated). */
+#define BENCH_NOWNERS 10
+extern const char *const bench_owners[BENCH_NOWNERS + 1];
+
+/* Adds the users names (a record's owner is a user): 0, or -1. */
+int bench_users(const char *endpoint, const char *const *names);
+
 /* Fills b with a realistic risk (title, owner, scores, threat, ...). */
 void bench_risk(struct bench_req *b, unsigned long seq);
 

@@ -249,9 +249,9 @@ out:
 }
 
 /* Ten owners, five threats and five weaknesses to vary records. */
-static const char *const bench_owners[] = {
-    "alice", "bob",   "carol", "dave", "erin",
-    "frank", "grace", "heidi", "ivan", "judy",
+const char *const bench_owners[BENCH_NOWNERS + 1] = {
+    "alice", "bob",   "carol", "dave", "erin", "frank",
+    "grace", "heidi", "ivan",  "judy", NULL,
 };
 
 static const char *const bench_threats[] = {
@@ -338,6 +338,8 @@ bench_create(const struct bench_opts *o, unsigned n)
 	struct bench_load load = {create_build, create_check, ids};
 	unsigned i;
 
+	if (bench_users(o->endpoint, bench_owners) != 0)
+		return NULL;
 	co.count = n;
 	co.duration_s = 0;
 	co.clients = co.clients > 8 ? 8 : co.clients;
@@ -382,6 +384,50 @@ bench_info(const char *endpoint, uint64_t *commits, uint64_t *ops)
 		rc = 0;
 	}
 	isms_reply_free(r);
+	isms_sync_free(s);
+	return rc;
+}
+
+/* Adds user name (a risk owner with no login); an existing one is fine. */
+static int
+bench_user_add(struct isms_sync *s, const char *name)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+	Isms__V1__User u = ISMS__V1__USER__INIT;
+	struct isms_err err;
+	Isms__V1__Reply *r;
+	int rc = -1;
+
+	u.name = (char *)name;
+	up.user = &u;
+	up.has_create = up.create = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
+	req.user_put = &up;
+	if ((r = isms_sync_call(s, &req, &err)) == NULL)
+		bench_log("user %s: %s", name, err.msg);
+	else if (r->status == NULL || r->status->code == 0 ||
+	         r->status->code == ISMS__V1__CODE__ALREADY_EXISTS)
+		rc = 0;
+	else
+		bench_log("user %s: %s", name, r->status->message);
+	isms_reply_free(r);
+	return rc;
+}
+
+int
+bench_users(const char *endpoint, const char *const *names)
+{
+	struct isms_err err;
+	struct isms_sync *s = isms_sync_connect(endpoint, "ismsbench", &err);
+	int rc = 0;
+
+	if (s == NULL) {
+		bench_log("%s", err.msg);
+		return -1;
+	}
+	for (; *names != NULL && rc == 0; names++)
+		rc = bench_user_add(s, *names);
 	isms_sync_free(s);
 	return rc;
 }

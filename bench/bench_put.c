@@ -19,8 +19,11 @@ bench_put(const struct bench_opts *o, struct bench_result *r)
 {
 	struct bench_load load = {put_build, NULL, NULL};
 	uint64_t c0 = 0, n0 = 0, c1 = 0, n1 = 0;
-	int have = bench_info(o->endpoint, &c0, &n0) == 0;
+	int have;
 
+	if (bench_users(o->endpoint, bench_owners) != 0)
+		return -1;
+	have = bench_info(o->endpoint, &c0, &n0) == 0;
 	if (bench_drive(o, &load, r) != 0)
 		return -1;
 	snprintf(r->what, sizeof r->what,

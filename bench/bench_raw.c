@@ -31,7 +31,35 @@
 #define RAW_DAY       86400      /* seconds */
 #define RAW_LAT_MAX   (1u << 20) /* commit times kept */
 
-/* Seeds the catalog and first admin as ismsd does on a new data dir. */
+/* Adds the risks' owners as users, unless they are there. */
+static int
+raw_owners(struct store_txn *txn, const struct records_actor *who,
+           struct isms_err *err)
+{
+	const char *const *n;
+	Isms__V1__User *u;
+	int rc;
+
+	for (n = bench_owners; *n != NULL; n++) {
+		Isms__V1__User in = ISMS__V1__USER__INIT;
+		Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+
+		if (users_get(txn, *n, &u) == 0) {
+			protobuf_c_message_free_unpacked(&u->base, NULL);
+			continue;
+		}
+		in.name = (char *)*n;
+		up.user = &in;
+		up.has_create = up.create = 1;
+		if ((rc = users_put(txn, &up, (uid_t)-1, who, &u, err)) != 0)
+			return rc;
+		protobuf_c_message_free_unpacked(&u->base, NULL);
+	}
+	return 0;
+}
+
+/* Seeds the catalog, first admin and the risks' owners, as ismsd and an
+ * admin would on a new data dir. */
 static int
 raw_seed(struct store *st, const char *dir)
 {
@@ -44,7 +72,8 @@ raw_seed(struct store *st, const char *dir)
 	if (stat(dir, &sb) == -1 || store_write_begin(st, NULL, &txn) != 0)
 		return -1;
 	if (catalog_seed(&txn, &who, &seeded, &err) != 0 ||
-	    users_bootstrap(&txn, sb.st_uid, &who, &admin, &err) != 0) {
+	    users_bootstrap(&txn, sb.st_uid, &who, &admin, &err) != 0 ||
+	    raw_owners(&txn, &who, &err) != 0) {
 		bench_log("seed: %s", err.msg);
 		store_abort(&txn);
 		return -1;

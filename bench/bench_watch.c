@@ -275,11 +275,16 @@ watch_write(const struct bench_opts *o, struct watch_put *puts)
 {
 	struct isms_err err;
 	struct isms_sync *s = isms_sync_connect(o->endpoint, "ismsbench", &err);
+	static const char *const owner[] = {"ismsbench", NULL};
 	double t0, t1;
 	unsigned i;
 
 	if (s == NULL) {
 		bench_log("%s", err.msg);
+		return -1;
+	}
+	if (bench_users(o->endpoint, owner) != 0) {
+		isms_sync_free(s);
 		return -1;
 	}
 	isms_sync_set_timeout(s, 30000);

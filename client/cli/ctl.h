@@ -47,32 +47,35 @@ enum ctl_gopt {
 };
 
 /* Options a command or verb accepts (-o and --help: every one). */
-#define CTL_OPT_REV      0x01      /* --rev N */
-#define CTL_OPT_LIMIT    0x02      /* --limit N */
-#define CTL_OPT_ARCHIVED 0x04      /* --archived, --all */
-#define CTL_OPT_FORCE    0x08      /* --force */
-#define CTL_OPT_RESIDUAL 0x10      /* --residual */
-#define CTL_OPT_START    0x20      /* --start YYYY-MM-DD */
-#define CTL_OPT_SINCE    0x40      /* --since SEQ */
-#define CTL_OPT_ID       0x80      /* --id ID */
-#define CTL_OPT_ACTOR    0x100     /* --actor USER */
-#define CTL_OPT_OWNER    0x200     /* --owner USER */
-#define CTL_OPT_HEAD     0x400     /* --head SEQ:HASH */
-#define CTL_OPT_REGISTER 0x800     /* --register R (repeatable) */
-#define CTL_OPT_TYPE     0x1000    /* --type T (repeatable) */
-#define CTL_OPT_WITHIN   0x2000    /* --within DURATION */
-#define CTL_OPT_CHECK    0x4000    /* --check */
-#define CTL_OPT_MAIL     0x8000    /* --mail */
-#define CTL_OPT_ICAL     0x10000   /* --ical FILE|- */
-#define CTL_OPT_ROLE     0x20000   /* --role R */
-#define CTL_OPT_UID      0x40000   /* --uid N */
-#define CTL_OPT_EMAIL    0x80000   /* --email E */
-#define CTL_OPT_EXPIRES  0x100000  /* --expires DAYS */
-#define CTL_OPT_DEEP     0x200000  /* --deep */
-#define CTL_OPT_UNTIL    0x400000  /* --until YYYY-MM-DD */
-#define CTL_OPT_FROM     0x800000  /* --from YYYY-MM-DD */
-#define CTL_OPT_TO       0x1000000 /* --to YYYY-MM-DD */
-#define CTL_OPT_SORT     0x2000000 /* --sort [-]FIELD */
+#define CTL_OPT_REV      0x01       /* --rev N */
+#define CTL_OPT_LIMIT    0x02       /* --limit N */
+#define CTL_OPT_ARCHIVED 0x04       /* --archived, --all */
+#define CTL_OPT_FORCE    0x08       /* --force */
+#define CTL_OPT_RESIDUAL 0x10       /* --residual */
+#define CTL_OPT_START    0x20       /* --start YYYY-MM-DD */
+#define CTL_OPT_SINCE    0x40       /* --since SEQ */
+#define CTL_OPT_ID       0x80       /* --id ID */
+#define CTL_OPT_ACTOR    0x100      /* --actor USER */
+#define CTL_OPT_OWNER    0x200      /* --owner USER */
+#define CTL_OPT_HEAD     0x400      /* --head SEQ:HASH */
+#define CTL_OPT_REGISTER 0x800      /* --register R (repeatable) */
+#define CTL_OPT_TYPE     0x1000     /* --type T (repeatable) */
+#define CTL_OPT_WITHIN   0x2000     /* --within DURATION */
+#define CTL_OPT_CHECK    0x4000     /* --check */
+#define CTL_OPT_MAIL     0x8000     /* --mail */
+#define CTL_OPT_ICAL     0x10000    /* --ical FILE|- */
+#define CTL_OPT_ROLE     0x20000    /* --role R */
+#define CTL_OPT_UID      0x40000    /* --uid N */
+#define CTL_OPT_EMAIL    0x80000    /* --email E */
+#define CTL_OPT_EXPIRES  0x100000   /* --expires DAYS */
+#define CTL_OPT_DEEP     0x200000   /* --deep */
+#define CTL_OPT_UNTIL    0x400000   /* --until YYYY-MM-DD */
+#define CTL_OPT_FROM     0x800000   /* --from YYYY-MM-DD */
+#define CTL_OPT_TO       0x1000000  /* --to YYYY-MM-DD */
+#define CTL_OPT_SORT     0x2000000  /* --sort [-]FIELD */
+#define CTL_OPT_DISPLAY  0x4000000  /* --display-name NAME */
+#define CTL_OPT_FALLBACK 0x8000000  /* --fallback ADDR */
+#define CTL_OPT_NAGIOS   0x10000000 /* --nagios */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -108,6 +111,9 @@ struct ctl_opts {
 	const char *role;          /* --role */
 	const char *uid;           /* --uid */
 	const char *email;         /* --email */
+	const char *display_name;  /* --display-name */
+	const char *fallback;      /* --fallback */
+	bool nagios;               /* --nagios */
 	const char *expires;       /* --expires */
 	const char *until;         /* --until */
 	struct ctl_strv registers; /* owned array */

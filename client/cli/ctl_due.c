@@ -22,7 +22,8 @@
 #define DUE_USAGE                                                              \
 	"usage: ismsctl due [--within DURATION] [--owner USER] "               \
 	"[--register R]\n"                                                     \
-	"                   [--check] [--mail] [--ical FILE|-]\n"
+	"                   [--check [--nagios]] [--mail [--fallback ADDR]]\n" \
+	"                   [--ical FILE|-]\n"
 
 /* What due does with the items, in this order; none: print them. */
 struct due_action {
@@ -110,7 +111,8 @@ due_ical(struct ctl_ctx *ctx, const struct ctl_opts *o,
 
 /* Runs sendmail -t -oi with one message on its stdin; 0 or -1. */
 static int
-due_sendmail(const char *to, const struct due_group *g, const char *today)
+due_sendmail(const char *to, const struct due_group *g, const char *today,
+             const char *note)
 {
 	const char *path = getenv("ISMS_SENDMAIL");
 	int fds[2], status;
@@ -140,7 +142,7 @@ due_sendmail(const char *to, const struct due_group *g, const char *today)
 		waitpid(pid, &status, 0);
 		return -1;
 	}
-	due_mail_write(w, to, g, today);
+	due_mail_write_note(w, to, g, today, note);
 	fclose(w); /* a write error shows in sendmail's exit status */
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
@@ -150,44 +152,99 @@ due_sendmail(const char *to, const struct due_group *g, const char *today)
 	return 0;
 }
 
-/* --mail: one message per owner whose name is an e-mail address. */
+/* Where g's reminder goes: its owner's e-mail (the user's, or an owner
+ * that is an address: a record stored before owners were users); else
+ * NULL, and why in buf. */
+static const char *
+due_mail_to(const struct due_group *g, char *why, size_t len)
+{
+	const char *e = g->n > 0 ? g->items[0]->owner_email : NULL;
+
+	if (e != NULL && due_is_email(e))
+		return e;
+	if (due_is_email(g->owner))
+		return g->owner;
+	if (strcmp(g->owner, DUE_NO_OWNER) == 0)
+		snprintf(why, len, "no owner");
+	else if (e != NULL)
+		snprintf(why, len, "user %s's e-mail '%s' is not an address",
+		         g->owner, e);
+	else
+		snprintf(
+		    why, len,
+		    "user %s has no e-mail (ismsctl user set %s email=ADDR)",
+		    g->owner, g->owner);
+	return NULL;
+}
+
+/* Mails one group: to its owner, else to fallback (may be NULL: then it
+ * is named on stderr as not mailed). 0, or CTL_EXIT_REPLY. */
+static int
+due_mail_group(struct ctl_ctx *ctx, const struct due_group *g,
+               const char *fallback, const char *today)
+{
+	const char *to, *s = g->n == 1 ? "" : "s";
+	char why[160], note[256];
+
+	if ((to = due_mail_to(g, why, sizeof why)) != NULL) {
+		if (due_sendmail(to, g, today, NULL) != 0)
+			return CTL_EXIT_REPLY;
+		fprintf(ctx->out, "mailed %zu item%s to %s\n", g->n, s, to);
+		return 0;
+	}
+	if (fallback == NULL)
+		return ctl_error(CTL_EXIT_REPLY,
+		                 "not mailed: %zu item%s of %s: %s; --fallback "
+		                 "ADDR sends them there",
+		                 g->n, s, g->owner, why);
+	snprintf(note, sizeof note,
+	         "These come to you as the fallback: %s. Please pass them "
+	         "on.",
+	         why);
+	if (due_sendmail(fallback, g, today, note) != 0)
+		return CTL_EXIT_REPLY;
+	fprintf(ctx->out, "mailed %zu item%s of %s to %s (fallback: %s)\n",
+	        g->n, s, g->owner, fallback, why);
+	return 0;
+}
+
+/* --mail: one message per owner, at the owner's e-mail; the rest to the
+ * fallback (--fallback, else $ISMS_MAIL_FALLBACK). Exit 1 when anything
+ * could not be mailed. */
 static int
 due_mail(struct ctl_ctx *ctx, const struct ctl_opts *o,
          const Isms__V1__DueResult *res, uint32_t within)
 {
+	const char *fallback = o->fallback;
 	struct due_groups gs;
 	size_t i;
 	int rc = 0;
 
-	(void)o;
 	(void)within;
+	if (fallback == NULL &&
+	    (fallback = getenv("ISMS_MAIL_FALLBACK")) != NULL &&
+	    *fallback == '\0')
+		fallback = NULL;
+	if (fallback != NULL && !due_is_email(fallback))
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "--fallback: '%s' is not an e-mail address",
+		                 fallback);
 	due_group(&gs, res->items, res->n_items);
-	for (i = 0; i < gs.n; i++) {
-		if (!due_is_email(gs.g[i].owner)) {
-			ctl_error(0,
-			          "warning: owner '%s' is not an e-mail "
-			          "address: %zu item%s not mailed",
-			          gs.g[i].owner, gs.g[i].n,
-			          gs.g[i].n == 1 ? "" : "s");
-			continue;
-		}
-		if (due_sendmail(gs.g[i].owner, &gs.g[i], res->today) != 0) {
+	for (i = 0; i < gs.n; i++)
+		if (due_mail_group(ctx, &gs.g[i], fallback, res->today) != 0)
 			rc = CTL_EXIT_REPLY;
-			continue;
-		}
-		fprintf(ctx->out, "mailed %zu item%s to %s\n", gs.g[i].n,
-		        gs.g[i].n == 1 ? "" : "s", gs.g[i].owner);
-	}
 	due_groups_free(&gs);
 	return rc;
 }
 
-/* --check: one line, exit 4 when anything is overdue. */
+/* --check: one line, exit 4 when anything is overdue; with --nagios the
+ * monitoring plugin line and codes (0 ok, 1 due soon, 2 overdue). */
 static int
 due_check(struct ctl_ctx *ctx, const struct ctl_opts *o,
           const Isms__V1__DueResult *res, uint32_t within)
 {
-	(void)o;
+	if (o->nagios)
+		return due_print_nagios(ctx->out, res, within);
 	due_print_summary(ctx->out, res, within);
 	return due_count_overdue(res) > 0 ? CTL_EXIT_OVERDUE : CTL_EXIT_OK;
 }
@@ -244,7 +301,8 @@ due_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv)
 	(void)cmd;
 	rc = ctl_opts_parse(ctx, "due",
 	                    CTL_OPT_WITHIN | CTL_OPT_OWNER | CTL_OPT_REGISTER |
-	                        CTL_OPT_CHECK | CTL_OPT_MAIL | CTL_OPT_ICAL,
+	                        CTL_OPT_CHECK | CTL_OPT_MAIL | CTL_OPT_ICAL |
+	                        CTL_OPT_FALLBACK | CTL_OPT_NAGIOS,
 	                    argc - 1, argv + 1, &o);
 	if (rc != 0)
 		goto out;
@@ -265,8 +323,14 @@ due_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv)
 		               DUE_MAX_DAYS, o.within);
 		goto out;
 	}
+	o.check = o.check || o.nagios;
 	if ((rc = due_fetch(ctx, &o, within, &reply)) == 0)
 		rc = due_run(ctx, &o, reply->due, within);
+	else if (o.nagios) {
+		/* The plugin's UNKNOWN, whatever went wrong. */
+		fprintf(ctx->out, "ISMS DUE UNKNOWN - no answer from ismsd\n");
+		rc = DUE_NAGIOS_UNKNOWN;
+	}
 out:
 	isms_reply_free(reply);
 	ctl_opts_free(&o);
@@ -275,8 +339,8 @@ out:
 
 const struct ctl_cmd ctl_cmd_due = {
     .name = "due",
-    .usage = "due [--within 14d] [--owner U] [--register R] [--check] "
-             "[--mail] [--ical FILE|-]",
+    .usage = "due [--within 14d] [--owner U] [--register R] [--check "
+             "[--nagios]] [--mail [--fallback ADDR]] [--ical FILE|-]",
     .help = "reviews, due dates and expiries that are due or overdue",
     .detail =
         "Items whose date has passed (overdue) or falls within --within\n"
@@ -291,20 +355,34 @@ const struct ctl_cmd ctl_cmd_due = {
         "metric's frequency after its latest measurement). One item per\n"
         "record and date; an action's due date replaces its review.\n"
         "-o json / csv: every item.\n"
+        "--owner U a user name, or the e-mail of exactly one user.\n"
         "--check   one summary line; exit 0 when nothing is overdue, 4 "
         "when\n"
         "          something is (for monitoring; 1 stays 'error reply')\n"
+        "--nagios  with --check (implied): a monitoring plugin line "
+        "('ISMS DUE\n"
+        "          OK|WARNING|CRITICAL - ... | perfdata') and its codes: 0 "
+        "ok,\n"
+        "          1 something due within --within, 2 something overdue, 3 "
+        "no\n"
+        "          answer from ismsd.\n"
         "--mail    one message per owner through 'sendmail -t -oi' "
         "($ISMS_SENDMAIL\n"
-        "          overrides the path): To: the owner, when the owner is "
-        "an\n"
-        "          e-mail address; other owners are skipped with a "
-        "warning\n"
-        "          (users with an e-mail field come in a later release).\n"
-        "          Subject 'ISMS: N items due or overdue'.\n"
+        "          overrides the path), To: the owner's e-mail (ismsctl "
+        "user\n"
+        "          add/set). Items with no owner, or whose owner has no "
+        "e-mail,\n"
+        "          go to --fallback ADDR ($ISMS_MAIL_FALLBACK), the ISMS "
+        "manager;\n"
+        "          without one they are named on stderr. Exit 1 when "
+        "anything\n"
+        "          could not be mailed. Subject 'ISMS: N items due or "
+        "overdue'.\n"
         "--ical F  an RFC 5545 calendar (F, or - for stdout): one all-day\n"
-        "          event per item, UID '<id>-<kind>@ismsd' stable across "
-        "runs,\n"
-        "          a reminder one day before.\n",
+        "          event per item, UID '<id>-<kind>@<instance>.ismsd' "
+        "stable\n"
+        "          across runs and unique per ismsd, the ismsctl command to "
+        "run\n"
+        "          in DESCRIPTION, a reminder one day before.\n",
     .exec = due_exec,
 };

@@ -12,19 +12,23 @@
 
 /* The columns of "user list" and of a changed user. */
 static const struct ctl_col user_cols[] = {
+    /* clang-format off */
     {"NAME", "name", "-"},
     {"ROLE", "role", "-"},
     {"UID", "uid", "-"},
     {"EMAIL", "email", "-"},
+    {"DISPLAY-NAME", "display_name", "-"},
     {"DISABLED", "disabled", "no"},
     {"UPDATED", "updated_at", "-"},
     {"BY", "updated_by", "-"},
+    /* clang-format on */
 };
 
 #define USER_NCOLS (sizeof user_cols / sizeof user_cols[0])
 
 /* The fields "user set NAME f=v" may change (disabled: its own verbs). */
-static const char *const user_settable[] = {"role", "uid", "email"};
+static const char *const user_settable[] = {"role", "uid", "email",
+                                            "display_name"};
 
 #define USER_NSETTABLE (sizeof user_settable / sizeof user_settable[0])
 
@@ -93,22 +97,19 @@ user_new(const char *name)
 	return u;
 }
 
-/* user add NAME --role R [--uid N] [--email E] */
+/* user add NAME [--role R] [--uid N] [--email E] [--display-name D]: a
+ * user without --uid (and no token yet) is a person with no way in, an
+ * owner of records; the server makes the role viewer when none is given. */
 static int
 user_add(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
 	const struct ctl_opts *o = &a->opt;
 	Isms__V1__User *u;
-	char roles[256];
 
-	if (o->role == NULL) {
-		pb_enum_names(&isms__v1__access_role__descriptor, roles,
-		              sizeof roles);
-		return ctl_error(CTL_EXIT_USAGE,
-		                 "user add: --role is required (%s)", roles);
-	}
 	u = user_new(a->id);
-	if (user_field(u, "role", o->role) != 0 ||
+	if ((o->role != NULL && user_field(u, "role", o->role) != 0) ||
+	    (o->display_name != NULL &&
+	     user_field(u, "display_name", o->display_name) != 0) ||
 	    (o->uid != NULL && user_field(u, "uid", o->uid) != 0) ||
 	    (o->email != NULL && user_field(u, "email", o->email) != 0)) {
 		protobuf_c_message_free_unpacked(&u->base, NULL);
@@ -152,7 +153,8 @@ user_settable_find(const char *word, size_t n)
 	return NULL;
 }
 
-/* user set NAME [role=R] [uid=N] [email=E]: only the named fields. */
+/* user set NAME [role=R] [uid=N] [email=E] [display_name=D]: only the
+ * named fields. */
 static int
 user_set(struct ctl_ctx *ctx, const struct ctl_args *a)
 {
@@ -174,9 +176,9 @@ user_set(struct ctl_ctx *ctx, const struct ctl_args *a)
 			protobuf_c_message_free_unpacked(&u->base, NULL);
 			return ctl_error(
 			    CTL_EXIT_USAGE,
-			    "user set: '%s' is not role=R, uid=N or "
-			    "email=E (each at most once; f= clears "
-			    "uid or email)",
+			    "user set: '%s' is not role=R, uid=N, "
+			    "email=E or display_name=D (each at most "
+			    "once; f= clears uid, email or display_name)",
 			    a->words[i]);
 		}
 		if (user_field(u, f, eq + 1) != 0) {
@@ -203,14 +205,17 @@ user_disable(struct ctl_ctx *ctx, const struct ctl_args *a)
 
 /* The verbs of "user": its options, its arguments (NAME, words). */
 static const struct ctl_verb user_verbs[] = {
-    {"add", "NAME --role R [--uid N] [--email E]",
-     "a new user; --uid maps a local Unix uid to it",
-     CTL_OPT_ROLE | CTL_OPT_UID | CTL_OPT_EMAIL, 1, 1, true, NULL, user_add},
-    {"list", "", "every user: NAME ROLE UID EMAIL DISABLED UPDATED BY", 0, 0, 0,
-     false, NULL, user_list},
-    {"set", "NAME [role=R] [uid=N] [email=E]",
-     "change only the fields named (uid= and email= clear them)", 0, 2,
-     1 + (int)USER_NSETTABLE, true, NULL, user_set},
+    {"add", "NAME [--role R] [--uid N] [--email E] [--display-name D]",
+     "a new user (a person; owners of records are users); --uid maps a "
+     "local Unix uid to it, without one (or a token) it has no way in",
+     CTL_OPT_ROLE | CTL_OPT_UID | CTL_OPT_EMAIL | CTL_OPT_DISPLAY, 1, 1, true,
+     NULL, user_add},
+    {"list", "",
+     "every user: NAME ROLE UID EMAIL DISPLAY-NAME DISABLED UPDATED BY", 0, 0,
+     0, false, NULL, user_list},
+    {"set", "NAME [role=R] [uid=N] [email=E] [display_name=D]",
+     "change only the fields named (uid=, email=, display_name= clear them)", 0,
+     2, 1 + (int)USER_NSETTABLE, true, NULL, user_set},
     {"disable", "NAME", "refuse the user's connections and tokens", 0, 1, 1,
      true, NULL, user_disable},
     {"enable", "NAME", "let a disabled user in again", 0, 1, 1, true, NULL,
@@ -219,24 +224,34 @@ static const struct ctl_verb user_verbs[] = {
 
 const struct ctl_cmd ctl_cmd_user = {
     .name = "user",
-    .usage = "user add NAME --role R [--uid N] [--email E] | list | set NAME "
-             "[role=R] [uid=N] [email=E] | disable NAME | enable NAME",
+    .usage = "user add NAME [--role R] [--uid N] [--email E] [--display-name "
+             "D] | list | set NAME [role=R] [uid=N] [email=E] "
+             "[display_name=D] | disable NAME | enable NAME",
     .help = "who may use ismsd, with which access role (admin only)",
     .detail =
         "Roles: viewer (read registers), auditor (read everything, journal\n"
         "and history too), editor (write registers), admin (users, tokens,\n"
         "method, catalog: everything), ingest (create and update "
         "incidents).\n"
-        "user add NAME --role R [--uid N] [--email E]: a new user; --uid "
-        "maps\n"
-        "a local Unix uid (peer of the Unix socket) to it.\n"
-        "user set NAME role=R uid=N email=E: changes only the fields named\n"
-        "(uid= and email= clear them). user disable NAME refuses the "
-        "user's\n"
-        "connections and tokens until user enable NAME. A user is never\n"
-        "deleted: the journal keeps who had which access, and when "
+        "user add NAME [--role R] [--uid N] [--email E] [--display-name D]:\n"
+        "a new user; --uid maps a local Unix uid (peer of the Unix socket)\n"
+        "to it. A user is a person: the owner of a record names one. "
+        "Without\n"
+        "--uid, a token or a certificate the user has no way in (a risk\n"
+        "owner who never uses ismsd); the role (default viewer) applies "
+        "if\n"
+        "they get one. due --mail writes to the e-mail.\n"
+        "user set NAME role=R uid=N email=E display_name=D: changes only "
+        "the\n"
+        "fields named (uid=, email=, display_name= clear them). user "
+        "disable\n"
+        "NAME refuses the user's connections and tokens (and new records "
+        "to\n"
+        "own) until user enable NAME; what they own stays theirs. A user "
+        "is\n"
+        "never deleted: the journal keeps who had which access, and when "
         "(A.5.18).\n"
-        "user list: NAME ROLE UID EMAIL DISABLED UPDATED BY.\n",
+        "user list: NAME ROLE UID EMAIL DISPLAY-NAME DISABLED UPDATED BY.\n",
     .verbs = user_verbs,
     .nverbs = CTL_NVERBS(user_verbs),
     .exec = ctl_verbs_exec_cmd,

@@ -557,6 +557,11 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 	}
 	fprintf(f, "data dir:     %s\n",
 	        info->data_dir != NULL ? info->data_dir : "-");
+	if (info->instance_id != NULL) {
+		fputs("instance:     ", f);
+		ctl_out_text(f, info->instance_id);
+		fputc('\n', f);
+	}
 	fprintf(f, "started:      %s\n", started);
 	fprintf(f, "connections:  %llu\n",
 	        (unsigned long long)info->connections);

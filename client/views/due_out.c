@@ -84,8 +84,16 @@ void
 due_mail_write(FILE *f, const char *to, const struct due_group *g,
                const char *today)
 {
+	due_mail_write_note(f, to, g, today, NULL);
+}
+
+void
+due_mail_write_note(FILE *f, const char *to, const struct due_group *g,
+                    const char *today, const char *note)
+{
 	const Isms__V1__DueItem *it;
-	char kind[32], state[64], *title, *id;
+	const char *who = g->n > 0 ? g->items[0]->owner_display_name : NULL;
+	char kind[32], state[64], *title, *id, *clean;
 	size_t i;
 
 	fprintf(f,
@@ -97,9 +105,16 @@ due_mail_write(FILE *f, const char *to, const struct due_group *g,
 	        "Auto-Submitted: auto-generated\n"
 	        "\n",
 	        to, g->n, g->n == 1 ? "" : "s");
-	fprintf(f,
-	        "Hello,\n\nthese ISMS items of yours are due or overdue "
-	        "(as of %s):\n\n",
+	clean = ctl_out_clean(who != NULL && note == NULL ? who : "", SIZE_MAX);
+	fprintf(f, "Hello%s%s,\n\n", clean[0] != '\0' ? " " : "", clean);
+	free(clean);
+	if (note != NULL) {
+		clean = ctl_out_clean(note, SIZE_MAX);
+		fprintf(f, "%s\n\n", clean);
+		free(clean);
+	}
+	fprintf(f, "these ISMS items %sare due or overdue (as of %s):\n\n",
+	        note != NULL ? "" : "of yours ",
 	        today != NULL ? today : "today");
 	for (i = 0; i < g->n; i++) {
 		it = g->items[i];
@@ -216,10 +231,23 @@ kind_label(int kind, char *buf, size_t len)
 	return due_kind_name(kind, buf, len);
 }
 
-/* One VEVENT for it. */
-static void
-ical_event(FILE *f, const Isms__V1__DueItem *it, const char *stamp)
+/* The command that shows or settles it: "ismsctl review RSK-0001" for a
+ * review, else "ismsctl action get ACT-0001". */
+static char *
+ical_command(const Isms__V1__DueItem *it, const char *id)
 {
+	if (it->kind == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW)
+		return xasprintf("ismsctl review %s", id);
+	return xasprintf("ismsctl %s get %s",
+	                 it->register_ != NULL ? it->register_ : "risk", id);
+}
+
+/* One VEVENT for it; instance names the ismsd it came from (or NULL). */
+static void
+ical_event(FILE *f, const Isms__V1__DueItem *it, const char *stamp,
+           const char *instance)
+{
+	char *cmd;
 	char start[16], end[16], kind[32], label[32], *s;
 	const char *id = it->id != NULL ? it->id : "?";
 	const char *title = it->title != NULL ? it->title : "";
@@ -229,7 +257,11 @@ ical_event(FILE *f, const Isms__V1__DueItem *it, const char *stamp)
 		return; /* no date: nothing to put in a calendar */
 	due_kind_name((int)it->kind, kind, sizeof kind);
 	due_ical_line(f, "BEGIN:VEVENT");
-	s = xasprintf("%s-%s@ismsd", id, kind);
+	/* Unique across ismsd instances, stable across runs. */
+	if (instance != NULL && instance[0] != '\0')
+		s = xasprintf("%s-%s@%s.ismsd", id, kind, instance);
+	else
+		s = xasprintf("%s-%s@ismsd", id, kind);
 	ical_text(f, "UID", s);
 	free(s);
 	ical_prop(f, "DTSTAMP", stamp);
@@ -240,15 +272,14 @@ ical_event(FILE *f, const Isms__V1__DueItem *it, const char *stamp)
 	              title);
 	ical_text(f, "SUMMARY", s);
 	free(s);
-	s = xasprintf(
-	    "%s %s \"%s\", owner %s: %s on %s.\n"
-	    "ismsctl %s %s",
-	    it->register_ != NULL ? it->register_ : "record", id, title,
-	    it->owner != NULL ? it->owner : DUE_NO_OWNER, kind, it->date,
-	    it->kind == ISMS__V1__DUE_KIND__DUE_KIND_REVIEW ? "review" : "get",
-	    id);
+	cmd = ical_command(it, id);
+	s = xasprintf("%s %s \"%s\", owner %s: %s on %s.\n%s",
+	              it->register_ != NULL ? it->register_ : "record", id,
+	              title, it->owner != NULL ? it->owner : DUE_NO_OWNER, kind,
+	              it->date, cmd);
 	ical_text(f, "DESCRIPTION", s);
 	free(s);
+	free(cmd);
 	ical_prop(f, "CATEGORIES", "ISMS");
 	ical_prop(f, "TRANSP", "TRANSPARENT");
 	due_ical_line(f, "BEGIN:VALARM");
@@ -281,6 +312,6 @@ due_ical_write(FILE *f, const Isms__V1__DueResult *res, int64_t now)
 	ical_prop(f, "METHOD", "PUBLISH");
 	ical_prop(f, "X-WR-CALNAME", "ISMS due dates");
 	for (i = 0; i < res->n_items; i++)
-		ical_event(f, res->items[i], stamp);
+		ical_event(f, res->items[i], stamp, res->instance_id);
 	due_ical_line(f, "END:VCALENDAR");
 }

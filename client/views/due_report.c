@@ -238,3 +238,38 @@ due_print_summary(FILE *f, const Isms__V1__DueResult *res, uint32_t within)
 	        oldest->days < 0 ? -oldest->days : oldest->days,
 	        res->n_items - over, within);
 }
+
+int
+due_print_nagios(FILE *f, const Isms__V1__DueResult *res, uint32_t within)
+{
+	size_t over = due_count_overdue(res), soon = res->n_items - over, i;
+	const Isms__V1__DueItem *first = NULL;
+	int code;
+
+	for (i = 0; i < res->n_items; i++)
+		if (first == NULL || res->items[i]->days < first->days)
+			first = res->items[i];
+	if (first == NULL) {
+		fprintf(f,
+		        "ISMS DUE OK - nothing due within %u days | overdue=0 "
+		        "due=0\n",
+		        within);
+		return DUE_NAGIOS_OK;
+	}
+	code = over > 0 ? DUE_NAGIOS_CRITICAL : DUE_NAGIOS_WARNING;
+	fprintf(f, "ISMS DUE %s - ", over > 0 ? "CRITICAL" : "WARNING");
+	if (over > 0)
+		fprintf(f, "%zu item%s overdue (oldest ", over,
+		        over == 1 ? "" : "s");
+	else
+		fprintf(f, "%zu item%s due within %u days (next ", soon,
+		        soon == 1 ? "" : "s", within);
+	ctl_out_text(f, first->id != NULL ? first->id : "?");
+	if (over > 0)
+		fprintf(f, ", %d days), %zu due within %u days", -first->days,
+		        soon, within);
+	else
+		fprintf(f, " in %d days)", first->days);
+	fprintf(f, " | overdue=%zu due=%zu\n", over, soon);
+	return code;
+}

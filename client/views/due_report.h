@@ -61,6 +61,17 @@ void due_print_csv(FILE *, const Isms__V1__DueResult *);
 /* The --check line: "OK: nothing overdue, ..." or "OVERDUE: ...". */
 void due_print_summary(FILE *, const Isms__V1__DueResult *, uint32_t within);
 
+/* Monitoring plugin codes of due --check --nagios. */
+#define DUE_NAGIOS_OK       0
+#define DUE_NAGIOS_WARNING  1 /* something due within the window */
+#define DUE_NAGIOS_CRITICAL 2 /* something overdue */
+#define DUE_NAGIOS_UNKNOWN  3 /* no answer */
+
+/* The monitoring plugin line ("ISMS DUE CRITICAL - 2 items overdue
+ * (oldest ACT-0001, 30 days), 1 due within 14 days | overdue=2 due=1");
+ * returns its code (DUE_NAGIOS_*). */
+int due_print_nagios(FILE *, const Isms__V1__DueResult *, uint32_t within);
+
 /* due_out.c */
 
 /* Whether owner looks like an e-mail address (local@domain.tld). */
@@ -75,10 +86,17 @@ bool due_is_email(const char *owner);
 void due_mail_write(FILE *, const char *to, const struct due_group *g,
                     const char *today);
 
+/* due_mail_write to someone else than the owner (a fallback), with note
+ * (why it comes to them) before the items; note NULL: the owner's own. */
+void due_mail_write_note(FILE *, const char *to, const struct due_group *g,
+                         const char *today, const char *note);
+
 /*
  * Writes the items as an RFC 5545 VCALENDAR: CRLF line ends, lines folded
  * at 75 octets, one all-day VEVENT per item with the stable UID
- * "<id>-<kind>@ismsd", DTSTAMP now, and a VALARM a day before.
+ * "<id>-<kind>@<instance id>.ismsd" ("<id>-<kind>@ismsd" from a server that
+ * sends no instance id), a DESCRIPTION ending in the ismsctl command that
+ * shows or reviews the record, DTSTAMP now, and a VALARM a day before.
  */
 void due_ical_write(FILE *, const Isms__V1__DueResult *, int64_t now);
 

@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "change.h"
 #include "due_index.h"
 #include "journal.h"
 #include "keys.h"
 #include "evidence.h"
 #include "links.h"
 #include "method.h"
+#include "owners.h"
 #include "pbfield.h"
 #include "records.h"
 #include "records_fields.h"
@@ -516,12 +518,7 @@ records_store_change(struct store_txn *txn, const struct register_def *reg,
 static void
 records_stamp(Isms__V1__Record *rec, const struct records_actor *who)
 {
-	rec->has_rev = 1;
-	rec->rev++;
-	rec->has_updated_at = 1;
-	rec->updated_at = who->now;
-	free(rec->updated_by);
-	rec->updated_by = xstrdup(who->user);
+	change_stamp(&rec->base, who);
 }
 
 /* Whether body field name is set (a non-empty string, a present value). */
@@ -619,6 +616,8 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 			                    reg->name);
 	if (old != NULL && (rc = records_check_move(reg, old, rec, err)) != 0)
 		return rc;
+	if ((rc = owners_check(txn, reg, rec, old, err)) != 0)
+		return rc;
 	if (reg->uses_method && (rc = method_peek(txn, &ctx.method, err)) != 0)
 		return rc;
 	if (reg->check != NULL && (rc = reg->check(&ctx, rec, old, err)) != 0)
@@ -689,10 +688,8 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put,
 	const ProtobufCMessageDescriptor *md = RD;
 	struct pb_path path;
 	unsigned i;
-	size_t m;
 
-	for (m = 0; m < plan->n_paths; m++)
-		pb_path_copy((ProtobufCMessage *)rec, src, &plan->paths[m]);
+	change_mask_apply(&rec->base, src, plan->paths, plan->n_paths);
 	if (put->n_update_mask > 0)
 		return;
 	/* No mask: merge every field the client set. */

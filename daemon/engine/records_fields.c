@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "change.h"
 #include "pbfield.h"
 #include "records.h"
 #include "records_fields.h"
@@ -123,49 +124,48 @@ records_refuse_present(const struct register_def *reg,
 	return 0;
 }
 
+/* change_path_fn of a put's mask: a path a client may set in reg. */
+static int
+records_plan_path(void *arg, const struct pb_path *p, const char *path,
+                  struct isms_err *err)
+{
+	const struct register_def *reg = arg;
+
+	if (records_is_server_field(p->fd[0]->name))
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field '%s' is set by the server "
+		                    "(%s); it cannot be in update_mask",
+		                    p->fd[0]->name,
+		                    records_server_field(p->fd[0]->name));
+	if (records_is_body(p->fd[0]) && p->fd[0]->id != reg->body_case)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "update_mask path '%s' is not in the %s register", path,
+		    reg->name);
+	if (records_is_body(p->fd[0]) && p->n >= 2 &&
+	    records_is_derived(reg, p->fd[1]->name))
+		return records_refuse_derived(
+		    reg, p->fd[1]->name, "; it cannot be in update_mask", err);
+	if (records_is_body(p->fd[0]) && p->n == 1)
+		return isms_err_set(
+		    err, ISMS_EINVAL,
+		    "update_mask path '%s' names the whole body; "
+		    "name its fields",
+		    path);
+	return 0;
+}
+
 /* Checks the mask of a put to reg, resolving each path into plan. */
 static int
 records_plan_mask(const Isms__V1__Put *put, const struct register_def *reg,
                   struct records_put_plan *plan, struct isms_err *err)
 {
-	struct pb_path *p;
-	size_t i;
-	int rc;
-
 	if (put->n_update_mask > RECORDS_PLAN_PATHS)
 		plan->paths = xreallocarray(NULL, put->n_update_mask,
 		                            sizeof *plan->paths);
-	for (i = 0; i < put->n_update_mask; i++) {
-		p = &plan->paths[i];
-		if ((rc = pb_path_resolve(RD, put->update_mask[i], p, err)) !=
-		    0)
-			return rc;
-		plan->n_paths++;
-		if (records_is_server_field(p->fd[0]->name))
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "field '%s' is set by the server "
-			    "(%s); it cannot be in update_mask",
-			    p->fd[0]->name,
-			    records_server_field(p->fd[0]->name));
-		if (records_is_body(p->fd[0]) && p->fd[0]->id != reg->body_case)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "update_mask path '%s' is not in the %s register",
-			    put->update_mask[i], reg->name);
-		if (records_is_body(p->fd[0]) && p->n >= 2 &&
-		    records_is_derived(reg, p->fd[1]->name))
-			return records_refuse_derived(
-			    reg, p->fd[1]->name,
-			    "; it cannot be in update_mask", err);
-		if (records_is_body(p->fd[0]) && p->n == 1)
-			return isms_err_set(
-			    err, ISMS_EINVAL,
-			    "update_mask path '%s' names the whole body; "
-			    "name its fields",
-			    put->update_mask[i]);
-	}
-	return 0;
+	return change_mask_resolve(RD, put->update_mask, put->n_update_mask,
+	                           plan->paths, &plan->n_paths,
+	                           records_plan_path, (void *)reg, err);
 }
 
 int

@@ -123,6 +123,10 @@ struct register_def {
 	const struct register_state *states;
 	/* Roles beyond editor and admin that may put it: REGISTER_WRITE_*. */
 	unsigned writers;
+	/* An owner (a user) is required (owners.h): always, or only while
+	 * the body's bool field owner_when is true (NULL: always). */
+	bool owner_required;
+	const char *owner_when;
 	/* Body fields required on create (title always is). */
 	const char *const *required;
 	/* Allowed status moves, {0, 0}-terminated; NULL: any move. */

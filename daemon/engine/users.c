@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "change.h"
 #include "journal.h"
 #include "pbfield.h"
 #include "records.h"
@@ -91,9 +93,8 @@ users_uid_key(uint32_t uid, uint8_t out[5])
 	be32_put(out + 1, uid);
 }
 
-/* Loads user name (malloc'ed) or -ISMS_ENOTFOUND. */
-static int
-users_load(struct store_txn *txn, const char *name, Isms__V1__User **out)
+int
+users_get(struct store_txn *txn, const char *name, Isms__V1__User **out)
 {
 	uint8_t key[USER_NAME_MAX + 2];
 	MDB_val v;
@@ -167,18 +168,23 @@ users_name_valid(const char *name)
 	return true;
 }
 
-/* Whether an existing user's field may change. */
-static bool
-users_settable(const char *field)
+/* change_path_fn of a user's mask: the fields an admin may change. */
+static int
+users_settable(void *arg, const struct pb_path *p, const char *path,
+               struct isms_err *err)
 {
-	static const char *const ok[] = {"role", "uid", "email", "disabled",
-	                                 NULL};
+	static const char *const ok[] = {"role",     "uid",          "email",
+	                                 "disabled", "display_name", NULL};
 	const char *const *f;
 
+	(void)arg;
 	for (f = ok; *f != NULL; f++)
-		if (strcmp(*f, field) == 0)
-			return true;
-	return false;
+		if (strcmp(*f, p->fd[0]->name) == 0)
+			return 0;
+	return isms_err_set(err, ISMS_EINVAL,
+	                    "a user's role, uid, email, display_name and "
+	                    "disabled can change, not '%s'",
+	                    path);
 }
 
 int
@@ -233,7 +239,7 @@ users_identify_name(struct store_txn *txn, const char *name,
 	Isms__V1__User *u;
 	int rc;
 
-	if ((rc = users_load(txn, name, &u)) != 0)
+	if ((rc = users_get(txn, name, &u)) != 0)
 		return rc;
 	rc = users_to_identity(u, id);
 	protobuf_c_message_free_unpacked(&u->base, NULL);
@@ -327,15 +333,97 @@ users_check_uid(struct store_txn *txn, const Isms__V1__User *u,
 	return 0;
 }
 
+/* The user as it will be stored: a new one from in (role viewer unless
+ * given), or old with the mask's fields of in. */
+static int
+users_next(const Isms__V1__UserPut *up, const Isms__V1__User *old,
+           const struct records_actor *who, Isms__V1__User **out,
+           struct isms_err *err)
+{
+	struct pb_path small[8], *paths = small;
+	Isms__V1__User *u;
+	size_t n;
+	int rc = 0;
+
+	if (old == NULL) {
+		u = (Isms__V1__User *)pb_dup(&up->user->base);
+		u->has_created_at = 1;
+		u->created_at = who->now;
+		u->has_rev = 1;
+		u->rev = 0;
+		if (!u->has_role) {
+			u->has_role = 1;
+			u->role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER;
+		}
+		*out = u;
+		return 0;
+	}
+	u = (Isms__V1__User *)pb_dup(&old->base);
+	if (up->n_update_mask > sizeof small / sizeof small[0])
+		paths = xreallocarray(NULL, up->n_update_mask, sizeof *paths);
+	rc = change_mask_resolve(&isms__v1__user__descriptor, up->update_mask,
+	                         up->n_update_mask, paths, &n, users_settable,
+	                         NULL, err);
+	if (rc == 0)
+		change_mask_apply(&u->base, &up->user->base, paths, n);
+	if (paths != small)
+		free(paths);
+	if (rc != 0) {
+		protobuf_c_message_free_unpacked(&u->base, NULL);
+		return rc;
+	}
+	*out = u;
+	return 0;
+}
+
+/* Checks a user about to be stored: its role, uid and e-mail. */
+static int
+users_check(struct store_txn *txn, const Isms__V1__User *u,
+            const Isms__V1__User *old, uid_t owner, struct isms_err *err)
+{
+	char holder[USER_NAME_MAX + 1];
+	int rc;
+
+	if (u->role < ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER ||
+	    u->role > ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'role' must be one of "
+		                    "viewer|auditor|editor|admin|ingest");
+	if ((rc = users_check_uid(txn, u, old, owner, err)) != 0)
+		return rc;
+	if (u->email == NULL || u->email[0] == '\0' ||
+	    (old != NULL && old->email != NULL &&
+	     strcmp(old->email, u->email) == 0))
+		return 0;
+	if (strchr(u->email, '@') == NULL || strchr(u->email, ' ') != NULL)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'email' must be an address like "
+		                    "tom@example.org, not '%s'",
+		                    u->email);
+	rc = users_by_email(txn, u->email, holder);
+	if (rc == -ISMS_ENOTFOUND || (rc == 0 && !strcmp(holder, u->name)))
+		return 0;
+	if (rc != 0 && rc != -ISMS_EEXIST)
+		return isms_err_set(err, rc, "%s", txn->msg);
+	if (rc == 0)
+		return isms_err_set(err, ISMS_EEXIST,
+		                    "e-mail %s is already user %s's; an e-mail "
+		                    "names one user",
+		                    u->email, holder);
+	/* Several holders: data from before the rule; none gets another. */
+	return isms_err_set(err, ISMS_EEXIST,
+	                    "e-mail %s is already held by several users; an "
+	                    "e-mail names one user",
+	                    u->email);
+}
+
 int
 users_put(struct store_txn *txn, const Isms__V1__UserPut *up, uid_t owner,
           const struct records_actor *who, Isms__V1__User **out,
           struct isms_err *err)
 {
 	const Isms__V1__User *in = up->user;
-	Isms__V1__User *old = NULL, *u;
-	struct pb_path path;
-	size_t i;
+	Isms__V1__User *old = NULL, *u = NULL;
 	int rc;
 
 	if (in == NULL || !users_name_valid(in->name))
@@ -343,87 +431,26 @@ users_put(struct store_txn *txn, const Isms__V1__UserPut *up, uid_t owner,
 		                    "field 'name' must be lower-case letters, "
 		                    "digits, '_', '.' or '-' (at most %d)",
 		                    USER_NAME_MAX);
-	rc = users_load(txn, in->name, &old);
+	rc = users_get(txn, in->name, &old);
 	if (rc != 0 && rc != -ISMS_ENOTFOUND)
 		return isms_err_set(err, rc, "%s", txn->msg);
-	if (up->create && old != NULL) {
-		protobuf_c_message_free_unpacked(&old->base, NULL);
-		return isms_err_set(err, ISMS_EEXIST, "user %s exists",
-		                    in->name);
+	if (up->create && old != NULL)
+		rc = isms_err_set(err, ISMS_EEXIST, "user %s exists", in->name);
+	else if (!up->create && old == NULL)
+		rc = isms_err_set(err, ISMS_ENOTFOUND, "no user %s", in->name);
+	else if ((rc = users_next(up, old, who, &u, err)) == 0 &&
+	         (rc = users_check(txn, u, old, owner, err)) == 0) {
+		change_stamp(&u->base, who);
+		rc = users_store(txn, u, old, who,
+		                 up->create ? "created" : "changed", err);
 	}
-	if (!up->create && old == NULL)
-		return isms_err_set(err, ISMS_ENOTFOUND, "no user %s",
-		                    in->name);
-	if (up->create) {
-		u = (Isms__V1__User *)pb_dup(&in->base);
-		u->has_created_at = 1;
-		u->created_at = who->now;
-		u->has_rev = 1;
-		u->rev = 0;
-	} else {
-		u = (Isms__V1__User *)pb_dup(&old->base);
-		for (i = 0; i < up->n_update_mask; i++) {
-			if (pb_path_resolve(&isms__v1__user__descriptor,
-			                    up->update_mask[i], &path,
-			                    err) != 0 ||
-			    !users_settable(path.fd[0]->name)) {
-				rc = isms_err_set(
-				    err, ISMS_EINVAL,
-				    "a user's role, uid, email and "
-				    "disabled can change, not '%s'",
-				    up->update_mask[i]);
-				goto fail;
-			}
-			pb_path_copy(&u->base, &in->base, &path);
-		}
-	}
-	if (u->role < ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER ||
-	    u->role > ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST) {
-		rc = isms_err_set(err, ISMS_EINVAL,
-		                  "field 'role' must be one of "
-		                  "viewer|auditor|editor|admin|ingest");
-		goto fail;
-	}
-	if ((rc = users_check_uid(txn, u, old, owner, err)) != 0)
-		goto fail;
-	u->rev++;
-	u->has_updated_at = 1;
-	u->updated_at = who->now;
-	free(u->updated_by);
-	u->updated_by = xstrdup(who->user);
-	if ((rc = users_store(txn, u, old, who,
-	                      up->create ? "created" : "changed", err)) != 0)
-		goto fail;
 	if (old != NULL)
 		protobuf_c_message_free_unpacked(&old->base, NULL);
-	*out = u;
-	return 0;
-fail:
-	if (old != NULL)
-		protobuf_c_message_free_unpacked(&old->base, NULL);
-	protobuf_c_message_free_unpacked(&u->base, NULL);
+	if (rc == 0)
+		*out = u;
+	else if (u != NULL)
+		protobuf_c_message_free_unpacked(&u->base, NULL);
 	return rc;
-}
-
-int
-users_list(struct store_txn *txn, Isms__V1__UserListResult *out,
-           struct isms_err *err)
-{
-	struct store_iter it;
-	Isms__V1__User *u;
-
-	if (store_iter_open(txn, DB_USERS, &it, "u", 1) != 0)
-		return isms_err_set(err, txn->ret, "%s", txn->msg);
-	while (store_iter_next(&it)) {
-		if ((u = isms__v1__user__unpack(NULL, it.v.mv_size,
-		                                it.v.mv_data)) == NULL)
-			continue;
-		out->users = xreallocarray(out->users, out->n_users + 1,
-		                           sizeof *out->users);
-		out->users[out->n_users++] = u;
-	}
-	store_iter_close(&it);
-	return txn->ret != 0 ? isms_err_set(err, txn->ret, "%s", txn->msg) : 0;
 }
 
 /* HMAC-SHA256 of a secret under the server key. */
@@ -525,7 +552,7 @@ tokens_create(struct store_txn *txn, const Isms__V1__TokenCreate *tc,
 	size_t i;
 	int rc;
 
-	if (tc->owner == NULL || users_load(txn, tc->owner, &u) != 0)
+	if (tc->owner == NULL || users_get(txn, tc->owner, &u) != 0)
 		return isms_err_set(err, ISMS_ENOTFOUND, "no user %s",
 		                    tc->owner ? tc->owner : "");
 	protobuf_c_message_free_unpacked(&u->base, NULL);
@@ -726,41 +753,6 @@ tokens_last_used_merge(struct store_txn *txn, Isms__V1__Token *t)
 		t->has_last_used_at = 1;
 		t->last_used_at = when;
 	}
-}
-
-int
-users_each_stored(struct store_txn *txn, users_stored_fn *fn, void *arg)
-{
-	static const struct {
-		enum store_db db;
-		char prefix;
-		int type;
-		size_t skip; /* key bytes before the id */
-	} kinds[] = {
-	    {DB_USERS, 'u', ISMS__V1__EVENT_TYPE__EVENT_TYPE_USER_CHANGED, 1},
-	    {DB_TOKENS, 't', ISMS__V1__EVENT_TYPE__EVENT_TYPE_TOKEN_CHANGED, 1},
-	};
-	struct store_iter it;
-	char id[USER_NAME_MAX + 1];
-	size_t i, n;
-	int rc = 0;
-
-	for (i = 0; i < sizeof kinds / sizeof kinds[0] && rc == 0; i++) {
-		if ((rc = store_iter_open(txn, kinds[i].db, &it,
-		                          &kinds[i].prefix, 1)) != 0)
-			break;
-		while (rc == 0 && store_iter_next(&it)) {
-			n = it.k.mv_size - kinds[i].skip;
-			if (n >= sizeof id)
-				n = sizeof id - 1;
-			memcpy(id, (uint8_t *)it.k.mv_data + kinds[i].skip, n);
-			id[n] = '\0';
-			rc = fn(arg, kinds[i].type, id, it.v.mv_data,
-			        it.v.mv_size);
-		}
-		store_iter_close(&it);
-	}
-	return rc != 0 ? rc : txn->ret;
 }
 
 int

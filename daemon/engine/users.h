@@ -66,6 +66,14 @@ int users_identify_name(struct store_txn *, const char *name,
 int users_put(struct store_txn *, const Isms__V1__UserPut *, uid_t owner,
               const struct records_actor *, Isms__V1__User **out,
               struct isms_err *err);
+/* The user name whose e-mail is email (case aside): 0, -ISMS_ENOTFOUND,
+ * or -ISMS_EEXIST when more than one user has it. */
+int users_by_email(struct store_txn *, const char *email,
+                   char name[USER_NAME_MAX + 1]);
+
+/* Loads user name (malloc'ed): 0, or -ISMS_ENOTFOUND. */
+int users_get(struct store_txn *, const char *name, Isms__V1__User **out);
+
 int users_list(struct store_txn *, Isms__V1__UserListResult *out,
                struct isms_err *err);
 

@@ -18,6 +18,7 @@
 #include "frame.h"
 #include "journal.h"
 #include "log.h"
+#include "owners.h"
 #include "pbfield.h"
 #include "registers.h"
 #include "server.h"
@@ -465,6 +466,28 @@ subs_events(struct server *srv)
 	return srv->subs_ev != NULL && srv->subs_timer != NULL ? 0 : -1;
 }
 
+/* What makes a subscription impossible after its journal head was read
+ * (rc: how that went). */
+static int
+subs_add_check(struct server *srv, const Isms__V1__Subscribe *sub, int rc,
+               uint64_t head, const struct store_txn *txn, struct isms_err *err)
+{
+	if (rc != 0)
+		return isms_err_set(err, rc, "cannot read the journal head: %s",
+		                    txn->msg[0] != '\0' ? txn->msg
+		                                        : "it is malformed");
+	if (sub->has_replay && sub->replay && sub->since_seq > head)
+		return isms_err_set(
+		    err, ISMS_ERANGE,
+		    "since_seq %llu is past the journal head %llu",
+		    (unsigned long long)sub->since_seq,
+		    (unsigned long long)head);
+	if (subs_events(srv) != 0)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot make the fan-out's events");
+	return 0;
+}
+
 int
 subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
          struct isms_err *err)
@@ -473,6 +496,8 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 	struct store_txn txn;
 	uint8_t hash[JOURNAL_HASH_LEN];
 	uint64_t head = 0;
+	char *owner, *resolved;
+	const char *o;
 	struct sub *s;
 	size_t i;
 	int rc;
@@ -493,20 +518,15 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 		return isms_err_set(err, rc, "%s", txn.msg);
 	/* Without the head a new subscriber would replay from seq 1. */
 	rc = journal_head(&txn, &head, hash);
+	/* --owner tom@example.org follows tom's records. */
+	o = owners_filter(&txn, sub->owner, &resolved);
+	owner = o != NULL ? xstrdup(o) : NULL;
+	free(resolved);
 	store_read_end(&txn);
-	if (rc != 0)
-		return isms_err_set(err, rc, "cannot read the journal head: %s",
-		                    txn.msg[0] != '\0' ? txn.msg
-		                                       : "it is malformed");
-	if (sub->has_replay && sub->replay && sub->since_seq > head)
-		return isms_err_set(
-		    err, ISMS_ERANGE,
-		    "since_seq %llu is past the journal head %llu",
-		    (unsigned long long)sub->since_seq,
-		    (unsigned long long)head);
-	if (subs_events(srv) != 0)
-		return isms_err_set(err, ISMS_EINTERNAL,
-		                    "cannot make the fan-out's events");
+	if ((rc = subs_add_check(srv, sub, rc, head, &txn, err)) != 0) {
+		free(owner);
+		return rc;
+	}
 	s = xcalloc(1, sizeof *s);
 	s->conn = c;
 	conn_ref(c);
@@ -517,7 +537,7 @@ subs_add(struct conn *c, uint64_t req_id, const Isms__V1__Subscribe *sub,
 		s->registers |= subs_register_bit(sub->registers[i]);
 	for (i = 0; i < sub->n_types; i++)
 		s->types |= subs_type_bit((int)sub->types[i]);
-	s->owner = sub->owner != NULL ? xstrdup(sub->owner) : NULL;
+	s->owner = owner;
 	s->all_events = subs_sees_all(c);
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;

@@ -50,6 +50,7 @@ static const struct register_state action_states[] = {
 };
 
 const struct register_def register_action = {
+    .owner_required = true,
     .review_days = 30,
     .initial_status = S(OPEN),
     .required = action_required,

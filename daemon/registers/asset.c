@@ -30,6 +30,7 @@ static const struct register_state asset_states[] = {
 };
 
 const struct register_def register_asset = {
+    .owner_required = true,
     .review_days = 365,
     .initial_status = ISMS__V1__ASSET_STATUS__ASSET_STATUS_ACTIVE,
     .check = asset_check,

@@ -58,6 +58,7 @@ static const struct register_state document_states[] = {
 };
 
 const struct register_def register_document = {
+    .owner_required = true,
     .review_days = 365,
     .initial_status = S(DRAFT),
     .required = document_required,

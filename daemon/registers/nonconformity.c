@@ -58,6 +58,7 @@ static const struct register_state nonconformity_states[] = {
 };
 
 const struct register_def register_nonconformity = {
+    .owner_required = true,
     .review_days = 30,
     .initial_status = S(OPEN),
     .required = nonconformity_required,

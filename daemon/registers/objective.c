@@ -70,6 +70,7 @@ static const struct register_state objective_states[] = {
 };
 
 const struct register_def register_objective = {
+    .owner_required = true,
     .review_days = 90,
     .initial_status = S(PLANNED),
     .required = objective_required,

@@ -159,6 +159,7 @@ static const struct register_state risk_states[] = {
 };
 
 const struct register_def register_risk = {
+    .owner_required = true,
     .review_days = 90,
     .initial_status = ISMS__V1__RISK_STATUS__RISK_STATUS_OPEN,
     .moves = risk_moves,

@@ -61,6 +61,7 @@ static const struct register_state treatment_states[] = {
 };
 
 const struct register_def register_treatment = {
+    .owner_required = true,
     .review_days = 30,
     .initial_status = S(PLANNED),
     .required = treatment_required,

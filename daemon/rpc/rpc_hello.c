@@ -109,6 +109,7 @@ rpc_hello_exec(struct rpc_call *call)
 	r->user = xstrdup(call->conn->user);
 	r->has_role = 1;
 	r->role = call->conn->role;
+	r->instance_id = xstrdup(call->srv->instance_id);
 	call->reply->result_case = ISMS__V1__REPLY__RESULT_HELLO;
 	call->reply->hello = r;
 	return 0;
@@ -170,6 +171,7 @@ rpc_info_read(struct store_txn *txn, const void *body, void *result,
 	writer_get_stats(srv->writer, &ws);
 	r->server_version = xstrdup(ISMS_VERSION);
 	r->data_dir = xstrdup(srv->cfg.data_dir);
+	r->instance_id = xstrdup(srv->instance_id);
 	r->has_started_at = r->has_connections = 1;
 	r->started_at = srv->started_at;
 	r->connections = srv->nconns;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "owners.h"
 #include "pbfield.h"
 #include "records.h"
 #include "registers.h"
@@ -29,7 +30,15 @@ int
 rpc_list_read(struct store_txn *txn, const void *body, void *result,
               struct rpc_call *call)
 {
-	return records_list(txn, body, result, &call->err);
+	Isms__V1__List q = *(const Isms__V1__List *)body; /* shallow */
+	char *name;
+	int rc;
+
+	/* owner=tom@example.org means tom's records. */
+	q.owner = (char *)owners_filter(txn, q.owner, &name);
+	rc = records_list(txn, &q, result, &call->err);
+	free(name);
+	return rc;
 }
 
 int

@@ -78,6 +78,7 @@ struct server {
 	bool sched_busy;    /* a scheduler write is queued */
 	uint64_t users_gen; /* bumped when users or tokens change */
 	uint8_t token_key[32];
+	char instance_id[33];        /* the store's (instance.h) */
 	struct token_use *token_use; /* last uses, see token_use.h */
 	int64_t started_at;
 	bool stopping;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "catalog.h"
+#include "instance.h"
 #include "log.h"
 #include "migrate.h"
 #include "reader.h"
@@ -20,10 +21,11 @@
 #include "users.h"
 #include "writer.h"
 
-/* Seeds a new data dir: the clause and control catalog, and its owner
- * as the first admin. */
+/* Seeds a new data dir: the clause and control catalog, its owner as
+ * the first admin, and the instance id (also of an older data dir). */
 static int
-server_seed(struct store *st, const char *dir, struct isms_err *err)
+server_seed(struct server *srv, struct store *st, const char *dir,
+            struct isms_err *err)
 {
 	struct records_actor who = {"ismsd", server_now()};
 	struct store_txn txn;
@@ -37,7 +39,8 @@ server_seed(struct store *st, const char *dir, struct isms_err *err)
 	if ((rc = store_write_begin(st, NULL, &txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
 	if ((rc = catalog_seed(&txn, &who, &seeded, err)) != 0 ||
-	    (rc = users_bootstrap(&txn, sb.st_uid, &who, &admin, err)) != 0) {
+	    (rc = users_bootstrap(&txn, sb.st_uid, &who, &admin, err)) != 0 ||
+	    (rc = instance_id_get(&txn, srv->instance_id, err)) != 0) {
 		store_abort(&txn);
 		return rc;
 	}
@@ -73,7 +76,7 @@ server_open(struct server *srv, struct isms_err *err)
 		return rc;
 	srv->token_use = token_use_new();
 	if ((rc = users_key_load(dir, srv->token_key, err)) != 0 ||
-	    (rc = server_seed(srv->store, dir, err)) != 0 ||
+	    (rc = server_seed(srv, srv->store, dir, err)) != 0 ||
 	    (rc = migrate_run(srv->store, server_now(), err)) != 0 ||
 	    (rc = writer_start(&srv->writer, srv->store, srv->base,
 	                       (uint64_t)srv->cfg.busy_poll_us * 1000u, err)) !=

@@ -78,6 +78,9 @@ equals() {
 }
 
 expect 0 "the daemon answers" method get
+# Owners are users: the records below name alice.
+expect 0 "owner's user" user add alice --display-name "Alice Martin" \
+	--email alice@example.org
 
 # --- a register lifecycle: incidents move along their enum only
 expect 0 "incident add" incident add title="Phishing mail" severity=high
@@ -87,7 +90,8 @@ has "the refusal names the field" "status"
 expect 0 "new -> triaged is allowed" incident set INC-0001 status=triaged
 
 # --- links
-expect 0 "risk add" risk add title="Laptop theft" likelihood=3 impact=4
+expect 0 "risk add" risk add title="Laptop theft" likelihood=3 impact=4 \
+	owner=alice
 expect 0 "link a risk to a control" link RSK-0001 treated_by A.8.5
 has "link prints the link" "RSK-0001 treated_by → A.8.5"
 expect 0 "links of the risk" links RSK-0001
@@ -107,7 +111,7 @@ expect 1 "link to a record that does not exist" link RSK-0001 treated_by A.99.1
 expect 2 "link needs three arguments" link RSK-0001 treated_by
 
 # --- archive: refused while linked, allowed with --force
-expect 0 "asset add" asset add title="Sales laptops" kind=hardware
+expect 0 "asset add" asset add title="Sales laptops" kind=hardware owner=alice
 expect 0 "incident affects asset" link INC-0001 affects AST-0001
 expect 1 "archive of a linked asset is refused" asset archive AST-0001
 has "refusal says why" "INC-0001"
@@ -130,9 +134,10 @@ expect 1 "a stale method rev is refused" method set --rev 1 acceptance_threshold
 expect 2 "a bad method word" method set colour=red
 
 # --- risk matrix
-expect 0 "second risk" risk add title="Phishing" likelihood=3 impact=4
-expect 0 "third risk" risk add title="Fire" likelihood=5 impact=5
-expect 0 "unrated risk" risk add title="Unknown"
+expect 0 "second risk" risk add title="Phishing" likelihood=3 impact=4 \
+	owner=alice
+expect 0 "third risk" risk add title="Fire" likelihood=5 impact=5 owner=alice
+expect 0 "unrated risk" risk add title="Unknown" owner=alice
 expect 0 "matrix" risk matrix
 has "inherent" "risk matrix (inherent), method rev 2"
 row=$(grep '^4 major' <<<"$out" | tr -s ' ')
@@ -147,7 +152,8 @@ has "residual: nothing rated" "0 risks in the grid; 4 without residual likelihoo
 
 # --- Statement of Applicability
 expect 0 "soa set (alias of control set)" soa set A.5.1 applicable=yes \
-	status=implemented justification="Policy approved by the board"
+	status=implemented justification="Policy approved by the board" \
+	owner=alice
 expect 0 "soa" soa
 n=$(grep -cE '^A\.[5-8]\.[0-9]+ ' <<<"$out")
 equals "soa lists the 93 Annex A controls" "$n" 93
@@ -169,7 +175,7 @@ expect 0 "gap" gap
 has "objective missing" "6.2: no objective recorded"
 lacks "6.1.2 is satisfied" "6.1.2: no risk assessed"
 expect 0 "objective add" objective add title="Phishing clicks below 5%" \
-	measure="click rate" target="< 5%"
+	measure="click rate" target="< 5%" owner=alice
 expect 0 "gap again" gap
 lacks "objective now recorded" "6.2: no objective recorded"
 expect 0 "gap json" -o json gap

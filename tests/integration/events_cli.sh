@@ -85,6 +85,12 @@ day() { date -u -d "@$(($(date +%s) + $1 * DAY))" +%F; }
 
 # --- day 0: a critical risk (30-day reviews), an action due tomorrow ----
 start
+# The owners are users: alice and carol with an e-mail, bob and dave
+# without one.
+expect 0 user add alice --display-name "Alice Martin" --email alice@example.org
+expect 0 user add carol --email carol@example.org
+expect 0 user add bob
+expect 0 user add dave
 expect 0 risk add title="Server room flood" likelihood=5 impact=5 \
 	owner=alice@example.org
 equals "first risk" "$out" RSK-0001
@@ -145,12 +151,18 @@ has "review_due in the journal" 'ismsd +review_due +RSK-0001'
 expect 4 due --check
 has "check summary" '^OVERDUE: 3 items overdue \(oldest ACT-0001, 30 days\)'
 expect 0 due
-has "grouped by owner" '^alice@example.org \(1\)'
+has "grouped by owner (the e-mail resolved to its user)" '^alice \(1\)'
 has "overdue days" 'ACT-0001 +Patch servers +OVERDUE 30 days'
 expect 0 due --owner bob
 has "only bob" '^bob' "$(grep -v '^ ' <<<"$out" | head -1)"
+expect 0 due --owner carol@example.org
+has "--owner by e-mail: carol's" '^carol \(1\)'
+equals "--owner by e-mail: carol's only" "$(grep -cE '^(alice|bob|dave)' <<<"$out")" 0
 
-# --ical: the fields, CRLF, folding, stable UIDs.
+# --ical: the fields, CRLF, folding, stable UIDs with the instance id.
+expect 0 -o json status
+instance=$(sed -n 's/.*"instance_id": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
+equals "an instance id of 32 hex digits" "${#instance}" 32
 expect 0 due --ical cal1.ics
 expect 0 due --ical - --within 14d
 printf '%s' "$out" >cal2.ics
@@ -158,7 +170,7 @@ equals "UIDs stable across runs" "$(tr -d '\r' <cal1.ics | grep UID: | sort)" \
 	"$(tr -d '\r' <cal2.ics | grep UID: | sort)"
 cal=$(cat cal1.ics)
 for f in '^BEGIN:VCALENDAR' '^VERSION:2.0' '^PRODID:' '^END:VCALENDAR' \
-	'^UID:RSK-0001-review@ismsd' '^UID:ACT-0001-due@ismsd' \
+	"^UID:RSK-0001-review@$instance.ismsd" "^UID:ACT-0001-due@$instance.ismsd" \
 	"^DTSTART;VALUE=DATE:$(day 30 | tr -d -)" \
 	"^DTEND;VALUE=DATE:$(day 31 | tr -d -)" '^DTSTAMP:[0-9]{8}T[0-9]{6}Z' \
 	'^SUMMARY:Review RSK-0001' '^DESCRIPTION:' '^BEGIN:VALARM' \
@@ -171,7 +183,24 @@ equals "every line ends CRLF" "$(grep -vc $'\r$' cal1.ics)" 0
 equals "no line over 75 octets" \
 	"$(tr -d '\r' <cal1.ics | LC_ALL=C awk 'length > 75' | wc -l)" 0
 
-# --mail: one message per owner that is an address; bob is skipped.
+# iCal DESCRIPTION ends with a command that works: run each one.
+cmds=$(tr -d '\r' <cal1.ics | awk '/^DESCRIPTION:/ {d = $0; next}
+	/^ / && d != "" {d = d substr($0, 2); next}
+	d != "" {print d; d = ""}' | sed -n 's/.*\\n\(ismsctl .*\)$/\1/p' | sort -u)
+equals "one command per item" "$(wc -l <<<"$cmds")" 3
+has "review command" '^ismsctl review RSK-0001$' "$cmds"
+has "due command" '^ismsctl action get ACT-0001$' "$cmds"
+while IFS= read -r c; do
+	# shellcheck disable=SC2086
+	"$ctl" ${c#ismsctl } >/dev/null 2>&1 && ok || bad "DESCRIPTION command fails: $c"
+done <<<"$(grep -v review <<<"$cmds")"
+
+# --check --nagios: the monitoring plugin codes, overdue is CRITICAL (2).
+expect 2 due --check --nagios
+has "nagios CRITICAL line" '^ISMS DUE CRITICAL - 3 items overdue \(oldest ACT-0001, 30 days\), 0 due within 14 days \| overdue=3 due=0$'
+
+# --mail: one message per owner, at the user's e-mail; bob and dave have
+# none: without a fallback they are named and the exit code is 1.
 mkdir mail
 cat >sendmail <<SH
 #!/bin/sh
@@ -179,17 +208,30 @@ echo "\$*" >"$work/mail/args"
 cat >"$work/mail/msg.\$\$"
 SH
 chmod +x sendmail
-ISMS_SENDMAIL="$work/sendmail" expect 0 due --mail
-has "mail: warning names bob" "owner 'bob' is not an e-mail address" "$err"
+ISMS_SENDMAIL="$work/sendmail" expect 1 due --mail
+has "mail: bob not mailed, and why" "not mailed: 1 item of bob: user bob has no e-mail" "$err"
 equals "two messages" "$(ls mail/msg.* | wc -l)" 2
 has "sendmail -t -oi" '^-t -oi$' "$(cat mail/args)"
 msgs=$(cat mail/msg.*)
 has "To alice" '^To: alice@example.org$' "$msgs"
+has "alice by her display name" '^Hello Alice Martin,$' "$msgs"
 has "To carol" '^To: carol@example.org$' "$msgs"
 has "subject" '^Subject: ISMS: 1 item due or overdue$' "$msgs"
 has "body lists the item" 'RSK-0002 +Ransomware: OVERDUE 1 day' "$msgs"
+# With a fallback, bob's items go to the ISMS manager: exit 0.
+rm -f mail/msg.*
+ISMS_SENDMAIL="$work/sendmail" expect 0 due --mail --fallback isms@example.org
+equals "three messages" "$(ls mail/msg.* | wc -l)" 3
+msgs=$(cat mail/msg.*)
+has "fallback To" '^To: isms@example.org$' "$msgs"
+has "fallback says why" 'fallback: user bob has no e-mail' "$msgs"
+has "fallback lists bob's item" 'ACT-0001 +Patch servers' "$msgs"
+has "mailed line names the fallback" 'mailed 1 item of bob to isms@example.org' "$out"
+ISMS_SENDMAIL="$work/sendmail" expect 2 due --mail --fallback not-an-address
+# A sendmail that fails: exit 1, named.
 printf '#!/bin/sh\ncat >/dev/null; exit 75\n' >sendmail
-ISMS_SENDMAIL="$work/sendmail" expect 1 due --mail
+ISMS_SENDMAIL="$work/sendmail" expect 1 due --mail --fallback isms@example.org
+has "sendmail failure named" 'failed for alice@example.org \(status 75\)' "$err"
 
 # review: the next date moves by 30 days from (shifted) today.
 expect 0 review RSK-0001 note="Checked the pumps"

@@ -14,12 +14,35 @@
 #include "events_fx.h"
 
 /* A quiet daemon_fx_start with extra as its further arguments. */
+/* The users the tests name as owners: a record's owner is a user. */
+static const char *const efx_owners[] = {"alice", "bob", "carol", "writer",
+                                         NULL};
+
+static Isms__V1__Reply *efx_call(struct isms_sync *, Isms__V1__Request *);
+
 void
 efx_start(struct daemon_fx *fx, const char *const *extra)
 {
+	const char *const *n;
+	struct isms_sync *s;
+
 	fx->argv_extra = extra;
 	fx->quiet = true;
 	daemon_fx_start(fx);
+	s = efx_sync(fx);
+	for (n = efx_owners; *n != NULL; n++) {
+		Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+		Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+		Isms__V1__User u = ISMS__V1__USER__INIT;
+
+		u.name = (char *)*n;
+		up.user = &u;
+		up.has_create = up.create = 1;
+		req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
+		req.user_put = &up;
+		isms_reply_free(efx_call(s, &req));
+	}
+	isms_sync_free(s);
 }
 
 struct isms_sync *

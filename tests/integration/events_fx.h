@@ -53,7 +53,8 @@ struct evwriters {
 	void *threads; /* pthread_t[] */
 };
 
-/* Starts ismsd on fx (a new temp dir) with extra flags (NULL ended). */
+/* Starts ismsd on fx (a new temp dir) with extra flags (NULL ended), and
+ * adds the users the tests name as owners (alice, bob, carol, writer). */
 void efx_start(struct daemon_fx *, const char *const *extra);
 
 /* Connects synchronously, failing the test when it cannot. */

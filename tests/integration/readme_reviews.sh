@@ -8,7 +8,14 @@ export ISMS_ENDPOINT=unix:var/ismsd.sock
 
 # The tour first (its own test checks it): the section continues it.
 quiet tour
-run reviews all_zero
+# The tour's action is due in 10 days: the plugin's WARNING.
+expect_rc() {
+	case "$1" in
+	*"--nagios"*) echo 1 ;;
+	*) echo 0 ;;
+	esac
+}
+run reviews expect_rc
 
 check "review prints the next date" \
 	grep -Eq '^reviewed RSK-0001: next review [0-9]{4}-[0-9]{2}-[0-9]{2}$' \
@@ -17,6 +24,9 @@ check "due lists the action" grep -q 'ACT-0001 .*due in 10 days' \
 	"$(out 'due --within 2w')"
 check "due --check says OK" grep -q '^OK: nothing overdue' \
 	"$(out 'due --check')"
+check "due --check --nagios: the plugin line" \
+	grep -qx 'ISMS DUE WARNING - 1 item due within 14 days (next ACT-0001 in 10 days) | overdue=0 due=1' \
+	"$(out 'due --check --nagios')"
 check "the calendar was written" grep -q '^BEGIN:VCALENDAR' isms.ics
 check "journal lists the review" grep -Eq 'reviewed +RSK-0001' \
 	"$(out 'journal --actor')"

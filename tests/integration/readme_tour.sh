@@ -10,6 +10,8 @@ expect_rc() {
 	*"impact=2 --rev 1"*) echo 1 ;;
 	*"likelihood=9"*) echo 1 ;;
 	*"colour=red"*) echo 2 ;;
+	*"Nobody's risk"*) echo 1 ;;
+	*"owner=tom"*) echo 1 ;;
 	*) echo 0 ;;
 	esac
 }
@@ -18,6 +20,12 @@ run tour expect_rc
 
 # What the tour promises, checked on what the commands printed.
 check "add prints RSK-0001" grep -qx RSK-0001 "$(out 'title="Laptop theft"')"
+check "an owner given as an e-mail is stored as its user" \
+	bash -c "build/bin/ismsctl -o json risk get RSK-0002 | grep -q '\"owner\": \"bob\"'"
+check "a risk without an owner is refused naming it" \
+	grep -q "field 'owner' is required for a risk" "$(out "Nobody's risk")"
+check "an unknown owner is refused with the user add line" \
+	grep -q 'ismsctl user add tom --display-name' "$(out 'owner=tom')"
 check "asset add prints AST-0001" grep -qx AST-0001 "$(out 'asset add')"
 check "list owner=alice shows only RSK-0001" \
 	bash -c "grep -q RSK-0001 $(out 'list owner=alice') && ! grep -q RSK-0002 $(out 'list owner=alice')"

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,23 @@ sfx_setup(void **state)
 
 	daemon_fx_start(fx);
 	*state = fx;
+	return 0;
+}
+
+const char *const sfx_owners[] = {"alice", "bob",    "carol",
+                                  "dave",  "writer", NULL};
+
+int
+sfx_setup_owners(void **state)
+{
+	struct isms_sync *s;
+	const char *const *n;
+
+	sfx_setup(state);
+	s = sfx_connect(*state);
+	for (n = sfx_owners; *n != NULL; n++)
+		sfx_add_user(s, *n);
+	isms_sync_free(s);
 	return 0;
 }
 
@@ -60,6 +78,28 @@ int
 sfx_code_of(const Isms__V1__Reply *r)
 {
 	return r->status != NULL ? (int)r->status->code : -1;
+}
+
+void
+sfx_add_user(struct isms_sync *s, const char *name)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
+	Isms__V1__User u = ISMS__V1__USER__INIT;
+	Isms__V1__Reply *r;
+	char email[128];
+
+	snprintf(email, sizeof email, "%s@example.org", name);
+	u.name = (char *)name;
+	u.email = email;
+	up.user = &u;
+	up.has_create = up.create = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
+	req.user_put = &up;
+	r = sfx_call(s, &req);
+	if (sfx_code_of(r) != 0)
+		fail_msg("user add %s: %s", name, r->status->message);
+	isms_reply_free(r);
 }
 
 /* Creates a risk; returns its id (malloc'ed). */

@@ -314,6 +314,7 @@ pipeline_puts(int fd, size_t n, size_t desc_len, struct tally *t)
 	risk.has_likelihood = risk.has_impact = 1;
 	risk.likelihood = risk.impact = 1;
 	rec.title = "Pipelined";
+	rec.owner = "pip"; /* a user (test_queued_bytes_bound adds it) */
 	rec.body_case = ISMS__V1__RECORD__BODY_RISK;
 	rec.risk = &risk;
 	put.record = &rec;
@@ -373,12 +374,16 @@ test_queued_bytes_bound(void **state)
 	static const char *const args[] = {"--max-queued-bytes=4M", NULL};
 	struct daemon_fx *fx = calloc(1, sizeof *fx);
 	struct tally t = {0};
+	char out[256];
 	int fd;
 
 	fx->extra_args = "--max-string=2M";
 	fx->argv_extra = args;
 	*state = fx;
 	daemon_fx_start(fx);
+	/* The risks' owner is a user. */
+	assert_int_equal(
+	    daemon_fx_sh(fx, out, sizeof out, "\"$ISMSCTL\" user add pip"), 0);
 	fd = raw_connect(fx, 5);
 	pipeline_puts(fd, 64, 1u << 20, &t);
 	assert_int_equal(t.replies, 64);

@@ -284,6 +284,7 @@ test_tokens_revoked_and_actor(void **state)
 	req->put->record =
 	    (Isms__V1__Record *)pb_new(&isms__v1__record__descriptor);
 	req->put->record->title = strdup("Token-made risk");
+	req->put->record->owner = strdup("erin"); /* a user */
 	pb_submsg(&req->put->record->base,
 	          pb_field_by_name(&isms__v1__record__descriptor, "risk"),
 	          true);
@@ -408,12 +409,15 @@ put_owned(struct isms_sync *s, const char *reg, const char *id,
 	rec = (Isms__V1__Record *)pb_new(rd);
 	req->put->record = rec;
 	rec->title = strdup("owned field probe");
+	rec->owner = strdup("ed"); /* a user: owners are users */
 	b = pb_submsg(&rec->base, pb_field_by_name(rd, reg), true);
 	if (reg[0] == 'i') { /* an incident needs a severity */
 		rec->incident->has_severity = 1;
 		rec->incident->severity = 2;
 	}
 	m = body ? b : &rec->base;
+	/* What it held (the title, the owner) gives way. */
+	pb_field_clear(m, pb_field_by_name(m->descriptor, name));
 	set_some(m, pb_field_by_name(m->descriptor, name));
 	if (id != NULL) {
 		rec->id = strdup(id);
@@ -507,13 +511,14 @@ test_server_owned_fields(void **state)
 	/* The probe itself is sound: with a field of the client's it
 	 * stores. */
 	assert_int_equal(
-	    put_owned(admin, "risk", NULL, "owner", false, msg, sizeof msg), 0);
+	    put_owned(admin, "risk", NULL, "title", false, msg, sizeof msg), 0);
 	{
 		/* Two plain records to aim masks at. */
 		Isms__V1__Request *req = request_for("put");
 
 		req->put->record = (Isms__V1__Record *)pb_new(rd);
 		req->put->record->title = strdup("a risk");
+		req->put->record->owner = strdup("ed");
 		pb_submsg(&req->put->record->base, pb_field_by_name(rd, "risk"),
 		          true);
 		assert_int_equal(code_of(admin, req, msg, sizeof msg), 0);
@@ -611,10 +616,12 @@ test_linked_from_not_stored(void **state)
 	assert_non_null(admin);
 	assert_int_equal(
 	    daemon_fx_sh(&fx->d, out, sizeof out,
-	                 "\"$ISMSCTL\" risk add title=Probe >/dev/null && "
+	                 "\"$ISMSCTL\" user add pat >/dev/null && "
+	                 "\"$ISMSCTL\" risk add title=Probe owner=pat "
+	                 ">/dev/null && "
 	                 "\"$ISMSCTL\" link RSK-0001 treated_by A.8.24 && "
 	                 "\"$ISMSCTL\" control set A.8.24 applicable=true "
-	                 "justification=Crypto >/dev/null && "
+	                 "justification=Crypto owner=pat >/dev/null && "
 	                 "\"$ISMSCTL\" soa | grep A.8.24"),
 	    0);
 	assert_non_null(strstr(out, "RSK-0001"));

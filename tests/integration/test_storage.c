@@ -193,9 +193,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_map_full_loses_nothing,
-	                                    sfx_setup, sfx_teardown),
-	    cmocka_unit_test_setup_teardown(test_full_disk_exhausted, sfx_setup,
-	                                    sfx_teardown),
+	                                    sfx_setup_owners, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_full_disk_exhausted,
+	                                    sfx_setup_owners, sfx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

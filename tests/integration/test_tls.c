@@ -214,9 +214,14 @@ test_cli(void **state)
 	tls_fx_holds("user list", out, "name,role,uid,email,disabled,",
 	             "\nvic,auditor,", "\ned,editor,", "\nada,admin,", "rc=0",
 	             NULL);
-	tls_fx_cli(fx, out, sizeof out, "--token-file ada.tok user add x");
-	tls_fx_holds("user add without role", out, "--role is required", "rc=2",
-	             NULL);
+	/* A user without a role, uid or token: a person who owns records
+	 * and has no way in; the role is viewer should they get one. */
+	tls_fx_cli(fx, out, sizeof out,
+	           "--token-file ada.tok -o csv user add xavier "
+	           "--display-name 'Xavier Ng' --email xavier@example.org");
+	tls_fx_holds("user add without role", out,
+	             "\nxavier,viewer,,xavier@example.org,,", ",Xavier Ng",
+	             "rc=0", NULL);
 
 	/* The secret on stdout, once: "TOK-0004 isms_...". */
 	tls_fx_cli(fx, out, sizeof out,

@@ -30,6 +30,9 @@
  * review, an archive, a method change, users, tokens, a revocation. */
 static const char populate_sh[] =
     "set -e; c=\"$ISMSCTL\"; "
+    "$c user add alice --display-name 'Alice Martin' "
+    "--email alice@example.org; "
+    "$c user add bob; $c user add carol; $c user add dave; "
     "$c risk add title='Laptop theft' likelihood=3 impact=4 owner=alice "
     "tags=travel; "
     "$c risk add title=Phishing likelihood=4 impact=4 owner=bob tags=email; "

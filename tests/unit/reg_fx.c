@@ -20,6 +20,7 @@
 #include "signoff.h"
 #include "store.h"
 #include "reg_fx.h"
+#include "store_fx.h"
 
 const struct records_actor who = {"alice", 1764320000};
 
@@ -81,6 +82,7 @@ setup(void **state)
 	assert_non_null(mkdtemp(fx->dir));
 	assert_int_equal(store_open(&fx->st, fx->dir, 64u << 20, &err), 0);
 	assert_int_equal(store_write_begin(fx->st, NULL, &fx->txn), 0);
+	store_fx_add_owners(&fx->txn);
 	*state = fx;
 	return 0;
 }
@@ -186,6 +188,7 @@ new_record(const struct register_def *reg, const char *const *extra,
 
 	rec = (Isms__V1__Record *)pb_new(&isms__v1__record__descriptor);
 	rec->title = strdup("a record");
+	rec->owner = strdup("alice"); /* a user (store_fx_add_owners) */
 	body = pb_submsg(&rec->base,
 	                 protobuf_c_message_descriptor_get_field(
 	                     &isms__v1__record__descriptor, reg->body_case),

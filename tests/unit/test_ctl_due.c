@@ -214,6 +214,80 @@ test_mail(void **state)
 	due_groups_free(&gs);
 }
 
+/* A mail to the fallback says why before the items; the owner's own
+ * greets them by their display name. */
+static void
+test_mail_fallback_note(void **state)
+{
+	struct fixture f;
+	struct due_groups gs;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	(void)state;
+	fixture_init(&f);
+	f.it[1].owner_display_name = "Bob Chen";
+	due_group(&gs, f.res.items, f.res.n_items);
+	m = open_memstream(&buf, &len);
+	due_mail_write_note(m, "isms@example.org", &gs.g[2], f.res.today,
+	                    "These come to you as the fallback: user bob has "
+	                    "no e-mail.");
+	fclose(m);
+	assert_true(strncmp(buf, "To: isms@example.org\n", 21) == 0);
+	assert_non_null(strstr(buf, "\n\nHello,\n\nThese come to you as the "
+	                            "fallback: user bob has no e-mail.\n\n"
+	                            "these ISMS items are due"));
+	assert_non_null(strstr(buf, "ACT-0002"));
+	free(buf);
+	buf = NULL;
+	m = open_memstream(&buf, &len);
+	due_mail_write(m, "bob@example.org", &gs.g[2], f.res.today);
+	fclose(m);
+	assert_non_null(strstr(buf, "\n\nHello Bob Chen,\n\nthese ISMS items "
+	                            "of yours"));
+	free(buf);
+	due_groups_free(&gs);
+}
+
+/* The monitoring plugin line and codes: 0 ok, 1 due soon, 2 overdue. */
+static void
+test_nagios(void **state)
+{
+	struct fixture f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	(void)state;
+	fixture_init(&f);
+	m = open_memstream(&buf, &len);
+	assert_int_equal(due_print_nagios(m, &f.res, 14), DUE_NAGIOS_CRITICAL);
+	fclose(m);
+	assert_string_equal(buf, "ISMS DUE CRITICAL - 1 item overdue (oldest "
+	                         "RSK-0001, 3 days), 3 due within 14 days | "
+	                         "overdue=1 due=3\n");
+	free(buf);
+	buf = NULL;
+	f.res.items = f.p + 1; /* without the overdue one */
+	f.res.n_items = 3;
+	m = open_memstream(&buf, &len);
+	assert_int_equal(due_print_nagios(m, &f.res, 14), DUE_NAGIOS_WARNING);
+	fclose(m);
+	assert_string_equal(buf, "ISMS DUE WARNING - 3 items due within 14 "
+	                         "days (next ACT-0002 in 0 days) | overdue=0 "
+	                         "due=3\n");
+	free(buf);
+	buf = NULL;
+	f.res.n_items = 0;
+	m = open_memstream(&buf, &len);
+	assert_int_equal(due_print_nagios(m, &f.res, 14), DUE_NAGIOS_OK);
+	fclose(m);
+	assert_string_equal(buf, "ISMS DUE OK - nothing due within 14 days | "
+	                         "overdue=0 due=0\n");
+	free(buf);
+}
+
 static void
 test_ical_line_and_escape(void **state)
 {
@@ -302,6 +376,19 @@ test_ical(void **state)
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
+	/* With the server's instance id: in every UID; the description ends
+	 * with a command that exists (a register verb, or review). */
+	f.res.instance_id = "0123456789abcdef0123456789abcdef";
+	m = open_memstream(&a, &la);
+	due_ical_write(m, &f.res, 0);
+	fclose(m);
+	assert_non_null(strstr(
+	    a, "\r\nUID:ACT-0002-due@0123456789abcdef0123456789abcdef.ismsd"
+	       "\r\n"));
+	assert_null(strstr(a, "@ismsd\r\n"));
+	assert_non_null(strstr(a, "\\nismsctl risk get ACT-0002\r\n"));
+	assert_non_null(strstr(a, "\\nismsctl review RSK-0001\r\n"));
+	free(a);
 }
 
 int
@@ -313,6 +400,8 @@ main(void)
 	    cmocka_unit_test(test_state_and_group),
 	    cmocka_unit_test(test_table_csv_summary),
 	    cmocka_unit_test(test_mail),
+	    cmocka_unit_test(test_mail_fallback_note),
+	    cmocka_unit_test(test_nagios),
 	    cmocka_unit_test(test_ical_line_and_escape),
 	    cmocka_unit_test(test_ical),
 	};

@@ -19,7 +19,7 @@
 #include "store_fx.h"
 #include "timefmt.h"
 
-#define setup    store_fx_setup
+#define setup    journal_setup
 #define teardown store_fx_teardown
 
 /* 2026-11-28 00:00:00 UTC */
@@ -52,6 +52,27 @@ add_action(struct store *st, const char *due_on, int64_t now)
 	id = strdup(out->id);
 	protobuf_c_message_free_unpacked(&out->base, NULL);
 	return id;
+}
+
+/*
+ * A store whose journal starts with one entry: the user alice, who owns
+ * the actions (an action's owner is a user). The seqs below count it: U.
+ */
+#define U 1
+
+static int
+journal_setup(void **state)
+{
+	static const char *const alice[] = {"alice", NULL};
+	struct store_fx *fx;
+	struct store_txn txn;
+
+	store_fx_setup(state);
+	fx = *state;
+	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
+	store_fx_add_users(&txn, alice);
+	assert_int_equal(store_commit(&txn), 0);
+	return 0;
 }
 
 /* Verifies the whole journal in slices of 2; returns the state. */
@@ -89,15 +110,15 @@ test_chain_verifies_and_detects_tampering(void **state)
 		free(add_action(fx->st, "2026-12-01", T0));
 	v = verify(fx->st);
 	assert_false(v.failed);
-	assert_int_equal(v.checked, 5);
+	assert_int_equal(v.checked, 5 + U);
 	assert_int_equal(store_read_begin(fx->st, &txn), 0);
 	assert_int_equal(journal_head(&txn, &head, hash), 0);
 	store_read_end(&txn);
-	assert_int_equal(head, 5);
+	assert_int_equal(head, 5 + U);
 	assert_memory_equal(hash, v.prev, JOURNAL_HASH_LEN);
 	/* Flip one byte of entry 3: verify names seq 3. */
 	assert_int_equal(store_write_begin(fx->st, NULL, &txn), 0);
-	be64_put(key, 3);
+	be64_put(key, 3 + U);
 	assert_int_equal(store_get(&txn, DB_JOURNAL, key, 8, &val), 0);
 	copy = malloc(val.mv_size);
 	memcpy(copy, val.mv_data, val.mv_size);
@@ -107,8 +128,8 @@ test_chain_verifies_and_detects_tampering(void **state)
 	assert_int_equal(store_commit(&txn), 0);
 	v = verify(fx->st);
 	assert_true(v.failed);
-	assert_int_equal(v.bad_seq, 3);
-	assert_int_equal(v.checked, 2);
+	assert_int_equal(v.bad_seq, 3 + U);
+	assert_int_equal(v.checked, 2 + U);
 }
 
 static void
@@ -138,7 +159,7 @@ test_stored_revision_tampering(void **state)
 	assert_int_equal(store_commit(&txn), 0);
 	v = verify(fx->st);
 	assert_true(v.failed);
-	assert_int_equal(v.bad_seq, 1);
+	assert_int_equal(v.bad_seq, 1 + U);
 	assert_non_null(strstr(v.problem, id));
 	free(id);
 }
@@ -186,12 +207,12 @@ test_gap_is_a_failure(void **state)
 
 	for (i = 0; i < 5; i++)
 		free(add_action(fx->st, "2026-12-01", T0));
-	del_entry(fx->st, 3);
+	del_entry(fx->st, 3 + U);
 	v = verify(fx->st);
 	assert_true(v.failed);
-	assert_int_equal(v.bad_seq, 3);
-	assert_int_equal(v.checked, 2);
-	assert_non_null(strstr(v.problem, "entry 3 is missing"));
+	assert_int_equal(v.bad_seq, 3 + U);
+	assert_int_equal(v.checked, 2 + U);
+	assert_non_null(strstr(v.problem, "entry 4 is missing"));
 }
 
 /* The stored head bounds the chain: entries after it fail, a head past
@@ -207,25 +228,25 @@ test_stored_head_bounds_the_chain(void **state)
 
 	for (i = 0; i < 5; i++)
 		free(add_action(fx->st, "2026-12-01", T0));
-	set_head(fx->st, 3, false);
+	set_head(fx->st, 3 + U, false);
 	v = verify(fx->st);
 	assert_true(v.failed);
-	assert_int_equal(v.bad_seq, 4);
+	assert_int_equal(v.bad_seq, 4 + U);
 	assert_non_null(strstr(v.problem, "beyond the stored head"));
-	set_head(fx->st, 5, true);
+	set_head(fx->st, 5 + U, true);
 	v = verify(fx->st);
 	assert_true(v.failed);
-	assert_int_equal(v.bad_seq, 5);
+	assert_int_equal(v.bad_seq, 5 + U);
 	assert_non_null(strstr(v.problem, "head's hash"));
-	set_head(fx->st, 5, false);
-	del_entry(fx->st, 5);
+	set_head(fx->st, 5 + U, false);
+	del_entry(fx->st, 5 + U);
 	v = verify(fx->st);
 	assert_true(v.failed);
-	assert_int_equal(v.bad_seq, 5);
-	set_head(fx->st, 4, false);
+	assert_int_equal(v.bad_seq, 5 + U);
+	set_head(fx->st, 4 + U, false);
 	v = verify(fx->st);
 	assert_false(v.failed);
-	assert_int_equal(v.checked, 4);
+	assert_int_equal(v.checked, 4 + U);
 }
 
 /* Runs the store check on one read txn. */
@@ -266,16 +287,16 @@ test_check_head_and_deep(void **state)
 		free(add_action(fx->st, "2026-12-01", T0));
 	r = check(fx->st, true, false, 0, NULL);
 	assert_true(r.ok);
-	assert_int_equal(r.entries, 4);
-	assert_int_equal(r.head_seq, 4);
+	assert_int_equal(r.entries, 4 + U);
+	assert_int_equal(r.head_seq, 4 + U);
 	assert_int_equal(store_read_begin(fx->st, &txn), 0);
 	assert_int_equal(journal_head(&txn, &head, hash), 0);
 	store_read_end(&txn);
-	assert_true(check(fx->st, false, true, 4, hash).ok);
-	r = check(fx->st, false, true, 3, hash);
+	assert_true(check(fx->st, false, true, 4 + U, hash).ok);
+	r = check(fx->st, false, true, 3 + U, hash);
 	assert_false(r.ok);
 	assert_true(r.has_bad_seq);
-	assert_int_equal(r.bad_seq, 3);
+	assert_int_equal(r.bad_seq, 3 + U);
 	r = check(fx->st, false, true, 9, hash);
 	assert_false(r.ok);
 	assert_non_null(strstr(r.problem, "does not reach"));

@@ -19,7 +19,7 @@
 #include "store.h"
 #include "store_fx.h"
 
-#define setup    store_fx_setup
+#define setup    store_fx_setup_owners
 #define teardown store_fx_teardown
 
 static const struct records_actor who = {"alice", 1764320000};
@@ -52,6 +52,7 @@ add(struct store *st, const char *reg, const char *const *words)
 	int i, rc;
 
 	rec = (Isms__V1__Record *)pb_new(&isms__v1__record__descriptor);
+	rec->owner = strdup("alice"); /* a user; words may name another */
 	pb_submsg(&rec->base, pb_field_by_name(rec->base.descriptor, reg),
 	          true);
 	for (; *words != NULL; words++) {
@@ -378,7 +379,7 @@ test_catalog_seed_and_load(void **state)
 	Isms__V1__Put put = ISMS__V1__PUT__INIT;
 	Isms__V1__Record rec = ISMS__V1__RECORD__INIT, *out = NULL;
 	Isms__V1__Control ctl = ISMS__V1__CONTROL__INIT;
-	char *mask[] = {"control.applicable", "control.justification"};
+	char *mask[] = {"control.applicable", "control.justification", "owner"};
 	struct isms_err err;
 	size_t theme[4], reqs;
 	bool seeded;
@@ -407,8 +408,16 @@ test_catalog_seed_and_load(void **state)
 	ctl.applicable = 1;
 	ctl.justification = "Required by our policy set";
 	put.record = &rec;
+	/* An applicable control needs an owner (a user). */
 	put.n_update_mask = 2;
 	put.update_mask = mask;
+	assert_int_equal(
+	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)),
+	    -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "'owner' is required for a control "
+	                                "with applicable=yes"));
+	rec.owner = "alice";
+	put.n_update_mask = 3;
 	assert_int_equal(
 	    IN_TXN(fx->st, records_put(txn, &put, &who, &out, &err)), 0);
 	protobuf_c_message_free_unpacked(&out->base, NULL);

@@ -17,7 +17,7 @@
 #include "store.h"
 #include "store_fx.h"
 
-#define setup    store_fx_setup
+#define setup    store_fx_setup_owners
 #define teardown store_fx_teardown
 
 static const struct records_actor who = {"alice", 1764320000};
@@ -258,10 +258,18 @@ test_update_mask_and_conflict(void **state)
 	assert_int_equal(update(fx->st, a, "risk.impact", 9, NULL, 0, &err),
 	                 -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "'impact'"));
-	/* A path in the mask but absent from the record clears it. */
-	assert_int_equal(update(fx->st, a, "owner", 0, NULL, 0, &err), 0);
+	/* A path in the mask but absent from the record clears it: a
+	 * risk's owner is required, so that is refused; another user is
+	 * fine, someone who is no user is not. */
+	assert_int_equal(update(fx->st, a, "owner", 0, NULL, 0, &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "field 'owner' is required"));
+	assert_int_equal(update(fx->st, a, "owner", 0, "zed", 0, &err),
+	                 -ISMS_EINVAL);
+	assert_non_null(strstr(err.msg, "ismsctl user add zed"));
+	assert_int_equal(update(fx->st, a, "owner", 0, "bob", 0, &err), 0);
 	r = get(fx->st, a, 0);
-	assert_null(r->owner);
+	assert_string_equal(r->owner, "bob");
 	assert_int_equal(r->rev, 3);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 	/* Server fields cannot be set; unknown paths are refused. */
