@@ -8,71 +8,11 @@
 # rebuilt by the schema 3 upgrade. Usage: cli_measures.sh BUILD_DIR
 set -u
 build=$(realpath "$1")
-ctl="$build/bin/ismsctl"
-flip="$build/tests/flip_byte"
-DAY=86400
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+cli_workdir cli_measures
+cli_checks re
 
-work=$(mktemp -d /tmp/ismsd-measure-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work" || exit 1
-mkdir var
-export ISMS_ENDPOINT=unix:var/ismsd.sock
-export NO_COLOR=1
-
-fails=0
-passes=0
-out=
-rc=0
-ok() { passes=$((passes + 1)); }
-bad() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-start() {
-	"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock \
-		--foreground "$@" 2>>daemon.log &
-	pid=$!
-	for _ in $(seq 200); do
-		"$ctl" status >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	bad "ismsd did not start with $*"
-	exit 1
-}
-stop() {
-	kill "$pid" && wait "$pid"
-	pid=
-}
-run() {
-	out=$("$ctl" "$@" 2>err.txt)
-	rc=$?
-	err=$(cat err.txt)
-}
-expect() {
-	local want=$1
-	shift
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then ok; else
-		bad "'ismsctl $*' exited $rc, expected $want: $out $err"
-	fi
-}
-has() {
-	if grep -qE -- "$2" <<<"${3-$out}"; then ok; else
-		bad "$1: no /$2/ in: $(head -c 600 <<<"${3-$out}")"
-	fi
-}
-hasnt() {
-	if grep -qE -- "$2" <<<"${3-$out}"; then
-		bad "$1: /$2/ in: $(head -c 600 <<<"${3-$out}")"
-	else ok; fi
-}
-equals() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
-day() { date -u -d "@$(($(date +%s) + $1 * DAY))" +%F; }
 me=$(id -un)
 
 start
@@ -318,5 +258,4 @@ has "the measurement's due notice" ",ismsd,action_due,metric,KPI-0001,"
 has "and its overdue notice" ",ismsd,action_overdue,metric,KPI-0001,"
 stop
 
-echo "cli_measures: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+cli_done cli_measures

@@ -5,77 +5,11 @@
 # loading. Usage: cli_registers.sh BUILD_DIR
 set -u
 build=$(realpath "$1")
-ctl="$build/bin/ismsctl"
-
-work=$(mktemp -d /tmp/ismsd-cli-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work" || exit 1
-mkdir var
-"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock --foreground \
-	2>daemon.log &
-pid=$!
-for _ in $(seq 100); do
-	[ -S var/ismsd.sock ] && break
-	sleep 0.05
-done
-export ISMS_ENDPOINT=unix:var/ismsd.sock
-export NO_COLOR=1
-
-fails=0
-passes=0
-out=
-rc=0
-# run CMD...: runs ismsctl with CMD; its output (stdout and stderr) in $out.
-run() {
-	out=$("$ctl" "$@" 2>&1)
-	rc=$?
-}
-# expect WANT_RC DESCRIPTION CMD...: runs it and checks the exit code.
-expect() {
-	local want=$1 what=$2
-	shift 2
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $what: 'ismsctl $*' exited $rc, expected $want:"
-		echo "$out" | head -5 | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-# has DESCRIPTION PATTERN: the last output holds the fixed string PATTERN.
-has() {
-	if grep -qF -- "$2" <<<"$out"; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1: no '$2' in:"
-		echo "$out" | head -12 | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-# lacks DESCRIPTION PATTERN: the last output does not hold PATTERN.
-lacks() {
-	if grep -qF -- "$2" <<<"$out"; then
-		echo "FAIL: $1: '$2' still in the output"
-		fails=$((fails + 1))
-	else
-		passes=$((passes + 1))
-	fi
-}
-# equals DESCRIPTION GOT WANT
-equals() {
-	if [ "$2" = "$3" ]; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1: got '$2', expected '$3'"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+cli_workdir cli_registers
+cli_checks fixed
+start
 
 expect 0 "the daemon answers" method get
 # Owners are users: the records below name alice.
@@ -212,5 +146,4 @@ printf 'kind,ref,parent,title,assessable\nclause,4.1,4,"broken,yes\n' >bad.csv
 expect 2 "a bad catalog file" catalog load bad.csv
 has "the error names file and line" "bad.csv: line 2:"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+cli_done cli_registers

@@ -8,79 +8,12 @@
 # dir's owner is the admin on the Unix socket. Usage: cli_signoff.sh BUILD
 set -u
 build=$(realpath "$1")
-ctl="$build/bin/ismsctl"
-
-work=$(mktemp -d /tmp/ismsd-signoff-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work" || exit 1
-mkdir var
-# A free port: a daemon that cannot bind it exits, and the next is tried.
-for _ in $(seq 10); do
-	port=$((20000 + RANDOM % 30000))
-	"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock \
-		--listen "tcp://127.0.0.1:$port" --insecure --foreground \
-		2>daemon.log &
-	pid=$!
-	for _ in $(seq 100); do
-		[ -S var/ismsd.sock ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && [ -S var/ismsd.sock ] && break
-	wait "$pid" 2>/dev/null
-	pid=
-done
-[ -n "$pid" ] || { echo "FAIL: ismsd did not start"; cat daemon.log; exit 1; }
-export ISMS_ENDPOINT=unix:var/ismsd.sock
-export NO_COLOR=1
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+cli_workdir cli_signoff
+cli_checks fixed
+start_tcp
 admin=$(id -un)
-
-fails=0
-passes=0
-out=
-rc=0
-# run CMD...: runs ismsctl with CMD; its output (stdout and stderr) in $out.
-run() {
-	out=$("$ctl" "$@" 2>&1)
-	rc=$?
-}
-# expect WANT_RC DESCRIPTION CMD...: runs it and checks the exit code.
-expect() {
-	local want=$1 what=$2
-	shift 2
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $what: 'ismsctl $*' exited $rc, expected $want:"
-		echo "$out" | head -5 | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-# has DESCRIPTION PATTERN: the last output holds the fixed string PATTERN.
-has() {
-	if grep -qF -- "$2" <<<"$out"; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1: no '$2' in:"
-		echo "$out" | head -12 | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-# lacks DESCRIPTION PATTERN: the last output does not hold PATTERN.
-lacks() {
-	if grep -qF -- "$2" <<<"$out"; then
-		echo "FAIL: $1: '$2' still in the output"
-		fails=$((fails + 1))
-	else
-		passes=$((passes + 1))
-	fi
-}
 
 # Users (owners are users) and the editors' tokens.
 expect 0 "user alice" user add alice --role editor
@@ -231,5 +164,4 @@ has "verified" "OK: "
 expect 0 "the journal as JSON" -o json journal --id DOC-0001
 has "a signed entry" '"type":"signed"'
 
-echo "cli_signoff: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+cli_done cli_signoff

@@ -7,69 +7,10 @@
 # after a byte of a stored entry is flipped. Usage: events_cli.sh BUILD_DIR
 set -u
 build=$(realpath "$1")
-ctl="$build/bin/ismsctl"
-flip="$build/tests/flip_byte"
-DAY=86400
-
-work=$(mktemp -d /tmp/ismsd-evcli-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work" || exit 1
-mkdir var
-export ISMS_ENDPOINT=unix:var/ismsd.sock
-export NO_COLOR=1
-
-fails=0
-passes=0
-out=
-rc=0
-ok() { passes=$((passes + 1)); }
-bad() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-# start [FLAGS...]: starts ismsd on var/ and waits until it answers.
-start() {
-	"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock \
-		--foreground "$@" 2>>daemon.log &
-	pid=$!
-	for _ in $(seq 200); do
-		"$ctl" status >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	bad "ismsd did not start with $*"
-	exit 1
-}
-stop() {
-	kill "$pid" && wait "$pid"
-	pid=
-}
-# run CMD...: runs ismsctl; stdout in $out, stderr in $err, code in $rc.
-run() {
-	out=$("$ctl" "$@" 2>err.txt)
-	rc=$?
-	err=$(cat err.txt)
-}
-# expect WANT_RC CMD...: runs it and checks the exit code.
-expect() {
-	local want=$1
-	shift
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then ok; else
-		bad "'ismsctl $*' exited $rc, expected $want: $out $err"
-	fi
-}
-# has WHAT PATTERN [TEXT]: TEXT (default: the last output) holds PATTERN.
-has() {
-	if grep -qE -- "$2" <<<"${3-$out}"; then ok; else
-		bad "$1: no /$2/ in: $(head -c 600 <<<"${3-$out}")"
-	fi
-}
-equals() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+cli_workdir events_cli
+cli_checks re
 # count TYPE ID: journal entries of that type for that record.
 count() {
 	"$ctl" -o csv journal --id "$2" | awk -F, -v t="$1" '$4 == t' | wc -l
@@ -81,7 +22,6 @@ wait_count() {
 		sleep 0.05
 	done
 }
-day() { date -u -d "@$(($(date +%s) + $1 * DAY))" +%F; }
 
 # --- day 0: a critical risk (30-day reviews), an action due tomorrow ----
 start
@@ -296,5 +236,4 @@ wait "$wpid"
 equals "a dropped watcher exits 1" "$?" 1
 has "resync notice on stderr" 'resync from seq [0-9]+' "$(cat watch3.err)"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+cli_done events_cli

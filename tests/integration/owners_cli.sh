@@ -6,80 +6,14 @@
 # Usage: owners_cli.sh BUILD_DIR
 set -u
 build=$(realpath "$1")
-ctl="$build/bin/ismsctl"
-
-work=$(mktemp -d /tmp/ismsd-owners-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work" || exit 1
-mkdir var
-"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock --foreground \
-	2>daemon.log &
-pid=$!
-for _ in $(seq 100); do
-	[ -S var/ismsd.sock ] && break
-	sleep 0.05
-done
-export ISMS_ENDPOINT=unix:var/ismsd.sock
-export NO_COLOR=1
-
-fails=0
-passes=0
-out=
-rc=0
-# run CMD...: runs ismsctl with CMD; its output (stdout and stderr) in $out.
-run() {
-	out=$("$ctl" "$@" 2>&1)
-	rc=$?
-}
-# expect WANT_RC DESCRIPTION CMD...: runs it and checks the exit code.
-expect() {
-	local want=$1 what=$2
-	shift 2
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $what: 'ismsctl $*' exited $rc, expected $want:"
-		echo "$out" | head -5 | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-# has DESCRIPTION PATTERN: the last output holds the fixed string PATTERN.
-has() {
-	if grep -qF -- "$2" <<<"$out"; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1: no '$2' in:"
-		echo "$out" | head -12 | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-# lacks DESCRIPTION PATTERN: the last output does not hold PATTERN.
-lacks() {
-	if grep -qF -- "$2" <<<"$out"; then
-		echo "FAIL: $1: '$2' still in the output"
-		fails=$((fails + 1))
-	else
-		passes=$((passes + 1))
-	fi
-}
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
+cli_workdir owners_cli
+cli_checks fixed
+start
 # field F: field F of the last -o json output (a string or a number).
 field() {
 	sed -n "s/^ *\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" <<<"$out" | head -1
-}
-# equals DESCRIPTION GOT WANT
-equals() {
-	if [ "$2" = "$3" ]; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1: got '$2', expected '$3'"
-		fails=$((fails + 1))
-	fi
 }
 
 # --- a user without any login: display name and e-mail, role viewer
@@ -187,5 +121,4 @@ expect 3 "nagios UNKNOWN without ismsd" --endpoint unix:nowhere.sock due \
 	--nagios
 has "UNKNOWN line" "ISMS DUE UNKNOWN - no answer from ismsd"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+cli_done owners_cli
