@@ -32,6 +32,9 @@ usage_field(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 	         ((n > 3 && strcmp(fd->name + n - 3, "_on") == 0) ||
 	          strcmp(fd->name, "until") == 0))
 		snprintf(type, sizeof type, "a date YYYY-MM-DD");
+	else if (strcmp(name, "owner") == 0)
+		snprintf(type, sizeof type,
+		         "a user's name or e-mail (ismsctl user list)");
 	fprintf(arg, "  %-24s %s%s\n", name,
 	        fd->label == PROTOBUF_C_LABEL_REPEATED ? "list of " : "", type);
 }
