@@ -166,7 +166,11 @@ class Client:
                                    cert, key, insecure)
         self._named_by_peer = not (self._kind == "tcp" and cert is None)
         if hello:
-            self.hello()
+            try:
+                self.hello()
+            except BaseException:
+                self.close()
+                raise
 
     # ------------------------------------------------------------ transport
 
