@@ -63,6 +63,32 @@ def _status_error(reply):
     return cls(reply.status.code, reply.status.message)
 
 
+def _enum_value(fd, v):
+    """v for field fd: an enum value's name ("SEVERITY_HIGH") as its
+    number; anything else as it is."""
+    if fd.enum_type is not None and isinstance(v, str):
+        ev = fd.enum_type.values_by_name.get(v)
+        if ev is None:
+            raise ValueError("%s: no value %r in %s" % (fd.name, v,
+                                                     fd.enum_type.name))
+        return ev.number
+    return v
+
+
+def _set_field(msg, name, v):
+    """Sets msg.name to v: a message is copied, a list extends a
+    repeated field, an enum may be given by its value's name."""
+    fd = msg.DESCRIPTOR.fields_by_name.get(name)
+    if fd is None:
+        raise ValueError("%s has no field %r" % (msg.DESCRIPTOR.name, name))
+    if isinstance(v, (list, tuple)):
+        getattr(msg, name).extend(_enum_value(fd, x) for x in v)
+    elif hasattr(v, "DESCRIPTOR"):
+        getattr(msg, name).CopyFrom(v)
+    else:
+        setattr(msg, name, _enum_value(fd, v))
+
+
 def encode_frame(msg):
     """msg serialized with its varint length prefix."""
     body = msg.SerializeToString()
@@ -309,15 +335,8 @@ class Client:
         if msg is not None:
             sub.CopyFrom(msg)
         for k, v in fields.items():
-            if v is None:
-                continue
-            f = getattr(sub, k)
-            if isinstance(v, (list, tuple)):
-                f.extend(v)
-            elif hasattr(v, "DESCRIPTOR"):
-                f.CopyFrom(v)
-            else:
-                setattr(sub, k, v)
+            if v is not None:
+                _set_field(sub, k, v)
         reply = self.call(req)
         which = reply.WhichOneof("result")
         return getattr(reply, which) if which else reply
@@ -406,9 +425,8 @@ class Client:
         req = pb.Request()
         s = req.subscribe
         s.SetInParent()
-        s.registers.extend(registers)
-        s.types.extend(pb.EventType.Value(t) if isinstance(t, str) else t
-                       for t in types)
+        _set_field(s, "registers", list(registers))
+        _set_field(s, "types", list(types))
         if owner is not None:
             s.owner = owner
         if since is not None:

@@ -170,6 +170,11 @@ class UnixTest(unittest.TestCase):
         self.assertTrue(first.HasField("next_page_token"))
         got = [r.id for r in self.c.list("incident", page_size=5, tag=tag)]
         self.assertEqual(got, made)
+        # Enum fields take their value names too.
+        self.assertEqual(
+            len(list(self.c.list("incident", tag=tag, archived="ANY"))), 12)
+        self.assertEqual(
+            list(self.c.list("incident", tag=tag, archived="ARCHIVED")), [])
         r = self.c.get(made[3])
         self.assertEqual(r.title, "paged 3")
         self.assertEqual(r.owner, "alice")
@@ -205,7 +210,8 @@ class UnixTest(unittest.TestCase):
         self.assertEqual(cm.exception.code_name, "INVALID_ARGUMENT")
 
     def test_subscribe_sees_an_ismsctl_put(self):
-        events = self.c.subscribe(registers=["incident"], timeout=20)
+        events = self.c.subscribe(registers=["incident"],
+                                  types=["EVENT_TYPE_CREATED"], timeout=20)
         out = D.ctl("incident", "add", "title=From ismsctl",
                     "severity=high", "owner=alice")
         made = re.search(r"INC-\d+", out).group(0)
@@ -232,12 +238,18 @@ class UnixTest(unittest.TestCase):
             self.assertEqual(cm.exception.code_name, "UNIMPLEMENTED")
             self.skipTest("isms.proto has no Ingest call yet (issue 17 "
                           "point 1): ingest() raises UNIMPLEMENTED")
+        # Ingest and IngestResult as issue 17 point 1 describes them: the
+        # second push of one (source, external_id) updates the incident.
         key = "py-%d" % time.monotonic_ns()
         a = self.c.ingest(source="python", external_id=key,
                           title="Disk full", severity=pb.SEVERITY_HIGH)
         b = self.c.ingest(source="python", external_id=key,
-                          title="Disk full", severity=pb.SEVERITY_HIGH)
-        self.assertEqual(a.id, b.id)
+                          title="Disk still full", severity=pb.SEVERITY_HIGH)
+        self.assertTrue(a.created)
+        self.assertFalse(b.created)
+        self.assertEqual(a.record.id, b.record.id)
+        self.assertGreater(b.repeat_count, a.repeat_count)
+        self.assertEqual(self.c.get(a.record.id).title, "Disk still full")
 
     def test_oversized_reply_is_refused_before_reading_it(self):
         big = incident("x" * 500)
