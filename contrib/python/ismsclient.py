@@ -258,7 +258,24 @@ class Client:
                             "request over %d bytes" % self.max_frame)
         if self._sock is None:
             raise ProtocolError("UNAVAILABLE", "the connection is closed")
-        self._sock.sendall(data)
+        try:
+            self._sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self._closed_by_peer()
+
+    def _closed_by_peer(self):
+        """After a send refused by a closed peer: raises the reason ismsd
+        gave (its last reply, under id 0) when it sent one, else
+        UNAVAILABLE."""
+        while True:
+            try:
+                reply = self._read_reply(1.0)
+            except OSError:
+                self._fail("UNAVAILABLE", "ismsd closed the connection")
+            err = _status_error(reply)
+            if reply.id == 0 and err is not None:
+                self.close()
+                raise err
 
     def _read_reply(self, timeout):
         """The next reply on the connection: a whole frame, checked."""

@@ -8,6 +8,7 @@ isms_pb2 and ismsclient on PYTHONPATH (BUILD_DIR/python).
 
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -266,6 +267,11 @@ class UnixTest(unittest.TestCase):
     def test_server_closes_on_a_malformed_request_frame(self):
         # A varint over 64 bits: ismsd answers under id 0 and closes.
         self.c._sock.sendall(b"\x80" * 9 + b"\x02")
+        # Once it has closed, the next send fails (EPIPE): the client
+        # still reads and raises the reason ismsd gave.
+        poll = select.poll()
+        poll.register(self.c._sock, select.POLLRDHUP)
+        self.assertTrue(poll.poll(10000), "ismsd did not close")
         with self.assertRaises(ismsclient.ProtocolError) as cm:
             self.c.get("INC-0001")
         self.assertEqual(cm.exception.code_name, "INVALID_ARGUMENT")
@@ -427,6 +433,44 @@ class ReadmeTest(unittest.TestCase):
             r = self.run_in_work(["sh", "-c", cmd])
             self.assertEqual(r.returncode, 0, cmd + ": " + r.stderr)
             self.assertIn('"id": "INC-', r.stdout)
+
+
+class ExampleCliTest(unittest.TestCase):
+    """isms_example.py's commands and exit codes."""
+
+    def example(self, *args):
+        env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"),
+                   ISMS_ENDPOINT=D.unix)
+        return subprocess.run(["/usr/bin/python3", EXAMPLE] + list(args),
+                              env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    def test_title_and_a_stale_rev(self):
+        out = D.ctl("incident", "add", "title=Example", "severity=low",
+                    "owner=alice")
+        made = re.search(r"INC-\d+", out).group(0)
+        r = self.example("title", made, "Example, renamed", "--rev", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"rev": "2"', r.stdout)
+        r = self.example("title", made, "Too late", "--rev", "1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("ABORTED", r.stderr)
+        r = self.example("get", made)
+        self.assertIn("Example, renamed", r.stdout)
+
+    def test_watch_replays(self):
+        env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"),
+                   ISMS_ENDPOINT=D.unix)
+        p = subprocess.Popen(["/usr/bin/python3", EXAMPLE, "watch",
+                              "--since", "0"], env=env,
+                             stdout=subprocess.PIPE, text=True)
+        try:
+            line = p.stdout.readline()
+        finally:
+            p.terminate()
+            p.wait(10)
+            p.stdout.close()
+        self.assertIn('"seq": "1"', line)
 
 
 if __name__ == "__main__":
