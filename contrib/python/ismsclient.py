@@ -260,7 +260,8 @@ class Client:
             raise ProtocolError("UNAVAILABLE", "the connection is closed")
         try:
             self._sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLEOFError,
+                ssl.SSLZeroReturnError):
             self._closed_by_peer()
 
     def _closed_by_peer(self):
