@@ -39,9 +39,6 @@ ingest_check(const Isms__V1__Ingest *in, struct isms_err *err)
 		    err, ISMS_EINVAL,
 		    "field 'external_id' is longer than %d bytes",
 		    EXTREF_EXTID_MAX);
-	if (in->title != NULL && strlen(in->title) > 1024)
-		return isms_err_set(err, ISMS_EINVAL,
-		                    "field 'title' is longer than 1024 bytes");
 	if (in->has_severity && in->severity == 0)
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "field 'severity' is unspecified");
