@@ -96,8 +96,12 @@ ctl_ingest_exec(struct ctl_ctx *ctx, const struct ctl_args *a)
 	protobuf_c_message_free_unpacked(&in->base, NULL);
 	if (rc != 0)
 		return rc;
+	/* JSON: the whole result (created, repeat_count and the record);
+	 * CSV: the record's row. */
 	if (ctx->format == CTL_FORMAT_TABLE)
 		ingest_print(ctx->out, reply->ingest);
+	else if (ctx->format == CTL_FORMAT_JSON)
+		ctl_out_json(ctx->out, &reply->ingest->base);
 	else if (reply->ingest->record != NULL)
 		ctl_print_record(ctx, reply->ingest->record);
 	isms_reply_free(reply);

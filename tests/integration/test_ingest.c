@@ -343,8 +343,10 @@ test_cli_ingest(void **state)
 	assert_non_null(strstr(out, "severity:             critical"));
 	assert_non_null(strstr(out, "https://grafana.example/d/1"));
 	assert_non_null(strstr(out, "status:               new"));
-	/* JSON: the reply's record. */
+	/* JSON: the result, its record inside. */
 	assert_int_equal(ctl(fx, out, "-o json %s", key), 0);
+	assert_non_null(strstr(out, "\"created\": false"));
+	assert_non_null(strstr(out, "\"id\": \"INC-0001\""));
 	assert_non_null(strstr(out, "\"repeat_count\": 3"));
 	/* The server refuses what the key lacks, ismsctl an unknown word. */
 	assert_int_equal(ctl(fx, out, "incident ingest source=grafana"), 1);
