@@ -313,6 +313,7 @@ int ctl_recs_sort(const ProtobufCFieldDescriptor *reg, const char *spec,
 
 /* ctl_status.c */
 extern const struct ctl_cmd ctl_cmd_status;
+extern const struct ctl_cmd ctl_cmd_health;
 
 /* ctl_link.c */
 extern const struct ctl_cmd ctl_cmd_link;
@@ -332,6 +333,9 @@ void ctl_method_print_table(FILE *, const Isms__V1__RiskMethod *);
 
 /* ctl_matrix.c */
 int ctl_matrix_exec(struct ctl_ctx *, const struct ctl_args *);
+
+/* ctl_ingest.c: the verb "incident ingest" */
+int ctl_ingest_exec(struct ctl_ctx *, const struct ctl_args *);
 
 /* ctl_metric.c: the verbs "metric record" and "metric values" */
 int ctl_metric_record_exec(struct ctl_ctx *, const struct ctl_args *);

@@ -408,6 +408,15 @@ static const struct ctl_verb register_verbs[] = {
      "approve the review's minutes (decisions), as the owner or an\n"
      "      admin: status closed",
      CTL_OPT_REV, 1, 1, true, "mreview", ctl_approve_exec},
+    {"ingest",
+     "source=S external_id=X title=T severity=S [description=D]\n"
+     "      [detected_at=T] [resolved_at=T] [link=URL] "
+     "[state=firing|resolved]",
+     "push an incident as an integration does: the first push of\n"
+     "      (source, external_id) creates it, later ones update what the\n"
+     "      source owns and count the repeat; 'resolved' is recorded as\n"
+     "      source_resolved_at and never changes the status",
+     0, 1, CTL_ARGS_ANY, false, "incident", ctl_ingest_exec},
     {"record", "ID value=NUMBER [at=YYYY-MM-DD] [note=TEXT]",
      "append a measurement (at: the date or period end it is for, default\n"
      "      today); the server stamps who and when; never rewritten",

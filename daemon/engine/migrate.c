@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "due_index.h"
+#include "extref.h"
 #include "journal.h"
 #include "log.h"
 #include "migrate.h"
@@ -101,11 +102,22 @@ migrate_to_3(struct store_txn *txn, int64_t now, struct isms_err *err)
 	return due_rebuild(txn, err);
 }
 
+/* Schema 3 → 4: the ingest dedupe index (its own db, created empty at
+ * open), built from the incidents that carry a source and external id. */
+static int
+migrate_to_4(struct store_txn *txn, int64_t now, struct isms_err *err)
+{
+	(void)now;
+	log_notice("schema 4: building the ingest dedupe index");
+	return extref_rebuild(txn, err);
+}
+
 /* The upgrade steps: steps[v] brings schema v to v + 1. */
 static int (*const migrate_steps[MIGRATE_SCHEMA])(struct store_txn *, int64_t,
                                                   struct isms_err *) = {
     [1] = migrate_to_2,
     [2] = migrate_to_3,
+    [3] = migrate_to_4,
 };
 
 int

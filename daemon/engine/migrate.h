@@ -18,6 +18,10 @@
  * date (an action's due date replaces its review item). The step
  * rebuilds the due db from the records under those rules, keeping the
  * fired flags of the dates that stay; records are not rewritten.
+ *
+ * Schema 4: the ingest dedupe index (extref.h), (source, external id) →
+ * incident id. The step builds it from the incidents that carry both
+ * (several of one key: the newest holds it); records are not rewritten.
  */
 #ifndef ISMS_MIGRATE_H
 #define ISMS_MIGRATE_H
@@ -26,7 +30,7 @@
 
 struct store;
 
-#define MIGRATE_SCHEMA 3 /* what this ismsd writes */
+#define MIGRATE_SCHEMA 4 /* what this ismsd writes */
 
 /* Brings the store up to MIGRATE_SCHEMA (a new one is simply stamped);
  * refuses a store from a newer ismsd. */

@@ -394,10 +394,11 @@ records_save(struct store_txn *txn, const struct register_def *reg,
 
 static void records_stamp(Isms__V1__Record *, const struct records_actor *);
 
-int
-records_store_new(struct store_txn *txn, const struct register_def *reg,
-                  Isms__V1__Record *rec, const struct records_actor *who,
-                  struct isms_err *err)
+/* records_store_new journaling ev (NULL: created). */
+static int
+records_store_first(struct store_txn *txn, const struct register_def *reg,
+                    Isms__V1__Record *rec, const struct records_actor *who,
+                    const struct records_event *ev, struct isms_err *err)
 {
 	int rc;
 
@@ -413,17 +414,29 @@ records_store_new(struct store_txn *txn, const struct register_def *reg,
 
 	records_stamp(rec, who);
 	records_schedule(rec);
-	snprintf(summary, sizeof summary, "%s created: %s", rec->id,
-	         rec->title ? rec->title : "");
+	if (ev != NULL && ev->summary != NULL)
+		snprintf(summary, sizeof summary, "%s", ev->summary);
+	else
+		snprintf(summary, sizeof summary, "%s created: %s", rec->id,
+		         rec->title ? rec->title : "");
 	records_pack(rec, &b);
 	rc = records_save(txn, reg, NULL, rec, &b, who,
-	                  ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED, summary,
-	                  err);
+	                  ev != NULL ? ev->type
+	                             : ISMS__V1__EVENT_TYPE__EVENT_TYPE_CREATED,
+	                  summary, err);
 	records_bytes_free(&b);
 	if (rc != 0)
 		return rc;
 	records_count_add(txn, register_code(reg), 1, 0);
 	return 0;
+}
+
+int
+records_store_new(struct store_txn *txn, const struct register_def *reg,
+                  Isms__V1__Record *rec, const struct records_actor *who,
+                  struct isms_err *err)
+{
+	return records_store_first(txn, reg, rec, who, NULL, err);
 }
 
 /* "RSK-0001 updated: impact, score": the fields that differ. */
@@ -626,6 +639,33 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 	return evidence_check(&ctx, reg, rec, old, err);
 }
 
+int
+records_add(struct store_txn *txn, const struct register_def *reg,
+            Isms__V1__Record *rec, const struct records_actor *who,
+            const struct records_event *ev, struct isms_err *err)
+{
+	int rc;
+
+	register_set_initial_status(reg, register_body(rec));
+	if (!rec->has_review_interval_days) {
+		rec->has_review_interval_days = 1;
+		rec->review_interval_days = reg->review_days;
+	}
+	if ((rc = records_validate(txn, reg, rec, NULL, who, err)) != 0)
+		return rc;
+	rec->id = records_next_id(txn, reg);
+	if (ev != NULL && ev->summary != NULL) {
+		/* The summary follows the id the record got just now. */
+		char summary[300];
+		struct records_event e = {ev->type, summary};
+
+		snprintf(summary, sizeof summary, "%s %s", rec->id,
+		         ev->summary);
+		return records_store_first(txn, reg, rec, who, &e, err);
+	}
+	return records_store_first(txn, reg, rec, who, ev, err);
+}
+
 static int
 records_create(struct store_txn *txn, const Isms__V1__Put *put,
                const struct records_actor *who, Isms__V1__Record **out,
@@ -634,27 +674,16 @@ records_create(struct store_txn *txn, const Isms__V1__Put *put,
 	const struct register_def *reg =
 	    register_by_case(put->record->body_case);
 	Isms__V1__Record *rec;
-	ProtobufCMessage *body;
 	int rc;
 
 	/* The precheck refused every field the server sets. */
 	rec = (Isms__V1__Record *)pb_dup((const ProtobufCMessage *)put->record);
-	body = register_body(rec);
-	register_set_initial_status(reg, body);
-	if (!rec->has_review_interval_days) {
-		rec->has_review_interval_days = 1;
-		rec->review_interval_days = reg->review_days;
+	if ((rc = records_add(txn, reg, rec, who, NULL, err)) != 0) {
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
+		return rc;
 	}
-	if ((rc = records_validate(txn, reg, rec, NULL, who, err)) != 0)
-		goto fail;
-	rec->id = records_next_id(txn, reg);
-	if ((rc = records_store_new(txn, reg, rec, who, err)) != 0)
-		goto fail;
 	*out = rec;
 	return 0;
-fail:
-	protobuf_c_message_free_unpacked((ProtobufCMessage *)rec, NULL);
-	return rc;
 }
 
 /* Merges the body fields the client set, except those the server derives. */

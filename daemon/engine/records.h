@@ -133,6 +133,16 @@ struct records_event {
 	const char *summary; /* NULL: "ID updated: changed fields" */
 };
 
+/*
+ * Creates rec (no id yet; its initial status and review interval given
+ * when unset) after every check, as records of a client's put are, and
+ * journals it as ev (NULL: created; ev->summary, if any, is what
+ * follows the new id in the journal's summary). rec stays the caller's, stored and stamped.
+ */
+int records_add(struct store_txn *, const struct register_def *reg,
+                Isms__V1__Record *rec, const struct records_actor *who,
+                const struct records_event *ev, struct isms_err *err);
+
 /* Stores rec (a copy of old, changed) as the next revision of old and
  * journals it (ev NULL: an update); RECORDS_UNCHANGED when they hold the
  * same data (nothing is written; rec is stamped all the same: drop it). */

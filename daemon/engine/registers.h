@@ -4,9 +4,9 @@
  * A register is one body of the Record oneof. Everything it is lives in
  * its definition, registers/<name>.c: its line in the list (common/
  * reglist.h: name, body case, id prefix, display order), how often records
- * are reviewed, its lifecycle (moves, settled states), who may write it and
- * which hook checks and derives its fields. No other module keeps a list
- * about registers: they ask the definition.
+ * are reviewed, its lifecycle (moves, settled states) and which hook
+ * checks and derives its fields. No other module keeps a list about
+ * registers: they ask the definition.
  *
  * Adding a register: one message in isms.proto and its case in the Record
  * oneof, one line in common/reglist.h, one file in registers/ (built
@@ -101,9 +101,6 @@ struct register_signoff {
 	bool until;                /* the message has "until" (a date) */
 };
 
-/* Who besides an editor may write a register (roles). */
-#define REGISTER_WRITE_INGEST 0x1 /* ingest may create and update it */
-
 /*
  * The fields of a definition that come from its line in common/reglist.h:
  * REGISTER_ROW(risk), last in the initializer of register_risk (where
@@ -121,8 +118,6 @@ struct register_def {
 	int initial_status;   /* status value given on create */
 	/* States with flags, {0, 0}-terminated; NULL: none. */
 	const struct register_state *states;
-	/* Roles beyond editor and admin that may put it: REGISTER_WRITE_*. */
-	unsigned writers;
 	/* An owner (a user) is required (owners.h): always, or only while
 	 * the body's bool field owner_when is true (NULL: always). */
 	bool owner_required;
@@ -202,13 +197,6 @@ int register_status(const struct register_def *r, const Isms__V1__Record *rec);
 
 /* Whether r's moves table allows from -> to (no table: any). */
 bool register_move_allowed(const struct register_def *r, int from, int to);
-
-/* Whether role writers (REGISTER_WRITE_*) may put records of r. */
-static inline bool
-register_writable_by(const struct register_def *r, unsigned writers)
-{
-	return (r->writers & writers) != 0;
-}
 
 /* Gives body its register's first lifecycle state unless it has one. */
 void register_set_initial_status(const struct register_def *r,

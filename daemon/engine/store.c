@@ -27,6 +27,7 @@ static const char *const store_db_names[DB_NDBS] = {
     [DB_LINKS] = "links",     [DB_JOURNAL] = "journal",
     [DB_DUE] = "due",         [DB_USERS] = "users",
     [DB_TOKENS] = "tokens",   [DB_MEASURES] = "measures",
+    [DB_EXTREF] = "extref",
 };
 
 /*

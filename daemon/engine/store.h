@@ -29,6 +29,7 @@ enum store_db {
 	DB_USERS,    /* "u" name → User; "i" uid(be32) → name */
 	DB_TOKENS,   /* "t" id → hmac + Token; "h" hmac → id */
 	DB_MEASURES, /* metric key 0x00 at seq(be64) → Measurement */
+	DB_EXTREF,   /* source 0x00 external id → incident id (ingest) */
 	DB_NDBS
 };
 

@@ -32,6 +32,13 @@ incident_check(struct register_ctx *ctx, Isms__V1__Record *rec,
 
 static const char *const incident_required[] = {"severity", NULL};
 
+/* The dedupe key and what counts the pushes: only Ingest writes them
+ * (ingest.h), so the dedupe index derives from the records alone. */
+static const char *const incident_derived[] = {
+    "source",       "external_id",        "link", "repeat_count",
+    "last_seen_at", "source_resolved_at", NULL,
+};
+
 /* new -> triaged -> contained -> resolved -> closed. An event assessed
  * as no incident (A.5.25) closes from new or triaged; containment that
  * fails goes back to triage, and so does a resolved incident that
@@ -60,7 +67,6 @@ const struct register_def register_incident = {
     .moves = incident_moves,
     .check = incident_check,
     .states = incident_states,
-    /* Alert pipelines (the ingest role) open and update incidents. */
-    .writers = REGISTER_WRITE_INGEST,
+    .derived = incident_derived,
     REGISTER_ROW(incident),
 };

@@ -6,6 +6,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "pbfield.h"
+#include "refusal.h"
 #include "rpc.h"
 #include "server.h"
 #include "users.h"
@@ -193,7 +194,9 @@ dispatch(struct conn *c, Isms__V1__Request *req, size_t req_bytes)
 			    (ProtobufCMessage *)call.req, NULL);
 		return;
 	}
-	if (rc < 0 && e != NULL)
+	if (e != NULL && refusal_is(rc))
+		refusal_log(c, c->user, e->name, rc, call.err.msg);
+	else if (rc < 0 && e != NULL)
 		log_debug("%s from %s: %s: %s", e->name, c->user,
 		          isms_code_name(rc), call.err.msg);
 	rpc_reply(c, id, call.reply, rc, &call.err);

@@ -44,6 +44,11 @@ int rpc_signoff_check(const void *body, struct rpc_call *);
 rpc_handler rpc_metric_values_read, rpc_metric_record_apply;
 int rpc_metric_record_check(const void *body, struct rpc_call *);
 
+/* rpc_ingest.c */
+rpc_handler rpc_ingest_apply;
+int rpc_ingest_check(const void *body, struct rpc_call *);
+int rpc_health_exec(struct rpc_call *);
+
 /* rpc_method.c */
 rpc_handler rpc_method_get_read, rpc_method_set_apply;
 int rpc_method_set_check(const void *body, struct rpc_call *);

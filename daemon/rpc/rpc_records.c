@@ -53,39 +53,6 @@ rpc_history_read(struct store_txn *txn, const void *body, void *result,
 	return records_history(txn, h->id, result, &call->err);
 }
 
-/* Whether the put's register lets role writers (REGISTER_WRITE_*) put it:
- * the register of its id on an update, of its body on a create. */
-static bool
-rpc_put_writable_by(const Isms__V1__Put *put, unsigned writers)
-{
-	const Isms__V1__Record *r = put->record;
-	const struct register_def *reg;
-
-	if (r->id != NULL && r->id[0] != '\0')
-		reg = register_by_id(r->id);
-	else
-		reg = register_by_case(r->body_case);
-	return reg != NULL && register_writable_by(reg, writers);
-}
-
-/* Refuses a put to a role that may write only some registers, naming
- * them: "the ingest role may only put incidents". */
-static int
-rpc_put_refuse(struct rpc_call *call, unsigned writers, const char *role)
-{
-	const struct register_def *const *r;
-	char names[256] = "";
-	size_t n = 0;
-
-	for (r = registers; *r != NULL && n < sizeof names; r++)
-		if (register_writable_by(*r, writers))
-			n += (size_t)snprintf(names + n, sizeof names - n,
-			                      "%s%ss", n > 0 ? ", " : "",
-			                      (*r)->name);
-	return isms_err_set(&call->err, ISMS_EPERM,
-	                    "the %s role may only put %s", role, names);
-}
-
 /* prep_free of a put's plan. */
 static void
 rpc_put_plan_free(void *arg)
@@ -105,11 +72,6 @@ rpc_put_check(const void *body, struct rpc_call *call)
 	if ((rc = records_put_plan(body, plan, &call->err)) != 0) {
 		rpc_put_plan_free(plan);
 		return rc;
-	}
-	if (call->role == ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_INGEST &&
-	    !rpc_put_writable_by(body, REGISTER_WRITE_INGEST)) {
-		rpc_put_plan_free(plan);
-		return rpc_put_refuse(call, REGISTER_WRITE_INGEST, "ingest");
 	}
 	call->prep = plan;
 	call->prep_free = rpc_put_plan_free;

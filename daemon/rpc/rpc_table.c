@@ -18,6 +18,7 @@ const struct rpc_entry rpc_table[] = {
     {"Hello", C(HELLO), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0, R(HELLO),
      .exec = rpc_hello_exec},
     {"Info", C(INFO), RPC_READ, V, R(INFO), .read = rpc_info_read},
+    {"Health", C(HEALTH), RPC_READ | RPC_INGEST, V, 0, .exec = rpc_health_exec},
     {"Get", C(GET), RPC_READ, V, R(RECORD), .read = rpc_get_read},
     {"List", C(LIST), RPC_READ, V, R(LIST), .read = rpc_list_read},
     {"Links", C(LINKS), RPC_READ, V, R(LINKS), .read = rpc_links_read},
@@ -35,8 +36,12 @@ const struct rpc_entry rpc_table[] = {
      .exec = rpc_journal_verify_exec},
     {"UserList", C(USER_LIST), RPC_READ, A, R(USERS),
      .read = rpc_user_list_read},
-    {"Put", C(PUT), RPC_WRITE | RPC_INGEST, E, R(RECORD),
-     .apply = rpc_put_apply, .check = rpc_put_check},
+    {"Put", C(PUT), RPC_WRITE, E, R(RECORD), .apply = rpc_put_apply,
+     .check = rpc_put_check},
+    /* The ingest role's one write; its reply holds only what the
+     * source wrote (ingest.h). */
+    {"Ingest", C(INGEST), RPC_WRITE | RPC_INGEST, E, R(INGEST),
+     .apply = rpc_ingest_apply, .check = rpc_ingest_check},
     {"Archive", C(ARCHIVE), RPC_WRITE, E, R(RECORD), .apply = rpc_archive_apply,
      .check = rpc_archive_check},
     {"Unarchive", C(UNARCHIVE), RPC_WRITE, E, R(RECORD),

@@ -5,6 +5,7 @@
 
 #include "conn.h"
 #include "pbfield.h"
+#include "refusal.h"
 #include "rpc.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -64,6 +65,9 @@ rpc_write_done(struct wop *op)
 	/* A change of users or tokens re-checks every conn's identity. */
 	if (op->rc == 0 && (w->entry->flags & RPC_AUTHZ))
 		w->call.srv->users_gen++;
+	if (refusal_is(op->rc))
+		refusal_log(w->conn, w->actor, w->entry->name, op->rc,
+		            op->err.msg);
 	rpc_reply(w->conn, w->call.req->id, reply, op->rc, &op->err);
 	conn_write_done(w->conn, w->call.req_bytes);
 	conn_unref(w->conn);

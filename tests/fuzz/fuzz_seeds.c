@@ -386,6 +386,13 @@ static const struct seed seeds[] = {
     {"list_any_field",
      {"list.register=risk", "list.filters=risk.level=high",
       "list.filters=title=", "list.filters=acceptance.by=alice"}},
+    {"ingest",
+     {"ingest.source=alertmanager", "ingest.external_id=d41c9a",
+      "ingest.title=Disk almost full", "ingest.severity=high",
+      "ingest.description=db1 /var at 97%", "ingest.detected_at=1700000000",
+      "ingest.link=https://alertmanager.example/#/alerts",
+      "ingest.state=resolved", "ingest.resolved_at=1700000600"}},
+    {"health", {"health"}},
 };
 
 /* Builds seed i as a packed Request; returns its length. */

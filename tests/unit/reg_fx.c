@@ -51,7 +51,7 @@ static const struct fixture fixtures[] = {
      {"service=Cloud hosting", "criticality=high", "agreement=DPA 2025",
       "last_assessed_on=2025-09-15"}},
     {"incident",
-     {"severity=high", "source=alertmanager", "detected_at=1764310000",
+     {"severity=high", "detected_at=1764310000",
       "lessons_learned=Alert on the first failed login"}},
     {"metric", {"measure=Patch latency"}},
     {"audit",
