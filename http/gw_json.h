@@ -18,7 +18,7 @@
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
 
-#define GW_JSON_DEPTH 6 /* nesting of objects in a body */
+#define GW_JSON_DEPTH 4 /* nesting of objects in a body */
 
 /*
  * Parses body (len bytes, untrusted) for register reg into a Put: a
