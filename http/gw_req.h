@@ -29,8 +29,13 @@ struct gw_req {
 	uint8_t *rpc;                        /* the packed request */
 	size_t rpc_len;
 	gw_done_fn done;
-	void *stream; /* gw_sse.c: an event stream's state */
+	void *stream;         /* gw_sse.c: an event stream's state */
+	struct gw_conn *conn; /* the HTTP connection (gw_routes.c) */
 };
+
+/* Calls fn(arg) when r's HTTP connection closes (an event stream);
+ * fn NULL: no more. */
+void gw_conn_on_close(struct gw_req *r, void (*fn)(void *), void *arg);
 
 /* A route's handler for one method. */
 typedef void (*gw_handler)(struct gw_req *);

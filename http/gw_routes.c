@@ -310,7 +310,6 @@ query_parse(struct gw_req *r)
 	const char *q =
 	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(r->req));
 
-	TAILQ_INIT(&r->query);
 	return q == NULL || evhttp_parse_query_str(q, &r->query) == 0;
 }
 
@@ -328,6 +327,61 @@ route_handler(struct gw_req *r, const struct gw_route *rt)
 	return NULL;
 }
 
+/* A connection that has sent a request: counted against max_conns. */
+struct gw_conn {
+	struct gw *gw;
+	struct evhttp_connection *evcon;
+	void (*on_close)(void *); /* an event stream's, while one runs */
+	void *arg;
+	TAILQ_ENTRY(gw_conn) entry;
+};
+
+static TAILQ_HEAD(, gw_conn) gw_conns = TAILQ_HEAD_INITIALIZER(gw_conns);
+
+/* evhttp closes a connection: forget it, end its stream. */
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct gw_conn *c = arg;
+
+	(void)evcon;
+	TAILQ_REMOVE(&gw_conns, c, entry);
+	c->gw->conns--;
+	if (c->on_close != NULL)
+		c->on_close(c->arg);
+	free(c);
+}
+
+/* The connection of req, counted on its first request; NULL at the cap. */
+static struct gw_conn *
+conn_admit(struct gw *gw, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct gw_conn *c;
+
+	TAILQ_FOREACH(c, &gw_conns, entry)
+	{
+		if (c->evcon == evcon)
+			return c;
+	}
+	if (gw->conns >= gw->cfg.max_conns)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->gw = gw;
+	c->evcon = evcon;
+	TAILQ_INSERT_HEAD(&gw_conns, c, entry);
+	gw->conns++;
+	evhttp_connection_set_closecb(evcon, conn_closed, c);
+	return c;
+}
+
+void
+gw_conn_on_close(struct gw_req *r, void (*fn)(void *), void *arg)
+{
+	r->conn->on_close = fn;
+	r->conn->arg = arg;
+}
+
 void
 gw_routes_handle(struct evhttp_request *req, void *arg)
 {
@@ -337,6 +391,15 @@ gw_routes_handle(struct evhttp_request *req, void *arg)
 
 	r->gw = arg;
 	r->req = req;
+	TAILQ_INIT(&r->query);
+	if ((r->conn = conn_admit(r->gw, req)) == NULL) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		                  "Connection", "close");
+		gw_reply_error(req, ISMS_EUNAVAIL,
+		               "%u connections are open; retry later",
+		               r->gw->cfg.max_conns);
+		goto done;
+	}
 	if (!query_parse(r)) {
 		gw_reply_error(req, ISMS_EINVAL, "malformed query string");
 		goto done;

@@ -27,11 +27,12 @@
 
 struct gw_stream {
 	struct gw_req *r;
-	struct evhttp_connection *evcon;
+	struct evhttp_connection *evcon; /* NULL once closed */
 	struct event *ping;
 	bool started;  /* headers sent */
 	bool closed;   /* the HTTP connection went away */
 	bool answered; /* an error reply was sent instead of a stream */
+	bool waiting;  /* for the connection to ismsd (stream_ready) */
 };
 
 /* Ends the stream: the connection to ismsd, the HTTP side, r. */
@@ -43,7 +44,7 @@ stream_end(struct gw_stream *s)
 	if (s->ping != NULL)
 		event_free(s->ping);
 	if (s->evcon != NULL)
-		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+		gw_conn_on_close(r, NULL, NULL);
 	if (s->answered)
 		;
 	else if (!s->closed && s->started)
@@ -58,14 +59,14 @@ stream_end(struct gw_stream *s)
 
 /* The browser went away. */
 static void
-stream_closed(struct evhttp_connection *evcon, void *arg)
+stream_closed(void *arg)
 {
 	struct gw_stream *s = arg;
 
-	(void)evcon;
 	s->closed = true;
 	s->evcon = NULL;
-	stream_end(s);
+	if (!s->waiting) /* else stream_ready ends it */
+		stream_end(s);
 }
 
 static void
@@ -176,6 +177,7 @@ stream_ready(struct gw_peer *peer, struct isms_client *cl,
 	Isms__V1__Request *req;
 
 	s->r->peer = peer;
+	s->waiting = false;
 	if (s->closed) {
 		stream_end(s);
 		return;
@@ -280,6 +282,7 @@ gw_sse_events(struct gw_req *r)
 	r->stream = s;
 	r->gw->streams++;
 	s->evcon = evhttp_request_get_connection(r->req);
-	evhttp_connection_set_closecb(s->evcon, stream_closed, s);
+	gw_conn_on_close(r, stream_closed, s);
+	s->waiting = true;
 	gw_pool_get(r->gw->pool, r->token, true, stream_ready, s);
 }

@@ -231,6 +231,35 @@ nreg=$(jq -r '[.paths | keys[] | select(test("^/v1/[a-z]+/\\{id\\}$"))] | length
 nproto=$(grep -c '^[[:space:]]*X(' "$(dirname "$0")/../../common/reglist.h" 2>/dev/null || echo 0)
 [ "$nproto" -gt 0 ] && equals "openapi: a path for every register" "$nreg" "$nproto"
 
+# --- the connection cap: a second gateway that takes one connection
+port2=$((port + 1))
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
+	--listen "tcp://127.0.0.1:$port2" --insecure --foreground \
+	--max-conns 1 2>gw2.log &
+gw2=$!
+for _ in $(seq 100); do
+	curl -s -o /dev/null "http://127.0.0.1:$port2/v1/openapi.json" && break
+	sleep 0.05
+done
+exec 3<>"/dev/tcp/127.0.0.1/$port2"
+printf 'GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+read -r -t 5 line <&3
+has "a kept-alive connection is served" "$line" "200"
+status=$(curl -s -o body.out -w '%{http_code}' "http://127.0.0.1:$port2/v1/openapi.json")
+equals "past the connection cap: 503" "$status" 503
+has "as UNAVAILABLE" "$(cat body.out)" "connections are open"
+exec 3>&-
+for _ in $(seq 100); do
+	status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port2/v1/openapi.json")
+	[ "$status" = 200 ] && break
+	sleep 0.05
+done
+equals "the slot is free again once it closes" "$status" 200
+kill "$gw2"
+wait "$gw2"
+equals "the second gateway exits 0" "$?" 0
+
 # The gateway is still up, and stops cleanly.
 call GET /v1/openapi.json
 equals "still serving" "$status" 200
