@@ -11,6 +11,7 @@
 
 #include "gw.h"
 #include "gw_pool.h"
+#include "ismsclient.h"
 #include "log.h"
 
 static void
@@ -37,6 +38,39 @@ endpoint_check(const struct gw_config *cfg)
 	fprintf(stderr, "ismsd-http: --endpoint %s: %s (a unix: path)\n",
 	        cfg->endpoint, err.msg);
 	return 2;
+}
+
+/*
+ * Refuses to serve when the gateway's own Unix uid is an ismsd user: ismsd
+ * names such a connection by its uid and refuses the callers' tokens, so
+ * every call would be made as the gateway. ismsd not running yet is fine.
+ */
+static int
+uid_check(const struct gw_config *cfg)
+{
+	struct isms_err err = {0};
+	struct isms_sync *s;
+	const Isms__V1__HelloResult *h;
+
+	s = isms_sync_connect(cfg->endpoint, "ismsd-http " ISMS_VERSION, &err);
+	if (s == NULL) {
+		if (err.code != ISMS_EUNAUTH)
+			log_warn("%s: %s (serving anyway: callers get 503 "
+			         "until ismsd is up)",
+			         cfg->endpoint, err.msg);
+		return 0;
+	}
+	h = isms_sync_hello(s);
+	fprintf(stderr,
+	        "ismsd-http: this process's uid %u is the ismsd user '%s': "
+	        "ismsd would not take the callers' tokens on its "
+	        "connections. Run ismsd-http as a uid that is no ismsd "
+	        "user (systemd: DynamicUser=yes; by hand: setpriv "
+	        "--reuid=nobody ...)\n",
+	        (unsigned)getuid(),
+	        h != NULL && h->user != NULL ? h->user : "?");
+	isms_sync_free(s);
+	return 1;
 }
 
 /* Runs the loop until a signal; the exit code. */
@@ -86,7 +120,8 @@ main(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	}
 	log_init("ismsd-http", gw.cfg.foreground ? 7 : 6);
-	if ((rc = endpoint_check(&gw.cfg)) == 0)
+	if ((rc = endpoint_check(&gw.cfg)) == 0 &&
+	    (rc = uid_check(&gw.cfg)) == 0)
 		rc = gw_run(&gw);
 	gw_config_free(&gw.cfg);
 	return rc;

@@ -80,13 +80,23 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 
-# A refused start: plain HTTP off loopback.
+# A refused start: the gateway's own uid is an ismsd user (root, the data
+# dir's owner here), so ismsd would not take the callers' tokens.
 out=$("$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
+	--listen tcp://127.0.0.1:1 --insecure --foreground 2>&1)
+rc=$?
+equals "a gateway whose uid is an ismsd user does not start" "$rc" 1
+has "it says why" "$out" "is the ismsd user 'root'"
+
+# A refused start: plain HTTP off loopback.
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
 	--listen tcp://0.0.0.0:1 --insecure --foreground 2>&1)
 rc=$?
 equals "plain HTTP off loopback is refused" "$rc" 1
 has "it says why" "$out" "loopback addresses only"
-out=$("$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
 	--listen tcp://127.0.0.1:1 --foreground 2>&1)
 has "plain HTTP needs --insecure" "$out" "needs --tls-cert"
 
