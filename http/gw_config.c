@@ -55,7 +55,7 @@ static const struct gw_opt gw_opts[] = {
     {"pool-max", T_UINT, O(pool_max), 1, 100000, "N",
      "caller identities with a connection to ismsd (default 64)"},
     {"pool-idle", T_UINT, O(pool_idle), 1, 86400, "SECONDS",
-     "an unused identity's connection is closed after (default 300)"},
+     "an unused identity's connection is closed after (default 120)"},
 };
 
 #define NOPTS (sizeof gw_opts / sizeof gw_opts[0])
@@ -70,7 +70,7 @@ gw_config_defaults(struct gw_config *cfg)
 	cfg->max_conns = 1000;
 	cfg->max_streams = 100;
 	cfg->pool_max = 64;
-	cfg->pool_idle = 300;
+	cfg->pool_idle = 120;
 }
 
 /* Sets option o from text. 0, or -1 with a message printed. */

@@ -116,15 +116,19 @@ param(const char *name, const char *in, bool required, const char *type)
 static void
 register_paths(json_t *paths, const ProtobufCFieldDescriptor *reg)
 {
-	char p1[96], p2[112];
+	char p1[96], p2[112], ids[4][96];
 	json_t *list, *one;
 
 	snprintf(p1, sizeof p1, "/v1/%s", reg->name);
 	snprintf(p2, sizeof p2, "/v1/%s/{id}", reg->name);
+	snprintf(ids[0], sizeof ids[0], "list_%s", reg->name);
+	snprintf(ids[1], sizeof ids[1], "create_%s", reg->name);
+	snprintf(ids[2], sizeof ids[2], "get_%s", reg->name);
+	snprintf(ids[3], sizeof ids[3], "update_%s", reg->name);
 	list = json_pack(
 	    "{s:{s:s,s:s,s:[o,o,o,o,o,o],s:o},s:{s:s,s:s,s:{s:b,s:{s:{s:o}}},"
 	    "s:o}}",
-	    "get", "operationId", p1 + 4, "summary",
+	    "get", "operationId", ids[0], "summary",
 	    "List records (query parameters filter: FIELD=VALUE)", "parameters",
 	    param("owner", "query", false, "string"),
 	    param("status", "query", false, "string"),
@@ -135,16 +139,16 @@ register_paths(json_t *paths, const ProtobufCFieldDescriptor *reg)
 	    responses("200", "records",
 	              json_pack("{s:s,s:o}", "type", "array", "items",
 	                        ref("Record"))),
-	    "post", "operationId", p1 + 1, "summary", "Create a record",
+	    "post", "operationId", ids[1], "summary", "Create a record",
 	    "requestBody", "required", 1, "content", "application/json",
 	    "schema", ref("Record"), "responses",
 	    responses("201", "the record created", ref("Record")));
-	/* operationIds must be unique: "risk" lists, "v1/risk" creates. */
 	one = json_pack(
-	    "{s:[o],s:{s:s,s:o},s:{s:s,s:[o],s:{s:b,s:{s:{s:o}}},s:o}}",
-	    "parameters", param("id", "path", true, "string"), "get", "summary",
-	    "One record (ETag: its rev)", "responses",
-	    responses("200", "the record", ref("Record")), "patch", "summary",
+	    "{s:[o],s:{s:s,s:s,s:o},s:{s:s,s:s,s:[o],s:{s:b,s:{s:{s:o}}},s:o}}",
+	    "parameters", param("id", "path", true, "string"), "get",
+	    "operationId", ids[2], "summary", "One record (ETag: its rev)",
+	    "responses", responses("200", "the record", ref("Record")), "patch",
+	    "operationId", ids[3], "summary",
 	    "Change the fields the body names (If-Match: a rev)", "parameters",
 	    param("If-Match", "header", false, "string"), "requestBody",
 	    "required", 1, "content", "application/json", "schema",
@@ -189,6 +193,22 @@ command_paths(json_t *paths)
 	        "text/event-stream", "schema", "type", "string"));
 }
 
+/* Names the operations of the commands (operationId: "due"). */
+static void
+command_ids(json_t *paths)
+{
+	static const char *const cmds[] = {"due", "journal", "events"};
+	char path[32];
+	size_t i;
+
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		snprintf(path, sizeof path, "/v1/%s", cmds[i]);
+		json_object_set_new(
+		    json_object_get(json_object_get(paths, path), "get"),
+		    "operationId", json_string(cmds[i]));
+	}
+}
+
 /* The whole document (a new reference). */
 static json_t *
 openapi_doc(void)
@@ -200,6 +220,7 @@ openapi_doc(void)
 	for (i = 0; (reg = ctl_register_nth(i)) != NULL; i++)
 		register_paths(paths, reg);
 	command_paths(paths);
+	command_ids(paths);
 	schema_add(schemas, &isms__v1__record__descriptor);
 	schema_add(schemas, &isms__v1__due_result__descriptor);
 	json_object_set_new(schemas, "Error",
