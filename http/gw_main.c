@@ -102,8 +102,10 @@ gw_run(struct gw *gw)
 	event_free(sigs[0]);
 	event_free(sigs[1]);
 out:
-	gw_http_stop(gw);
+	/* The pool first: calls still out are answered 503 while their
+	 * HTTP requests still exist; then evhttp frees them. */
 	gw_pool_free(gw->pool);
+	gw_http_stop(gw);
 	event_base_free(gw->base);
 	return rc;
 }

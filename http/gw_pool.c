@@ -31,6 +31,7 @@ struct gw_peer {
 	struct gw_waiter *waiting;
 	unsigned users; /* callers holding it */
 	bool dedicated; /* not in the pool: closed on its last release */
+	bool dying; /* being freed: releases from its callbacks only count */
 	time_t last_used;
 	TAILQ_ENTRY(gw_peer) entry;
 };
@@ -55,6 +56,9 @@ token_key(const char *token, unsigned char key[KEY_LEN])
 static void
 peer_free(struct gw_peer *p)
 {
+	if (p->dying)
+		return;
+	p->dying = true;
 	if (!p->dedicated) {
 		TAILQ_REMOVE(&p->pool->peers, p, entry);
 		p->pool->n--;
@@ -294,6 +298,8 @@ gw_peer_release(struct gw_peer *p)
 		return;
 	p->users--;
 	p->last_used = time(NULL);
+	if (p->dying)
+		return;
 	if (p->users == 0 && (p->dedicated || !peer_usable(p)))
 		peer_free(p);
 }
