@@ -283,14 +283,24 @@ kill "$gw2"
 wait "$gw2"
 equals "the second gateway exits 0" "$?" 0
 
-# The gateway is still up, and stops cleanly.
+# The gateway is still up, and stops cleanly, also with a stream open.
 call GET /v1/openapi.json
 equals "still serving" "$status" 200
+curl -s -N -H "$auth" "$url/v1/events?since=$head" >sse3.out &
+streampid=$!
+for _ in $(seq 100); do
+	grep -q '^id: ' sse3.out && break
+	sleep 0.05
+done
+has "a stream is open at the stop" "$(cat sse3.out)" "id: $((head + 1))"
 kill "$gwpid"
 wait "$gwpid"
 rc=$?
 gwpid=
 equals "ismsd-http exits 0 on SIGTERM" "$rc" 0
+wait "$streampid"
+equals "the stream ended with it (curl exits 0 or 18)" \
+	"$(case $? in 0 | 18) echo ended ;; *) echo "curl $?" ;; esac)" ended
 
 echo "http_gateway: $passes passed, $fails failed"
 [ "$fails" -eq 0 ] || { sed 's/^/    gw: /' gw.log | tail -20; exit 1; }
