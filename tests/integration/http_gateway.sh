@@ -283,6 +283,35 @@ kill "$gw2"
 wait "$gw2"
 equals "the second gateway exits 0" "$?" 0
 
+# --- TLS 1.3 with --tls-cert and --tls-key, as ismsd takes them
+openssl req -x509 -newkey ed25519 -nodes -days 2 -subj /CN=localhost \
+	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	-keyout key.pem -out cert.pem 2>/dev/null
+chmod 644 key.pem cert.pem
+port3=$((port + 2))
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
+	--listen "tcp://127.0.0.1:$port3" --tls-cert cert.pem \
+	--tls-key key.pem --foreground 2>gw3.log &
+gw3=$!
+for _ in $(seq 100); do
+	curl -s -o /dev/null --cacert cert.pem "https://127.0.0.1:$port3/v1/openapi.json" && break
+	sleep 0.05
+done
+status=$(curl -s -o body.out -w '%{http_code}' --cacert cert.pem -H "$auth" \
+	"https://127.0.0.1:$port3/v1/risk/RSK-0001")
+equals "over TLS: GET is 200" "$status" 200
+equals "over TLS: the record" "$(jq -r .id body.out)" RSK-0001
+curl -s -o /dev/null --cacert cert.pem --tls-max 1.2 \
+	"https://127.0.0.1:$port3/v1/openapi.json"
+rc=$?
+[ "$rc" -ne 0 ] && ok || bad "TLS 1.2 was accepted"
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port3/v1/openapi.json")
+[ "$status" != 200 ] && ok || bad "plain HTTP was served on the TLS port"
+kill "$gw3"
+wait "$gw3"
+equals "the TLS gateway exits 0" "$?" 0
+
 # The gateway is still up, and stops cleanly, also with a stream open.
 call GET /v1/openapi.json
 equals "still serving" "$status" 200
