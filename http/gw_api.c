@@ -82,16 +82,18 @@ record_reply(struct gw_req *r, const Isms__V1__Reply *reply, int status)
 	evbuffer_free(buf);
 }
 
-static void
+static int
 record_done(struct gw_req *r, const Isms__V1__Reply *reply)
 {
 	record_reply(r, reply, 200);
+	return 0;
 }
 
-static void
+static int
 created_done(struct gw_req *r, const Isms__V1__Reply *reply)
 {
 	record_reply(r, reply, 201);
+	return 0;
 }
 
 void
@@ -159,7 +161,7 @@ token_parse(const char *s, ProtobufCBinaryData *t)
 
 /* The list page: the records as an array, the next page's token in a
  * header. */
-static void
+static int
 list_done(struct gw_req *r, const Isms__V1__Reply *reply)
 {
 	struct evbuffer *buf = evbuffer_new();
@@ -169,7 +171,7 @@ list_done(struct gw_req *r, const Isms__V1__Reply *reply)
 	if (res == NULL) {
 		gw_reply_error(r->req, ISMS_EINTERNAL, "no list in the reply");
 		evbuffer_free(buf);
-		return;
+		return 0;
 	}
 	if (res->has_next_page_token && res->next_page_token.len > 0) {
 		tok = token_text(&res->next_page_token);
@@ -186,6 +188,7 @@ list_done(struct gw_req *r, const Isms__V1__Reply *reply)
 	              res->n_records);
 	gw_reply_json(r->req, 200, buf);
 	evbuffer_free(buf);
+	return 0;
 }
 
 /* The query's filters as field words ("owner=alice", "level=high"). */
@@ -368,7 +371,7 @@ gw_api_update(struct gw_req *r)
 }
 
 /* The due items, as `ismsctl due -o json` prints them. */
-static void
+static int
 message_done(struct gw_req *r, const Isms__V1__Reply *reply)
 {
 	struct evbuffer *buf = evbuffer_new();
@@ -379,11 +382,12 @@ message_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		gw_reply_error(r->req, ISMS_EINTERNAL,
 		               "no result in the reply");
 		evbuffer_free(buf);
-		return;
+		return 0;
 	}
 	gw_json_message(buf, m);
 	gw_reply_json(r->req, 200, buf);
 	evbuffer_free(buf);
+	return 0;
 }
 
 void
@@ -406,7 +410,7 @@ gw_api_due(struct gw_req *r)
 }
 
 /* The journal entries, as `ismsctl journal -o json` prints them. */
-static void
+static int
 journal_done(struct gw_req *r, const Isms__V1__Reply *reply)
 {
 	struct evbuffer *buf = evbuffer_new();
@@ -419,7 +423,7 @@ journal_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		gw_reply_error(r->req, ISMS_EINTERNAL,
 		               "no journal in the reply");
 		evbuffer_free(buf);
-		return;
+		return 0;
 	}
 	evfmt_json_array(f, res->entries, res->n_entries);
 	fclose(f);
@@ -437,6 +441,7 @@ journal_done(struct gw_req *r, const Isms__V1__Reply *reply)
 	}
 	gw_reply_json(r->req, 200, buf);
 	evbuffer_free(buf);
+	return 0;
 }
 
 void

@@ -182,6 +182,14 @@ command_paths(json_t *paths)
 	                        json_pack("{s:s,s:{s:s}}", "type", "array",
 	                                  "items", "type", "object"))));
 	json_object_set_new(
+	    paths, "/v1/soa",
+	    json_pack("{s:{s:s,s:o}}", "get", "summary",
+	              "The Statement of Applicability, as ismsctl soa -o json",
+	              "responses",
+	              responses("200", "every live control",
+	                        json_pack("{s:s,s:{s:s}}", "type", "array",
+	                                  "items", "type", "object"))));
+	json_object_set_new(
 	    paths, "/v1/events",
 	    json_pack(
 	        "{s:{s:s,s:[o,o,o],s:{s:{s:s,s:{s:{s:{s:s}}}}}}}", "get",
@@ -197,7 +205,7 @@ command_paths(json_t *paths)
 static void
 command_ids(json_t *paths)
 {
-	static const char *const cmds[] = {"due", "journal", "events"};
+	static const char *const cmds[] = {"due", "journal", "soa", "events"};
 	char path[32];
 	size_t i;
 

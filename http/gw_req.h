@@ -14,8 +14,12 @@
 struct gw_peer;
 struct gw_req;
 
-/* Writes the reply of a successful RPC; the reply is borrowed. */
-typedef void (*gw_done_fn)(struct gw_req *, const Isms__V1__Reply *);
+/*
+ * Writes the reply of a successful RPC (borrowed). Or, to read on (the
+ * next page), repacks r->rpc with gw_req_repack and returns 1: it is sent
+ * on the same connection and done is called again with its reply.
+ */
+typedef int (*gw_done_fn)(struct gw_req *, const Isms__V1__Reply *);
 
 struct gw_req {
 	struct gw *gw;
@@ -29,7 +33,9 @@ struct gw_req {
 	uint8_t *rpc;                        /* the packed request */
 	size_t rpc_len;
 	gw_done_fn done;
-	void *stream;         /* gw_sse.c: an event stream's state */
+	void *stream;            /* gw_sse.c: an event stream's state */
+	Isms__V1__Record **recs; /* gw_soa.c: the pages read so far (owned) */
+	size_t nrecs;
 	struct gw_conn *conn; /* the HTTP connection (gw_routes.c) */
 };
 
@@ -46,6 +52,9 @@ typedef void (*gw_handler)(struct gw_req *);
  */
 void gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done);
 
+/* Packs rpc into r->rpc, replacing the one there. */
+void gw_req_repack(struct gw_req *r, const Isms__V1__Request *rpc);
+
 /* Frees r (the HTTP request is answered or handed on). */
 void gw_req_free(struct gw_req *r);
 
@@ -59,6 +68,9 @@ void gw_api_create(struct gw_req *);
 void gw_api_update(struct gw_req *);
 void gw_api_due(struct gw_req *);
 void gw_api_journal(struct gw_req *);
+
+/* gw_soa.c: GET /v1/soa, as `ismsctl soa -o json`. */
+void gw_api_soa(struct gw_req *);
 
 /* gw_sse.c: GET /v1/events. */
 void gw_sse_events(struct gw_req *);

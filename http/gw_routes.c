@@ -41,6 +41,7 @@ static const struct gw_route gw_routes[] = {
     {"/v1/events", false, {{EVHTTP_REQ_GET, gw_sse_events}}},
     {"/v1/due", false, {{EVHTTP_REQ_GET, gw_api_due}}},
     {"/v1/journal", false, {{EVHTTP_REQ_GET, gw_api_journal}}},
+    {"/v1/soa", false, {{EVHTTP_REQ_GET, gw_api_soa}}},
     {"/v1/{register}",
      false,
      {{EVHTTP_REQ_GET, gw_api_list}, {EVHTTP_REQ_POST, gw_api_create}}},
@@ -300,6 +301,10 @@ gw_req_free(struct gw_req *r)
 		explicit_bzero(r->token, strlen(r->token));
 	free(r->token);
 	free(r->rpc);
+	while (r->nrecs > 0)
+		protobuf_c_message_free_unpacked(&r->recs[--r->nrecs]->base,
+		                                 NULL);
+	free(r->recs);
 	free(r);
 }
 

@@ -176,6 +176,11 @@ call GET "/v1/journal?since=1&limit=2" -H "$auth"
 equals "journal: two entries" "$(jq -r length <<<"$body")" 2
 equals "journal: after seq 1" "$(jq -r '.[0].seq' <<<"$body")" 2
 
+call GET /v1/soa -H "$auth"
+equals "soa is 200" "$status" 200
+equals "soa: as ismsctl soa -o json prints it" "$body" "$("$ctl" -o json soa)"
+equals "soa: every Annex A control" "$(jq -r length <<<"$body")" 93
+
 # --- events: read to a seq, reconnect with Last-Event-ID
 head=$(curl -s -D - -o /dev/null -H "$auth" "$url/v1/journal?limit=1" |
 	sed -n 's/^X-Journal-Head: \([0-9]*\).*/\1/p')
