@@ -264,7 +264,7 @@ port2=$((port + 1))
 setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
 	--listen "tcp://127.0.0.1:$port2" --insecure --foreground \
-	--max-conns 1 2>gw2.log &
+	--max-conns 1 --timeout 3 2>gw2.log &
 gw2=$!
 for _ in $(seq 100); do
 	curl -s -o /dev/null "http://127.0.0.1:$port2/v1/openapi.json" && break
@@ -284,6 +284,16 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 equals "the slot is free again once it closes" "$status" 200
+# The read deadline: a request that never ends is cut after --timeout.
+exec 4<>"/dev/tcp/127.0.0.1/$port2"
+printf 'GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\n' >&4
+start=$SECONDS
+timeout 20 cat <&4 >/dev/null
+rc=$?
+exec 4>&-
+equals "a dribbling request is closed by the gateway" "$rc" 0
+[ $((SECONDS - start)) -le 10 ] && ok ||
+	bad "the read deadline took $((SECONDS - start)) s, not about 3"
 kill "$gw2"
 wait "$gw2"
 equals "the second gateway exits 0" "$?" 0
