@@ -29,6 +29,7 @@ query_u64(struct gw_req *r, const char *name, bool *has, uint64_t *v)
 	char *end;
 
 	*has = false;
+	*v = 0;
 	if (s == NULL)
 		return true;
 	if (*s < '0' || *s > '9')
