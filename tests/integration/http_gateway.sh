@@ -72,7 +72,7 @@ port=$((20000 + RANDOM % 20000))
 setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
 	--listen "tcp://127.0.0.1:$port" --insecure --foreground \
-	--max-body 65536 2>gw.log &
+	--max-body 65536 --max-streams 1 2>gw.log &
 gwpid=$!
 url="http://127.0.0.1:$port"
 for _ in $(seq 100); do
@@ -337,6 +337,10 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 has "a stream is open at the stop" "$(cat sse3.out)" "id: $((head + 1))"
+# One stream at a time (--max-streams 1; the ones before have ended).
+call GET /v1/events -H "$auth"
+equals "past --max-streams: 429" "$status" 429
+equals "as RESOURCE_EXHAUSTED" "$(jq -r .code <<<"$body")" RESOURCE_EXHAUSTED
 kill "$gwpid"
 wait "$gwpid"
 rc=$?
