@@ -7,7 +7,7 @@
 set -u
 src=$(realpath "$1")
 build=$(realpath "$2")
-units="ismsd.service ismsd-remind.service ismsd-remind.timer"
+units="ismsd.service ismsd-remind.service ismsd-remind.timer ismsd-http.service"
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "SKIP: systemd-analyze not installed (scripts/install-deps.sh" \
@@ -58,6 +58,15 @@ has ismsd.service "SystemCallFilter=@system-service"
 has ismsd.service "UMask=0077"
 has ismsd.service "StateDirectory=ismsd"
 has ismsd.service "RuntimeDirectory=ismsd"
+# The gateway: unprivileged, no data, only ismsd's socket group.
+has ismsd-http.service "DynamicUser=yes"
+has ismsd-http.service "SupplementaryGroups=ismsd"
+has ismsd-http.service "NoNewPrivileges=yes"
+has ismsd-http.service "ProtectSystem=strict"
+has ismsd-http.service "CapabilityBoundingSet="
+has ismsd-http.service "SystemCallFilter=@system-service"
+has ismsd-http.service "LoadCredential=tls-key:/etc/ismsd/http-key.pem"
+lacks ismsd-http.service "StateDirectory"
 has ismsd-remind.service "Type=oneshot"
 has ismsd-remind.service "ExecStart=/usr/bin/ismsctl --endpoint unix:///run/ismsd/ismsd.sock due --within 14d --mail"
 has ismsd-remind.timer "OnCalendar=Mon..Fri 08:00"

@@ -1,0 +1,43 @@
+/*
+ * gw_pool.h: connections to ismsd, one per caller identity.
+ *
+ * A caller is named by its bearer token; the pool keys a connection by the
+ * token's SHA-256 (the token itself is kept only until hello is said), so
+ * that ismsd authenticates every caller itself and applies its roles
+ * unchanged. The pool is bounded (an idle identity is closed to make
+ * room; when none is idle a caller gets RESOURCE_EXHAUSTED) and closes
+ * connections unused for pool_idle seconds.
+ */
+#ifndef ISMS_GW_POOL_H
+#define ISMS_GW_POOL_H
+
+#include "gw.h"
+#include "ismsclient.h"
+
+struct gw_peer;
+
+/*
+ * Called once the identity's connection said hello: cl is the connection
+ * (borrowed; valid until the peer is released), or NULL with err (the
+ * hello's refusal: UNAUTHENTICATED for a bad token).
+ */
+typedef void (*gw_peer_cb)(struct gw_peer *, struct isms_client *cl,
+                           const struct isms_err *err, void *arg);
+
+struct gw_pool *gw_pool_new(struct event_base *, const char *endpoint,
+                            unsigned max, unsigned idle_s);
+void gw_pool_free(struct gw_pool *);
+
+/*
+ * Finds or opens the connection for token and calls cb (maybe at once).
+ * The caller holds the peer until gw_peer_release. With dedicated, a new
+ * connection of the caller's own, closed on release (a subscription:
+ * the protocol has no Cancel call).
+ */
+void gw_pool_get(struct gw_pool *, const char *token, bool dedicated,
+                 gw_peer_cb cb, void *arg);
+
+/* Gives the peer back (cb has been called). NULL is a no-op. */
+void gw_peer_release(struct gw_peer *);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * gw_req.h: one HTTP request on its way through the gateway: the route it
+ * matched, the caller's token, and the RPC it became (gw_rpc.c).
+ */
+#ifndef ISMS_GW_REQ_H
+#define ISMS_GW_REQ_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "gw.h"
+#include "ismsclient.h"
+
+struct gw_peer;
+struct gw_req;
+
+/*
+ * Writes the reply of a successful RPC (borrowed). Or, to read on (the
+ * next page), repacks r->rpc with gw_req_repack and returns 1: it is sent
+ * on the same connection and done is called again with its reply.
+ */
+typedef int (*gw_done_fn)(struct gw_req *, const Isms__V1__Reply *);
+
+struct gw_req {
+	struct gw *gw;
+	struct evhttp_request *req;
+	const ProtobufCFieldDescriptor *reg; /* {register} routes */
+	char *id;                            /* {id} routes, decoded */
+	char *token;                         /* the bearer token */
+	struct evkeyvalq query;              /* decoded query parameters */
+	bool if_match;                       /* PATCH with If-Match */
+	struct gw_peer *peer;                /* while an RPC is out */
+	uint8_t *rpc;                        /* the packed request */
+	size_t rpc_len;
+	gw_done_fn done;
+	void *stream;            /* gw_sse.c: an event stream's state */
+	Isms__V1__Record **recs; /* gw_soa.c: the pages read so far (owned) */
+	size_t nrecs;
+	struct gw_conn *conn; /* the HTTP connection (gw_routes.c) */
+};
+
+/* Calls fn(arg) when r's HTTP connection closes (an event stream);
+ * fn NULL: no more. */
+void gw_conn_on_close(struct gw_req *r, void (*fn)(void *), void *arg);
+
+/* A route's handler for one method. */
+typedef void (*gw_handler)(struct gw_req *);
+
+/*
+ * Sends rpc (borrowed; packed here) to ismsd as the caller, then calls done
+ * with an OK reply, or replies with the error; r is freed after either.
+ */
+void gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done);
+
+/* Packs rpc into r->rpc, replacing the one there. */
+void gw_req_repack(struct gw_req *r, const Isms__V1__Request *rpc);
+
+/* Frees r (the HTTP request is answered or handed on). */
+void gw_req_free(struct gw_req *r);
+
+/* The value of query parameter name, or NULL. */
+const char *gw_query(const struct gw_req *r, const char *name);
+
+/* gw_api.c: the JSON API's handlers. */
+void gw_api_list(struct gw_req *);
+void gw_api_get(struct gw_req *);
+void gw_api_create(struct gw_req *);
+void gw_api_update(struct gw_req *);
+void gw_api_due(struct gw_req *);
+void gw_api_journal(struct gw_req *);
+
+/* gw_soa.c: GET /v1/soa, as `ismsctl soa -o json`. */
+void gw_api_soa(struct gw_req *);
+
+/* gw_sse.c: GET /v1/events. */
+void gw_sse_events(struct gw_req *);
+
+/* gw_openapi.c: GET /v1/openapi.json (no token needed). */
+void gw_openapi_serve(struct gw_req *);
+
+#endif
