@@ -23,54 +23,9 @@
 #include "gw.h"
 #include "ismsclient.h"
 #include "log.h"
+#include "tlsserver.h"
 
 static SSL_CTX *gw_tls; /* NULL: plain HTTP */
-
-/* The first OpenSSL error as text. */
-static const char *
-tls_error(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_get_error();
-
-	if (e == 0)
-		return "unknown error";
-	ERR_error_string_n(e, buf, sizeof buf);
-	ERR_clear_error();
-	return buf;
-}
-
-/* The TLS 1.3 context from --tls-cert and --tls-key, as ismsd's. */
-static SSL_CTX *
-tls_ctx(const struct gw_config *cfg, struct isms_err *err)
-{
-	SSL_CTX *ctx;
-
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		isms_err_set(err, ISMS_EINTERNAL, "TLS: %s", tls_error());
-		return NULL;
-	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
-	                             SSL_OP_NO_RENEGOTIATION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert) != 1) {
-		isms_err_set(err, ISMS_EINVAL, "tls-cert %s: %s", cfg->tls_cert,
-		             tls_error());
-		goto fail;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key, SSL_FILETYPE_PEM) !=
-	        1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
-		isms_err_set(err, ISMS_EINVAL, "tls-key %s: %s", cfg->tls_key,
-		             tls_error());
-		goto fail;
-	}
-	return ctx;
-fail:
-	SSL_CTX_free(ctx);
-	return NULL;
-}
 
 /* evhttp's bufferevent for a new connection: TLS when configured. */
 static struct bufferevent *
@@ -145,7 +100,8 @@ gw_http_start(struct gw *gw, struct isms_err *err)
 	                      err)) != 0)
 		return rc;
 	if (gw->cfg.tls_cert != NULL &&
-	    (gw_tls = tls_ctx(&gw->cfg, err)) == NULL)
+	    (gw_tls = tls_server_ctx_new(gw->cfg.tls_cert, gw->cfg.tls_key,
+	                                 err)) == NULL)
 		return -err->code;
 	if ((gw->http = evhttp_new(gw->base)) == NULL)
 		return isms_err_set(err, ISMS_EINTERNAL, "evhttp_new failed");
