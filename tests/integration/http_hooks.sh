@@ -236,5 +236,12 @@ has "Allow: POST" "$(cat hdrs.out)" "Allow: POST"
 equals "still one incident per key" \
 	"$("$ctl" incident list -o json | jq length)" 4
 
+# A clean stop (under ASan: no leak of a webhook's state).
+kill "$gwpid"
+wait "$gwpid"
+rc=$?
+gwpid=
+equals "ismsd-http exits 0 on SIGTERM" "$rc" 0
+
 echo "http_hooks: $passes passed, $fails failed"
 [ "$fails" -eq 0 ] || { sed 's/^/    gw: /' gw.log | tail -20; exit 1; }
