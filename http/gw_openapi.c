@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "fieldargs.h"
+#include "gw_hooks.h"
 #include "gw_req.h"
 #include "pbfield.h"
 
@@ -201,6 +202,33 @@ command_paths(json_t *paths)
 	        "text/event-stream", "schema", "type", "string"));
 }
 
+/* The webhooks: POST a source's payload, one Ingest per alert. */
+static void
+hook_paths(json_t *paths)
+{
+	const char *name;
+	char path[64], id[64];
+	int i;
+
+	for (i = 0; (name = gw_hook_name((enum gw_hook)i)) != NULL; i++) {
+		snprintf(path, sizeof path, "/v1/hooks/%s", name);
+		snprintf(id, sizeof id, "hook_%s", name);
+		json_object_set_new(
+		    paths, path,
+		    json_pack(
+		        "{s:{s:s,s:s,s:{s:b,s:{s:{s:{s:s}}}},s:o}}", "post",
+		        "summary",
+		        "A webhook: the payload becomes Ingest calls",
+		        "operationId", id, "requestBody", "required", 1,
+		        "content", "application/json", "schema", "type",
+		        "object", "responses",
+		        responses("200", "what became of each alert",
+		                  json_pack("{s:s,s:{s:{s:s}}}", "type",
+		                            "object", "properties", "results",
+		                            "type", "array"))));
+	}
+}
+
 /* Names the operations of the commands (operationId: "due"). */
 static void
 command_ids(json_t *paths)
@@ -229,6 +257,7 @@ openapi_doc(void)
 		register_paths(paths, reg);
 	command_paths(paths);
 	command_ids(paths);
+	hook_paths(paths);
 	schema_add(schemas, &isms__v1__record__descriptor);
 	schema_add(schemas, &isms__v1__due_result__descriptor);
 	json_object_set_new(schemas, "Error",

@@ -37,6 +37,9 @@ struct gw_req {
 	Isms__V1__Record **recs; /* gw_soa.c: the pages read so far (owned) */
 	size_t nrecs;
 	struct gw_conn *conn; /* the HTTP connection (gw_routes.c) */
+	bool all_replies;     /* done sees error replies too (webhooks) */
+	void *ctx;            /* a handler's state, freed by ctx_free */
+	void (*ctx_free)(void *);
 };
 
 /* Calls fn(arg) when r's HTTP connection closes (an event stream);
@@ -74,6 +77,11 @@ void gw_api_soa(struct gw_req *);
 
 /* gw_sse.c: GET /v1/events. */
 void gw_sse_events(struct gw_req *);
+
+/* gw_hook_http.c: POST /v1/hooks/{alertmanager,ocsf,incident}. */
+void gw_hook_alertmanager(struct gw_req *);
+void gw_hook_ocsf(struct gw_req *);
+void gw_hook_incident(struct gw_req *);
 
 /* gw_openapi.c: GET /v1/openapi.json (no token needed). */
 void gw_openapi_serve(struct gw_req *);

@@ -32,11 +32,15 @@ struct gw_route {
 };
 
 /*
- * Every route. Webhooks (/v1/hooks/alertmanager, /v1/hooks/ocsf,
- * /v1/hooks/incident) go here as rows of their own, each ending in the
+ * Every route. The webhooks are rows of their own, each ending in the
  * Ingest RPC, ahead of the {register} rows.
  */
 static const struct gw_route gw_routes[] = {
+    {"/v1/hooks/alertmanager",
+     false,
+     {{EVHTTP_REQ_POST, gw_hook_alertmanager}}},
+    {"/v1/hooks/ocsf", false, {{EVHTTP_REQ_POST, gw_hook_ocsf}}},
+    {"/v1/hooks/incident", false, {{EVHTTP_REQ_POST, gw_hook_incident}}},
     {"/v1/openapi.json", true, {{EVHTTP_REQ_GET, gw_openapi_serve}}},
     {"/v1/events", false, {{EVHTTP_REQ_GET, gw_sse_events}}},
     {"/v1/due", false, {{EVHTTP_REQ_GET, gw_api_due}}},
@@ -305,6 +309,8 @@ gw_req_free(struct gw_req *r)
 		protobuf_c_message_free_unpacked(&r->recs[--r->nrecs]->base,
 		                                 NULL);
 	free(r->recs);
+	if (r->ctx_free != NULL)
+		r->ctx_free(r->ctx);
 	free(r);
 }
 

@@ -49,7 +49,7 @@ gw_rpc_reply(struct isms_client *cl, const Isms__V1__Reply *reply, void *arg)
 
 	if (code == ISMS_ECONFLICT && r->if_match)
 		gw_reply_status(r->req, 412, code, msg);
-	else if (code != 0)
+	else if (code != 0 && !r->all_replies)
 		gw_reply_error(r->req, code, "%s", msg);
 	else if (r->done(r, reply) == 1 && gw_rpc_send(r, cl) == 0)
 		return; /* the next page */

@@ -39,6 +39,15 @@ check "the stale one is ABORTED" grep -q '"code": "ABORTED"' "$(out '"impact":5'
 check "the stream has the creation" grep -q '^event: created' "$(out 'events?since=0')"
 check "and the change" grep -q '^event: updated' "$(out 'events?since=0')"
 check "ids are journal seqs" grep -q '^id: [0-9][0-9]*$' "$(out 'events?since=0')"
+
+# The webhooks (the Webhooks subsection).
+run hooks expect_rc
+check "alertmanager creates INC-0001" grep -q '"id": "INC-0001"' "$(out hooks/alertmanager)"
+check "as created" grep -q '"created": true' "$(out hooks/alertmanager)"
+check "ocsf creates INC-0002" grep -q '"id": "INC-0002"' "$(out hooks/ocsf)"
+check "the form creates INC-0003" grep -q '"id": "INC-0003"' "$(out hooks/incident)"
+check "the ingest token may not list" grep -q PERMISSION_DENIED "$(out v1/incident)"
+check "the admin sees three" test "$(grep -c '^INC-000' "$(out 'incident list')")" -eq 3
 kill "$gw"
 wait "$gw"
 check "the gateway stops cleanly" test "$?" -eq 0
