@@ -20,7 +20,7 @@ VAR        ?= var
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CC    ?= clang-14
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = fuzz_frame fuzz_dispatch fuzz_json
+FUZZ_TARGETS = fuzz_frame fuzz_dispatch fuzz_json fuzz_hooks
 GCC_REL    ?= build-gcc-release
 CLANG_REL  ?= build-clang-release
 
