@@ -118,6 +118,20 @@ void bench_ingest_key(char *key, size_t len, unsigned long seq);
 /* The title of ingest number seq (plain text, no quotes to escape). */
 const char *bench_ingest_title(unsigned long seq);
 
+/* The daemon's commit counters before a run. */
+struct bench_batches {
+	uint64_t commits, ops;
+	int have;
+};
+
+/*
+ * With r NULL: reads the counters into b (Info on endpoint). Else notes
+ * in r the commits since then and their mean batch. Returns 0 after a
+ * run; before one, whether the counters could be read.
+ */
+int bench_batches(const char *endpoint, struct bench_batches *b,
+                  struct bench_result *r);
+
 /* bench_http.c: the closed-loop driver over HTTP/1.1 (evhttp client) */
 
 /* What the HTTP driver sends and what an answer must hold. */

@@ -3,6 +3,7 @@
  * connections POST the gateway's incident form (/v1/hooks/incident) with
  * --token, an ingest user's; each push is one Ingest behind the gateway.
  * The same pushes as the ingest mode: half repeat a key sent before.
+ * Notes the commit batches ismsd formed meanwhile (Info, on --endpoint).
  */
 #include "bench.h"
 
@@ -27,10 +28,12 @@ int
 bench_http_ingest(const struct bench_opts *o, struct bench_result *r)
 {
 	struct bench_http_load load = {true, hingest_build, "INC-", NULL};
+	struct bench_batches b;
 
+	bench_batches(o->endpoint, &b, NULL);
 	if (bench_http_drive(o, &load, r) != 0)
 		return -1;
 	snprintf(r->what, sizeof r->what,
 	         "POST /v1/hooks/incident, half repeats: send -> answer");
-	return 0;
+	return bench_batches(o->endpoint, &b, r);
 }

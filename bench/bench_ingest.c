@@ -2,7 +2,8 @@
  * bench_ingest.c: ismsbench's ingest mode: --clients connections push
  * incidents with the Ingest RPC, --inflight each, half of them repeating
  * a key sent before (an update), half new (a create); latency from send
- * to the durable reply. The keys are also http-ingest's.
+ * to the durable reply; notes the commit batches ismsd formed (Info). The
+ * keys are also http-ingest's.
  */
 #include <unistd.h>
 
@@ -61,15 +62,34 @@ ingest_check(struct bench_req *b, const Isms__V1__Reply *r, unsigned long seq,
 	           : -1;
 }
 
+int
+bench_batches(const char *endpoint, struct bench_batches *b,
+              struct bench_result *r)
+{
+	uint64_t c1 = 0, n1 = 0;
+
+	if (r == NULL)
+		return b->have =
+		           bench_info(endpoint, &b->commits, &b->ops) == 0;
+	if (b->have && bench_info(endpoint, &c1, &n1) == 0 && c1 > b->commits) {
+		bench_note(r, "commits", (double)(c1 - b->commits));
+		bench_note(r, "mean_batch",
+		           (double)(n1 - b->ops) / (double)(c1 - b->commits));
+	}
+	return 0;
+}
+
 /* The ingest mode: see the top of this file. */
 int
 bench_ingest(const struct bench_opts *o, struct bench_result *r)
 {
 	struct bench_load load = {ingest_build, ingest_check, NULL};
+	struct bench_batches b;
 
+	bench_batches(o->endpoint, &b, NULL);
 	if (bench_drive(o, &load, r) != 0)
 		return -1;
 	snprintf(r->what, sizeof r->what,
 	         "Ingest RPC, half repeats: send -> durable reply");
-	return 0;
+	return bench_batches(o->endpoint, &b, r);
 }
