@@ -12,6 +12,8 @@
 #   make bench      ismsbench's standard set on a fresh daemon: each figure
 #                   beside its ceiling or target (bench/run.sh, ~2 min)
 #   make bench-due  the Due query on BENCH_DUE_N (1,000,000) risks
+#   make bench-http ismsd-http beside ismsd's RPCs: ingest and get, 50
+#                   clients each (bench/run.sh gateway, ~1.5 min; root)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -25,7 +27,7 @@ GCC_REL    ?= build-gcc-release
 CLANG_REL  ?= build-clang-release
 
 .PHONY: all deps build run test asan test-asan fuzz-deps fuzz-build fuzz \
-	fuzz-ci fuzz-seeds builds bench-build bench bench-due format clean
+	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-http format clean
 
 all: build
 
@@ -96,6 +98,10 @@ bench: bench-build
 
 bench-due: bench-build
 	./bench/run.sh $(BUILD) due
+
+bench-http: bench-build
+	cmake --build $(BUILD) -j $(JOBS) --target ismsd-http
+	./bench/run.sh $(BUILD) gateway
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

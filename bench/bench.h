@@ -31,6 +31,8 @@ struct bench_opts {
 	unsigned batch;       /* raw: records per write txn */
 	unsigned prepare;     /* raw: records to write into --data-dir */
 	const char *data_dir; /* raw: NULL: a temp dir, removed after */
+	const char *url;      /* http-*: the gateway, http://HOST:PORT */
+	const char *token;    /* http-*: the bearer token */
 	char **argv;          /* spawn: the command */
 };
 
@@ -70,11 +72,13 @@ struct bench_req {
 	Isms__V1__List list;
 	Isms__V1__Due due;
 	Isms__V1__Acceptance acc;
+	Isms__V1__Ingest ingest;
 	char title[96];
 	char until[16];
 	char threat[160];
 	char vuln[400];
 	char id[32];
+	char key[48];       /* ingest: the external id */
 	uint8_t token[256]; /* list: the next page's token */
 	size_t token_len;
 };
@@ -98,6 +102,56 @@ int bench_due(const struct bench_opts *, struct bench_result *);
 int bench_raw(const struct bench_opts *, struct bench_result *);
 int bench_spawn(const struct bench_opts *, struct bench_result *);
 int bench_conns(const struct bench_opts *, struct bench_result *);
+int bench_ingest(const struct bench_opts *, struct bench_result *);
+int bench_http_ingest(const struct bench_opts *, struct bench_result *);
+int bench_http_get(const struct bench_opts *, struct bench_result *);
+
+/* bench_ingest.c */
+
+/*
+ * The external id of ingest number seq into key: even numbers a new key,
+ * odd ones a key sent long before (seq / 4): half the pushes repeat. The
+ * keys carry this process's id, so that each run starts with new keys.
+ */
+void bench_ingest_key(char *key, size_t len, unsigned long seq);
+
+/* The title of ingest number seq (plain text, no quotes to escape). */
+const char *bench_ingest_title(unsigned long seq);
+
+/* The daemon's commit counters before a run. */
+struct bench_batches {
+	uint64_t commits, ops;
+	int have;
+};
+
+/*
+ * With r NULL: reads the counters into b (Info on endpoint). Else notes
+ * in r the commits since then and their mean batch. Returns 0 after a
+ * run; before one, whether the counters could be read.
+ */
+int bench_batches(const char *endpoint, struct bench_batches *b,
+                  struct bench_result *r);
+
+/* bench_http.c: the closed-loop driver over HTTP/1.1 (evhttp client) */
+
+/* What the HTTP driver sends and what an answer must hold. */
+struct bench_http_load {
+	bool post; /* POST body, else GET */
+	/* Fills path (and body for a POST) for operation seq. */
+	void (*build)(char *path, size_t plen, char *body, size_t blen,
+	              unsigned long seq, void *arg);
+	const char *expect; /* a 200 answer's body must hold it; NULL: any */
+	void *arg;
+};
+
+/*
+ * Runs load over o->clients keep-alive connections to o->url, one
+ * request in flight each, with o->token as the bearer, for o->count
+ * operations or o->duration_s seconds; a non-200 answer is an error. 0,
+ * or -1 when nothing could run.
+ */
+int bench_http_drive(const struct bench_opts *, const struct bench_http_load *,
+                     struct bench_result *r);
 
 /* bench_drive.c */
 

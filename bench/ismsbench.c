@@ -5,7 +5,8 @@
  *	ismsbench [--endpoint URL] MODE [options] [-- CMD ARGS...]
  *
  * Modes are rows of bench_modes: a name, a help line and the function
- * that measures, one bench_<mode>.c each.
+ * that measures, one bench_<mode>.c each. The http-* modes go through
+ * ismsd-http (plain HTTP on loopback) with libevent's evhttp client.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -29,6 +30,13 @@ static const struct bench_mode bench_modes[] = {
     {"spawn", "time a whole process: spawn -- CMD ARGS...", bench_spawn, true},
     {"conns", "hold --clients connections; the daemon's heap before and with",
      bench_conns},
+    {"ingest", "push incidents with the Ingest RPC, half repeats of keys",
+     bench_ingest},
+    {"http-ingest",
+     "POST /v1/hooks/incident to ismsd-http (--url, --token), half repeats",
+     bench_http_ingest},
+    {"http-get", "create one risk, then GET /v1/risk/{id} from ismsd-http",
+     bench_http_get},
 };
 
 #define BENCH_NMODES (sizeof bench_modes / sizeof bench_modes[0])
@@ -42,7 +50,7 @@ usage(FILE *f)
 	fputs("usage: ismsbench [--endpoint URL] MODE [options]\n\nModes:\n",
 	      f);
 	for (i = 0; i < BENCH_NMODES; i++)
-		fprintf(f, "  %-8s %s\n", bench_modes[i].name,
+		fprintf(f, "  %-11s %s\n", bench_modes[i].name,
 		        bench_modes[i].help);
 	fputs("\nOptions:\n"
 	      "  --endpoint URL     default $ISMS_ENDPOINT, else "
@@ -53,7 +61,8 @@ usage(FILE *f)
 	      "(100)\n"
 	      "  --threads T        client event loop threads (1)\n"
 	      "  --timeout S        wait for late events at the end (30)\n"
-	      "  --clients N        put/get/list/due/conns: connections (1)\n"
+	      "  --clients N        put/get/list/due/conns/ingest/http-*: "
+	      "connections (1)\n"
 	      "  --inflight N       requests in flight per connection (1)\n"
 	      "  --duration S       run S seconds instead of --count\n"
 	      "  --records N        get/list: risks created first (1000)\n"
@@ -61,6 +70,10 @@ usage(FILE *f)
 	      "  --data-dir DIR     raw: data dir (default: a temp dir)\n"
 	      "  --prepare N        raw: write N risks into --data-dir, "
 	      "100 due tomorrow\n"
+	      "  --url URL          http-*: ismsd-http, plain HTTP "
+	      "(http://127.0.0.1:8080)\n"
+	      "  --token TOKEN      http-*: the bearer token (default "
+	      "$ISMS_TOKEN)\n"
 	      "  --json             one JSON object instead of text\n",
 	      f);
 }
@@ -101,6 +114,8 @@ main(int argc, char **argv)
 	    {"batch", required_argument, NULL, 'b'},
 	    {"data-dir", required_argument, NULL, 'D'},
 	    {"prepare", required_argument, NULL, 'p'},
+	    {"url", required_argument, NULL, 'u'},
+	    {"token", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -112,7 +127,9 @@ main(int argc, char **argv)
 	                       .clients = 1,
 	                       .inflight = 1,
 	                       .records = 1000,
-	                       .batch = 1};
+	                       .batch = 1,
+	                       .url = "http://127.0.0.1:8080",
+	                       .token = getenv("ISMS_TOKEN")};
 	struct bench_result r = {0};
 	const struct bench_mode *mode = NULL;
 	const char *env = getenv("ISMS_ENDPOINT");
@@ -165,6 +182,12 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			o.prepare = (unsigned)number("--prepare", optarg, 1);
+			break;
+		case 'u':
+			o.url = optarg;
+			break;
+		case 'k':
+			o.token = optarg;
 			break;
 		case 'h':
 			usage(stdout);

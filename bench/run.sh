@@ -1,11 +1,18 @@
 #!/bin/sh
-# bench/run.sh BUILD [standard|due]: the standard benchmark set against a
-# fresh ismsd on a temp dir, each figure beside its ceiling or target.
+# bench/run.sh BUILD [standard|due|gateway]: the standard benchmark set
+# against a fresh ismsd on a temp dir, each figure beside its ceiling or
+# target.
 #   standard  raw, put, get, list, watch, connections, ismsctl as a
 #             process; BENCH_RUNS (3) runs, each on a fresh daemon, and the
 #             table shows the median of the runs (~4 min)
 #   due       fills a data dir with BENCH_DUE_N risks through raw (before
 #             the daemon starts), then times the Due query
+#   gateway   ismsd-http (plain HTTP on loopback, run as nobody: needs
+#             root and setpriv) beside ismsd's own RPCs, 50 clients each:
+#             ingest (half repeats) and get of one record, alternating
+#             gateway and RPC for BENCH_GW_ROUNDS (5) rounds of
+#             BENCH_GW_DURATION (3) s each; medians, and whether the
+#             gateway keeps >= 2/3 of the RPC throughput (~1.5 min)
 set -eu
 BUILD=${1:-build}
 SET=${2:-standard}
@@ -18,9 +25,13 @@ RUN=1
 DIR=$(mktemp -d /tmp/ismsbench-XXXXXX)
 EP=unix:$DIR/ismsd.sock
 PID=
+GWPID=
+DAEMON_ARGS=
+VS="ceiling/target"
 ROWS=$DIR/rows
 
 cleanup() {
+	[ -n "$GWPID" ] && kill "$GWPID" 2>/dev/null && wait "$GWPID" 2>/dev/null
 	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
 	rm -rf "$DIR"
 }
@@ -29,8 +40,9 @@ trap cleanup EXIT INT TERM
 # Starts ismsd on $DIR/data.$RUN and waits until it answers.
 start_daemon() {
 	mkdir -p "$DIR/data.$RUN"
+	# shellcheck disable=SC2086 # DAEMON_ARGS: words, no blanks in them
 	"$BIN/ismsd" --data-dir "$DIR/data.$RUN" --listen "$EP" --foreground \
-		2>"$DIR/ismsd.log" &
+		$DAEMON_ARGS 2>"$DIR/ismsd.log" &
 	PID=$!
 	i=0
 	until "$BIN/ismsctl" --endpoint "$EP" status >/dev/null 2>&1; do
@@ -51,7 +63,7 @@ stop_daemon() {
 bench() {
 	name=$1
 	shift
-	echo "+ ismsbench $*" >&2
+	echo "+ ismsbench $*" | sed 's/isms_[0-9a-f]*/isms_.../' >&2
 	"$BIN/ismsbench" --json --endpoint "$EP" "$@" >"$DIR/$name.$RUN.json"
 }
 
@@ -93,9 +105,9 @@ table() {
 	echo "uptime before: $LOAD"
 	echo "uptime after:  $(uptime)"
 	echo "each result: the median of $RUNS run(s)"
-	awk -F'\t' '
+	awk -F'\t' -v vs="$VS" '
 	BEGIN { printf "%-44s %14s %16s %7s %s\n", "measure", "result",
-	        "ceiling/target", "ratio", "target" }
+	        vs, "ratio", "target" }
 	{
 		r = ($4 == "up") ? ($3 > 0 ? $2 / $3 : 0) : ($2 > 0 ? $3 / $2 : 0)
 		t = ($5 == "") ? "-" : (r >= $5 ? "met" : "NOT met")
@@ -106,6 +118,79 @@ table() {
 
 LOAD=$(uptime)
 : >"$ROWS"
+
+# Starts ismsd-http on a free loopback port as nobody (the daemon names a
+# connection by its Unix uid first: the gateway's must be no user's), with
+# plain HTTP (--insecure), and waits until it answers.
+start_gateway() {
+	chmod 755 "$DIR"
+	PORT=$((20000 + $$ % 20000))
+	URL=http://127.0.0.1:$PORT
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BIN/ismsd-http" --endpoint "$EP" \
+		--listen "tcp://127.0.0.1:$PORT" --insecure --foreground \
+		2>"$DIR/gw.log" &
+	GWPID=$!
+	i=0
+	until curl -s -o /dev/null "$URL/v1/openapi.json"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { cat "$DIR/gw.log"; exit 1; }
+		sleep 0.1
+	done
+}
+
+# The gateway set: see the top of this file.
+gateway_set() {
+	ROUNDS=${BENCH_GW_ROUNDS:-5}
+	GDUR=${BENCH_GW_DURATION:-3}
+	[ "$(id -u)" = 0 ] || {
+		echo "run.sh gateway: needs root (ismsd-http runs as nobody)" >&2
+		exit 2
+	}
+	DAEMON_ARGS="--socket-group 65534"
+	VS="RPC, same run"
+	RUNS=$ROUNDS
+	start_daemon
+	ctl="$BIN/ismsctl --endpoint $EP"
+	$ctl user add benchingest --role ingest >/dev/null
+	$ctl user add benchreader --role viewer >/dev/null
+	ITOK=$($ctl token create benchingest | awk '{ print $2 }')
+	VTOK=$($ctl token create benchreader | awk '{ print $2 }')
+	start_gateway
+	while [ "$RUN" -le "$ROUNDS" ]; do
+		echo "round $RUN of $ROUNDS" >&2
+		bench hingest http-ingest --clients 50 --duration "$GDUR" \
+			--url "$URL" --token "$ITOK"
+		bench ingest ingest --clients 50 --duration "$GDUR"
+		bench ingest1 ingest --clients 1 --inflight 50 --duration "$GDUR"
+		bench hget http-get --clients 50 --duration "$GDUR" \
+			--url "$URL" --token "$VTOK"
+		bench get get --clients 50 --duration "$GDUR" --records 1
+		RUN=$((RUN + 1))
+	done
+	row "ingest 50 clients, half repeats, ops/s" "$(get hingest ops_per_s)" "$(get ingest ops_per_s)" up 0.67
+	row "ingest 50 clients p50 ms" "$(get hingest p50_ms)" "$(get ingest p50_ms)" down ""
+	row "ingest 50 clients p99 ms" "$(get hingest p99_ms)" "$(get ingest p99_ms)" down ""
+	row "ingest 50 clients, mean commit batch" "$(get hingest mean_batch)" "$(get ingest mean_batch)" up ""
+	row "RPC ingest 1 conn x 50 in flight, ops/s" "$(get ingest1 ops_per_s)" "$(get ingest ops_per_s)" up ""
+	row "  its mean commit batch" "$(get ingest1 mean_batch)" "$(get ingest mean_batch)" up ""
+	row "get one record 50 clients, ops/s" "$(get hget ops_per_s)" "$(get get ops_per_s)" up 0.67
+	row "get one record 50 clients p50 ms" "$(get hget p50_ms)" "$(get get p50_ms)" down ""
+	row "get one record 50 clients p99 ms" "$(get hget p99_ms)" "$(get get p99_ms)" down ""
+	echo
+	echo "result: through ismsd-http (plain HTTP, loopback); beside it:"
+	echo "ismsd's own RPC (libismsclient, Unix socket), 1 request in flight"
+	echo "per client; target: the gateway keeps >= 2/3 of the RPC throughput."
+	echo "The gateway sends one identity's calls on one ismsd connection (its"
+	echo "pool): the RPC row with 1 connection x 50 in flight is that shape."
+	echo "errors (all rounds): $(cat "$DIR"/*.json | jq -s 'map(.errors // 0) | add')"
+	table
+}
+
+if [ "$SET" = gateway ]; then
+	gateway_set
+	exit 0
+fi
 
 if [ "$SET" = due ]; then
 	RUNS=1
