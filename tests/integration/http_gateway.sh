@@ -9,57 +9,9 @@
 # Usage: http_gateway.sh BUILD_DIR
 set -u
 build=$(realpath "$1")
-ctl="$build/bin/ismsctl"
-
-for tool in curl jq setpriv; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "FAIL: $tool is not installed (scripts/install-deps.sh)"
-		exit 1
-	fi
-done
-
-work=$(mktemp -d /tmp/ismsd-http-XXXXXX)
-pid=
-gwpid=
-cleanup() {
-	[ -n "$gwpid" ] && kill "$gwpid" 2>/dev/null && wait "$gwpid" 2>/dev/null
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work" || exit 1
-# The gateway runs as nobody: it reaches the socket through its group.
-chmod 755 "$work"
-mkdir -m 755 var
-"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock \
-	--socket-group 65534 --foreground 2>daemon.log &
-pid=$!
-for _ in $(seq 100); do
-	[ -S var/ismsd.sock ] && break
-	sleep 0.05
-done
-export ISMS_ENDPOINT=unix:var/ismsd.sock
-export NO_COLOR=1
-
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-bad() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-# equals DESCRIPTION GOT WANT
-equals() {
-	if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi
-}
-# has DESCRIPTION TEXT PATTERN: TEXT holds the fixed string PATTERN.
-has() {
-	if grep -qF -- "$3" <<<"$2"; then ok; else
-		bad "$1: no '$3' in:"
-		head -c 600 <<<"$2" | sed 's/^/    /'
-		echo
-	fi
-}
+# shellcheck source=http_lib.sh
+. "$(dirname "$0")/http_lib.sh"
+http_setup http_gateway
 
 "$ctl" user add alice --role editor >/dev/null || bad "user add alice"
 "$ctl" user add bob --role viewer >/dev/null || bad "user add bob"
@@ -67,18 +19,7 @@ tok=$("$ctl" token create alice 2>/dev/null | awk '{print $2}')
 vtok=$("$ctl" token create bob 2>/dev/null | awk '{print $2}')
 case "$tok" in isms_*) ok ;; *) bad "no token for alice: '$tok'" ;; esac
 
-# A free port on loopback, then the gateway on it.
-port=$((20000 + RANDOM % 20000))
-setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
-	--listen "tcp://127.0.0.1:$port" --insecure --foreground \
-	--max-body 65536 --max-streams 1 2>gw.log &
-gwpid=$!
-url="http://127.0.0.1:$port"
-for _ in $(seq 100); do
-	curl -s -o /dev/null "$url/v1/openapi.json" && break
-	sleep 0.05
-done
+gw_start --max-body 65536 --max-streams 1
 
 # A refused start: the gateway's own uid is an ismsd user (root, the data
 # dir's owner here), so ismsd would not take the callers' tokens.
