@@ -6,7 +6,6 @@
  * incident form, and malformed JSON with its position. Then every seed of
  * the fuzz target runs through it.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +17,7 @@
 #include <cmocka.h>
 
 #include "gw_hooks.h"
+#include "seed_replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -192,29 +192,8 @@ test_refused(void **state)
 static void
 test_fuzz_seeds(void **state)
 {
-	uint8_t buf[65536];
-	struct dirent *de;
-	char path[4096];
-	DIR *d;
-	FILE *f;
-	size_t n, seeds = 0;
-
 	(void)state;
-	d = opendir(ISMS_FUZZ_CORPUS);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", ISMS_FUZZ_CORPUS,
-		         de->d_name);
-		assert_non_null(f = fopen(path, "rb"));
-		n = fread(buf, 1, sizeof buf, f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-		seeds++;
-	}
-	closedir(d);
-	assert_true(seeds >= 5);
+	assert_true(seed_replay(ISMS_FUZZ_CORPUS, LLVMFuzzerTestOneInput) >= 5);
 }
 
 int
