@@ -118,6 +118,15 @@ struct rtable *report_table(struct rsection *sec, size_t ncols,
 /* Appends a row and returns its ncols cells, set to empty text. */
 struct rcell *report_row(struct rtable *);
 
+/*
+ * A renderer draws a report onto out: 0, or -1 with a message in err (a
+ * missing Chromium, a write error). Formats that need a file of their own
+ * (XLSX, PDF) write it to a temporary file and copy it onto out. The
+ * renderers are rows of a table of {name, fn} in the report command.
+ */
+typedef int (*report_render_fn)(FILE *out, const struct report *,
+                                char *err, size_t errlen);
+
 /* Sets a cell's text (copied) / number (printed with %g) / tone. */
 void rcell_text(struct rcell *, const char *s);
 void rcell_num(struct rcell *, double v);
