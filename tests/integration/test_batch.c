@@ -10,6 +10,7 @@
  * role refused; journal verify after each.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -906,6 +907,67 @@ test_users(void **state)
 	verify(fx->admin);
 }
 
+/* Stops ismsd, runs flip_byte with args on its data dir, starts it. */
+static void
+tamper(struct batch_fx *fx, const char *args)
+{
+	char out[4096];
+
+	isms_sync_free(fx->admin);
+	assert_int_equal(daemon_fx_stop(&fx->d, SIGTERM), 0);
+	if (daemon_fx_sh(&fx->d, out, sizeof out, "'%s' '%s' %s 2>&1",
+	                 FLIP_BYTE_BIN, fx->d.dir, args) != 0)
+		fail_msg("flip_byte %s: %s", args, out);
+	daemon_fx_start(&fx->d);
+	fx->admin = isms_sync_connect(fx->d.endpoint, "test_batch", NULL);
+	assert_non_null(fx->admin);
+}
+
+/* Whether journal verify --deep passes; its message in msg. */
+static bool
+verify_deep(struct isms_sync *s, char *msg, size_t len)
+{
+	Isms__V1__Request *req = request_for("journal_verify");
+	Isms__V1__Reply *r;
+	bool ok;
+
+	req->journal_verify->has_deep = req->journal_verify->deep = 1;
+	r = call(s, req);
+	assert_int_equal(code(r), 0);
+	ok = r->verify->ok;
+	snprintf(msg, len, "%s", r->verify->problem ? r->verify->problem : "");
+	isms_reply_free(r);
+	return ok;
+}
+
+/* journal verify --deep recomputes the external_ref index from the
+ * records: a key pointing elsewhere or a missing one is caught. */
+static void
+test_verify_index(void **state)
+{
+	struct batch_fx *fx = *state;
+	Isms__V1__Put *p[2];
+	Isms__V1__Reply *r;
+	char msg[1024];
+
+	add_user(fx->admin, "alice", "viewer", false);
+	p[0] = risk("One", "R-1", 3);
+	p[1] = put_new("asset", "title=Laptop", "external_ref=A-1", NULL);
+	r = batch(fx->admin, p, 2, NULL);
+	assert_int_equal(code(r), 0);
+	isms_reply_free(r);
+	assert_true(verify_deep(fx->admin, msg, sizeof msg));
+	/* The first key is a ref key (0x00 first): RSK-0001 → RSK-0000. */
+	tamper(fx, "flip extref first");
+	assert_false(verify_deep(fx->admin, msg, sizeof msg));
+	assert_non_null(strstr(msg, "external_ref"));
+	tamper(fx, "flip extref first");
+	assert_true(verify_deep(fx->admin, msg, sizeof msg));
+	tamper(fx, "del extref first");
+	assert_false(verify_deep(fx->admin, msg, sizeof msg));
+	assert_non_null(strstr(msg, "is missing"));
+}
+
 /* The ingest role may not batch; a viewer neither. */
 static void
 test_roles(void **state)
@@ -955,6 +1017,7 @@ main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_index, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
