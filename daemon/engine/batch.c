@@ -137,10 +137,8 @@ batch_fail(struct batch *b, size_t i, int rc, const struct isms_err *e)
 	res->has_error_count = 1;
 	res->error_count++;
 	if (b->first == 0) {
-		b->first = rc;
-		b->first_err = *e;
-		snprintf(b->first_err.msg, sizeof b->first_err.msg,
-		         "put %zu: %s", i, e->msg);
+		b->first =
+		    isms_err_set(&b->first_err, -rc, "put %zu: %s", i, e->msg);
 	}
 	if (res->n_errors >= BATCH_ERRORS_MAX)
 		return;

@@ -45,6 +45,7 @@ test_staging(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = batch(fx->admin, p, MANY, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	free(p);
 	if (code(r) != 0)
 		fail_msg("batch: %s", r->status->message);
 	assert_int_equal(r->batch->created, MANY);
