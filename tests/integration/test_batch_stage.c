@@ -61,9 +61,20 @@ test_staging(void **state)
 		/* The writer's longest queued → durable: the apply call. */
 		Isms__V1__Reply *info = call(fx->admin, request_for("info"));
 
+		char path[64], line[256];
+		FILE *f;
+
 		print_message("writer held by the batch: %.2f s\n",
 		              (double)info->info->commit_max_us / 1e6);
 		isms_reply_free(info);
+		/* ismsd's peak memory, as its kernel counted it. */
+		snprintf(path, sizeof path, "/proc/%d/status", (int)fx->d.pid);
+		if ((f = fopen(path, "r")) != NULL) {
+			while (fgets(line, sizeof line, f) != NULL)
+				if (strncmp(line, "VmHWM:", 6) == 0)
+					print_message("ismsd peak %s", line);
+			fclose(f);
+		}
 	}
 	snprintf(last, sizeof last, "external_ref=R-%zu", MANY - 1);
 	assert_int_equal(count(fx->admin, "risk", last), 1);
