@@ -115,12 +115,15 @@ batch_ref_key(const struct register_def *reg, const char *ref)
 	return xasprintf("%c%s", (char)register_code(reg), ref);
 }
 
-/* The field a message names ("field 'risk.impact' is ..."), or NULL. */
+/* The field a message names ("field 'risk.impact' is ..."; a link's
+ * errors: links), or NULL. */
 static char *
 batch_err_field(const char *msg)
 {
 	const char *p = strstr(msg, "field '"), *q;
 
+	if (p == NULL && strncmp(msg, "link ", 5) == 0)
+		return xstrdup("links");
 	if (p == NULL || (q = strchr(p + 7, '\'')) == NULL || q == p + 7)
 		return NULL;
 	return xasprintf("%.*s", (int)(q - p - 7), p + 7);

@@ -304,6 +304,7 @@ test_links_and_evidence(void **state)
 	assert_int_equal(code(r), INVALID); /* no asset A-9 yet */
 	assert_int_equal(r->batch->n_errors, 1);
 	assert_int_equal(r->batch->errors[0]->index, 2);
+	assert_string_equal(r->batch->errors[0]->field, "links");
 	isms_reply_free(r);
 	p[0] = put_new("finding", "title=No MFA", "finding.kind=major_nc",
 	               "finding.status=closed", "external_ref=F-1", NULL);
