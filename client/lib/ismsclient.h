@@ -222,6 +222,33 @@ const Isms__V1__HelloResult *isms_sync_hello(const struct isms_sync *);
 /* Closes the connection and frees everything. NULL is a no-op. */
 void isms_sync_free(struct isms_sync *);
 
+/* A Batch's flags, and how isms_sync_batch frames it. */
+#define ISMS_BATCH_FRAME_BYTES (1u << 20) /* packed puts per frame */
+#define ISMS_BATCH_FRAME_PUTS                                                  \
+	500 /* puts per frame (the server
+                                           * takes at most max-repeated) */
+struct isms_batch_opts {
+	bool dry_run;  /* check all, write nothing, list every error */
+	bool upsert;   /* a put with no id updates its external_ref's record */
+	bool keep_ids; /* a put's unknown id creates the record with it */
+	size_t frame_bytes; /* 0: ISMS_BATCH_FRAME_BYTES */
+	size_t frame_puts;  /* 0: ISMS_BATCH_FRAME_PUTS */
+};
+
+/*
+ * Applies puts[0..n) (borrowed) as one Batch, all or nothing: in frames
+ * under opts' bounds, every frame but the last staged on the connection,
+ * the last applying them all. Returns the last reply (free it with
+ * isms_reply_free): status OK with the BatchResult, or the first error's
+ * status with result.batch listing every failed put by its index in
+ * puts; or the reply of a stage the server refused (RESOURCE_EXHAUSTED:
+ * over its staging cap). NULL with err when the connection failed. opts
+ * NULL: apply, no upsert, new ids.
+ */
+Isms__V1__Reply *isms_sync_batch(struct isms_sync *, Isms__V1__Put *const *puts,
+                                 size_t n, const struct isms_batch_opts *opts,
+                                 struct isms_err *err);
+
 /* Frees a reply returned by isms_sync_call. NULL is a no-op. */
 void isms_reply_free(Isms__V1__Reply *);
 

@@ -117,11 +117,133 @@ extref_collect(struct store_txn *txn, struct extref_pair **out, size_t *np)
 }
 
 int
+extref_ref_valid(const char *ref, struct isms_err *err)
+{
+	size_t i;
+
+	if (ref == NULL)
+		return 0;
+	for (i = 0; ref[i] != '\0'; i++)
+		if ((unsigned char)ref[i] < 0x20 || ref[i] == 0x7f)
+			return isms_err_set(err, ISMS_EINVAL,
+			                    "field 'external_ref' holds a "
+			                    "control character");
+	if (i > EXTREF_REF_MAX)
+		return isms_err_set(err, ISMS_EINVAL,
+		                    "field 'external_ref' is longer than %d "
+		                    "bytes",
+		                    EXTREF_REF_MAX);
+	return 0;
+}
+
+/* The index key of (code, ref); 0 when ref is empty or too long. */
+static size_t
+extref_ref_key(uint8_t code, const char *ref, uint8_t *out, size_t cap)
+{
+	size_t n = ref != NULL ? strlen(ref) : 0;
+
+	if (n == 0 || n > EXTREF_REF_MAX || n + 2 > cap)
+		return 0;
+	out[0] = 0x00;
+	out[1] = code;
+	memcpy(out + 2, ref, n);
+	return n + 2;
+}
+
+int
+extref_ref_get(struct store_txn *txn, uint8_t code, const char *ref, char *id)
+{
+	uint8_t key[STORE_KEY_MAX];
+	size_t klen = extref_ref_key(code, ref, key, sizeof key);
+	MDB_val v;
+	int rc;
+
+	if (klen == 0)
+		return -ISMS_ENOTFOUND;
+	if ((rc = store_get(txn, DB_EXTREF, key, klen, &v)) != 0)
+		return rc;
+	if (v.mv_size == 0 || v.mv_size > ID_MAX)
+		return -ISMS_EDATALOSS;
+	memcpy(id, v.mv_data, v.mv_size);
+	id[v.mv_size] = '\0';
+	return 0;
+}
+
+int
+extref_ref_free(struct store_txn *txn, uint8_t code,
+                const Isms__V1__Record *rec, struct isms_err *err)
+{
+	char holder[ID_MAX + 1];
+	int rc;
+
+	if ((rc = extref_ref_valid(rec->external_ref, err)) != 0)
+		return rc;
+	rc = extref_ref_get(txn, code, rec->external_ref, holder);
+	if (rc == -ISMS_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return isms_err_set(err, -rc, "the external_ref index: %s",
+		                    txn->msg);
+	if (rec->id != NULL && strcmp(rec->id, holder) == 0)
+		return 0;
+	return isms_err_set(err, ISMS_EEXIST,
+	                    "field 'external_ref' '%s' is held by %s already",
+	                    rec->external_ref, holder);
+}
+
+void
+extref_ref_move(struct store_txn *txn, uint8_t code,
+                const Isms__V1__Record *old, const Isms__V1__Record *rec)
+{
+	uint8_t key[STORE_KEY_MAX];
+	size_t klen;
+
+	if (old != NULL && old->external_ref != NULL &&
+	    (rec->external_ref == NULL ||
+	     strcmp(old->external_ref, rec->external_ref) != 0) &&
+	    (klen = extref_ref_key(code, old->external_ref, key, sizeof key)) >
+	        0)
+		store_del(txn, DB_EXTREF, key, klen);
+	if ((klen = extref_ref_key(code, rec->external_ref, key, sizeof key)) >
+	    0)
+		store_put(txn, DB_EXTREF, key, klen, rec->id, strlen(rec->id));
+}
+
+/* Calls fn with the external_ref key of every record holding one. */
+static int
+extref_ref_keys(struct store_txn *txn, store_key_fn *fn, void *arg)
+{
+	uint8_t key[STORE_KEY_MAX];
+	Isms__V1__Record *rec;
+	struct store_iter it;
+	struct isms_err err;
+	size_t klen;
+
+	if (store_iter_open(txn, DB_RECORDS, &it, NULL, 0) == 0)
+		while (store_iter_next(&it)) {
+			if (it.k.mv_size == 0 ||
+			    records_unpack(&it.v, &rec, &err) != 0)
+				continue;
+			klen =
+			    extref_ref_key(((uint8_t *)it.k.mv_data)[0],
+			                   rec->external_ref, key, sizeof key);
+			if (klen > 0 && rec->id != NULL)
+				fn(arg, key, klen, rec->id, strlen(rec->id));
+			protobuf_c_message_free_unpacked(&rec->base, NULL);
+		}
+	store_iter_close(&it);
+	return txn->ret;
+}
+
+int
 extref_keys(struct store_txn *txn, store_key_fn *fn, void *arg)
 {
 	struct extref_pair *v;
 	size_t n, i;
 	int rc = extref_collect(txn, &v, &n);
+
+	if (rc == 0)
+		rc = extref_ref_keys(txn, fn, arg);
 
 	if (n > 0)
 		qsort(v, n, sizeof *v, extref_pair_cmp);

@@ -381,3 +381,47 @@ links_check_unreferenced(struct store_txn *txn, const struct register_def *reg,
 	                    "archive it anyway",
 	                    id, refs.n, refs.buf, id);
 }
+
+/* store_key_fn: puts a links db key. */
+static void
+links_key_put(void *arg, const uint8_t *key, size_t klen, const void *val,
+              size_t vlen)
+{
+	store_put(arg, DB_LINKS, key, klen, val, vlen);
+}
+
+/* store_key_fn: deletes a links db key. */
+static void
+links_key_del(void *arg, const uint8_t *key, size_t klen, const void *val,
+              size_t vlen)
+{
+	(void)val;
+	(void)vlen;
+	store_del(arg, DB_LINKS, key, klen);
+}
+
+void
+links_index_move(struct store_txn *txn, const Isms__V1__Record *old,
+                 const Isms__V1__Record *rec)
+{
+	if (old != NULL)
+		links_keys(old, links_key_del, txn);
+	links_keys(rec, links_key_put, txn);
+}
+
+int
+links_check_new(struct store_txn *txn, const struct register_def *reg,
+                const char *source, const char *rel, const char *target,
+                struct isms_err *err)
+{
+	Isms__V1__LinkEdit le = ISMS__V1__LINK_EDIT__INIT;
+	int rc;
+
+	le.source = (char *)source;
+	le.rel = (char *)rel;
+	le.target = (char *)target;
+	if ((rc = links_edit_check(&le, err)) != 0 ||
+	    (rc = links_check_relation(reg, &le, err)) != 0)
+		return rc;
+	return links_check_target(txn, target, err);
+}

@@ -40,6 +40,18 @@ int links_each_incoming(struct store_txn *, const struct register_def *reg,
                         void (*fn)(void *, const char *, const char *),
                         void *arg, struct isms_err *err);
 
+/* Moves the links db from old's links (old may be NULL) to rec's: a
+ * batch stores records with their links (batch.c). */
+void links_index_move(struct store_txn *, const Isms__V1__Record *old,
+                      const Isms__V1__Record *rec);
+
+/* Refuses the link source rel target (source a record of reg) as Link
+ * would add it: a malformed rel, a relation the table does not allow, a
+ * target that does not exist or is archived. */
+int links_check_new(struct store_txn *, const struct register_def *reg,
+                    const char *source, const char *rel, const char *target,
+                    struct isms_err *err);
+
 /* FAILED_PRECONDITION naming them when live records link to id. */
 int links_check_unreferenced(struct store_txn *, const struct register_def *reg,
                              const char *id, struct isms_err *err);

@@ -22,6 +22,9 @@
  * Schema 4: the ingest dedupe index (extref.h), (source, external id) →
  * incident id. The step builds it from the incidents that carry both
  * (several of one key: the newest holds it); records are not rewritten.
+ *
+ * Schema 5: every register's external_ref index, in the same db under its
+ * own key prefix (extref.h); the step rebuilds the db from the records.
  */
 #ifndef ISMS_MIGRATE_H
 #define ISMS_MIGRATE_H
@@ -30,7 +33,7 @@
 
 struct store;
 
-#define MIGRATE_SCHEMA 4 /* what this ismsd writes */
+#define MIGRATE_SCHEMA 5 /* what this ismsd writes */
 
 /* Brings the store up to MIGRATE_SCHEMA (a new one is simply stamped);
  * refuses a store from a newer ismsd. */

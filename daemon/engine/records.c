@@ -14,6 +14,7 @@
 #include "pbfield.h"
 #include "records.h"
 #include "records_fields.h"
+#include "records_refs.h"
 #include "registers.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -21,7 +22,7 @@
 #define RD (&isms__v1__record__descriptor)
 
 /* Meta keys: 'n' code → next id number; 'c' code → live, archived. */
-enum { META_NEXT_ID = 'n', META_COUNT = 'c' };
+enum { META_COUNT = 'c' }; /* 'n': the id counters, records_ids.c */
 
 int
 records_unpack(const MDB_val *v, Isms__V1__Record **out, struct isms_err *err)
@@ -266,21 +267,6 @@ records_count(struct store_txn *txn, uint8_t code, uint64_t *live,
 	return 0;
 }
 
-/* Allocates the next id of a register: RSK-0001, RSK-0002, ... */
-static char *
-records_next_id(struct store_txn *txn, const struct register_def *reg)
-{
-	uint8_t key[2] = {META_NEXT_ID, register_code(reg)}, val[4];
-	uint32_t next = 1;
-	MDB_val v;
-
-	if (store_get(txn, DB_META, key, sizeof key, &v) == 0 && v.mv_size == 4)
-		next = be32_get(v.mv_data) + 1;
-	be32_put(val, next);
-	store_put(txn, DB_META, key, sizeof key, val, sizeof val);
-	return xasprintf("%s-%04u", reg->prefix, next);
-}
-
 /* Checks that indexed values fit a key: refuse rather than not index. */
 static int
 records_check_lengths(const Isms__V1__Record *rec, struct isms_err *err)
@@ -384,6 +370,7 @@ records_save(struct store_txn *txn, const struct register_def *reg,
 	if (old != NULL)
 		records_index_each(reg, old, records_index_del, txn, rk, rklen);
 	records_index_each(reg, rec, records_index_put, txn, rk, rklen);
+	records_refs_save(txn, reg, old, rec);
 	due_index(txn, reg, rk, rklen, old, rec);
 	/* The journal entry, in the same txn, hashes the stored bytes. */
 	if (txn->ret != 0)
@@ -413,7 +400,8 @@ records_store_first(struct store_txn *txn, const struct register_def *reg,
 	char summary[300];
 
 	records_stamp(rec, who);
-	records_schedule(rec);
+	if (records_refs_reschedule(NULL, rec))
+		records_schedule(rec);
 	if (ev != NULL && ev->summary != NULL)
 		snprintf(summary, sizeof summary, "%s", ev->summary);
 	else
@@ -507,7 +495,8 @@ records_store_change(struct store_txn *txn, const struct register_def *reg,
 	int rc;
 
 	records_clear_unstored(rec);
-	records_schedule(rec);
+	if (records_refs_reschedule(old, rec))
+		records_schedule(rec);
 	/* Stamped first, so the bytes compared are the bytes stored. */
 	records_stamp(rec, who);
 	records_pack(rec, &b);
@@ -618,7 +607,8 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 	const char *const *f;
 	int rc;
 
-	if ((rc = records_check_lengths(rec, err)) != 0)
+	if ((rc = records_check_lengths(rec, err)) != 0 ||
+	    (rc = records_refs_check(txn, reg, rec, old, err)) != 0)
 		return rc;
 	/* Required on create, and no update may clear them. */
 	for (f = reg->required; f != NULL && *f != NULL; f++)
@@ -635,7 +625,10 @@ records_validate(struct store_txn *txn, const struct register_def *reg,
 		return rc;
 	if (reg->check != NULL && (rc = reg->check(&ctx, rec, old, err)) != 0)
 		return rc;
-	/* What the state requires, once the hook derived its fields. */
+	/* What the state requires, once the hook derived its fields (a
+	 * batch asks once every record of it is stored). */
+	if (who->defer_evidence)
+		return 0;
 	return evidence_check(&ctx, reg, rec, old, err);
 }
 
@@ -653,7 +646,11 @@ records_add(struct store_txn *txn, const struct register_def *reg,
 	}
 	if ((rc = records_validate(txn, reg, rec, NULL, who, err)) != 0)
 		return rc;
-	rec->id = records_next_id(txn, reg);
+	/* A batch names its new records' ids before it stores them. */
+	if (rec->id == NULL || rec->id[0] == '\0') {
+		free(rec->id);
+		rec->id = records_new_id(txn, reg);
+	}
 	if (ev != NULL && ev->summary != NULL) {
 		/* The summary follows the id the record got just now. */
 		char summary[300];
@@ -719,6 +716,8 @@ records_apply_mask(Isms__V1__Record *rec, const Isms__V1__Put *put,
 	unsigned i;
 
 	change_mask_apply(&rec->base, src, plan->paths, plan->n_paths);
+	if (plan->batch)
+		records_put_batch_fields(rec, put, plan);
 	if (put->n_update_mask > 0)
 		return;
 	/* No mask: merge every field the client set. */

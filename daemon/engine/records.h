@@ -23,6 +23,9 @@
 struct records_actor {
 	const char *user;
 	int64_t now;
+	/* A batch: evidence is checked once all its records are stored
+	 * (batch.c), not per record. */
+	bool defer_evidence;
 };
 
 #define LIST_PAGE_DEFAULT 100
@@ -48,6 +51,11 @@ struct records_put_plan {
 	size_t n_paths;
 	struct pb_path *paths; /* one per update_mask path */
 	struct pb_path small[RECORDS_PLAN_PATHS];
+	/* A batch's put: its record's links (when links is set) and
+	 * next_review_on (when given) are applied too (batch.c checks
+	 * them). */
+	bool batch;
+	bool links;
 };
 
 void records_put_plan_init(struct records_put_plan *);
@@ -187,6 +195,14 @@ struct records_change {
 int records_change(struct store_txn *, const struct records_change *ch,
                    const struct records_actor *who, Isms__V1__Record **out,
                    struct isms_err *err);
+
+/* Allocates the next id of reg (owned): RSK-0001, RSK-0002, ... */
+char *records_new_id(struct store_txn *, const struct register_def *reg);
+
+/* Moves reg's id counter past id, a PREFIX-NUMBER id of reg that a batch
+ * keeps; -ISMS_EINVAL when id has another form. */
+int records_claim_id(struct store_txn *, const struct register_def *reg,
+                     const char *id);
 
 /* Journals what happened to rec (bytes: its stored form, or NULL). */
 int records_journal(struct store_txn *, const struct register_def *reg,

@@ -32,7 +32,8 @@ static const struct records_server_field {
     {"updated_at", "stamped on each change"},
     {"updated_by", "stamped on each change"},
     {"last_reviewed_at", "stamped by Review"},
-    {"next_review_on", "derived from review_interval_days"},
+    {"next_review_on", "derived from review_interval_days; a create may "
+                       "give it"},
     {"links", "changed with Link"},
     {"archived", "changed with Archive"},
     {"linked_from", "read from the links of other records", true},
@@ -106,8 +107,11 @@ records_refuse_present(const struct register_def *reg,
 	const char *const *d;
 
 	for (f = records_server_fields; f->name != NULL; f++) {
-		/* An id names the record an update changes. */
-		if (strcmp(f->name, "id") == 0)
+		/* An id names the record an update changes; a create may
+		 * give the next review date it knows (an import's). */
+		if (strcmp(f->name, "id") == 0 ||
+		    (strcmp(f->name, "next_review_on") == 0 &&
+		     (rec->id == NULL || rec->id[0] == '\0')))
 			continue;
 		fd = pb_field_by_name(RD, f->name);
 		if (fd != NULL && pb_field_present(&rec->base, fd))
@@ -212,6 +216,25 @@ records_put_plan_init(struct records_put_plan *plan)
 {
 	plan->n_paths = 0;
 	plan->paths = plan->small;
+	plan->batch = false;
+	plan->links = false;
+}
+
+void
+records_put_batch_fields(Isms__V1__Record *rec, const Isms__V1__Put *put,
+                         const struct records_put_plan *plan)
+{
+	const Isms__V1__Record *src = put->record;
+	struct pb_path path = {.n = 1};
+
+	if (plan->links) {
+		path.fd[0] = pb_field_by_name(RD, "links");
+		pb_path_copy(&rec->base, &src->base, &path);
+	}
+	if (src->next_review_on != NULL && src->next_review_on[0] != '\0') {
+		free(rec->next_review_on);
+		rec->next_review_on = xstrdup(src->next_review_on);
+	}
 }
 
 void

@@ -19,5 +19,9 @@ bool records_is_derived(const struct register_def *reg, const char *name);
 bool records_is_body(const ProtobufCFieldDescriptor *fd);
 /* Clears the header fields that are filled on reads and never stored. */
 void records_clear_unstored(Isms__V1__Record *rec);
+struct records_put_plan;
+/* A batch put's links (plan->links) and next_review_on, onto rec. */
+void records_put_batch_fields(Isms__V1__Record *rec, const Isms__V1__Put *put,
+                              const struct records_put_plan *plan);
 
 #endif

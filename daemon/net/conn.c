@@ -389,6 +389,7 @@ conn_abort(struct conn *c)
 		return;
 	subs_conn_gone(c);
 	authz_conn_gone(c);
+	rpc_batch_conn_gone(c);
 	if (c->rev != NULL)
 		event_free(c->rev);
 	c->rev = NULL;

@@ -81,6 +81,7 @@ struct conn {
 	struct event *expiry;             /* cuts the conn then (authz.c) */
 	char cert_cn[USER_NAME_MAX + 1];  /* a verified client certificate */
 	char auth_hint[600];              /* why not authenticated */
+	struct batch_stage *stage;        /* Batch puts held (rpc_batch.c) */
 };
 
 /* Adopts an accepted Unix socket (its peer is named by uid). NULL on

@@ -23,9 +23,10 @@ rpc_lookup(uint32_t call)
 	return NULL;
 }
 
-void
-rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
-          const struct isms_err *err)
+/* rpc_reply, keeping the result on an error when keep. */
+static void
+rpc_reply_send(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
+               const struct isms_err *err, bool keep)
 {
 	Isms__V1__Status *st;
 
@@ -36,7 +37,8 @@ rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
 	st->code = rc < 0 ? -rc : 0;
 	if (rc < 0) {
 		/* An error carries no result. */
-		if (reply->result_case != ISMS__V1__REPLY__RESULT__NOT_SET)
+		if (!keep &&
+		    reply->result_case != ISMS__V1__REPLY__RESULT__NOT_SET)
 			pb_field_clear((ProtobufCMessage *)reply,
 			               protobuf_c_message_descriptor_get_field(
 			                   &isms__v1__reply__descriptor,
@@ -46,6 +48,20 @@ rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
 	reply->status = st;
 	conn_send(c, reply);
 	protobuf_c_message_free_unpacked((ProtobufCMessage *)reply, NULL);
+}
+
+void
+rpc_reply(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
+          const struct isms_err *err)
+{
+	rpc_reply_send(c, id, reply, rc, err, false);
+}
+
+void
+rpc_reply_keep(struct conn *c, uint64_t id, Isms__V1__Reply *reply, int rc,
+               const struct isms_err *err)
+{
+	rpc_reply_send(c, id, reply, rc, err, true);
 }
 
 /* Whether role ranks at least need (admin always; ingest only by flag,

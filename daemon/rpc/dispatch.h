@@ -24,6 +24,8 @@ enum rpc_flags {
 	RPC_NOAUTH = 0x2, /* allowed before the peer is authenticated */
 	RPC_INGEST = 0x4, /* allowed to the ingest role */
 	RPC_AUTHZ = 0x8,  /* changes who may do what: re-check identities */
+	RPC_ERR_RESULT = 0x10, /* an error keeps the result (a batch lists
+	                        * every put's error in it) */
 };
 
 struct server;
@@ -118,5 +120,12 @@ const ProtobufCMessage *rpc_body(const Isms__V1__Request *req);
 /* Sends reply with status OK or err to the conn (then frees it). */
 void rpc_reply(struct conn *, uint64_t id, Isms__V1__Reply *reply, int rc,
                const struct isms_err *err);
+
+/* rpc_reply that keeps the result on an error too (RPC_ERR_RESULT). */
+void rpc_reply_keep(struct conn *, uint64_t id, Isms__V1__Reply *reply, int rc,
+                    const struct isms_err *err);
+
+/* Drops what c holds for calls to come (a Batch stage), as it closes. */
+void rpc_batch_conn_gone(struct conn *c);
 
 #endif

@@ -57,6 +57,10 @@ int rpc_method_set_check(const void *body, struct rpc_call *);
 rpc_handler rpc_catalog_load_apply;
 int rpc_catalog_load_check(const void *body, struct rpc_call *);
 
+/* rpc_batch.c */
+rpc_handler rpc_batch_apply;
+int rpc_batch_check(const void *body, struct rpc_call *);
+
 /* rpc_users.c */
 rpc_handler rpc_user_list_read, rpc_user_put_apply;
 int rpc_user_put_check(const void *body, struct rpc_call *);

@@ -38,6 +38,9 @@ const struct rpc_entry rpc_table[] = {
      .read = rpc_user_list_read},
     {"Put", C(PUT), RPC_WRITE, E, R(RECORD), .apply = rpc_put_apply,
      .check = rpc_put_check},
+    /* Many puts as one unit; its result lists every put's error. */
+    {"Batch", C(BATCH), RPC_WRITE | RPC_ERR_RESULT, E, R(BATCH),
+     .apply = rpc_batch_apply, .check = rpc_batch_check},
     /* The ingest role's one write; its reply holds only what the
      * source wrote (ingest.h). */
     {"Ingest", C(INGEST), RPC_WRITE | RPC_INGEST, E, R(INGEST),

@@ -40,7 +40,10 @@ rpc_write_apply(struct store_txn *txn, struct wop *op)
 	rc = w->entry->apply(txn, rpc_body(w->call.req), result, &w->call);
 	if (rc != 0) {
 		op->err = w->call.err;
-		protobuf_c_message_free_unpacked(result, NULL);
+		if (w->entry->flags & RPC_ERR_RESULT)
+			w->result = result;
+		else
+			protobuf_c_message_free_unpacked(result, NULL);
 		return rc;
 	}
 	w->result = result;
@@ -55,7 +58,8 @@ rpc_write_done(struct wop *op)
 	Isms__V1__Reply *reply;
 
 	reply = (Isms__V1__Reply *)pb_new(&isms__v1__reply__descriptor);
-	if (op->rc == 0 && w->result != NULL) {
+	if ((op->rc == 0 || (w->entry->flags & RPC_ERR_RESULT)) &&
+	    w->result != NULL) {
 		/* The result goes in the Reply oneof member the entry names. */
 		reply->result_case = w->entry->result;
 		*(ProtobufCMessage **)pb_field_ptr(
@@ -68,7 +72,11 @@ rpc_write_done(struct wop *op)
 	if (refusal_is(op->rc))
 		refusal_log(w->conn, w->actor, w->entry->name, op->rc,
 		            op->err.msg);
-	rpc_reply(w->conn, w->call.req->id, reply, op->rc, &op->err);
+	if (w->entry->flags & RPC_ERR_RESULT)
+		rpc_reply_keep(w->conn, w->call.req->id, reply, op->rc,
+		               &op->err);
+	else
+		rpc_reply(w->conn, w->call.req->id, reply, op->rc, &op->err);
 	conn_write_done(w->conn, w->call.req_bytes);
 	conn_unref(w->conn);
 	if (w->result != NULL)

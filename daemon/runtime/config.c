@@ -82,6 +82,10 @@ static const struct config_opt config_opts[] = {
     {"busy-poll-us", 0, T_UINT, O(busy_poll_us), 0, 10000, "USECS",
      "after a request or a commit, poll that long before sleeping; "
      "0: never (default 200)"},
+    {"batch-stage-max", 0, T_SIZE, O(batch_stage_max), 1 << 20, 1LL << 40,
+     "BYTES",
+     "Batch puts staged on connections, in total; one user at most half "
+     "(default 256M)"},
     {"sub-output-cap", 0, T_SIZE, O(sub_output_cap), 4096, 1LL << 32, "BYTES",
      "unsent bytes before a slow subscriber is dropped (4M)"},
     {"overdue-grace-days", 0, T_INT, O(overdue_grace_days), 0, 365, "DAYS",
@@ -332,6 +336,7 @@ config_defaults(struct server_config *cfg)
 	cfg->max_string = PB_WIRE_STRING_DEFAULT;
 	cfg->max_repeated = PB_WIRE_REPEATED_DEFAULT;
 	cfg->busy_poll_us = 200;
+	cfg->batch_stage_max = 256u << 20;
 }
 
 /* Builds getopt's table from ours. */

@@ -50,6 +50,7 @@ struct server_config {
 	size_t max_string;            /* bytes of a string or bytes field */
 	size_t max_repeated;          /* elements of a repeated field */
 	unsigned busy_poll_us;        /* poll after a request; 0: never */
+	size_t batch_stage_max;       /* Batch puts staged, all conns */
 	int overdue_grace_days;
 	int64_t clock_offset; /* test only: shifts the server's clock */
 };

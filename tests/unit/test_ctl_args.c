@@ -278,7 +278,8 @@ test_unknown_field_lists_valid_names(void **state)
 	assert_string_equal(
 	    err.msg,
 	    "unknown field 'colour' for risk; valid fields: title, owner, "
-	    "tags, review_interval_days, status, description, threat, "
+	    "tags, review_interval_days, external_ref, identified_on, status, "
+	    "description, threat, "
 	    "vulnerability, likelihood, impact, residual_likelihood, "
 	    "residual_impact, treatment, acceptance.by, acceptance.at, "
 	    "acceptance.until, acceptance.note, score, level, residual_score, "
@@ -288,7 +289,8 @@ test_unknown_field_lists_valid_names(void **state)
 	                 -ISMS_EINVAL);
 	assert_non_null(strstr(err.msg, "unknown field 'impact' for asset; "
 	                                "valid fields: title, owner, tags, "
-	                                "review_interval_days, status, "));
+	                                "review_interval_days, external_ref, "
+	                                "identified_on, status, "));
 	assert_int_equal(
 	    build("risk", false, NULL, &put, &err, 1, "acceptance.who=bob"),
 	    -ISMS_EINVAL);

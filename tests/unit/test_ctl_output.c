@@ -331,14 +331,15 @@ test_csv_records(void **state)
 	    cap_text(&c),
 	    "id,rev,title,owner,tags,created_at,created_by,updated_at,"
 	    "updated_by,review_interval_days,last_reviewed_at,next_review_on,"
-	    "links,archived,linked_from,asset.status,asset.description,"
+	    "links,archived,linked_from,external_ref,identified_on,"
+	    "asset.status,asset.description,"
 	    "asset.kind,asset.classification,asset.confidentiality,"
 	    "asset.integrity,asset.availability,asset.location,"
 	    "asset.custodian\r\n"
 	    "AST-0001,1,\"'=HYPERLINK(\"\"http://evil\"\")\",\"bob, jr\","
 	    "laptop;pii,2026-11-27T09:14:03Z,,,,,,,"
 	    "owned_by \xe2\x86\x92 ROLE-0001;in \xe2\x86\x92 SITE-1,,"
-	    "affects \xe2\x86\x90 INC-0001,,,"
+	    "affects \xe2\x86\x90 INC-0001,,,,,"
 	    "hardware,confidential,,,,\"Room 1\nShelf 2\",'-ops\r\n");
 	free(c.buf);
 	rec_free(a);
