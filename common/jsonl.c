@@ -269,8 +269,13 @@ jp_element(struct jp *jp, char **out)
 		free(v);
 		key = v = NULL;
 		jp_ws(jp);
-		if (rc == 0 && jp->p < jp->end && *jp->p == ',')
-			jp->p++, jp_ws(jp);
+		if (rc == 0 && jp->p < jp->end && *jp->p == ',') {
+			jp->p++;
+			jp_ws(jp);
+			if (jp->p < jp->end && *jp->p == '}')
+				rc = jp_fail(jp, "a ',' before '}'");
+		} else if (rc == 0 && jp->p < jp->end && *jp->p != '}')
+			rc = jp_fail(jp, "expected ',' or '}'");
 	}
 	if (rc == 0 && !jp_word(jp, "}"))
 		rc = jp_fail(jp, "object not closed");
@@ -307,6 +312,8 @@ jp_array(struct jp *jp, const char *path)
 		if (jp->p < jp->end && *jp->p == ',') {
 			jp->p++;
 			jp_ws(jp);
+			if (jp->p < jp->end && *jp->p == ']')
+				return jp_fail(jp, "a ',' before ']'");
 		} else if (jp->p < jp->end && *jp->p != ']')
 			return jp_fail(jp, "expected ',' or ']'");
 	}
@@ -345,6 +352,8 @@ jp_object(struct jp *jp, const char *path)
 		if (jp->p < jp->end && *jp->p == ',') {
 			jp->p++;
 			jp_ws(jp);
+			if (jp->p < jp->end && *jp->p == '}')
+				return jp_fail(jp, "a ',' before '}'");
 		} else if (jp->p < jp->end && *jp->p != '}')
 			return jp_fail(jp, "expected ',' or '}'");
 	}

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "ctl_import.h"
 #include "export_cols.h"
 #include "fieldargs.h"
 #include "xmalloc.h"
@@ -117,9 +118,8 @@ write_jsonl(FILE *f, const struct export_cols *c, Isms__V1__Record *const *recs,
 	}
 }
 
-/* The derived body fields of reg, from the server (Describe). */
-static int
-derived_fetch(struct ctl_ctx *ctx, const char *reg, Isms__V1__Reply **out)
+int
+ctl_describe(struct ctl_ctx *ctx, const char *reg, Isms__V1__Reply **out)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__Describe d = ISMS__V1__DESCRIBE__INIT;
@@ -141,7 +141,7 @@ export_register(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
 	struct ctl_recs recs;
 	int rc;
 
-	if ((rc = derived_fetch(ctx, reg->name, &info)) != 0)
+	if ((rc = ctl_describe(ctx, reg->name, &info)) != 0)
 		return rc;
 	if ((rc = ctl_list_all(ctx, reg->name, &recs)) != 0) {
 		isms_reply_free(info);
@@ -292,9 +292,9 @@ export_args(struct ctl_ctx *ctx, int argc, char **argv, struct export_opts *o,
 	enum ctl_format fmt = ctx->format;
 	int ch;
 
-	optind = 1;
+	optind = 0; /* GNU: start over, argv[0] is the command */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		if (ch == 'o' && ctl_format_parse(optarg, &fmt) != 0)
 			return ctl_error(CTL_EXIT_USAGE,
 			                 "export: -o expects csv or json");

@@ -11,6 +11,7 @@
 #include "fieldargs.h"
 #include "fieldelem.h"
 #include "import_map.h"
+#include "pbfield.h"
 #include "relations.h"
 #include "xmalloc.h"
 
@@ -42,7 +43,7 @@ import_header_norm(const char *header)
 struct col_find {
 	const char *reg;
 	const char *norm;
-	const char *found; /* the walked name */
+	char *found; /* the walked name (the walk's buffer is reused) */
 	const ProtobufCFieldDescriptor *fd;
 };
 
@@ -58,7 +59,7 @@ col_find_fn(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 	if (strcmp(cf->norm, name) == 0 ||
 	    (strncmp(cf->norm, cf->reg, n) == 0 && cf->norm[n] == '.' &&
 	     strcmp(cf->norm + n + 1, name) == 0)) {
-		cf->found = name;
+		cf->found = xstrdup(name);
 		cf->fd = fd;
 	}
 }
@@ -77,11 +78,28 @@ rel_from(const struct relation *r, const char *reg)
 	return false;
 }
 
-/* Sets col to what the normalised name norm is in reg; false if nothing. */
+/* Whether the walked name is, or is inside, a derived body field. */
 static bool
-col_resolve(const ProtobufCFieldDescriptor *reg, const char *norm,
+is_derived(const struct import_map *m, const char *name)
+{
+	size_t i, n;
+
+	for (i = 0; i < m->nderived; i++) {
+		n = strlen(m->derived[i]);
+		if (strncmp(name, m->derived[i], n) == 0 &&
+		    (name[n] == '\0' || name[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* Sets col to what the normalised name norm is in m's register; false if
+ * nothing (a derived field is nothing: the server writes it). */
+static bool
+col_resolve(const struct import_map *m, const char *norm,
             struct import_col *col)
 {
+	const ProtobufCFieldDescriptor *reg = m->reg;
 	struct col_find cf = {reg->name, norm, NULL, NULL};
 	const struct relation *r;
 
@@ -104,8 +122,14 @@ col_resolve(const ProtobufCFieldDescriptor *reg, const char *norm,
 	ctl_fields_walk(reg, col_find_fn, &cf);
 	if (cf.found == NULL)
 		return false;
+	/* Body names only: a header field is never derived. */
+	if (pb_field_by_name(&isms__v1__record__descriptor, cf.found) == NULL &&
+	    is_derived(m, cf.found)) {
+		free(cf.found);
+		return false;
+	}
 	col->kind = IMPORT_COL_FIELD;
-	col->path = xstrdup(cf.found);
+	col->path = cf.found;
 	col->elems = ctl_elem_is_list(cf.fd);
 	col->list = !col->elems && cf.fd->label == PROTOBUF_C_LABEL_REPEATED;
 	return true;
@@ -173,7 +197,7 @@ map_one(struct import_map *m, const char *item, struct isms_err *err)
 		return 0;
 	}
 	norm = import_header_norm(eq + 1);
-	ok = col_resolve(m->reg, norm, &m->col[c]);
+	ok = col_resolve(m, norm, &m->col[c]);
 	free(norm);
 	if (!ok)
 		return isms_err_set(err, ISMS_EINVAL,
@@ -199,7 +223,7 @@ scale_one(struct import_map *m, const char *spec, struct isms_err *err)
 		                    spec);
 	item = xstrndup(spec, (size_t)(eq - spec));
 	norm = import_header_norm(item);
-	ok = col_resolve(m->reg, norm, &col) && col.kind == IMPORT_COL_FIELD;
+	ok = col_resolve(m, norm, &col) && col.kind == IMPORT_COL_FIELD;
 	free(norm);
 	free(item);
 	if (!ok) {
@@ -260,9 +284,9 @@ unmapped_error(const struct import_map *m, struct isms_err *err)
 
 int
 import_map_build(struct import_map *m, const ProtobufCFieldDescriptor *reg,
-                 char *const *headers, size_t n, const char *map,
-                 char *const *scales, size_t nscales, const char *key,
-                 struct isms_err *err)
+                 char *const *derived, size_t nderived, char *const *headers,
+                 size_t n, const char *map, char *const *scales, size_t nscales,
+                 const char *key, struct isms_err *err)
 {
 	const char *p;
 	char *item, *norm;
@@ -272,12 +296,14 @@ import_map_build(struct import_map *m, const ProtobufCFieldDescriptor *reg,
 
 	memset(m, 0, sizeof *m);
 	m->reg = reg;
+	m->derived = derived;
+	m->nderived = nderived;
 	m->col = xcalloc(n > 0 ? n : 1, sizeof *m->col);
 	m->n = n;
 	for (i = 0; i < n; i++) {
 		m->col[i].header = xstrdup(headers[i]);
 		norm = import_header_norm(headers[i]);
-		if (!col_resolve(reg, norm, &m->col[i]))
+		if (!col_resolve(m, norm, &m->col[i]))
 			m->col[i].kind = IMPORT_COL_UNMAPPED;
 		free(norm);
 	}
@@ -294,7 +320,7 @@ import_map_build(struct import_map *m, const ProtobufCFieldDescriptor *reg,
 			                    "--key names the column \"%s\", "
 			                    "which the file does not have",
 			                    key);
-		col_resolve(reg, "external_ref", &m->col[c]);
+		col_resolve(m, "external_ref", &m->col[c]);
 	}
 	for (i = 0; i < nscales; i++)
 		if ((rc = scale_one(m, scales[i], err)) != 0)
@@ -460,7 +486,8 @@ cell_link(void *arg, const char *v, struct isms_err *err)
 
 int
 import_row_build(const struct import_map *m, char *const *cells, size_t ncells,
-                 struct import_row *out, size_t *bad_col, struct isms_err *err)
+                 bool lines_only, struct import_row *out, size_t *bad_col,
+                 struct isms_err *err)
 {
 	struct row_cell rc;
 	char *v;
@@ -476,7 +503,8 @@ import_row_build(const struct import_map *m, char *const *cells, size_t ncells,
 		if (*v == '\0')
 			;
 		else if (col->kind == IMPORT_COL_FIELD && col->list)
-			ret = split_each(v, ";\r\n", true, cell_word, &rc, err);
+			ret = split_each(v, lines_only ? "\r\n" : ";\r\n",
+			                 !lines_only, cell_word, &rc, err);
 		else if (col->kind == IMPORT_COL_FIELD && col->elems)
 			ret = split_each(v, "\r\n", false, cell_word, &rc, err);
 		else if (col->kind == IMPORT_COL_FIELD)

@@ -54,6 +54,8 @@ struct import_col {
 
 struct import_map {
 	const ProtobufCFieldDescriptor *reg;
+	char *const *derived; /* borrowed, during import_map_build */
+	size_t nderived;
 	struct import_col *col;
 	size_t n;
 	struct import_scale *scale;
@@ -64,13 +66,15 @@ struct import_map {
 char *import_header_norm(const char *header);
 
 /*
- * Maps headers (n of them) of register reg with the --map spec (may be
- * NULL), the --scale specs and the --key column (may be NULL: its column
+ * Maps headers (n of them) of register reg, whose derived body fields
+ * (nderived, from the server's Describe) never take a column, with the
+ * --map spec (may be NULL), the --scale specs and the --key column (may be NULL: its column
  * then goes to external_ref). 0, or -ISMS_EINVAL with err naming every
  * column left unmapped (or the bad spec). Free m with import_map_free,
  * also on error.
  */
 int import_map_build(struct import_map *m, const ProtobufCFieldDescriptor *reg,
+                     char *const *derived, size_t nderived,
                      char *const *headers, size_t n, const char *map,
                      char *const *scales, size_t nscales, const char *key,
                      struct isms_err *err);
@@ -96,13 +100,15 @@ struct import_row {
 };
 
 /*
- * The row of cells (ncells, a missing cell is empty) under m into out
+ * The row of cells (ncells, a missing cell is empty) under m into out;
+ * lines_only: the values of a list are one a line, never split at ';'
+ * (JSON lines, whose arrays hold the values as they are)
  * (freed with import_row_free, also on error). On a value no scale knows,
  * -ISMS_EINVAL with err the reason and *bad_col its column.
  */
 int import_row_build(const struct import_map *m, char *const *cells,
-                     size_t ncells, struct import_row *out, size_t *bad_col,
-                     struct isms_err *err);
+                     size_t ncells, bool lines_only, struct import_row *out,
+                     size_t *bad_col, struct isms_err *err);
 
 void import_row_free(struct import_row *);
 

@@ -172,6 +172,7 @@ import_table_read(const char *text, size_t len, enum import_format fmt,
                   struct import_table *t, struct isms_err *err)
 {
 	memset(t, 0, sizeof *t);
+	t->lines_only = fmt == IMPORT_JSONL;
 	return fmt == IMPORT_JSONL ? table_jsonl(text, len, t, err)
 	                           : table_csv(text, len, t, err);
 }

@@ -8,6 +8,7 @@
 #ifndef ISMS_IMPORT_READ_H
 #define ISMS_IMPORT_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "errcode.h"
@@ -22,6 +23,7 @@ struct import_table {
 	size_t ncols;
 	struct import_trow *row;
 	size_t nrows;
+	bool lines_only; /* JSON lines: a cell's values are one a line */
 };
 
 enum import_format {
