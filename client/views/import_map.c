@@ -255,6 +255,38 @@ scale_one(struct import_map *m, const char *spec, struct isms_err *err)
 	return 0;
 }
 
+/* What settable_names gathers. */
+struct names_acc {
+	const struct import_map *m;
+	char *buf;
+	size_t len, off;
+};
+
+/* ctl_fields_walk callback: appends a name that is not derived. */
+static void
+names_fn(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
+{
+	struct names_acc *a = arg;
+
+	(void)fd;
+	if (a->off >= a->len ||
+	    (pb_field_by_name(&isms__v1__record__descriptor, name) == NULL &&
+	     is_derived(a->m, name)))
+		return;
+	a->off += (size_t)snprintf(a->buf + a->off, a->len - a->off, "%s%s",
+	                           a->off > 0 ? ", " : "", name);
+}
+
+/* "title, owner, ..." of the fields a column may name, into buf. */
+static void
+settable_names(const struct import_map *m, char *buf, size_t len)
+{
+	struct names_acc a = {m, buf, len, 0};
+
+	buf[0] = '\0';
+	ctl_fields_walk(m->reg, names_fn, &a);
+}
+
 /* The error naming every column left unmapped. */
 static int
 unmapped_error(const struct import_map *m, struct isms_err *err)
@@ -271,7 +303,7 @@ unmapped_error(const struct import_map *m, struct isms_err *err)
 	}
 	if (k == 0)
 		return 0;
-	ctl_fields_valid_names(m->reg, names, sizeof names);
+	settable_names(m, names, sizeof names);
 	return isms_err_set(
 	    err, ISMS_EINVAL,
 	    "%zu column%s not mapped to a field of %s: %s; name %s with "
