@@ -46,6 +46,8 @@ batch_send(struct isms_sync *s, Isms__V1__Put *const *puts, size_t k,
 		b.upsert = o->upsert;
 		b.has_keep_ids = o->keep_ids;
 		b.keep_ids = o->keep_ids;
+		b.users = (Isms__V1__UserPut **)o->users;
+		b.n_users = o->n_users;
 	}
 	req.call_case = ISMS__V1__REQUEST__CALL_BATCH;
 	req.batch = &b;

@@ -233,6 +233,10 @@ struct isms_batch_opts {
 	bool keep_ids; /* a put's unknown id creates the record with it */
 	size_t frame_bytes; /* 0: ISMS_BATCH_FRAME_BYTES */
 	size_t frame_puts;  /* 0: ISMS_BATCH_FRAME_PUTS */
+	/* Users created first in the same unit (admin only; borrowed),
+	 * sent with the last frame. */
+	Isms__V1__UserPut *const *users;
+	size_t n_users;
 };
 
 /*

@@ -524,7 +524,7 @@ static const struct check_index {
     {"due", DB_DUE, NULL, due_keys, NULL},
     {"uid index", DB_USERS, USERS_UID_INDEX, NULL, users_uid_index_keys},
     {"token index", DB_TOKENS, TOKENS_MAC_INDEX, NULL, tokens_mac_index_keys},
-    {"dedupe index", DB_EXTREF, NULL, NULL, extref_keys},
+    {"external_ref and dedupe index", DB_EXTREF, NULL, NULL, extref_keys},
 };
 
 /* A set of keys, sorted once filled. */

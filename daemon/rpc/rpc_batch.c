@@ -8,12 +8,15 @@
  * that applies takes the stage into its prep: the writer sees every put
  * of the batch as one array.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "batch.h"
 #include "conn.h"
+#include "pbfield.h"
 #include "rpc.h"
 #include "server.h"
 #include "xmalloc.h"
@@ -192,7 +195,11 @@ rpc_batch_check(const void *body, struct rpc_call *call)
 	struct batch_prep *p = xcalloc(1, sizeof *p);
 	int rc = 0;
 
-	if (b->stage)
+	if (b->stage && b->n_users > 0)
+		rc = isms_err_set(&call->err, ISMS_EINVAL,
+		                  "batch.users go in the request that applies, "
+		                  "not in a staged one");
+	else if (b->stage)
 		rc = batch_stage_puts(b, call, p);
 	else {
 		p->stage = stage_take(call->conn);
@@ -201,7 +208,9 @@ rpc_batch_check(const void *body, struct rpc_call *call)
 			rc = isms_err_set(&call->err, ISMS_EEXHAUSTED,
 			                  "a batch holds at most %d puts",
 			                  BATCH_PUTS_MAX);
-		else if ((p->stage != NULL ? p->stage->n : 0) + b->n_puts == 0)
+		else if ((p->stage != NULL ? p->stage->n : 0) + b->n_puts +
+		             b->n_users ==
+		         0)
 			rc = isms_err_set(&call->err, ISMS_EINVAL,
 			                  "a batch needs at least one put");
 	}
@@ -230,6 +239,67 @@ batch_all_puts(const struct batch_prep *p, const Isms__V1__Batch *b, size_t *n)
 	return all;
 }
 
+/* Lists users[i]'s failure in res. */
+static void
+batch_user_error(Isms__V1__BatchResult *res, size_t i, int rc,
+                 const struct isms_err *e)
+{
+	Isms__V1__BatchError *be;
+
+	be = (Isms__V1__BatchError *)pb_new(&isms__v1__batch_error__descriptor);
+	be->has_user_index = 1;
+	be->user_index = (uint32_t)i;
+	be->has_code = 1;
+	be->code = (uint32_t)-rc;
+	be->message = xstrdup(e->msg);
+	res->errors =
+	    xreallocarray(res->errors, res->n_errors + 1, sizeof *res->errors);
+	res->errors[res->n_errors++] = be;
+	res->has_error_count = 1;
+	res->error_count++;
+}
+
+/* Creates or changes the batch's users first (as UserPut): 0, or the
+ * first failure's -code with call->err (each listed in res). */
+static int
+batch_users(struct store_txn *txn, const Isms__V1__Batch *b,
+            Isms__V1__BatchResult *res, struct rpc_call *call)
+{
+	struct records_actor who = {call->actor, call->now, false};
+	const char *dir = call->srv->cfg.data_dir;
+	Isms__V1__User *u;
+	struct isms_err e;
+	struct stat sb;
+	int rc, first = 0;
+	size_t i;
+
+	if (b->n_users == 0)
+		return 0;
+	/* The owner now, as users_bootstrap saw it at first start. */
+	if (stat(dir, &sb) != 0)
+		return isms_err_set(&call->err, ISMS_EINTERNAL, "%s: %s", dir,
+		                    strerror(errno));
+	for (i = 0; i < b->n_users && txn->ret == 0; i++) {
+		u = NULL;
+		if (b->users[i]->user == NULL)
+			rc = isms_err_set(&e, ISMS_EINVAL,
+			                  "user_put.user is required");
+		else
+			rc = users_put(txn, b->users[i], sb.st_uid, &who, &u,
+			               &e);
+		if (u != NULL)
+			protobuf_c_message_free_unpacked(&u->base, NULL);
+		if (rc == 0)
+			continue;
+		batch_user_error(res, i, rc, &e);
+		if (first == 0) {
+			first = rc;
+			isms_err_set(&call->err, -rc, "user %zu: %s", i, e.msg);
+		}
+	}
+	return first;
+}
+
 /* Applies the batch in a txn of its own: committed into the writer's
  * when every put applied and it is no dry run, else aborted. */
 int
@@ -244,7 +314,7 @@ rpc_batch_apply(struct store_txn *txn, const void *body, void *result,
 	struct store_txn inner;
 	Isms__V1__Put **all;
 	size_t n;
-	int rc;
+	int rc = 0, urc;
 
 	if (p->stage_only) {
 		res->has_staged = 1;
@@ -254,8 +324,13 @@ rpc_batch_apply(struct store_txn *txn, const void *body, void *result,
 	if ((rc = store_write_begin(txn->st, txn, &inner)) != 0)
 		return isms_err_set(&call->err, rc, "%s", inner.msg);
 	all = batch_all_puts(p, b, &n);
-	rc = batch_apply(&inner, all, n, &opt, &who, res, &call->err);
+	urc = batch_users(&inner, b, res, call);
+	if (n > 0 || urc != 0)
+		rc = batch_apply(&inner, all, n, &opt, &who, res,
+		                 urc != 0 ? &(struct isms_err){0} : &call->err);
 	free(all);
+	if (urc != 0)
+		rc = urc;
 	if (rc == 0 && !opt.dry_run) {
 		if ((rc = store_commit(&inner)) != 0)
 			return isms_err_set(&call->err, rc, "%s", inner.msg);

@@ -39,7 +39,7 @@ const struct rpc_entry rpc_table[] = {
     {"Put", C(PUT), RPC_WRITE, E, R(RECORD), .apply = rpc_put_apply,
      .check = rpc_put_check},
     /* Many puts as one unit; its result lists every put's error. */
-    {"Batch", C(BATCH), RPC_WRITE | RPC_ERR_RESULT, E, R(BATCH),
+    {"Batch", C(BATCH), RPC_WRITE | RPC_ERR_RESULT | RPC_AUTHZ, E, R(BATCH),
      .apply = rpc_batch_apply, .check = rpc_batch_check},
     /* The ingest role's one write; its reply holds only what the
      * source wrote (ingest.h). */
@@ -78,5 +78,6 @@ const struct rpc_entry rpc_table[] = {
 const struct rpc_field_role rpc_field_roles[] = {
     /* call		field		role	why */
     {C(SUBSCRIBE), "replay", A, "a replay reads the journal"},
+    {C(BATCH), "users", ADM, "it creates or changes users"},
     {0, NULL, 0, NULL},
 };

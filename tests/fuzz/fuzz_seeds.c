@@ -166,6 +166,91 @@ extra_scope(Isms__V1__Request *req)
 	s->n_exclusions = 1;
 }
 
+/* A put of a new record of reg (its body empty) titled title, owned by
+ * alice, with external_ref ref. */
+static Isms__V1__Put *
+seed_put(const char *reg, const char *title, const char *ref)
+{
+	const ProtobufCMessageDescriptor *rd = &isms__v1__record__descriptor;
+	Isms__V1__Put *p = zalloc(sizeof *p);
+	Isms__V1__Record *r = zalloc(sizeof *r);
+
+	isms__v1__put__init(p);
+	isms__v1__record__init(r);
+	r->title = dupstr(title);
+	r->owner = dupstr("alice");
+	r->external_ref = dupstr(ref);
+	pb_submsg(&r->base, pb_field_by_name(rd, reg), true);
+	p->record = r;
+	return p;
+}
+
+/* Adds a link (rel, target) to a put's record. */
+static void
+seed_link(Isms__V1__Put *p, const char *rel, const char *target)
+{
+	Isms__V1__Link *l = zalloc(sizeof *l);
+
+	isms__v1__link__init(l);
+	l->rel = dupstr(rel);
+	l->target = dupstr(target);
+	p->record->links = zalloc(sizeof *p->record->links);
+	p->record->links[0] = l;
+	p->record->n_links = 1;
+}
+
+/* Sets the puts of a Batch. */
+static void
+seed_batch_puts(Isms__V1__Batch *b, Isms__V1__Put **puts, size_t n)
+{
+	b->puts = zalloc(n * sizeof *b->puts);
+	memcpy(b->puts, puts, n * sizeof *puts);
+	b->n_puts = n;
+}
+
+/* A risk linked by external_ref to an asset created after it, with the
+ * dates an import knows. */
+static void
+extra_batch(Isms__V1__Request *req)
+{
+	Isms__V1__Put *p[2] = {seed_put("risk", "Imported risk", "R-17"),
+	                       seed_put("asset", "Imported asset", "A-3")};
+
+	seed_link(p[0], "affects", "@asset:A-3");
+	p[0]->record->identified_on = dupstr("2019-03-04");
+	p[0]->record->next_review_on = dupstr("2030-01-15");
+	seed_batch_puts(req->batch, p, 2);
+}
+
+/* A staged put, and a user created in the batch that applies. */
+static void
+extra_batch_stage(Isms__V1__Request *req)
+{
+	Isms__V1__Put *p[1] = {seed_put("issue", "Staged issue", "I-1")};
+
+	seed_batch_puts(req->batch, p, 1);
+}
+
+/* A dry run keeping an id, with a user of its own. */
+static void
+extra_batch_keep(Isms__V1__Request *req)
+{
+	Isms__V1__Put *p[1] = {seed_put("risk", "Kept id", "R-18")};
+	Isms__V1__UserPut *up = zalloc(sizeof *up);
+	Isms__V1__User *u = zalloc(sizeof *u);
+
+	p[0]->record->id = dupstr("RSK-0100");
+	seed_batch_puts(req->batch, p, 1);
+	isms__v1__user_put__init(up);
+	isms__v1__user__init(u);
+	u->name = dupstr("importer");
+	up->user = u;
+	up->has_create = up->create = 1;
+	req->batch->users = zalloc(sizeof *req->batch->users);
+	req->batch->users[0] = up;
+	req->batch->n_users = 1;
+}
+
 #define R "put.record."
 
 /* Every call, and a record of every register, in session order. */
@@ -393,6 +478,11 @@ static const struct seed seeds[] = {
       "ingest.link=https://alertmanager.example/#/alerts",
       "ingest.state=resolved", "ingest.resolved_at=1700000600"}},
     {"health", {"health"}},
+    {"batch", {"batch.upsert=true"}, extra_batch},
+    {"batch_stage", {"batch.stage=true"}, extra_batch_stage},
+    {"batch_keep",
+     {"batch.keep_ids=true", "batch.dry_run=true"},
+     extra_batch_keep},
 };
 
 /* Builds seed i as a packed Request; returns its length. */
