@@ -151,72 +151,34 @@ print_errs(const struct import_errs *e)
 	return CTL_EXIT_REPLY;
 }
 
-/* Whether the import names owners it creates. */
-static bool
-any_fresh(const struct import_owners *ow)
-{
-	size_t i;
-
-	for (i = 0; i < ow->n; i++)
-		if (ow->fresh[i])
-			return true;
-	return false;
-}
-
-/*
- * The batch of an import whose rows all converted. Owners to create are
- * created only once a dry run found nothing else wrong, so a refused
- * import leaves no users behind (but for a race with another writer).
- */
-static int
-import_send(struct ctl_ctx *ctx, const struct import_puts *p,
-            const struct import_opts *o, const struct import_owners *ow,
-            struct import_errs *errs, Isms__V1__Reply **r)
-{
-	bool upsert = o->key != NULL;
-	int rc;
-
-	if (!any_fresh(ow))
-		return ctl_import_batch(ctx, p, o->dry_run, upsert, errs, r);
-	if ((rc = ctl_import_batch_check(ctx, p, upsert, ow, errs, r)) != 0 ||
-	    errs->n > 0)
-		return rc;
-	if ((rc = ctl_import_owners_create(ctx, ow, o->dry_run)) != 0 ||
-	    o->dry_run)
-		return rc;
-	isms_reply_free(*r);
-	*r = NULL;
-	return ctl_import_batch(ctx, p, false, upsert, errs, r);
-}
-
 int
 ctl_import_run(struct ctl_ctx *ctx, struct import_src *srcs, size_t n,
-               const struct import_opts *o, char *const *known, size_t nknown)
+               const struct import_opts *o, struct import_users *users)
 {
-	struct import_owners ow;
 	struct import_puts p = {0};
 	struct import_errs errs = {0};
 	Isms__V1__Reply *r = NULL;
 	size_t i;
 	int rc;
 
-	rc = ctl_import_owners(ctx, srcs, n, known, nknown, o->create_owners,
-	                       &ow);
+	rc = ctl_import_owners(ctx, srcs, n, o->create_owners, users);
 	for (i = 0; rc == 0 && i < n; i++)
 		import_puts_add(&p, &errs, srcs[i].file, &srcs[i].m,
 		                &srcs[i].t);
-	if (rc == 0 && errs.n == 0 && p.n == 0)
+	if (rc == 0 && errs.n == 0 && p.n == 0 && users->n == 0)
 		fputs("nothing to import: no rows\n", ctx->out);
 	else if (rc == 0 && errs.n == 0)
-		rc = import_send(ctx, &p, o, &ow, &errs, &r);
+		rc = ctl_import_batch(ctx, &p, users, o->dry_run,
+		                      o->key != NULL, &errs, &r);
 	if (rc == 0 && errs.n > 0)
 		rc = print_errs(&errs);
-	else if (rc == 0 && r != NULL)
+	else if (rc == 0 && r != NULL) {
+		ctl_import_users_print(ctx, users, o->dry_run);
 		print_summary(ctx, r->batch, o->dry_run);
+	}
 	isms_reply_free(r);
 	import_puts_free(&p);
 	import_errs_free(&errs);
-	ctl_import_owners_free(&ow);
 	return rc;
 }
 
@@ -226,6 +188,7 @@ import_one(struct ctl_ctx *ctx, const char *regname, const char *path,
            const struct import_opts *o)
 {
 	const ProtobufCFieldDescriptor *reg = ctl_register_find(regname);
+	struct import_users users = {0};
 	struct import_src s;
 	int rc;
 
@@ -233,8 +196,9 @@ import_one(struct ctl_ctx *ctx, const char *regname, const char *path,
 		return ctl_error(CTL_EXIT_USAGE, "import: no register '%s'",
 		                 regname);
 	if ((rc = ctl_import_src_load(ctx, &s, reg, path, o)) == 0)
-		rc = ctl_import_run(ctx, &s, 1, o, NULL, 0);
+		rc = ctl_import_run(ctx, &s, 1, o, &users);
 	ctl_import_src_free(&s);
+	ctl_import_users_free(&users);
 	return rc;
 }
 

@@ -1,9 +1,9 @@
 /*
  * ctl_import_all.c: "ismsctl import --all DIR", what "export --all DIR"
- * wrote: the users first (owners must exist), the risk method (the
- * levels that derive the risks), then every register's file in ONE batch
- * keeping ids, so links across registers resolve and it is all or
- * nothing.
+ * wrote: the risk method first (the levels that derive the risks), then
+ * the users the server lacks and every register's file in ONE batch
+ * keeping ids, so owners and links across registers resolve and it is
+ * all or nothing.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -59,46 +59,27 @@ user_exists(const Isms__V1__UserListResult *ul, const char *name)
 	return false;
 }
 
-/* Creates one user of users.csv (name, display_name, email, role). */
-static int
-user_create(struct ctl_ctx *ctx, char *const *f, size_t n)
+/* Adds the user of a users.csv row (name, display_name, email, role). */
+static void
+user_row(struct import_users *users, char *const *f, size_t n)
 {
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
-	Isms__V1__User u = ISMS__V1__USER__INIT;
-	Isms__V1__Reply *r;
-	int role, rc;
+	int role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER;
 
-	u.name = f[0];
-	if (n > 1 && f[1][0] != '\0')
-		u.display_name = f[1];
-	if (n > 2 && f[2][0] != '\0')
-		u.email = f[2];
-	if (n > 3 && pb_enum_parse(&isms__v1__access_role__descriptor, f[3],
-	                           &role) == 0) {
-		u.has_role = 1;
-		u.role = (Isms__V1__AccessRole)role;
-	}
-	up.user = &u;
-	up.has_create = up.create = 1;
-	req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
-	req.user_put = &up;
-	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_USER,
-	                          &r)) == 0)
-		isms_reply_free(r);
-	return rc;
+	if (n > 3)
+		(void)pb_enum_parse(&isms__v1__access_role__descriptor, f[3],
+		                    &role);
+	ctl_import_user_add(users, f[0], n > 1 ? f[1] : NULL,
+	                    n > 2 ? f[2] : NULL, (Isms__V1__AccessRole)role);
 }
 
-/* users.csv: creates the users the server lacks (not on a dry run); their
- * names go to *known. */
+/* users.csv: the users the server lacks, for the batch to create. */
 static int
-import_users(struct ctl_ctx *ctx, const char *dir, bool dry_run, char ***known,
-             size_t *nknown)
+import_users(struct ctl_ctx *ctx, const char *dir, struct import_users *users)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__UserList ul = ISMS__V1__USER_LIST__INIT;
 	struct isms_err err = {0};
-	Isms__V1__Reply *users = NULL;
+	Isms__V1__Reply *have = NULL;
 	struct csv c = {0};
 	char *text;
 	size_t len, i;
@@ -114,16 +95,12 @@ import_users(struct ctl_ctx *ctx, const char *dir, bool dry_run, char ***known,
 	req.user_list = &ul;
 	if (rc == 0)
 		rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_USERS,
-		                     &users);
-	for (i = 1; rc == 0 && i < c.n; i++) {
-		if (c.row[i].n == 0 || c.row[i].field[0][0] == '\0')
-			continue;
-		*known = xreallocarray(*known, *nknown + 1, sizeof **known);
-		(*known)[(*nknown)++] = xstrdup(c.row[i].field[0]);
-		if (!dry_run && !user_exists(users->users, c.row[i].field[0]))
-			rc = user_create(ctx, c.row[i].field, c.row[i].n);
-	}
-	isms_reply_free(users);
+		                     &have);
+	for (i = 1; rc == 0 && i < c.n; i++)
+		if (c.row[i].n > 0 && c.row[i].field[0][0] != '\0' &&
+		    !user_exists(have->users, c.row[i].field[0]))
+			user_row(users, c.row[i].field, c.row[i].n);
+	isms_reply_free(have);
 	csv_free(&c);
 	return rc;
 }
@@ -199,12 +176,12 @@ load_registers(struct ctl_ctx *ctx, const char *dir,
 int
 ctl_import_all(struct ctl_ctx *ctx, const struct import_opts *o)
 {
+	struct import_users users = {0};
 	struct import_src *srcs = NULL;
-	char **known = NULL;
-	size_t n = 0, nknown = 0, i;
+	size_t n = 0, i;
 	int rc;
 
-	rc = import_users(ctx, o->all, o->dry_run, &known, &nknown);
+	rc = import_users(ctx, o->all, &users);
 	if (rc == 0)
 		rc = import_method(ctx, o->all, o->dry_run);
 	if (rc == 0)
@@ -214,12 +191,10 @@ ctl_import_all(struct ctl_ctx *ctx, const struct import_opts *o)
 		               "%s holds no REGISTER.csv nor REGISTER.jsonl",
 		               o->all);
 	if (rc == 0)
-		rc = ctl_import_run(ctx, srcs, n, o, known, nknown);
+		rc = ctl_import_run(ctx, srcs, n, o, &users);
 	for (i = 0; i < n; i++)
 		ctl_import_src_free(&srcs[i]);
 	free(srcs);
-	for (i = 0; i < nknown; i++)
-		free(known[i]);
-	free(known);
+	ctl_import_users_free(&users);
 	return rc;
 }

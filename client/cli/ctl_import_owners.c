@@ -7,7 +7,8 @@
  * missing one becomes a user named after it ("muller.jurgen", accents
  * dropped), its display name the cell, role viewer and no uid, token or
  * password: no login, and no right to write anything until an admin
- * grants one.
+ * grants one. They are created by the import's batch, in the same unit as
+ * the records: a refused import leaves no user behind.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,61 +85,95 @@ users_fetch(struct ctl_ctx *ctx, Isms__V1__Reply **out)
 	return ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_USERS, out);
 }
 
-/* The name of the user text names, or NULL. */
+/* The name of the user text names (one of ul, or of the users the batch
+ * creates), or NULL. */
 static const char *
-owner_match(const Isms__V1__UserListResult *ul, char *const *known,
-            size_t nknown, const char *text)
+owner_match(const Isms__V1__UserListResult *ul,
+            const struct import_users *users, const char *text)
 {
 	const Isms__V1__User *u;
 	char *slug = owner_slug(text);
 	const char *hit = NULL;
 	size_t i;
 
-	for (i = 0; i < ul->n_users && hit == NULL; i++) {
-		u = ul->users[i];
+	for (i = 0; i < ul->n_users + users->n && hit == NULL; i++) {
+		u = i < ul->n_users ? ul->users[i]
+		                    : users->up[i - ul->n_users]->user;
 		if (u->name != NULL &&
 		    (strcasecmp(u->name, text) == 0 ||
+		     (i >= ul->n_users && strcmp(u->name, slug) == 0) ||
 		     (u->display_name != NULL &&
 		      strcasecmp(u->display_name, text) == 0)))
 			hit = u->name;
 	}
-	for (i = 0; i < nknown && hit == NULL; i++)
-		if (strcasecmp(known[i], text) == 0 ||
-		    strcmp(known[i], slug) == 0)
-			hit = known[i];
 	free(slug);
 	return hit;
 }
 
-/* Creates user name (display name text), role viewer, no login. */
-static int
-owner_create(struct ctl_ctx *ctx, const char *name, const char *text)
+void
+ctl_import_user_add(struct import_users *users, const char *name,
+                    const char *display, const char *email,
+                    Isms__V1__AccessRole role)
 {
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__UserPut up = ISMS__V1__USER_PUT__INIT;
-	Isms__V1__User u = ISMS__V1__USER__INIT;
-	Isms__V1__Reply *r;
-	int rc;
+	Isms__V1__UserPut *up =
+	    (Isms__V1__UserPut *)pb_new(&isms__v1__user_put__descriptor);
+	Isms__V1__User *u =
+	    (Isms__V1__User *)pb_new(&isms__v1__user__descriptor);
 
-	u.name = (char *)name;
-	u.has_role = 1;
-	u.role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER;
-	if (strcmp(name, text) != 0)
-		u.display_name = (char *)text;
-	up.user = &u;
-	up.has_create = 1;
-	up.create = 1;
-	req.call_case = ISMS__V1__REQUEST__CALL_USER_PUT;
-	req.user_put = &up;
-	if ((rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_USER,
-	                          &r)) == 0)
-		isms_reply_free(r);
-	return rc;
+	u->name = xstrdup(name);
+	if (display != NULL && *display != '\0' && strcmp(display, name) != 0)
+		u->display_name = xstrdup(display);
+	if (email != NULL && *email != '\0')
+		u->email = xstrdup(email);
+	u->has_role = 1;
+	u->role = role;
+	up->user = u;
+	up->has_create = up->create = 1;
+	users->up = xreallocarray(users->up, users->n + 1, sizeof *users->up);
+	users->up[users->n++] = up;
 }
+
+void
+ctl_import_users_print(struct ctl_ctx *ctx, const struct import_users *users,
+                       bool dry_run)
+{
+	const Isms__V1__User *u;
+	char role[32];
+	size_t i;
+
+	for (i = 0; i < users->n; i++) {
+		u = users->up[i]->user;
+		pb_enum_name(&isms__v1__access_role__descriptor, u->role, role,
+		             sizeof role);
+		fprintf(ctx->out, "%s user %s",
+		        dry_run ? "would create" : "created", u->name);
+		if (u->display_name != NULL)
+			fprintf(ctx->out, " (\"%s\")", u->display_name);
+		fprintf(ctx->out, ": role %s, no login\n", role);
+	}
+}
+
+void
+ctl_import_users_free(struct import_users *users)
+{
+	size_t i;
+
+	for (i = 0; i < users->n; i++)
+		protobuf_c_message_free_unpacked(&users->up[i]->base, NULL);
+	free(users->up);
+	memset(users, 0, sizeof *users);
+}
+
+/* The distinct owners the sources name, and each one's user name. */
+struct owners {
+	char **text;
+	char **name; /* NULL: not a user */
+	size_t n;
+};
 
 /* The index of text in o, added when new. */
 static size_t
-owners_add(struct import_owners *o, const char *text)
+owners_add(struct owners *o, const char *text)
 {
 	size_t i;
 
@@ -147,10 +182,8 @@ owners_add(struct import_owners *o, const char *text)
 			return i;
 	o->text = xreallocarray(o->text, o->n + 1, sizeof *o->text);
 	o->name = xreallocarray(o->name, o->n + 1, sizeof *o->name);
-	o->fresh = xreallocarray(o->fresh, o->n + 1, sizeof *o->fresh);
 	o->text[o->n] = xstrdup(text);
 	o->name[o->n] = NULL;
-	o->fresh[o->n] = false;
 	return o->n++;
 }
 
@@ -171,7 +204,7 @@ owner_cells(struct import_src *srcs, size_t nsrcs,
 		}
 }
 
-/* owner_cells callbacks: gather, then rewrite. */
+/* owner_cells callbacks: gather (trimmed), then rewrite to the names. */
 static void
 cell_gather(char **cell, void *arg)
 {
@@ -189,7 +222,7 @@ cell_gather(char **cell, void *arg)
 static void
 cell_rewrite(char **cell, void *arg)
 {
-	struct import_owners *o = arg;
+	struct owners *o = arg;
 	size_t i;
 
 	if (**cell == '\0')
@@ -203,7 +236,7 @@ cell_rewrite(char **cell, void *arg)
 
 /* The refusal listing the owners that are not users. */
 static int
-owners_refuse(const struct import_owners *o)
+owners_refuse(const struct owners *o)
 {
 	size_t i;
 
@@ -218,82 +251,70 @@ owners_refuse(const struct import_owners *o)
 	return CTL_EXIT_REPLY;
 }
 
-int
-ctl_import_owners_create(struct ctl_ctx *ctx, const struct import_owners *o,
-                         bool dry_run)
+/* Resolves each owner against the server's users and users; 0 or an
+ * exit code; *missing counts those that are neither. */
+static int
+owners_resolve(struct ctl_ctx *ctx, struct owners *o,
+               const struct import_users *users, size_t *missing)
 {
+	Isms__V1__Reply *r;
+	const char *hit;
 	size_t i;
 	int rc;
 
+	*missing = 0;
+	if (o->n == 0)
+		return 0;
+	if ((rc = users_fetch(ctx, &r)) != 0)
+		return rc;
 	for (i = 0; i < o->n; i++) {
-		if (!o->fresh[i])
-			continue;
-		if (!dry_run &&
-		    (rc = owner_create(ctx, o->name[i], o->text[i])) != 0)
-			return rc;
-		fprintf(ctx->out,
-		        "%s user %s (\"%s\"): role viewer, no login\n",
-		        dry_run ? "would create" : "created", o->name[i],
-		        o->text[i]);
+		hit = owner_match(r->users, users, o->text[i]);
+		o->name[i] = hit != NULL ? xstrdup(hit) : NULL;
+		*missing += hit == NULL;
 	}
+	isms_reply_free(r);
 	return 0;
 }
 
-bool
-ctl_import_owner_fresh(const struct import_owners *o, const char *name)
+/* Whether users creates one called name ("J. Muller" and "J Muller"). */
+static bool
+users_have(const struct import_users *users, const char *name)
 {
 	size_t i;
 
-	for (i = 0; name != NULL && i < o->n; i++)
-		if (o->fresh[i] && strcmp(o->name[i], name) == 0)
+	for (i = 0; i < users->n; i++)
+		if (strcmp(users->up[i]->user->name, name) == 0)
 			return true;
 	return false;
 }
 
 int
 ctl_import_owners(struct ctl_ctx *ctx, struct import_src *srcs, size_t nsrcs,
-                  char *const *known, size_t nknown, bool create,
-                  struct import_owners *o)
+                  bool create, struct import_users *users)
 {
-	Isms__V1__Reply *users;
-	const char *hit;
-	size_t i, missing = 0;
-	int rc = 0;
+	struct owners o = {0};
+	size_t i, missing;
+	int rc;
 
-	memset(o, 0, sizeof *o);
-	owner_cells(srcs, nsrcs, cell_gather, o);
-	if (o->n > 0 && (rc = users_fetch(ctx, &users)) == 0) {
-		for (i = 0; i < o->n; i++) {
-			hit = owner_match(users->users, known, nknown,
-			                  o->text[i]);
-			o->name[i] = hit != NULL ? xstrdup(hit) : NULL;
-			missing += hit == NULL;
-		}
-		isms_reply_free(users);
-	}
+	owner_cells(srcs, nsrcs, cell_gather, &o);
+	rc = owners_resolve(ctx, &o, users, &missing);
 	if (rc == 0 && missing > 0 && !create)
-		return owners_refuse(o);
-	for (i = 0; rc == 0 && i < o->n; i++)
-		if (o->name[i] == NULL) {
-			o->name[i] = owner_slug(o->text[i]);
-			o->fresh[i] = true;
+		rc = owners_refuse(&o);
+	for (i = 0; rc == 0 && i < o.n; i++)
+		if (o.name[i] == NULL) {
+			o.name[i] = owner_slug(o.text[i]);
+			if (!users_have(users, o.name[i]))
+				ctl_import_user_add(
+				    users, o.name[i], o.text[i], NULL,
+				    ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER);
 		}
 	if (rc == 0)
-		owner_cells(srcs, nsrcs, cell_rewrite, o);
-	return rc;
-}
-
-void
-ctl_import_owners_free(struct import_owners *o)
-{
-	size_t i;
-
-	for (i = 0; i < o->n; i++) {
-		free(o->text[i]);
-		free(o->name[i]);
+		owner_cells(srcs, nsrcs, cell_rewrite, &o);
+	for (i = 0; i < o.n; i++) {
+		free(o.text[i]);
+		free(o.name[i]);
 	}
-	free(o->text);
-	free(o->name);
-	free(o->fresh);
-	memset(o, 0, sizeof *o);
+	free(o.text);
+	free(o.name);
+	return rc;
 }
