@@ -104,6 +104,14 @@ expect 0 "links kept" links RSK-0003
 has "first control" "treated_by → A.8.7"
 has "second control" "treated_by → A.8.13"
 
+# --- export reads back: cells as stored, defused only when asked
+expect 0 "export" export risk
+has "the header is field paths" "id,title,owner,tags,review_interval_days,next_review_on,external_ref,identified_on,risk.status"
+has "a formula cell as stored" ",=cmd|' /C calc'!A0 came from a vendor sheet,"
+lacks "no derived score" "risk.score"
+expect 0 "export --defuse" export risk --defuse
+has "a formula cell defused" ",'=cmd|' /C calc'!A0 came from a vendor sheet,"
+
 # --- a rerun with --key updates the same records: same ids, rev 2
 sed 's/Laptops left in cars, trains and cafés/Laptops left in cars/' \
 	"$fx/risks_messy.csv" >rerun.csv

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "export_cols.h"
+#include "export_report.h"
 #include "fieldargs.h"
 #include "import_map.h"
 #include "import_puts.h"
@@ -402,6 +403,62 @@ test_export_columns_read_back(void **state)
 	export_cols_free(&c);
 }
 
+/* An export as a report table for the spreadsheet: numbers as numbers,
+ * dates as dates, lists and links as the CSV cells. */
+static void
+test_export_report(void **state)
+{
+	static const char csv[] = "title,likelihood,next_review_on,tags,"
+	                          "treated_by\nFire,3,2027-01-31,a;b,A.8.8\n";
+	struct isms_err err = {0};
+	struct import_table t;
+	struct import_map m;
+	struct import_puts p = {0};
+	struct import_errs e = {0};
+	struct export_cols c;
+	struct report *r;
+	const struct rtable *tab;
+	size_t k, lik = 0, nro = 0, tags = 0, rel = 0;
+
+	(void)state;
+	assert_int_equal(
+	    import_table_read(csv, strlen(csv), IMPORT_CSV, &t, &err), 0);
+	assert_int_equal(import_map_build(&m, RISK, NULL, 0, t.header, t.ncols,
+	                                  NULL, NULL, 0, NULL, &err),
+	                 0);
+	import_puts_add(&p, &e, "f", &m, &t);
+	assert_int_equal(p.n, 1);
+	export_cols_build(&c, RISK, NULL, 0);
+	r = report_new("export", "Export");
+	export_report_section(r, RISK, &c, &p.put[0]->record, 1);
+	assert_int_equal(r->n, 1);
+	assert_string_equal(r->sec[0].id, "risk");
+	tab = r->sec[0].table;
+	assert_int_equal(tab->nrows, 1);
+	for (k = 0; k < tab->ncols; k++) {
+		if (strcmp(tab->cols[k], "risk.likelihood") == 0)
+			lik = k;
+		if (strcmp(tab->cols[k], "next_review_on") == 0)
+			nro = k;
+		if (strcmp(tab->cols[k], "tags") == 0)
+			tags = k;
+		if (strcmp(tab->cols[k], "treated_by") == 0)
+			rel = k;
+	}
+	assert_int_equal(tab->cells[lik].type, RCELL_NUMBER);
+	assert_true(tab->cells[lik].num == 3);
+	assert_int_equal(tab->cells[nro].type, RCELL_DATE);
+	assert_string_equal(tab->cells[nro].text, "2027-01-31");
+	assert_string_equal(tab->cells[tags].text, "a;b");
+	assert_string_equal(tab->cells[rel].text, "A.8.8");
+	report_free(r);
+	export_cols_free(&c);
+	import_puts_free(&p);
+	import_errs_free(&e);
+	import_map_free(&m);
+	import_table_free(&t);
+}
+
 int
 main(void)
 {
@@ -415,6 +472,7 @@ main(void)
 	    cmocka_unit_test(test_table_read),
 	    cmocka_unit_test(test_puts_and_messages),
 	    cmocka_unit_test(test_export_columns_read_back),
+	    cmocka_unit_test(test_export_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
