@@ -553,6 +553,16 @@ batch_result(struct batch *b)
 	}
 }
 
+/* Orders errors by put index: phases find them out of order. */
+static int
+batch_error_cmp(const void *a, const void *b)
+{
+	const Isms__V1__BatchError *x = *(Isms__V1__BatchError *const *)a;
+	const Isms__V1__BatchError *y = *(Isms__V1__BatchError *const *)b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 int
 batch_apply(struct store_txn *txn, Isms__V1__Put *const *puts, size_t n,
             const struct batch_opts *opt, const struct records_actor *who,
@@ -576,6 +586,14 @@ batch_apply(struct store_txn *txn, Isms__V1__Put *const *puts, size_t n,
 		b.first = isms_err_set(&b.first_err, txn->ret, "%s", txn->msg);
 	if (b.first == 0)
 		batch_result(&b);
+	else if (res->n_errors > 0) {
+		/* The status is the first put's error, not the first found. */
+		qsort(res->errors, res->n_errors, sizeof *res->errors,
+		      batch_error_cmp);
+		b.first = isms_err_set(&b.first_err, (int)res->errors[0]->code,
+		                       "put %u: %s", res->errors[0]->index,
+		                       res->errors[0]->message);
+	}
 	res->has_dry_run = opt->dry_run;
 	res->dry_run = opt->dry_run;
 	for (i = 0; i < n; i++) {

@@ -785,6 +785,73 @@ test_staging(void **state)
 	verify(fx->admin);
 }
 
+/* Stages n padding risks in one request on s; the status code. */
+static int
+stage_raw(struct isms_sync *s, size_t n)
+{
+	Isms__V1__Request *req = request_for("batch");
+	Isms__V1__Reply *r;
+	size_t i;
+	int c;
+
+	req->batch->has_stage = req->batch->stage = 1;
+	req->batch->puts = calloc(n, sizeof *req->batch->puts);
+	for (i = 0; i < n; i++)
+		req->batch->puts[i] =
+		    risk("Padding the stage with a long enough title", NULL, 3);
+	req->batch->n_puts = n;
+	r = call(s, req);
+	c = code(r);
+	if (c == 0)
+		assert_true(r->batch->staged >= n);
+	isms_reply_free(r);
+	return c;
+}
+
+/* Stages k chunks of 20 on s: the chunks staged before a refusal. */
+static size_t
+stage_chunks(struct isms_sync *s, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (stage_raw(s, 20) != 0)
+			return i;
+	return k;
+}
+
+/* A user's share counts every one of its connections, and a closed
+ * connection gives its stage back. */
+static void
+stage_share(struct batch_fx *fx, const char *token)
+{
+	struct isms_sync *a = token_conn(fx, token), *b, *c;
+	size_t cap, half;
+	struct timespec t0, t1, pause = {0, 20 * 1000 * 1000};
+
+	/* How many chunks the share holds (a refusal drops the stage). */
+	cap = stage_chunks(a, 1000);
+	assert_true(cap >= 5 && cap < 1000);
+	half = cap * 6 / 10;
+	assert_int_equal(stage_chunks(a, half), half);
+	b = token_conn(fx, token);
+	assert_true(stage_chunks(b, half) < half); /* the share is a's */
+	isms_sync_free(b);
+	isms_sync_free(a); /* gives its stage back, once ismsd sees it */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		c = token_conn(fx, token);
+		if (stage_chunks(c, half) == half)
+			break;
+		isms_sync_free(c);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec > 10)
+			fail_msg("a closed connection kept its stage");
+		nanosleep(&pause, NULL);
+	}
+	isms_sync_free(c);
+}
+
 /* Over the stage cap: RESOURCE_EXHAUSTED, the stage dropped; another
  * user stages and applies all the same; a closed conn frees its stage. */
 static void
@@ -824,6 +891,7 @@ test_stage_cap(void **state)
 	assert_int_equal(count(fx->admin, "risk", NULL), 501);
 	isms_sync_free(bob);
 	isms_sync_free(carol);
+	stage_share(fx, tb);
 	free(tb);
 	free(tc);
 	verify(fx->admin);
