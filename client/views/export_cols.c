@@ -52,20 +52,6 @@ col_add(struct export_cols *c, const char *name, enum export_kind kind)
 	return col;
 }
 
-/* Whether register reg's records may have links of relation r. */
-static bool
-rel_from(const struct relation *r, const char *reg)
-{
-	size_t n = strlen(reg);
-	const char *p;
-
-	for (p = r->from; (p = strstr(p, reg)) != NULL; p += n)
-		if ((p == r->from || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 void
 export_cols_build(struct export_cols *c, const ProtobufCFieldDescriptor *reg,
                   char *const *derived, size_t nderived)
@@ -99,7 +85,7 @@ export_cols_build(struct export_cols *c, const ProtobufCFieldDescriptor *reg,
 	}
 	ctl_cols_free(&cols);
 	for (i = 0; i < relations_count; i++)
-		if (rel_from(&relations[i], reg->name))
+		if (relation_from(&relations[i], reg->name))
 			col_add(c, relations[i].rel, EXPORT_LINKS)->rel =
 			    relations[i].rel;
 }

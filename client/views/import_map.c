@@ -64,20 +64,6 @@ col_find_fn(const char *name, const ProtobufCFieldDescriptor *fd, void *arg)
 	}
 }
 
-/* Whether register reg's records may have links of relation rel. */
-static bool
-rel_from(const struct relation *r, const char *reg)
-{
-	size_t n = strlen(reg);
-	const char *p;
-
-	for (p = r->from; (p = strstr(p, reg)) != NULL; p += n)
-		if ((p == r->from || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 /* Whether the walked name is, or is inside, a derived body field. */
 static bool
 is_derived(const struct import_map *m, const char *name)
@@ -114,7 +100,7 @@ col_resolve(const struct import_map *m, const char *norm,
 		col->kind = IMPORT_COL_NEXT_REVIEW;
 		return true;
 	}
-	if ((r = relation_find(norm)) != NULL && rel_from(r, reg->name)) {
+	if ((r = relation_find(norm)) != NULL && relation_from(r, reg->name)) {
 		col->kind = IMPORT_COL_LINK;
 		col->path = xstrdup(r->rel);
 		return true;
