@@ -2,8 +2,10 @@
  * csv.c: RFC 4180 parsing, one pass over the text with a small state
  * machine; each field is built in a growing buffer.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "xmalloc.h"
@@ -12,6 +14,7 @@
 struct csv_parser {
 	const char *p, *end;
 	unsigned line; /* line of the byte at p */
+	char sep;      /* ',' or ';' */
 	struct csv *out;
 	struct csv_row row; /* the record being built */
 	char *buf;          /* the field being built */
@@ -100,7 +103,7 @@ field_quoted(struct csv_parser *cp, struct isms_err *err)
 			cp->line++;
 		field_putc(cp, *cp->p++);
 	}
-	if (cp->p < cp->end && *cp->p != ',' && *cp->p != '\n' &&
+	if (cp->p < cp->end && *cp->p != cp->sep && *cp->p != '\n' &&
 	    *cp->p != '\r')
 		return isms_err_set(
 		    err, ISMS_EINVAL,
@@ -115,7 +118,7 @@ field_quoted(struct csv_parser *cp, struct isms_err *err)
 static int
 field_plain(struct csv_parser *cp, struct isms_err *err)
 {
-	while (cp->p < cp->end && *cp->p != ',' && *cp->p != '\n' &&
+	while (cp->p < cp->end && *cp->p != cp->sep && *cp->p != '\n' &&
 	       *cp->p != '\r') {
 		if (*cp->p == '"')
 			return isms_err_set(err, ISMS_EINVAL,
@@ -147,7 +150,7 @@ record_read(struct csv_parser *cp, struct isms_err *err)
 		if (rc != 0)
 			return rc;
 		field_end(cp);
-		if (cp->p < cp->end && *cp->p == ',') {
+		if (cp->p < cp->end && *cp->p == cp->sep) {
 			cp->p++;
 			continue;
 		}
@@ -157,9 +160,17 @@ record_read(struct csv_parser *cp, struct isms_err *err)
 	}
 }
 
-/* Parses the text record by record; errors name the line. */
-int
-csv_parse(const char *text, size_t len, struct csv *out, struct isms_err *err)
+/* Length of a UTF-8 byte order mark at the start of text, or 0. */
+static size_t
+bom_len(const char *text, size_t len)
+{
+	return len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
+/* Parses the text record by record from byte skip, on line first. */
+static int
+parse_from(const char *text, size_t len, size_t skip, unsigned first, char sep,
+           struct csv *out, struct isms_err *err)
 {
 	struct csv_parser cp;
 	size_t i;
@@ -167,12 +178,11 @@ csv_parse(const char *text, size_t len, struct csv *out, struct isms_err *err)
 
 	memset(out, 0, sizeof *out);
 	memset(&cp, 0, sizeof cp);
-	cp.p = text;
+	cp.p = text + skip;
 	cp.end = text + len;
-	cp.line = 1;
+	cp.line = first;
+	cp.sep = sep;
 	cp.out = out;
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		cp.p += 3;
 	while (cp.p < cp.end && rc == 0) {
 		if (line_end(&cp))
 			continue; /* an empty line */
@@ -183,6 +193,69 @@ csv_parse(const char *text, size_t len, struct csv *out, struct isms_err *err)
 	free(cp.row.field);
 	free(cp.buf);
 	return rc;
+}
+
+int
+csv_parse(const char *text, size_t len, struct csv *out, struct isms_err *err)
+{
+	return parse_from(text, len, bom_len(text, len), 1, ',', out, err);
+}
+
+/*
+ * Whether the first line (from p) has ';' and no ',' outside quotes: a
+ * spreadsheet saved in a locale whose decimal mark is the comma.
+ */
+static bool
+first_line_semicolons(const char *p, const char *end)
+{
+	bool quoted = false, semi = false;
+
+	for (; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (*p == '\n' || *p == '\r')
+			break;
+		else if (*p == ',')
+			return false;
+		else if (*p == ';')
+			semi = true;
+	}
+	return semi;
+}
+
+char
+csv_detect_sep(const char *text, size_t len, size_t *skip)
+{
+	const char *p = text + bom_len(text, len), *end = text + len;
+
+	*skip = (size_t)(p - text);
+	if (end - p >= 5 && strncasecmp(p, "sep=", 4) == 0 &&
+	    (p[4] == ';' || p[4] == ',' || p[4] == '\t') &&
+	    (end - p == 5 || p[5] == '\n' || p[5] == '\r')) {
+		char sep = p[4];
+
+		p += 5;
+		if (p < end && *p == '\r')
+			p++;
+		if (p < end && *p == '\n')
+			p++;
+		*skip = (size_t)(p - text);
+		return sep;
+	}
+	return first_line_semicolons(p, end) ? ';' : ',';
+}
+
+int
+csv_parse_auto(const char *text, size_t len, struct csv *out,
+               struct isms_err *err)
+{
+	size_t skip;
+	char sep = csv_detect_sep(text, len, &skip);
+	unsigned first = skip > bom_len(text, len) ? 2 : 1;
+
+	return parse_from(text, len, skip, first, sep, out, err);
 }
 
 /* Frees every record and field. */

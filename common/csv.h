@@ -35,6 +35,19 @@ struct csv {
 int csv_parse(const char *text, size_t len, struct csv *out,
               struct isms_err *err);
 
+/*
+ * The separator text says it uses: the one a first line "sep=;" names (as
+ * Excel writes it; *skip is then past that line), ';' when the first line
+ * holds ';' and no ',' outside quotes, else ','. *skip is past a byte
+ * order mark in any case.
+ */
+char csv_detect_sep(const char *text, size_t len, size_t *skip);
+
+/* csv_parse with the separator csv_detect_sep finds (lines are still
+ * counted from the file's first, a "sep=" line included). */
+int csv_parse_auto(const char *text, size_t len, struct csv *out,
+                   struct isms_err *err);
+
 /* Frees what csv_parse stored; the struct may be parsed into again. */
 void csv_free(struct csv *);
 

@@ -92,6 +92,12 @@ relations_from(const char *from, char *buf, size_t len)
 	}
 }
 
+bool
+relation_from(const struct relation *r, const char *reg)
+{
+	return names_have(r->from, reg);
+}
+
 int
 relation_check(const char *rel, const char *from, const char *to, char *why,
                size_t len)

@@ -10,6 +10,7 @@
 #ifndef ISMS_RELATIONS_H
 #define ISMS_RELATIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One relation. from and to are register names, space separated. */
@@ -27,6 +28,9 @@ extern const size_t relations_count;
 
 /* The relation called rel, or NULL. */
 const struct relation *relation_find(const char *rel);
+
+/* Whether records of register reg may have links of relation r. */
+bool relation_from(const struct relation *r, const char *reg);
 
 /*
  * Whether a link rel from a record of register from to one of register to

@@ -441,4 +441,8 @@ int ctl_catalog_items(const char *text, size_t len,
                       struct isms_err *err);
 void ctl_catalog_items_free(Isms__V1__CatalogItem **items, size_t n);
 
+/* ctl_export.c, ctl_import.c */
+extern const struct ctl_cmd ctl_cmd_export;
+extern const struct ctl_cmd ctl_cmd_import;
+
 #endif

@@ -138,6 +138,72 @@ test_errors_name_the_line(void **state)
 	csv_free(&c);
 }
 
+/* The separator the file says it uses: sep=; first, or a header with ';'
+ * and no ','; quoted text does not count; the comma otherwise. */
+static void
+test_separator_detection(void **state)
+{
+	static const struct {
+		const char *text;
+		char sep;
+		size_t skip;
+	} cases[] = {
+	    {"a,b\r\n1,2\r\n", ',', 0},
+	    {"a;b\r\n1;2\r\n", ';', 0},
+	    {"sep=;\r\na,b;c\r\n", ';', 7},
+	    {"\xef\xbb\xbfsep=;\na;b\n", ';', 9},
+	    {"\xef\xbb\xbf"
+	     "a;b\n",
+	     ';', 3},
+	    {"a;b,c\n", ',', 0},      /* a comma: the comma wins */
+	    {"\"a;b\",c\n", ',', 0},  /* ';' quoted */
+	    {"\"x,y\";c\n", ';', 0},  /* ',' quoted */
+	    {"title\nA;B\n", ',', 0}, /* only the header decides */
+	};
+	size_t i, skip;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(
+		    csv_detect_sep(cases[i].text, strlen(cases[i].text), &skip),
+		    cases[i].sep);
+		assert_int_equal(skip, cases[i].skip);
+	}
+}
+
+/* csv_parse_auto reads a ';' file with quoted ';', CRLF inside quotes and
+ * a BOM; lines count from the file's first, the sep= line included. */
+static void
+test_semicolon_files(void **state)
+{
+	static const char text[] =
+	    "\xef\xbb\xbfsep=;\r\n"
+	    "Title;Owner\r\n"
+	    "\"a;b\";\"M\xc3\xbcller, J\xc3\xbcrgen\"\r\n"
+	    "\"two\r\nlines\";x\r\n"
+	    "last;\"q\"\"\"\r\n";
+	struct isms_err err = {0};
+	struct csv c;
+
+	(void)state;
+	assert_int_equal(csv_parse_auto(text, strlen(text), &c, &err), 0);
+	assert_int_equal(c.n, 4);
+	row_is(&c, 0, 2, 2, "Title", "Owner");
+	row_is(&c, 1, 3, 2, "a;b", "M\xc3\xbcller, J\xc3\xbcrgen");
+	row_is(&c, 2, 4, 2, "two\r\nlines", "x");
+	row_is(&c, 3, 6, 2, "last", "q\"");
+	csv_free(&c);
+	/* The same file without the sep= line: the header decides. */
+	assert_int_equal(csv_parse_auto(text + 12, strlen(text + 12), &c, &err),
+	                 0);
+	row_is(&c, 1, 2, 2, "a;b", "M\xc3\xbcller, J\xc3\xbcrgen");
+	csv_free(&c);
+	/* csv_parse itself keeps the comma: one field per line here. */
+	assert_int_equal(csv_parse("Title;Owner\r\n", 13, &c, &err), 0);
+	row_is(&c, 0, 1, 1, "Title;Owner");
+	csv_free(&c);
+}
+
 int
 main(void)
 {
@@ -147,6 +213,8 @@ main(void)
 	    cmocka_unit_test(test_embedded_newlines),
 	    cmocka_unit_test(test_crlf_bom_and_empty_lines),
 	    cmocka_unit_test(test_errors_name_the_line),
+	    cmocka_unit_test(test_separator_detection),
+	    cmocka_unit_test(test_semicolon_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
