@@ -25,7 +25,7 @@ const struct ctl_cmd *const ctl_cmds[] = {
     &ctl_cmd_method,  &ctl_cmd_soa,    &ctl_cmd_gap,    &ctl_cmd_plan,
     &ctl_cmd_catalog, &ctl_cmd_review, &ctl_cmd_due,    &ctl_cmd_journal,
     &ctl_cmd_watch,   &ctl_cmd_user,   &ctl_cmd_token,  &ctl_cmd_help,
-    &ctl_cmd_version, &ctl_cmd_health,
+    &ctl_cmd_version, &ctl_cmd_health, &ctl_cmd_report,
 };
 const size_t ctl_ncmds = sizeof ctl_cmds / sizeof ctl_cmds[0];
 

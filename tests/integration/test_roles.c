@@ -58,6 +58,7 @@ static const struct {
     {"metric_values", "vaeA"},
     {"metric_record", "eA"},
     {"unarchive", "eA"},
+    {"snapshot", "vaeA"},
 };
 
 static const struct {

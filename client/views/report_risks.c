@@ -1,0 +1,9 @@
+/* report_risks.c: placeholder, filled below. */
+#include "report_kinds.h"
+
+void
+report_build_risks(struct report *rep, const struct rsnap *snap)
+{
+	(void)rep;
+	(void)snap;
+}
