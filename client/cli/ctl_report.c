@@ -9,21 +9,28 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
+#include "report_html.h"
 #include "report_kinds.h"
+#include "report_pdf.h"
 #include "report_text.h"
+#include "report_xlsx.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
-/* The formats: the first is the default. */
+/* The formats: the first is the default. Binary ones never go to a TTY. */
 static const struct {
 	const char *name;
 	report_render_fn fn;
+	bool binary;
 } report_formats[] = {
-    {"md", report_render_md},
-    {"csv", report_render_csv},
-    {"json", report_render_json},
+    {"md", report_render_md, false},
+    {"csv", report_render_csv, false},
+    {"json", report_render_json, false},
+    {"html", report_render_html, false}, /* self-contained page */
+    {"xlsx", report_render_xlsx, true},  /* a workbook */
 };
 
 #define REPORT_NFORMATS (sizeof report_formats / sizeof report_formats[0])
@@ -35,6 +42,8 @@ struct report_opts {
 	const char *format;
 	const char *output;
 	const char *organisation;
+	const char *pdf;      /* --pdf FILE: -o pdf --output FILE */
+	const char *chromium; /* --chromium PATH */
 };
 
 /* The options: each sets one string of struct report_opts. */
@@ -47,20 +56,31 @@ static const struct {
     {"-o", "--format", offsetof(struct report_opts, format)},
     {"--organisation", "--organization",
      offsetof(struct report_opts, organisation)},
+    {"--pdf", NULL, offsetof(struct report_opts, pdf)},
+    {"--chromium", NULL, offsetof(struct report_opts, chromium)},
 };
 
 #define REPORT_NOPTS (sizeof report_optv / sizeof report_optv[0])
 
-/* The renderer called name, or NULL. */
-static report_render_fn
-report_format_find(const char *name)
+/* The index of the format called name, or REPORT_NFORMATS. */
+static size_t
+report_format_index(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < REPORT_NFORMATS; i++)
 		if (strcmp(report_formats[i].name, name) == 0)
-			return report_formats[i].fn;
-	return NULL;
+			break;
+	return i;
+}
+
+/* The renderer called name, or NULL. */
+static report_render_fn
+report_format_find(const char *name)
+{
+	size_t i = report_format_index(name);
+
+	return i < REPORT_NFORMATS ? report_formats[i].fn : NULL;
 }
 
 /* Applies option argv[*i] ("--x v" or "--x=v"); CTL_EXIT_USAGE when
@@ -114,6 +134,11 @@ report_parse(struct ctl_ctx *ctx, int argc, char **argv, struct report_opts *o)
 		return ctl_error(
 		    CTL_EXIT_USAGE,
 		    "report needs a KIND; try 'ismsctl help report'");
+	if (o->pdf != NULL && o->output != NULL)
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "--pdf FILE writes FILE: no --output with it");
+	if (o->pdf != NULL)
+		o->output = o->pdf;
 	if (report_kind_find(o->kind) == NULL)
 		return ctl_error(CTL_EXIT_USAGE,
 		                 "no report '%s'; try 'ismsctl help report'",
@@ -168,12 +193,26 @@ report_write(struct ctl_ctx *ctx, const struct report_opts *o,
 	    (f = fopen(o->output, "wb")) == NULL)
 		return ctl_error(CTL_EXIT_USAGE, "cannot write %s: %s",
 		                 o->output, strerror(errno));
-	rc = report_format_find(o->format)(f, rep, err, sizeof err);
+	if (f == ctx->out &&
+	    report_formats[report_format_index(o->format)].binary &&
+	    isatty(fileno(f)))
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "report: -o %s is binary: give --output FILE "
+		                 "or a pipe",
+		                 o->format);
+	report_pdf_chromium(o->chromium);
+	/* --pdf prints the HTML renderer's page. */
+	rc = (o->pdf != NULL
+	          ? report_render_pdf
+	          : report_format_find(o->format))(f, rep, err, sizeof err);
 	if (f != ctx->out && fclose(f) != 0 && rc == 0) {
 		snprintf(err, sizeof err, "cannot write %s: %s", o->output,
 		         strerror(errno));
 		rc = -1;
 	}
+	/* No half-written or empty file is left behind a failure. */
+	if (rc != 0 && f != ctx->out)
+		unlink(o->output);
 	return rc == 0 ? CTL_EXIT_OK
 	               : ctl_error(CTL_EXIT_REPLY, "report: %s", err);
 }
@@ -228,8 +267,9 @@ report_more(FILE *f)
 
 const struct ctl_cmd ctl_cmd_report = {
     .name = "report",
-    .usage = "report KIND [--as-of YYYY-MM-DD] [-o md|csv|json] "
-             "[--output FILE] [--organisation NAME]",
+    .usage = "report KIND [--as-of YYYY-MM-DD] [-o md|csv|json|html|xlsx] "
+             "[--output FILE] [--organisation NAME] [--pdf FILE] "
+             "[--chromium PATH]",
     .help = "a report for the auditor (SoA, risks, treatment plan, gap, "
             "review, audits, incidents)",
     .detail =
@@ -245,7 +285,17 @@ const struct ctl_cmd ctl_cmd_report = {
         "table\n"
         "per section, each after a 'section,ID,TITLE' row; -o json the "
         "whole\n"
-        "document. --output FILE writes there instead of stdout.\n",
+        "document. --output FILE writes there instead of stdout.\n"
+        "-o html is one self-contained page (inline CSS and SVG: heat "
+        "maps,\n"
+        "status colours, bars; print CSS for A4). -o xlsx is a workbook: "
+        "an\n"
+        "About sheet with the header, then one sheet per section with a\n"
+        "table, typed cells, the header row frozen, filters on. --pdf FILE\n"
+        "prints the HTML to FILE with headless Chromium (--chromium PATH "
+        "or\n"
+        "$ISMS_CHROMIUM, else chromium on PATH; killed after 60 s, or\n"
+        "$ISMS_CHROMIUM_TIMEOUT seconds).\n",
     .more = report_more,
     .exec = report_exec,
 };

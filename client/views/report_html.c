@@ -41,7 +41,9 @@ static const char html_css[] =
     "thead th{background:#1f3a5f;color:#fff}\n"
     "table.data{width:100%;font-size:.85rem}\n"
     "table.data tbody tr:nth-child(even){background:#f4f6f9}\n"
+    "caption{text-align:left;font-weight:600;padding:.25rem 0}\n"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "table.data td:first-child{white-space:nowrap}\n"
     "td.t-good{background:#d4edda;color:#14532d}\n"
     "td.t-warn{background:#fff3cd;color:#5c4400}\n"
     "td.t-bad{background:#f8d7da;color:#721c24;font-weight:600}\n"
@@ -476,7 +478,7 @@ html_bars(FILE *out, const struct rsection *s)
 	fputs("<table class=\"bars\">\n<caption>", out);
 	report_html_text(out, b->title ? b->title : s->title);
 	fputs("</caption>\n<thead><tr><th scope=\"col\">Item</th>"
-	      "<th scope=\"col\">Bar</th><th scope=\"col\">Value</th></tr>"
+	      "<th scope=\"col\">Share</th><th scope=\"col\">Value</th></tr>"
 	      "</thead>\n<tbody>\n",
 	      out);
 	for (i = 0; i < b->n; i++) {
