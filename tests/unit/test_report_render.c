@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "report.h"
 #include "report_html.h"
+#include "report_pdf.h"
 #include "report_xlsx.h"
 #include "xmalloc.h"
 
@@ -414,6 +416,116 @@ test_xlsx_read_back(void **state)
 	report_free(r);
 }
 
+/* A stand-in for Chromium in dir: a shell script with body. */
+static char *
+fake_chromium(const char *dir, const char *body)
+{
+	char *path = xasprintf("%s/chromium", dir);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+	return path;
+}
+
+/* Renders r as PDF with the given Chromium; the output in *buf. */
+static int
+pdf(const struct report *r, const char *chromium, char **buf, char *err,
+    size_t errlen)
+{
+	size_t n = 0;
+	FILE *f = open_memstream(buf, &n);
+	int rc;
+
+	assert_non_null(f);
+	report_pdf_chromium(chromium);
+	rc = report_render_pdf(f, r, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * The PDF renderer's side of the bargain, with a script in Chromium's
+ * place: it gets the HTML as a file:// URL and a --print-to-pdf path, the
+ * flags, a HOME of its own; what it prints is copied out; what is not a
+ * PDF, a failure, a missing program are errors.
+ */
+static void
+test_pdf_with_a_stand_in(void **state)
+{
+	char dir[] = "/tmp/test_report_pdf-XXXXXX", err[512], *out = NULL;
+	struct report *r = fixture();
+	char *exe, *argv_file;
+	FILE *f;
+	char line[4096];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	argv_file = xasprintf("%s/argv", dir);
+	/* Records its arguments, checks the page, prints a tiny "PDF". */
+	{
+		char *body = xasprintf(
+		    "printf '%%s\\n' \"$@\" >%s\n"
+		    "for a; do case $a in --print-to-pdf=*) o=${a#*=};; "
+		    "file://*) u=${a#file://};; esac; done\n"
+		    "grep -q 'Annex A controls' \"$u\" || exit 9\n"
+		    "[ \"$HOME\" = \"${u%%/report.html}\" ] || exit 8\n"
+		    "printf '%%%%PDF-1.4 fake' >\"$o\"",
+		    argv_file);
+
+		exe = fake_chromium(dir, body);
+		free(body);
+	}
+	assert_int_equal(pdf(r, exe, &out, err, sizeof err), 0);
+	assert_string_equal(out, "%PDF-1.4 fake");
+	free(out);
+	f = fopen(argv_file, "r");
+	assert_non_null(f);
+	out = NULL;
+	{
+		size_t n = 0;
+		FILE *m = open_memstream(&out, &n);
+
+		while (fgets(line, sizeof line, f))
+			fputs(line, m);
+		fclose(m);
+	}
+	fclose(f);
+	assert_non_null(strstr(out, "--headless\n--no-sandbox\n"));
+	assert_non_null(strstr(out, "--no-pdf-header-footer\n"));
+	assert_non_null(strstr(out, "--user-data-dir="));
+	assert_non_null(strstr(out, "\nfile:///tmp/ismsctl-pdf-"));
+	free(out);
+	free(exe);
+	/* Not a PDF. */
+	exe = fake_chromium(dir, "for a; do case $a in --print-to-pdf=*) "
+	                         "echo '<html>' >\"${a#*=}\";; esac; done");
+	assert_int_equal(pdf(r, exe, &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "wrote no PDF"));
+	free(out);
+	free(exe);
+	/* A failure, with the last line it said. */
+	exe = fake_chromium(dir, "echo 'dbus noise' >&2; echo 'it broke' >&2; "
+	                         "echo 'dbus more noise' >&2; exit 4");
+	assert_int_equal(pdf(r, exe, &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "failed (exit 4): it broke"));
+	free(out);
+	free(exe);
+	/* Missing. */
+	assert_int_equal(pdf(r, "/nonexistent/chromium", &out, err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "/nonexistent/chromium not found"));
+	free(out);
+	report_pdf_chromium(NULL);
+	exe = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(exe), 0);
+	free(exe);
+	free(argv_file);
+	report_free(r);
+}
+
 int
 main(void)
 {
@@ -424,6 +536,7 @@ main(void)
 	    cmocka_unit_test(test_html_write_error),
 	    cmocka_unit_test(test_xlsx_sheet_names),
 	    cmocka_unit_test(test_xlsx_read_back),
+	    cmocka_unit_test(test_pdf_with_a_stand_in),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
