@@ -83,7 +83,9 @@ md_heat(FILE *f, const struct rheat *h)
 {
 	unsigned l, i, k;
 
-	fprintf(f, "**%s** (likelihood down, impact across)\n\n| L \\ I |",
+	fprintf(f,
+	        "**%s** (rows: likelihood, highest first; columns: "
+	        "impact)\n\n| L \\ I |",
 	        h->title);
 	for (i = 1; i <= h->nimp; i++)
 		fprintf(f, " %u |", i);

@@ -185,9 +185,22 @@ rsnap_join(char *s, const char *id)
 	return t;
 }
 
+/* Whether id is a record of register reg: by the snapshot's record when
+ * it has it (catalog ids such as A.5.1 have no prefix), else by prefix. */
+static bool
+rsnap_is_in(const struct rsnap *snap, const char *id, const char *reg)
+{
+	const struct reglist_row *row = reglist_by_name(reg);
+	const Isms__V1__Record *r = rsnap_find(snap, id);
+
+	if (r != NULL)
+		return row != NULL && (uint32_t)r->body_case == row->body_case;
+	return rsnap_is(id, reg);
+}
+
 char *
-rsnap_links(const Isms__V1__Record *rec, const char *rel, bool out,
-            const char *reg)
+rsnap_links(const struct rsnap *snap, const Isms__V1__Record *rec,
+            const char *rel, bool out, const char *reg)
 {
 	Isms__V1__Link *const *l = out ? rec->links : rec->linked_from;
 	size_t i, n = out ? rec->n_links : rec->n_linked_from;
@@ -197,7 +210,7 @@ rsnap_links(const Isms__V1__Record *rec, const char *rel, bool out,
 		if (rel != NULL &&
 		    (l[i]->rel == NULL || strcmp(l[i]->rel, rel) != 0))
 			continue;
-		if (reg != NULL && !rsnap_is(l[i]->target, reg))
+		if (reg != NULL && !rsnap_is_in(snap, l[i]->target, reg))
 			continue;
 		s = rsnap_join(s, l[i]->target);
 	}

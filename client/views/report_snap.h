@@ -42,6 +42,11 @@ const Isms__V1__Record *rsnap_find(const struct rsnap *, const char *id);
 /* The live records of a register (by reglist index). */
 #define RSNAP_REG(r, name) (&(r)->reg[reglist_index_##name])
 
+/* rec's body when it is of register name (NAME: its upper case), else
+ * NULL: the bodies share a union, so only the case tells. */
+#define RSNAP_BODY(rec, name, NAME)                                            \
+	((rec)->body_case == ISMS__V1__RECORD__BODY_##NAME ? (rec)->name : NULL)
+
 /* The body of rec (any register), or NULL. */
 const ProtobufCMessage *rsnap_body(const Isms__V1__Record *rec);
 
@@ -54,8 +59,8 @@ const char *rsnap_enum(const Isms__V1__Record *rec, const char *field,
 
 /* The ids of records linked with rel, outgoing (out) or incoming, whose
  * register is reg (NULL: any), space separated; malloc'ed. */
-char *rsnap_links(const Isms__V1__Record *rec, const char *rel, bool out,
-                  const char *reg);
+char *rsnap_links(const struct rsnap *snap, const Isms__V1__Record *rec,
+                  const char *rel, bool out, const char *reg);
 
 /* Whether id belongs to register name. */
 bool rsnap_is(const char *id, const char *reg);

@@ -38,9 +38,9 @@ soa_evidence(const struct rsnap *snap, const struct soa_row *r)
 	const Isms__V1__Record *rec = rsnap_find(snap, r->id);
 	char *impl, *docs, *s;
 
-	impl = rec != NULL ? rsnap_links(rec, "implements", false, NULL)
+	impl = rec != NULL ? rsnap_links(snap, rec, "implements", false, NULL)
 	                   : xstrdup("");
-	docs = rec != NULL ? rsnap_links(rec, "documented_in", true, NULL)
+	docs = rec != NULL ? rsnap_links(snap, rec, "documented_in", true, NULL)
 	                   : xstrdup("");
 	s = xasprintf(
 	    "%s%s%s%s%s", r->evidence != NULL ? r->evidence : "",

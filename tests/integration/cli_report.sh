@@ -11,7 +11,9 @@ build=$(realpath "$1")
 . "$(dirname "$0")/cli_lib.sh"
 cli_workdir cli_report
 cli_checks re
-start
+# The data is made two days ago (the daemon's clock moved back), changed
+# today: --as-of yesterday sees it as it was made, whatever the hour.
+start --test-clock-offset -$((2 * DAY))
 
 # jq-like reads of a report's JSON with the system's python3.
 # jget EXPR: evaluates EXPR on the document in $out (d), prints the result.
@@ -71,6 +73,132 @@ has "csv document control" '^section,document-control,Document control'
 has "csv section label" '^section,soa,Statement of Applicability'
 has "csv formula defused" "\"'=HYPERLINK"
 equals "csv SoA rows" "$(sed -n '/^section,soa,/,/^\r$/p' soa.csv | grep -c '^A\.')" 93
+
+# --- the risk register: levels and both heat maps
+expect 0 risk set RSK-0001 residual_likelihood=1 residual_impact=2
+expect 0 risk add title="Supplier outage" owner=bob likelihood=2 impact=2
+expect 0 report risks -o json
+equals "two risks" "$(jget 'len(rows("register"))')" 2
+equals "inherent cell 3x4" "$(jget 'sec("heatmap")["heatmaps"][0]["counts"][2][3]')" 1
+equals "inherent cell 2x2" "$(jget 'sec("heatmap")["heatmaps"][0]["counts"][1][1]')" 1
+equals "residual cell 1x2" "$(jget 'sec("heatmap")["heatmaps"][1]["counts"][0][1]')" 1
+equals "the method's level of 3x4" "$(jget 'sec("heatmap")["heatmaps"][0]["levels"][2][3]')" high
+equals "one high inherent" "$(jget '[r[1] for r in rows("levels") if r[0]=="high"][0]')" 1
+equals "one low residual" "$(jget '[r[2] for r in rows("levels") if r[0]=="low"][0]')" 1
+
+# --- the treatment plan: a treatment overdue, an action, acceptance
+expect 0 treatment add title="Disk encryption" owner=alice \
+	action="Encrypt laptops" due_on="$(day -3)" progress=50
+expect 0 treatment set RTP-0001 status=in_progress
+expect 0 link RTP-0001 mitigates RSK-0001
+expect 0 action add title="Asset check" owner=bob kind=corrective \
+	due_on="$(day 1)"
+expect 0 link ACT-0001 for RSK-0001
+expect 0 report treatment -o json
+equals "a plan row per open risk" "$(jget 'len(rows("plan"))')" 2
+equals "RSK-0001's controls" "$(jget '[r[5] for r in rows("plan") if r[0]=="RSK-0001"][0]')" A.8.5
+has "RSK-0001's treatment" 'RTP-0001 \(in_progress, due' \
+	"$(jget '[r[6] for r in rows("plan") if r[0]=="RSK-0001"][0]')"
+has "RSK-0001's action" 'ACT-0001 \(open, due' \
+	"$(jget '[r[6] for r in rows("plan") if r[0]=="RSK-0001"][0]')"
+equals "next due: the overdue treatment" \
+	"$(jget '[r[7] for r in rows("plan") if r[0]=="RSK-0001"][0]')" "$(day -3)"
+equals "progress: the mean" "$(jget '[r[8] for r in rows("plan") if r[0]=="RSK-0001"][0]')" 25
+equals "acceptance pending" "$(jget '[r[11] for r in rows("plan") if r[0]=="RSK-0001"][0]')" pending
+equals "two steps in the plan" "$(jget 'len(rows("actions"))')" 2
+has "one overdue" '1 overdue' "$(jget 'sec("summary")["text"]')"
+
+# --- audits: the programme, findings by kind
+expect 0 audit add title="ISMS audit 2026" owner=alice planned_on="$(day 10)"
+expect 0 finding add title="Old policy" owner=alice kind=observation
+expect 0 finding add title="No access review" owner=bob kind=minor_nc
+expect 0 link FND-0001 found_in AUD-0001
+expect 0 link FND-0002 found_in AUD-0001
+expect 0 report audits -o json
+equals "one audit" "$(jget 'len(rows("programme"))')" 1
+equals "its findings" "$(jget 'rows("programme")[0][8]')" 2
+equals "minor nc open" "$(jget '[r[1] for r in rows("findings-by-kind") if r[0]=="minor_nc"][0]')" 1
+equals "observations" "$(jget '[r[4] for r in rows("findings-by-kind") if r[0]=="observation"][0]')" 1
+equals "findings listed" "$(jget 'col("findings","Audit")')" "['AUD-0001', 'AUD-0001']"
+
+# --- incidents: open by severity, time to resolve
+expect 0 incident add title="Phishing" owner=alice severity=high
+expect 0 incident add title="Lost badge" owner=bob severity=low
+expect 0 incident set INC-0002 status=triaged
+expect 0 incident set INC-0002 status=resolved
+expect 0 report incidents -o json
+equals "high open" "$(jget '[r[1] for r in rows("by-severity") if r[0]=="high"][0]')" 1
+equals "low resolved" "$(jget '[r[2] for r in rows("by-severity") if r[0]=="low"][0]')" 1
+equals "open list" "$(jget 'col("open","ID")')" "['INC-0001']"
+equals "resolved list" "$(jget 'col("resolved","ID")')" "['INC-0002']"
+
+# --- gap: clauses and themes as bars and tables
+expect 0 report gap -o json
+equals "seven clauses" "$(jget 'len(rows("clauses"))')" 7
+equals "a bar per clause" "$(jget 'len(sec("clauses")["bars"]["bars"])')" 7
+equals "A.5 implemented" "$(jget '[r[2] for r in rows("themes") if r[0]=="A.5"][0]')" 1
+has "requirements" '^[1-9][0-9]+$' "$(jget 'len(rows("requirements"))')"
+
+# --- the management review inputs, and changes since the last review
+expect 0 issue add title="New regulation" owner=alice kind=external
+expect 0 mreview add title="MR 2026" owner=alice
+expect 0 action add title="Fund the SIEM" owner=alice kind=improvement \
+	due_on="$(day 30)"
+expect 0 link ACT-0002 decided_in MR-0001
+expect 0 mreview set MR-0001 status=held held_on="$(day -2)" \
+	attendees=ceo input_previous_actions=a input_changes=b \
+	input_party_needs=c input_performance=d input_party_feedback=e \
+	input_risk=f input_improvement=g decisions="Fund the SIEM"
+expect 0 mreview approve MR-0001
+expect 0 report review -o json
+equals "a) the review's action" "$(jget 'col("inputs-9.3.2-a","ID")')" "['ACT-0002']"
+equals "b) issues" "$(jget 'col("inputs-9.3.2-b","ID")')" "['ISS-0001']"
+equals "d1) corrective" "$(jget 'col("inputs-9.3.2-d1","ID")')" "['ACT-0001']"
+equals "d3) audit results" "$(jget 'len(rows("inputs-9.3.2-d3"))')" 3
+equals "f) risks and treatments" "$(jget 'len(rows("inputs-9.3.2-f"))')" 3
+equals "g) improvement" "$(jget 'col("inputs-9.3.2-g","ID")')" "['ACT-0002']"
+equals "nothing changed since MR-0001 yet" "$(jget 'len(rows("changes"))')" 0
+has "counts by status" '^1 record: 1 open;' "$(jget 'sec("inputs-9.3.2-b")["text"]')"
+
+# --- as of a past date: the old revision, the head of that day
+head=$("$ctl" journal head)
+stop
+start_tcp
+expect 0 risk set RSK-0002 likelihood=5
+expect 0 risk add title="Ransomware" owner=alice likelihood=4 impact=5
+expect 0 report risks -o json
+equals "now: three risks" "$(jget 'len(rows("register"))')" 3
+equals "now: the new likelihood" "$(jget '[r[4] for r in rows("register") if r[0]=="RSK-0002"][0]')" 5
+expect 0 report risks --as-of "$(day -1)" -o json
+equals "as of: two risks" "$(jget 'len(rows("register"))')" 2
+equals "as of: the old likelihood" "$(jget '[r[4] for r in rows("register") if r[0]=="RSK-0002"][0]')" 2
+equals "as of: the date" "$(jget 'd["as_of"]')" "$(day -1)"
+equals "as of: the head of that day" \
+	"$(jget 'str(d["journal_seq"])+":"+d["head_hash"]')" "$head"
+expect 0 report soa --as-of "$(day -5)" -o json
+equals "before the catalog: no control" "$(jget 'len(rows("soa"))')" 0
+equals "before the catalog: seq 0" "$(jget 'd["journal_seq"]')" 0
+expect 0 report review -o json
+equals "changed since MR-0001" "$(jget 'col("changes","ID")')" "['RSK-0002', 'RSK-0003']"
+expect 0 report review --as-of "$(day -1)" -o json
+equals "as of: nothing changed yet" "$(jget 'len(rows("changes"))')" 0
+
+# --- roles: viewers and up; as of a date (history) auditors and up
+expect 0 user add vera --role viewer
+expect 0 user add aude --role auditor
+expect 0 user add ingo --role ingest
+for u in vera aude ingo; do
+	expect 0 token create "$u"
+	cut -d' ' -f2 <<<"$out" >"$u.tok"
+done
+tcp=(--endpoint "tcp://127.0.0.1:$port" --insecure)
+expect 0 "${tcp[@]}" --token-file vera.tok report soa -o json
+equals "generated by vera" "$(jget 'd["generated_by"]')" vera
+expect 1 "${tcp[@]}" --token-file vera.tok report risks --as-of "$(day -1)"
+has "a viewer may not read history" 'PERMISSION_DENIED.*needs role auditor' "$err"
+expect 0 "${tcp[@]}" --token-file aude.tok report risks --as-of "$(day -1)"
+expect 1 "${tcp[@]}" --token-file ingo.tok report soa
+has "the ingest role is refused" 'PERMISSION_DENIED' "$err"
 
 # Usage errors.
 expect 2 report
