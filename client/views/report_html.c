@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "report_html.h"
+#include "report_style.h"
 #include "timefmt.h"
 
 /* Heat-map cells, in SVG user units. */
@@ -44,10 +45,7 @@ static const char html_css[] =
     "caption{text-align:left;font-weight:600;padding:.25rem 0}\n"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     "table.data td:first-child{white-space:nowrap}\n"
-    "td.t-good{background:#d4edda;color:#14532d}\n"
-    "td.t-warn{background:#fff3cd;color:#5c4400}\n"
-    "td.t-bad{background:#f8d7da;color:#721c24;font-weight:600}\n"
-    "td.t-muted{background:#ececec;color:#454545}\n"
+    "td.t-bad{font-weight:600}\n"
     "table.doc th{background:#eef2f7;color:#1a1a1a;width:13rem}\n"
     ".hash{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;"
     "word-break:break-all}\n"
@@ -72,32 +70,12 @@ static const char html_css[] =
     "a{color:inherit;text-decoration:none}\n"
     "}\n";
 
-/* Fill and text colour of the usual level names; others are grey. */
-static const struct {
-	const char *name;
-	const char *fill, *ink;
-} html_levels[] = {
-    {"very low", "#d9f0d3", "#1a1a1a"},  {"negligible", "#d9f0d3", "#1a1a1a"},
-    {"low", "#a6dba0", "#1a1a1a"},       {"medium", "#fee08b", "#1a1a1a"},
-    {"moderate", "#fee08b", "#1a1a1a"},  {"high", "#fdae61", "#1a1a1a"},
-    {"very high", "#f46d43", "#1a1a1a"}, {"critical", "#d73027", "#ffffff"},
-    {"extreme", "#d73027", "#ffffff"},
-};
-
-#define HTML_NLEVELS (sizeof html_levels / sizeof html_levels[0])
-
 static const char *const html_tone_class[] = {
     [RTONE_NONE] = NULL,   [RTONE_GOOD] = "t-good",   [RTONE_WARN] = "t-warn",
     [RTONE_BAD] = "t-bad", [RTONE_MUTED] = "t-muted",
 };
 
-static const char *const html_tone_fill[] = {
-    [RTONE_NONE] = "#1f3a5f",  [RTONE_GOOD] = "#2e7d32",
-    [RTONE_WARN] = "#b26a00",  [RTONE_BAD] = "#c62828",
-    [RTONE_MUTED] = "#6b6b6b",
-};
-
-/* The tone's index into the tables above, RTONE_NONE when out of range. */
+/* The tone's index into html_tone_class, RTONE_NONE when out of range. */
 static unsigned
 html_tone(enum rtone t)
 {
@@ -185,6 +163,21 @@ html_paragraphs(FILE *out, const char *text)
 	fputs("</p>\n", out);
 }
 
+/* The tone classes' colours, from the colours the renderers share. */
+static void
+html_tone_css(FILE *out)
+{
+	const struct rstyle *c;
+	unsigned t;
+
+	for (t = RTONE_GOOD; t <= RTONE_MUTED; t++) {
+		c = rstyle_tone((enum rtone)t);
+		fprintf(out, "td.%s{background:#%06x;color:#%06x}\n",
+		        html_tone_class[t], (unsigned)c->fill,
+		        (unsigned)c->ink);
+	}
+}
+
 /* Writes the <head>: title, the no-fetch policy, the style sheet. */
 static void
 html_head(FILE *out, const struct report *r)
@@ -206,6 +199,7 @@ html_head(FILE *out, const struct report *r)
 	}
 	fputs("</title>\n<style>\n", out);
 	fputs(html_css, out);
+	html_tone_css(out);
 	/* The footer of every printed page names the document and its seq. */
 	fprintf(out, "@page{@bottom-left{content:\"");
 	html_css_string(out, h->report);
@@ -327,21 +321,14 @@ html_table(FILE *out, const struct rsection *s)
 	fputs("</tbody>\n</table>\n", out);
 }
 
-/* The colours of a level name (case-insensitive), grey when unknown. */
+/* The colours of a level name as "#rrggbb" (report_style.h). */
 static void
-html_level_colours(const char *level, const char **fill, const char **ink)
+html_level_colours(const char *level, char fill[8], char ink[8])
 {
-	size_t i;
+	const struct rstyle *c = rstyle_level(level);
 
-	*fill = "#e6e6e6";
-	*ink = "#1a1a1a";
-	for (i = 0; level && i < HTML_NLEVELS; i++) {
-		if (strcasecmp(level, html_levels[i].name) == 0) {
-			*fill = html_levels[i].fill;
-			*ink = html_levels[i].ink;
-			return;
-		}
-	}
+	snprintf(fill, 8, "#%06x", (unsigned)c->fill & 0xFFFFFF);
+	snprintf(ink, 8, "#%06x", (unsigned)c->ink & 0xFFFFFF);
 }
 
 /* The level name of a heat-map cell, "" when the map has none. */
@@ -355,7 +342,8 @@ html_heat_level(const struct rheat *hm, unsigned i)
 static void
 html_heat_cells(FILE *out, const struct rheat *hm)
 {
-	const char *fill, *ink, *lv;
+	char fill[8], ink[8];
+	const char *lv;
 	unsigned lik, imp, i, x, y;
 
 	for (lik = hm->nlik; lik >= 1; lik--) {
@@ -368,7 +356,7 @@ html_heat_cells(FILE *out, const struct rheat *hm)
 			i = (lik - 1) * hm->nimp + (imp - 1);
 			x = HM_LEFT + (imp - 1) * HM_CELLW;
 			lv = html_heat_level(hm, i);
-			html_level_colours(lv, &fill, &ink);
+			html_level_colours(lv, fill, ink);
 			fprintf(out, "<g><title>likelihood %u, impact %u: %u (",
 			        lik, imp, hm->count ? hm->count[i] : 0);
 			report_html_text(out, lv);
@@ -399,7 +387,8 @@ html_heat_cells(FILE *out, const struct rheat *hm)
 static void
 html_heat_legend(FILE *out, const struct rheat *hm)
 {
-	const char *fill, *ink, *lv;
+	char fill[8], ink[8];
+	const char *lv;
 	unsigned i, j;
 
 	fputs("<ul class=\"legend\">", out);
@@ -410,7 +399,7 @@ html_heat_legend(FILE *out, const struct rheat *hm)
 				break;
 		if (j < i || !*lv)
 			continue;
-		html_level_colours(lv, &fill, &ink);
+		html_level_colours(lv, fill, ink);
 		fprintf(out,
 		        "<li><svg class=\"swatch\" viewBox=\"0 0 10 10\" "
 		        "aria-hidden=\"true\"><rect width=\"10\" height=\"10\" "
@@ -491,14 +480,15 @@ html_bars(FILE *out, const struct rsection *s)
 			pct = 100;
 		fputs("<tr><th scope=\"row\">", out);
 		report_html_text(out, bar->label);
-		fprintf(out,
-		        "</th><td class=\"bar\"><svg aria-hidden=\"true\" "
-		        "preserveAspectRatio=\"none\" viewBox=\"0 0 100 10\">"
-		        "<rect width=\"100\" height=\"10\" fill=\"#e3e7ed\"/>"
-		        "<rect width=\"%.2f\" height=\"10\" fill=\"%s\"/></svg>"
-		        "</td><td class=\"num\">%g / %g (%.0f%%)</td></tr>\n",
-		        pct, html_tone_fill[html_tone(bar->tone)], bar->value,
-		        bar->max, pct);
+		fprintf(
+		    out,
+		    "</th><td class=\"bar\"><svg aria-hidden=\"true\" "
+		    "preserveAspectRatio=\"none\" viewBox=\"0 0 100 10\">"
+		    "<rect width=\"100\" height=\"10\" fill=\"#e3e7ed\"/>"
+		    "<rect width=\"%.2f\" height=\"10\" fill=\"#%06x\"/></svg>"
+		    "</td><td class=\"num\">%g / %g (%.0f%%)</td></tr>\n",
+		    pct, (unsigned)rstyle_bar(bar->tone), bar->value, bar->max,
+		    pct);
 	}
 	fputs("</tbody>\n</table>\n", out);
 }

@@ -17,6 +17,7 @@
 
 #include "pbfield.h"
 #include "report_xlsx.h"
+#include "report_style.h"
 #include "report_xlsxlib.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -27,17 +28,6 @@
 #define XW_MAX_WIDTH  60
 #define XW_NTYPES     (RCELL_TIME + 1)
 #define XW_NTONES     (RTONE_MUTED + 1)
-
-/* Fill and font colour per tone, as in the HTML renderer. */
-static const struct {
-	lxw_color_t bg, fg;
-} xw_tones[XW_NTONES] = {
-    [RTONE_NONE] = {0, 0},
-    [RTONE_GOOD] = {0xD4EDDA, 0x14532D},
-    [RTONE_WARN] = {0xFFF3CD, 0x5C4400},
-    [RTONE_BAD] = {0xF8D7DA, 0x721C24},
-    [RTONE_MUTED] = {0xECECEC, 0x454545},
-};
 
 static const char *const xw_numfmt[XW_NTYPES] = {
     [RCELL_TEXT] = NULL,
@@ -54,6 +44,9 @@ struct xw {
 	lxw_workbook *wb;
 	lxw_format *head, *label, *wrap;
 	lxw_format *fmt[XW_NTYPES][XW_NTONES];
+	lxw_format *level[16]; /* heat-map fills, by their colour */
+	uint32_t level_fill[16];
+	size_t nlevel;
 	lxw_error rc; /* the first error */
 	const char *what;
 	char (*names)[32];
@@ -86,8 +79,9 @@ xw_fmt(struct xw *w, enum rcell_type type, enum rtone tone)
 	if (xw_numfmt[ty])
 		w->x->format_set_num_format(f, xw_numfmt[ty]);
 	if (to != RTONE_NONE) {
-		w->x->format_set_bg_color(f, xw_tones[to].bg);
-		w->x->format_set_font_color(f, xw_tones[to].fg);
+		w->x->format_set_bg_color(f, rstyle_tone((enum rtone)to)->fill);
+		w->x->format_set_font_color(f,
+		                            rstyle_tone((enum rtone)to)->ink);
 	}
 	w->fmt[ty][to] = f;
 	return f;
@@ -371,6 +365,70 @@ xw_bars_sheet(struct xw *w, const struct rsection *s)
 	}
 }
 
+/* The format of a heat-map cell of this level (made once per colour). */
+static lxw_format *
+xw_level(struct xw *w, const char *level)
+{
+	const struct rstyle *c = rstyle_level(level);
+	lxw_format *f;
+	size_t i;
+
+	for (i = 0; i < w->nlevel; i++)
+		if (w->level_fill[i] == c->fill)
+			return w->level[i];
+	f = w->x->workbook_add_format(w->wb);
+	w->x->format_set_bg_color(f, c->fill);
+	w->x->format_set_font_color(f, c->ink);
+	if (w->nlevel < sizeof w->level / sizeof w->level[0]) {
+		w->level[w->nlevel] = f;
+		w->level_fill[w->nlevel++] = c->fill;
+	}
+	return f;
+}
+
+/* One heat map from row *row: its title, impact across, likelihood down
+ * (the highest on top), each count in its level's colour. */
+static void
+xw_heat(struct xw *w, lxw_worksheet *ws, uint32_t *row, const struct rheat *h)
+{
+	unsigned l, i, k;
+
+	xw_string(w, ws, (*row)++, 0, h->title ? h->title : "", w->label);
+	xw_string(w, ws, *row, 0, "Likelihood \\ impact", w->head);
+	for (i = 1; i <= h->nimp && i < LXW_COL_MAX; i++)
+		w->x->worksheet_write_number(ws, *row, (lxw_col_t)i, i,
+		                             w->head);
+	(*row)++;
+	for (l = h->nlik; l >= 1; l--, (*row)++) {
+		w->x->worksheet_write_number(ws, *row, 0, l, w->head);
+		for (i = 1; i <= h->nimp && i < LXW_COL_MAX; i++) {
+			k = (l - 1) * h->nimp + (i - 1);
+			w->x->worksheet_write_number(
+			    ws, *row, (lxw_col_t)i, h->count ? h->count[k] : 0,
+			    xw_level(w, h->level ? h->level[k] : NULL));
+		}
+	}
+	(*row)++;
+}
+
+/* A section with heat maps but no table: the grids, one under another. */
+static void
+xw_heat_sheet(struct xw *w, const struct rsection *s)
+{
+	lxw_worksheet *ws = xw_sheet(w, s->id);
+	uint32_t row = 0;
+	unsigned k;
+
+	if (!ws) {
+		xw_check(w, LXW_ERROR_SHEETNAME_ALREADY_USED, s->id);
+		return;
+	}
+	w->x->worksheet_set_column(ws, 0, 0, 20, NULL);
+	for (k = 0; k < 2; k++)
+		if (s->heat[k] && s->heat[k]->nlik * s->heat[k]->nimp > 0)
+			xw_heat(w, ws, &row, s->heat[k]);
+}
+
 /* One row of the About sheet: a bold label and a text value. */
 static void
 xw_about_row(struct xw *w, lxw_worksheet *ws, uint32_t *row, const char *label,
@@ -506,6 +564,8 @@ xw_write(struct xw *w, const struct report *r, const char *path, char *tmpdir,
 			xw_table_sheet(w, &r->sec[i]);
 		else if (r->sec[i].bars && r->sec[i].bars->n)
 			xw_bars_sheet(w, &r->sec[i]);
+		else if (r->sec[i].heat[0] || r->sec[i].heat[1])
+			xw_heat_sheet(w, &r->sec[i]);
 	}
 	e = w->x->workbook_close(w->wb);
 	free(comments);

@@ -2,7 +2,8 @@
  * report_xlsx.h: a report as an XLSX workbook (libxlsxwriter).
  *
  * The first sheet, "About", holds the document-control header; then one
- * sheet per section that has a table (or bars), named from the section's
+ * sheet per section that has a table (else its bars, else its heat maps
+ * as grids of counts coloured by level), named from the section's
  * id (Excel's 31 characters, unique, no []:*?/\). Cells are typed: numbers
  * as numbers, dates and times as real dates with a date format, text as
  * strings (never formulas, so a cell starting with '=' stays text). The

@@ -18,7 +18,28 @@ start
 
 chromium=$(command -v chromium) || {
 	bad "chromium is not installed: run scripts/install-deps.sh"
-	cli_done cli_report_render
+	# The risk register: heat maps in the page, typed cells in the workbook.
+expect 0 risk add title="Laptop theft" owner=alice likelihood=3 impact=4
+expect 0 risk add title="Phishing, 'CEO' fraud & co" owner=bob likelihood=5 \
+	impact=2
+expect 0 report risks -o html --output risks.html
+equals "two heat maps" "$(grep -c '<svg role="img"' risks.html)" 2
+has "a heat-map cell" 'likelihood 3, impact 4: 1 \(' "$(cat risks.html)"
+expect 0 report risks -o xlsx --output risks.xlsx
+x=$(/usr/bin/python3 "$src/xlsx_dump.py" risks.xlsx)
+equals "risks sheets" "$(grep '^sheet' <<<"$x" | cut -d' ' -f2 | tr '\n' ' ')" \
+	"About heatmap levels register "
+has "register: frozen, filtered" \
+	'^sheet register rows=3 cols=15 freeze=A2 filter=A1:O3$' "$x"
+has "likelihood is a number" '^cell register!E2 n 3$' "$x"
+has "score is a number" '^cell register!G3 n 10$' "$x"
+has "next review is a date" \
+	'^cell register!O2 d [0-9]{4}-[0-9]{2}-[0-9]{2}T00:00:00$' "$x"
+has "heat map grid" '^cell heatmap!A1 s,bold ' "$x"
+has "text with commas and quotes" \
+	"^cell register!B3 s \"Phishing, 'CEO' fraud & co\"$" "$x"
+
+cli_done cli_report_render
 	exit 1
 }
 
@@ -155,5 +176,26 @@ has "text stays text" "^cell soa!E2 s '<script>alert\(1\)</script> & \"quoted\"'
 has "about: the seq" "^cell About!B8 n $seq$" "$x"
 equals "xlsx to a pipe" "$("$ctl" report soa -o xlsx 2>/dev/null | head -c 4 | od -An -c | tr -d ' ')" \
 	'PK003004'
+
+# The risk register: heat maps in the page, typed cells in the workbook.
+expect 0 risk add title="Laptop theft" owner=alice likelihood=3 impact=4
+expect 0 risk add title="Phishing, 'CEO' fraud & co" owner=bob likelihood=5 \
+	impact=2
+expect 0 report risks -o html --output risks.html
+equals "two heat maps" "$(grep -c '<svg role="img"' risks.html)" 2
+has "a heat-map cell" 'likelihood 3, impact 4: 1 \(' "$(cat risks.html)"
+expect 0 report risks -o xlsx --output risks.xlsx
+x=$(/usr/bin/python3 "$src/xlsx_dump.py" risks.xlsx)
+equals "risks sheets" "$(grep '^sheet' <<<"$x" | cut -d' ' -f2 | tr '\n' ' ')" \
+	"About heatmap levels register "
+has "register: frozen, filtered" \
+	'^sheet register rows=3 cols=15 freeze=A2 filter=A1:O3$' "$x"
+has "likelihood is a number" '^cell register!E2 n 3$' "$x"
+has "score is a number" '^cell register!G3 n 10$' "$x"
+has "next review is a date" \
+	'^cell register!O2 d [0-9]{4}-[0-9]{2}-[0-9]{2}T00:00:00$' "$x"
+has "heat map grid" '^cell heatmap!A1 s,bold ' "$x"
+has "text with commas and quotes" \
+	"^cell register!B3 s \"Phishing, 'CEO' fraud & co\"$" "$x"
 
 cli_done cli_report_render

@@ -279,7 +279,7 @@ test_html_heat_and_bars(void **state)
 	assert_non_null(strstr(sec, "<title id=\"hm-risks-0\">Inherent risk"));
 	assert_non_null(strstr(sec, "<title id=\"hm-risks-1\">Residual risk"));
 	assert_non_null(strstr(sec, "likelihood 5, impact 5: 1 (critical)"));
-	assert_non_null(strstr(sec, "fill=\"#d73027\""));
+	assert_non_null(strstr(sec, "fill=\"#b2182b\""));
 	assert_non_null(strstr(sec, "fill=\"#a6dba0\""));
 	assert_non_null(strstr(sec, "Inherent risk (24)</figcaption>"));
 	/* Bars: one row each, the fraction drawn and written. */
@@ -388,7 +388,15 @@ test_xlsx_read_back(void **state)
 	                          "filter=A1:G94\n"));
 	assert_non_null(strstr(d, "sheet gap rows=5 cols=3 freeze=A2 "
 	                          "filter=A1:C5\n"));
-	assert_null(strstr(d, "sheet risks"));
+	/* Heat maps without a table: the grids, counts as numbers. */
+	assert_non_null(strstr(d, "sheet risks rows=15 cols=6 freeze=None "
+	                          "filter=None\n"));
+	assert_non_null(strstr(d, "cell risks!A1 s,bold 'Inherent risk'\n"));
+	assert_non_null(strstr(d, "cell risks!F2 n,bold 5\n"));
+	assert_non_null(strstr(d, "cell risks!A3 n,bold 5\n"));
+	assert_non_null(strstr(d, "cell risks!F3 n 1\n"));
+	assert_non_null(strstr(d, "cell risks!B7 n 2\n"));
+	assert_non_null(strstr(d, "cell risks!A9 s,bold 'Residual risk'\n"));
 	assert_non_null(strstr(d, "sheet inputs-9.3.2-c-nonconformities- "));
 	assert_non_null(strstr(d, "sheet inputs-9.3.2-c-nonconformitie-2 "));
 	/* The header row bold; typed cells. */
