@@ -146,6 +146,13 @@ report_parse(struct ctl_ctx *ctx, int argc, char **argv, struct report_opts *o)
 	if (report_format_find(o->format) == NULL)
 		return ctl_error(CTL_EXIT_USAGE, "report: no format '%s'",
 		                 o->format);
+	if ((o->output == NULL || strcmp(o->output, "-") == 0) &&
+	    (o->pdf != NULL ||
+	     report_formats[report_format_index(o->format)].binary) &&
+	    isatty(fileno(ctx->out)))
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "report: %s is binary: give a FILE or a pipe",
+		                 o->pdf != NULL ? "PDF" : o->format);
 	if (o->as_of != NULL && !timefmt_date_valid(o->as_of))
 		return ctl_error(CTL_EXIT_USAGE,
 		                 "--as-of expects a date YYYY-MM-DD, got '%s'",
@@ -193,13 +200,6 @@ report_write(struct ctl_ctx *ctx, const struct report_opts *o,
 	    (f = fopen(o->output, "wb")) == NULL)
 		return ctl_error(CTL_EXIT_USAGE, "cannot write %s: %s",
 		                 o->output, strerror(errno));
-	if (f == ctx->out &&
-	    report_formats[report_format_index(o->format)].binary &&
-	    isatty(fileno(f)))
-		return ctl_error(CTL_EXIT_USAGE,
-		                 "report: -o %s is binary: give --output FILE "
-		                 "or a pipe",
-		                 o->format);
 	report_pdf_chromium(o->chromium);
 	/* --pdf prints the HTML renderer's page. */
 	rc = (o->pdf != NULL

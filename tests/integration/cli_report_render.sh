@@ -39,6 +39,13 @@ has "heat map grid" '^cell heatmap!A1 s,bold ' "$x"
 has "text with commas and quotes" \
 	"^cell register!B3 s \"Phishing, 'CEO' fraud & co\"$" "$x"
 
+# Binary formats are not written to a terminal.
+out=$(script -qec "$ctl report soa -o xlsx" /dev/null)
+equals "xlsx to a terminal: exit" "$?" 2
+has "xlsx to a terminal" 'xlsx is binary: give a FILE or a pipe' "$out"
+out=$(script -qec "$ctl report soa --pdf -" /dev/null)
+has "a PDF to a terminal" 'PDF is binary: give a FILE or a pipe' "$out"
+
 cli_done cli_report_render
 	exit 1
 }
@@ -197,5 +204,12 @@ has "next review is a date" \
 has "heat map grid" '^cell heatmap!A1 s,bold ' "$x"
 has "text with commas and quotes" \
 	"^cell register!B3 s \"Phishing, 'CEO' fraud & co\"$" "$x"
+
+# Binary formats are not written to a terminal.
+out=$(script -qec "$ctl report soa -o xlsx" /dev/null)
+equals "xlsx to a terminal: exit" "$?" 2
+has "xlsx to a terminal" 'xlsx is binary: give a FILE or a pipe' "$out"
+out=$(script -qec "$ctl report soa --pdf -" /dev/null)
+has "a PDF to a terminal" 'PDF is binary: give a FILE or a pipe' "$out"
 
 cli_done cli_report_render
