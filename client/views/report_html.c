@@ -270,6 +270,18 @@ html_contents(FILE *out, const struct report *r)
 	fputs("</ol>\n</nav>\n", out);
 }
 
+/* Whether a cell holds a date or an instant a <time> element can carry. */
+static bool
+html_is_time(const struct rcell *c)
+{
+	int64_t t;
+
+	if (c->type == RCELL_DATE)
+		return timefmt_date_valid(c->text);
+	return c->type == RCELL_TIME && strchr(c->text, 'T') &&
+	       timefmt_parse_instant(c->text, &t) == 0;
+}
+
 /* Writes one cell of a data table with its tone and type. */
 static void
 html_cell(FILE *out, const struct rcell *c)
@@ -282,7 +294,7 @@ html_cell(FILE *out, const struct rcell *c)
 		fprintf(out, " class=\"%s%s%s\"", num ? "num" : "",
 		        num && tone ? " " : "", tone ? tone : "");
 	fputs(">", out);
-	if ((c->type == RCELL_DATE || c->type == RCELL_TIME) && *c->text) {
+	if (html_is_time(c)) {
 		fputs("<time datetime=\"", out);
 		report_html_text(out, c->text);
 		fputs("\">", out);
