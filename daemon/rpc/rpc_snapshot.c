@@ -29,6 +29,10 @@
 #define SNAP_TTL_SECS 60
 #define SNAP_BACKLOG  (1024u * 1024) /* unsent bytes before we wait */
 #define SNAP_WAIT_US  2000           /* the wait, before we look again */
+/* Streams under way, each holding an LMDB reader slot (126 in all, the
+ * loop's, the writer's and the read worker's among them). */
+#define SNAP_MAX_STREAMS  32
+#define SNAP_MAX_PER_CONN 2
 
 struct snap_stream {
 	TAILQ_ENTRY(snap_stream) entry;
@@ -47,6 +51,7 @@ struct snap_stream {
 /* Every stream under way (the loop thread's). */
 static TAILQ_HEAD(, snap_stream)
     snap_streams = TAILQ_HEAD_INITIALIZER(snap_streams);
+static size_t snap_nstreams;
 
 static time_t
 snap_mono(void)
@@ -62,6 +67,7 @@ static void
 snap_stream_free(struct snap_stream *st)
 {
 	TAILQ_REMOVE(&snap_streams, st, entry);
+	snap_nstreams--;
 	snap_end(&st->snap);
 	if (st->ev != NULL)
 		event_free(st->ev);
@@ -169,6 +175,27 @@ snap_stream_run(evutil_socket_t fd, short what, void *arg)
 	    st, conn_backlog(st->conn) > SNAP_BACKLOG ? SNAP_WAIT_US : 0);
 }
 
+/* Refuses a stream past the caps: in all, and of one conn. */
+static int
+snap_stream_cap(const struct conn *c, struct isms_err *err)
+{
+	const struct snap_stream *st;
+	size_t mine = 0;
+
+	TAILQ_FOREACH(st, &snap_streams, entry)
+	mine += st->conn == c;
+	if (mine >= SNAP_MAX_PER_CONN)
+		return isms_err_set(err, ISMS_EEXHAUSTED,
+		                    "%d snapshots under way on this "
+		                    "connection already",
+		                    SNAP_MAX_PER_CONN);
+	if (snap_nstreams >= SNAP_MAX_STREAMS)
+		return isms_err_set(err, ISMS_EEXHAUSTED,
+		                    "%d snapshots under way already; try later",
+		                    SNAP_MAX_STREAMS);
+	return 0;
+}
+
 int
 rpc_snapshot_exec(struct rpc_call *call)
 {
@@ -179,6 +206,8 @@ rpc_snapshot_exec(struct rpc_call *call)
 	if (req->has_page_size && req->page_size > SNAP_PAGE_MAX)
 		return isms_err_set(&call->err, ISMS_EINVAL,
 		                    "page_size is at most %d", SNAP_PAGE_MAX);
+	if ((rc = snap_stream_cap(call->conn, &call->err)) != 0)
+		return rc;
 	st = xcalloc(1, sizeof *st);
 	if ((rc = snap_begin(call->srv->store, &st->snap, req, &call->err)) !=
 	    0) {
@@ -202,6 +231,7 @@ rpc_snapshot_exec(struct rpc_call *call)
 	st->now = call->now;
 	st->started = snap_mono();
 	TAILQ_INSERT_TAIL(&snap_streams, st, entry);
+	snap_nstreams++;
 	snap_stream_later(st, 0);
 	return RPC_DEFERRED;
 }

@@ -15,16 +15,29 @@ cli_checks re
 # today: --as-of yesterday sees it as it was made, whatever the hour.
 start --test-clock-offset -$((2 * DAY))
 
-# jq-like reads of a report's JSON with the system's python3.
-# jget EXPR: evaluates EXPR on the document in $out (d), prints the result.
-jget() {
-	python3 -c 'import json,sys
-d=json.loads(sys.stdin.read())
+# Reads of a report's JSON by one python3 kept running (a start per check
+# would cost more than the checks): jget EXPR evaluates EXPR on the
+# document in $out (d; sec, rows, col and cnt help) and prints the result.
+coproc JPY {
+	python3 -u -c 'import json,sys
 def sec(i): return next(s for s in d["sections"] if s["id"]==i)
 def rows(i): return sec(i)["table"]["rows"]
 def col(i,c): t=sec(i)["table"]; k=t["columns"].index(c); return [r[k] for r in t["rows"]]
 def cnt(i,l): return next(r[1] for r in rows(i) if r[0]==l)
-print(eval(sys.argv[1]))' "$1" <<<"$out"
+for line in sys.stdin:
+	try:
+		d=json.load(open("doc.json"))
+		v=eval(line)
+	except Exception as e:
+		v="error: %r" % e
+	print(str(v).replace("\n"," "))'
+}
+jget() {
+	local v
+	printf '%s' "$out" >doc.json
+	printf '%s\n' "$1" >&"${JPY[1]}"
+	IFS= read -r v <&"${JPY[0]}"
+	echo "$v"
 }
 
 expect 0 user add alice --role viewer

@@ -232,6 +232,78 @@ test_snapshot_consistent(void **state)
 	isms_sync_free(s);
 }
 
+/* The replies of one stream: pages, and how it ended. */
+struct capped {
+	size_t pages;
+	int code; /* the error's, or 0 */
+	bool done;
+};
+
+static void
+capped_cb(struct isms_client *cl, const Isms__V1__Reply *reply, void *arg)
+{
+	struct capped *c = arg;
+
+	(void)cl;
+	if (reply->status != NULL && reply->status->code != 0) {
+		c->code = (int)reply->status->code;
+		c->done = true;
+		return;
+	}
+	c->pages++;
+	c->done = reply->snapshot != NULL && reply->snapshot->done;
+}
+
+/* Two streams at once on a connection; the third is refused. */
+static void
+test_snapshot_per_conn_cap(void **state)
+{
+	struct daemon_fx *fx = *state;
+	struct event_base *base = event_base_new();
+	struct isms_client *cl;
+	struct isms_err err;
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__Hello hello = ISMS__V1__HELLO__INIT;
+	Isms__V1__Snapshot sreq = ISMS__V1__SNAPSHOT__INIT;
+	struct capped c[3] = {{0}};
+	uint64_t id[3];
+	int hello_rc = -1;
+	size_t i;
+
+	cl = isms_client_connect(base, fx->endpoint, &err);
+	assert_non_null(cl);
+	hello.has_protocol_major = 1;
+	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
+	req.call_case = ISMS__V1__REQUEST__CALL_HELLO;
+	req.hello = &hello;
+	/* The three leave in one write: the server takes them together. */
+	isms_client_cork(cl, true);
+	assert_int_not_equal(isms_client_call(cl, &req, hello_cb, &hello_rc),
+	                     0);
+	sreq.has_page_size = 1;
+	sreq.page_size = 1;
+	req.call_case = ISMS__V1__REQUEST__CALL_SNAPSHOT;
+	req.snapshot = &sreq;
+	for (i = 0; i < 3; i++) {
+		id[i] = isms_client_call_flags(cl, &req, ISMS_CALL_STREAM,
+		                               capped_cb, &c[i]);
+		assert_int_not_equal(id[i], 0);
+	}
+	assert_int_equal(isms_client_cork(cl, false), 0);
+	while (!c[0].done || !c[1].done || !c[2].done)
+		assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+	assert_int_equal(hello_rc, 0);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(c[i].code, 0);
+		assert_true(c[i].pages > 100); /* a page per record */
+		isms_client_cancel(cl, id[i]);
+	}
+	assert_int_equal(c[2].code, ISMS_EEXHAUSTED);
+	assert_int_equal(c[2].pages, 0);
+	isms_client_free(cl);
+	event_base_free(base);
+}
+
 static void
 test_snapshot_refusals(void **state)
 {
@@ -267,6 +339,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_snapshot_pages,
 	                                    sfx_setup_owners, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_consistent,
+	                                    sfx_setup_owners, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_per_conn_cap,
 	                                    sfx_setup_owners, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_refusals,
 	                                    sfx_setup_owners, sfx_teardown),
