@@ -355,6 +355,9 @@ int ctl_audit_programme_exec(struct ctl_ctx *, const struct ctl_args *);
 /* ctl_soa.c */
 extern const struct ctl_cmd ctl_cmd_soa;
 
+/* ctl_report.c */
+extern const struct ctl_cmd ctl_cmd_report;
+
 /* ctl_gap.c */
 extern const struct ctl_cmd ctl_cmd_gap;
 

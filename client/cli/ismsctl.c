@@ -26,6 +26,7 @@ const struct ctl_cmd *const ctl_cmds[] = {
     &ctl_cmd_catalog, &ctl_cmd_import,  &ctl_cmd_export,  &ctl_cmd_review,
     &ctl_cmd_due,     &ctl_cmd_journal, &ctl_cmd_watch,   &ctl_cmd_user,
     &ctl_cmd_token,   &ctl_cmd_help,    &ctl_cmd_version, &ctl_cmd_health,
+    &ctl_cmd_report,
 };
 const size_t ctl_ncmds = sizeof ctl_cmds / sizeof ctl_cmds[0];
 

@@ -219,6 +219,31 @@ void isms_sync_set_timeout(struct isms_sync *, int ms);
  * after isms_sync_open_opts (borrowed); NULL before it. */
 const Isms__V1__HelloResult *isms_sync_hello(const struct isms_sync *);
 
+/*
+ * The pages of one Snapshot call (records of some registers from one read
+ * txn of the server), gathered until the last. The replies own
+ * everything; head is the first page (journal head, method, time).
+ */
+struct isms_snapshot {
+	Isms__V1__Reply **pages;
+	size_t npages;
+	const Isms__V1__SnapshotPage *head;
+	Isms__V1__Record **recs; /* every page's records, in order */
+	size_t nrecs;
+};
+
+/*
+ * Calls Snapshot and waits for all its pages (the call's timeout applies
+ * to each page). 0 with out filled (free it with isms_snapshot_free), or
+ * -code with err: the server's refusal, or the connection's loss (then
+ * the connection is closed).
+ */
+int isms_sync_snapshot(struct isms_sync *, const Isms__V1__Snapshot *req,
+                       struct isms_snapshot *out, struct isms_err *err);
+
+/* Frees what isms_sync_snapshot gathered; NULL is a no-op. */
+void isms_snapshot_free(struct isms_snapshot *);
+
 /* Closes the connection and frees everything. NULL is a no-op. */
 void isms_sync_free(struct isms_sync *);
 

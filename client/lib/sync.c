@@ -407,3 +407,157 @@ isms_reply_free(Isms__V1__Reply *reply)
 	if (reply != NULL)
 		protobuf_c_message_free_unpacked(&reply->base, NULL);
 }
+
+/* A Snapshot call under way: its pages, and whether it has ended. */
+struct sync_snap {
+	struct isms_snapshot *out;
+	struct event *timer;
+	int timeout_ms;
+	bool ended, lost, timed_out;
+	int code; /* the server's error code, or 0 */
+	char msg[256];
+};
+
+/* Re-arms the per-page deadline. */
+static void
+sync_snap_arm(struct sync_snap *w)
+{
+	struct timeval tv;
+
+	if (w->timer == NULL)
+		return;
+	tv.tv_sec = w->timeout_ms / 1000;
+	tv.tv_usec = (w->timeout_ms % 1000) * 1000;
+	evtimer_add(w->timer, &tv);
+}
+
+static void
+sync_snap_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct sync_snap *w = arg;
+
+	(void)fd;
+	(void)what;
+	w->timed_out = true;
+}
+
+/* Keeps one page; the last one, an error or a loss ends the call. */
+static void
+sync_snap_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
+{
+	struct sync_snap *w = arg;
+	struct isms_snapshot *o = w->out;
+	Isms__V1__Reply *r;
+	const Isms__V1__Status *st = reply->status;
+
+	if (w->ended)
+		return;
+	if (isms_client_error(c) != NULL ||
+	    (r = isms_client_take_reply(c, reply)) == NULL) {
+		w->ended = w->lost = true;
+		return;
+	}
+	if (st != NULL && st->has_code && st->code != ISMS__V1__CODE__OK) {
+		w->code = (int)st->code;
+		snprintf(w->msg, sizeof w->msg, "%s",
+		         st->message != NULL ? st->message : "snapshot failed");
+		w->ended = true;
+		isms_reply_free(r);
+		return;
+	}
+	if (r->result_case != ISMS__V1__REPLY__RESULT_SNAPSHOT) {
+		w->code = ISMS_EINTERNAL;
+		snprintf(w->msg, sizeof w->msg,
+		         "a snapshot reply without a page");
+		w->ended = true;
+		isms_reply_free(r);
+		return;
+	}
+	o->pages = xreallocarray(o->pages, o->npages + 1, sizeof *o->pages);
+	o->pages[o->npages++] = r;
+	w->ended = r->snapshot->done;
+	sync_snap_arm(w);
+}
+
+/* Gathers the records of every page, in order. */
+static void
+sync_snap_records(struct isms_snapshot *o)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < o->npages; i++)
+		n += o->pages[i]->snapshot->n_records;
+	o->recs = xcalloc(n + 1, sizeof *o->recs);
+	for (i = 0; i < o->npages; i++)
+		for (j = 0; j < o->pages[i]->snapshot->n_records; j++)
+			o->recs[o->nrecs++] = o->pages[i]->snapshot->records[j];
+	o->head = o->pages[0]->snapshot;
+}
+
+int
+isms_sync_snapshot(struct isms_sync *s, const Isms__V1__Snapshot *snap,
+                   struct isms_snapshot *out, struct isms_err *err)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	struct sync_snap w = {.out = out, .timeout_ms = s->timeout_ms};
+	Isms__V1__Reply *none;
+	uint64_t id;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (s->hello_due && (rc = sync_hellos(s, NULL, &none, err)) != 0)
+		return rc;
+	if (s->client == NULL)
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "not connected to ismsd");
+	req.call_case = ISMS__V1__REQUEST__CALL_SNAPSHOT;
+	req.snapshot = (Isms__V1__Snapshot *)snap;
+	if (w.timeout_ms > 0 &&
+	    (w.timer = evtimer_new(s->base, sync_snap_timeout, &w)) == NULL)
+		return isms_err_set(err, ISMS_EINTERNAL,
+		                    "cannot arm the call's timeout");
+	id = isms_client_call_flags(s->client, &req, ISMS_CALL_STREAM,
+	                            sync_snap_cb, &w);
+	if (id == 0)
+		w.ended = w.lost = true;
+	sync_snap_arm(&w);
+	while (!w.ended && !w.timed_out)
+		if (event_base_loop(s->base, EVLOOP_ONCE) != 0)
+			break;
+	if (w.timer != NULL)
+		event_free(w.timer);
+	if (w.ended && !w.lost && w.code == 0) {
+		isms_client_cancel(s->client, id); /* done: no more replies */
+		sync_snap_records(out);
+		return 0;
+	}
+	if (w.code != 0)
+		rc = isms_err_set(err, w.code, "%s", w.msg);
+	else if (w.timed_out)
+		rc = isms_err_set(err, ISMS_ETIMEDOUT,
+		                  "no snapshot page from ismsd within %d ms",
+		                  s->timeout_ms);
+	else
+		rc = sync_lost(s, err);
+	if (w.code == 0) {
+		/* Replies may still come: the stream is out of step. */
+		isms_client_free(s->client);
+		s->client = NULL;
+	}
+	isms_snapshot_free(out);
+	return rc;
+}
+
+void
+isms_snapshot_free(struct isms_snapshot *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->npages; i++)
+		isms_reply_free(o->pages[i]);
+	free(o->pages);
+	free(o->recs);
+	memset(o, 0, sizeof *o);
+}

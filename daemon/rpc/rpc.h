@@ -49,6 +49,11 @@ rpc_handler rpc_ingest_apply;
 int rpc_ingest_check(const void *body, struct rpc_call *);
 int rpc_health_exec(struct rpc_call *);
 
+/* rpc_snapshot.c: a stream of pages from one read txn; stop_all ends
+ * those under way (shutdown), each with an error reply. */
+int rpc_snapshot_exec(struct rpc_call *);
+void rpc_snapshot_stop_all(struct server *);
+
 /* rpc_method.c */
 rpc_handler rpc_method_get_read, rpc_method_set_apply;
 int rpc_method_set_check(const void *body, struct rpc_call *);

@@ -28,6 +28,8 @@ const struct rpc_entry rpc_table[] = {
     {"Describe", C(DESCRIBE), RPC_READ, V, R(REGISTER_INFO),
      .read = rpc_describe_read},
     {"Subscribe", C(SUBSCRIBE), RPC_READ, V, 0, .exec = rpc_subscribe_exec},
+    /* Pages from one read txn, streamed under the request's id. */
+    {"Snapshot", C(SNAPSHOT), RPC_READ, V, 0, .exec = rpc_snapshot_exec},
     {"MetricValues", C(METRIC_VALUES), RPC_READ, V, R(MEASUREMENTS),
      .read = rpc_metric_values_read},
     {"History", C(HISTORY), RPC_READ, A, R(HISTORY), .read = rpc_history_read},
@@ -79,5 +81,6 @@ const struct rpc_field_role rpc_field_roles[] = {
     /* call		field		role	why */
     {C(SUBSCRIBE), "replay", A, "a replay reads the journal"},
     {C(BATCH), "users", ADM, "it creates or changes users"},
+    {C(SNAPSHOT), "as_of", A, "records as of a date come from history"},
     {0, NULL, 0, NULL},
 };

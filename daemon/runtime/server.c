@@ -9,6 +9,7 @@
 #include "log.h"
 #include "notify.h"
 #include "reader.h"
+#include "rpc.h"
 #include "scheduler.h"
 #include "server.h"
 #include "timefmt.h"
@@ -142,6 +143,8 @@ server_shutdown(struct server *srv)
 	/* A verify under way is cancelled; its client hears so. */
 	reader_stop(srv->reader);
 	srv->reader = NULL;
+	/* Snapshots under way end, their read txns with them. */
+	rpc_snapshot_stop_all(srv);
 	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		conn_close_after_flush(c);

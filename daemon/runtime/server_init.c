@@ -13,6 +13,7 @@
 #include "migrate.h"
 #include "reader.h"
 #include "records.h"
+#include "rpc.h"
 #include "scheduler.h"
 #include "server.h"
 #include "store.h"
@@ -103,6 +104,7 @@ server_close(struct server *srv)
 	writer_stop(srv->writer);
 	srv->writer = NULL;
 	subs_free_all(srv);
+	rpc_snapshot_stop_all(srv); /* their txns end before the store */
 	if (srv->store != NULL)
 		store_close(srv->store);
 	srv->store = NULL;

@@ -59,6 +59,7 @@ static const struct {
     {"metric_record", "eA"},
     {"unarchive", "eA"},
     {"batch", "eA"},
+    {"snapshot", "vaeA"},
 };
 
 static const struct {
