@@ -13,6 +13,7 @@
 #include "migrate.h"
 #include "reader.h"
 #include "records.h"
+#include "rpc.h"
 #include "scheduler.h"
 #include "server.h"
 #include "store.h"
@@ -98,6 +99,7 @@ void
 server_close(struct server *srv)
 {
 	sched_stop(srv);
+	rpc_backup_stop_all(srv);
 	reader_stop(srv->reader);
 	srv->reader = NULL;
 	writer_stop(srv->writer);

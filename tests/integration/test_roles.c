@@ -58,6 +58,7 @@ static const struct {
     {"metric_values", "vaeA"},
     {"metric_record", "eA"},
     {"unarchive", "eA"},
+    {"backup", "A"},
 };
 
 static const struct {
