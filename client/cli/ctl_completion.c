@@ -64,7 +64,8 @@ static const char complete_fish[] =
     "    $words[1] __complete (count $words) $words $cur 2>/dev/null\n"
     "end\n"
     "function __ismsctl_none\n"
-    "    test -z \"(__ismsctl_complete)\"\n"
+    "    set -l c (__ismsctl_complete)\n"
+    "    test (count $c) -eq 0\n"
     "end\n"
     "complete -c ismsctl -f -a '(__ismsctl_complete)'\n"
     "complete -c ismsctl -n __ismsctl_none -F\n";
