@@ -191,6 +191,12 @@ backup_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
 		return ctl_error(CTL_EXIT_USAGE, "usage: ismsctl %s",
 		                 cmd->usage);
 	}
+	if (strcmp(o.pos[0], "-") == 0 && isatty(STDOUT_FILENO)) {
+		ctl_opts_free(&o);
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "backup: not writing a binary backup to a "
+		                 "terminal; redirect it, or give FILE");
+	}
 	if (strcmp(o.pos[0], "-") != 0 &&
 	    (rx.fd = backup_tmp(o.pos[0], &tmp)) == -1) {
 		ctl_opts_free(&o);
