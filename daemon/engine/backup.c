@@ -32,6 +32,15 @@ struct backup {
 	struct backup_result res;
 };
 
+/* Closes fd if open. */
+static void
+backup_close(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
 /* Writes all of buf to fd (blocking); false when the reader is gone. */
 static bool
 backup_write_all(int fd, const uint8_t *buf, size_t len)
@@ -108,7 +117,7 @@ backup_snapshot(struct backup *b, uint8_t *buf)
 }
 
 /* Relay thread: the copy's bytes into the caller's stream, hashed; when
- * the caller is gone, the rest is drained so that the copy ends. */
+ * the caller is gone, the copy is cut short. */
 static void *
 backup_relay(void *arg)
 {
@@ -128,15 +137,21 @@ backup_relay(void *arg)
 		fatalx("cannot set up SHA-256");
 	n = backup_snapshot(b, buf);
 	started = b->rc == 0;
-	for (; started && n > 0; n = backup_read(b, buf)) {
-		if (gone)
-			continue;
+	while (started && n > 0) {
 		EVP_DigestUpdate(md, buf, (size_t)n);
 		b->res.size += (uint64_t)n;
-		gone = !backup_write_all(b->out_w, buf, (size_t)n);
+		if (!backup_write_all(b->out_w, buf, (size_t)n)) {
+			gone = true;
+			break;
+		}
+		n = backup_read(b, buf);
 	}
 	if (started) {
-		if (n < 0 && b->rc == 0)
+		/* The reader gone: the copy meets EPIPE (LMDB's copy thread
+		 * takes it as an error) and ends at once, not at its end. */
+		if (gone)
+			backup_close(&b->copy_r);
+		else if (n < 0 && b->rc == 0)
 			b->rc =
 			    isms_err_set(&b->err, ISMS_EINTERNAL,
 			                 "read the copy: %s", strerror(errno));
@@ -152,15 +167,6 @@ backup_relay(void *arg)
 	close(b->out_w);
 	b->out_w = -1;
 	return NULL;
-}
-
-/* Closes fd if open. */
-static void
-backup_close(int *fd)
-{
-	if (*fd != -1)
-		close(*fd);
-	*fd = -1;
 }
 
 int
@@ -224,7 +230,7 @@ backup_free(struct backup *b)
 {
 	if (b == NULL)
 		return;
-	/* The relay meets EPIPE, drains the copy, and ends. */
+	/* The relay meets EPIPE, cuts the copy short, and ends. */
 	backup_close(&b->out_r);
 	if (b->relay_started)
 		pthread_join(b->relay, NULL);

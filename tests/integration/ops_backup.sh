@@ -80,10 +80,19 @@ fi
 # The source's chain passes through the backup's head.
 expect 0 journal verify --head "$seq:$hash"
 
+# --- a client that goes away mid-stream: the copy is cut short, ismsd
+# goes on serving, and the next backup (to FILE, below) is whole
+"$ctl" backup - 2>cut.err | head -c 100000 >/dev/null
+has "the client says why it stopped" 'write' "$(cat cut.err)"
+expect 0 status
+
 # --- a backup to FILE: renamed into place, mode 0600
 expect 0 backup file.mdb
 has "FILE summary" "backup file.mdb: [0-9]+ bytes, sha256 [0-9a-f]{64}"
 equals "the file is private" "$(stat -c %a file.mdb)" 600
+if [ "$(stat -c %s file.mdb)" -gt "$size" ]; then ok; else
+	bad "the backup after a cut one is short"
+fi
 if ls -A | grep -q partial; then bad "a temp file is left"; else ok; fi
 
 # --- restore: refused into a non-empty dir, a truncated or corrupt file
