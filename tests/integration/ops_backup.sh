@@ -15,7 +15,7 @@ cli_checks re
 start_tcp
 ismsd="$build/bin/ismsd"
 
-# --- data: users, a token for an editor, records big enough (about 5 MB)
+# --- data: users, a token for an editor, records big enough (about 4 MB)
 # that the stream takes a while, links, and changes
 expect 0 user add alice --role viewer
 expect 0 user add bob --role editor
@@ -23,7 +23,7 @@ expect 0 token create bob
 cut -d' ' -f2 <<<"$out" >bob.tok
 as_bob=(--endpoint "tcp://127.0.0.1:$port" --insecure --token-file bob.tok)
 big=$(head -c 60000 /dev/zero | tr '\0' 'x')
-for i in $(seq 1 40); do
+for i in $(seq 1 30); do
 	"$ctl" asset add title="asset $i" owner=alice description="$big$i" \
 		>/dev/null || bad "asset $i"
 done
