@@ -314,6 +314,12 @@ int ctl_recs_sort(const ProtobufCFieldDescriptor *reg, const char *spec,
 /* ctl_status.c */
 extern const struct ctl_cmd ctl_cmd_status;
 extern const struct ctl_cmd ctl_cmd_health;
+extern const struct ctl_cmd ctl_cmd_backup;
+extern const struct ctl_cmd ctl_cmd_completion;
+/* "ismsctl __complete CWORD WORD...": the candidates a completion script
+ * asks for (ctl_completion.c); hidden from --help. */
+#define CTL_COMPLETE_CMD "__complete"
+int ctl_complete(struct ctl_ctx *, int argc, char **argv);
 
 /* ctl_link.c */
 extern const struct ctl_cmd ctl_cmd_link;

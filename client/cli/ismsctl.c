@@ -21,12 +21,12 @@
 
 /* The commands, in the order "ismsctl --help" shows them. */
 const struct ctl_cmd *const ctl_cmds[] = {
-    &ctl_cmd_status,  &ctl_cmd_link,    &ctl_cmd_unlink,  &ctl_cmd_links,
-    &ctl_cmd_method,  &ctl_cmd_soa,     &ctl_cmd_gap,     &ctl_cmd_plan,
-    &ctl_cmd_catalog, &ctl_cmd_import,  &ctl_cmd_export,  &ctl_cmd_review,
-    &ctl_cmd_due,     &ctl_cmd_journal, &ctl_cmd_watch,   &ctl_cmd_user,
-    &ctl_cmd_token,   &ctl_cmd_help,    &ctl_cmd_version, &ctl_cmd_health,
-    &ctl_cmd_report,
+    &ctl_cmd_status,  &ctl_cmd_link,    &ctl_cmd_unlink,     &ctl_cmd_links,
+    &ctl_cmd_method,  &ctl_cmd_soa,     &ctl_cmd_gap,        &ctl_cmd_plan,
+    &ctl_cmd_catalog, &ctl_cmd_import,  &ctl_cmd_export,     &ctl_cmd_review,
+    &ctl_cmd_due,     &ctl_cmd_journal, &ctl_cmd_watch,      &ctl_cmd_user,
+    &ctl_cmd_token,   &ctl_cmd_help,    &ctl_cmd_version,    &ctl_cmd_health,
+    &ctl_cmd_report,  &ctl_cmd_backup,  &ctl_cmd_completion,
 };
 const size_t ctl_ncmds = sizeof ctl_cmds / sizeof ctl_cmds[0];
 
@@ -46,6 +46,8 @@ ctl_dispatch(struct ctl_ctx *ctx, int argc, char **argv)
 {
 	const struct ctl_cmd *cmd;
 
+	if (strcmp(argv[0], CTL_COMPLETE_CMD) == 0)
+		return ctl_complete(ctx, argc, argv);
 	if ((cmd = ctl_cmd_find(argv[0])) != NULL)
 		return cmd->exec(ctx, cmd, argc, argv);
 	if (ctl_register_find(argv[0]) != NULL)

@@ -278,6 +278,22 @@ Isms__V1__Reply *isms_sync_batch(struct isms_sync *, Isms__V1__Put *const *puts,
                                  size_t n, const struct isms_batch_opts *opts,
                                  struct isms_err *err);
 
+/*
+ * Called with each reply of a stream (borrowed, freed when it returns);
+ * returns true when that reply was the stream's last.
+ */
+typedef bool (*isms_stream_cb)(const Isms__V1__Reply *, void *arg);
+
+/*
+ * Sends req as a stream (ISMS_CALL_STREAM: every reply under its id, a
+ * backup's chunks) and runs the loop, calling cb with each reply until cb
+ * says it was the last or a reply carries an error status (cb sees that
+ * one too). No deadline: a stream lasts as long as it has data. 0, or
+ * -code with err when the connection failed (then closed).
+ */
+int isms_sync_stream(struct isms_sync *, Isms__V1__Request *req,
+                     isms_stream_cb cb, void *arg, struct isms_err *err);
+
 /* Frees a reply returned by isms_sync_call. NULL is a no-op. */
 void isms_reply_free(Isms__V1__Reply *);
 

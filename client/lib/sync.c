@@ -561,3 +561,60 @@ isms_snapshot_free(struct isms_snapshot *o)
 	free(o->recs);
 	memset(o, 0, sizeof *o);
 }
+
+/* One stream's state, for sync_stream_cb. */
+struct sync_stream {
+	isms_stream_cb cb;
+	void *arg;
+	bool done, lost;
+};
+
+/* Hands each reply of a stream on; notes its end. */
+static void
+sync_stream_cb(struct isms_client *c, const Isms__V1__Reply *reply, void *arg)
+{
+	struct sync_stream *ss = arg;
+
+	if (ss->done)
+		return;
+	if (isms_client_error(c) != NULL) {
+		ss->done = ss->lost = true;
+		return;
+	}
+	if (ss->cb(reply, ss->arg) ||
+	    (reply->status != NULL && reply->status->has_code &&
+	     reply->status->code != ISMS__V1__CODE__OK))
+		ss->done = true;
+}
+
+int
+isms_sync_stream(struct isms_sync *s, Isms__V1__Request *req, isms_stream_cb cb,
+                 void *arg, struct isms_err *err)
+{
+	struct sync_stream ss = {cb, arg, false, false};
+	Isms__V1__Reply *none = NULL;
+	uint64_t id;
+	int rc;
+
+	if (s->hello_due && (rc = sync_hellos(s, NULL, &none, err)) != 0)
+		return rc;
+	if (s->client == NULL)
+		return isms_err_set(err, ISMS_EUNAVAIL,
+		                    "not connected to ismsd");
+	id = isms_client_call_flags(s->client, req, ISMS_CALL_STREAM,
+	                            sync_stream_cb, &ss);
+	if (id == 0)
+		return sync_lost(s, err);
+	while (!ss.done)
+		if (event_base_loop(s->base, EVLOOP_ONCE) != 0)
+			break; /* nothing left to wait for */
+	if (ss.done && !ss.lost) {
+		/* An OK last reply leaves the id registered. */
+		(void)isms_client_cancel(s->client, id);
+		return 0;
+	}
+	rc = sync_lost(s, err);
+	isms_client_free(s->client);
+	s->client = NULL;
+	return rc;
+}

@@ -132,38 +132,66 @@ static int (*const migrate_steps[MIGRATE_SCHEMA])(struct store_txn *, int64_t,
     [4] = migrate_to_5,
 };
 
+/* Reads the stored schema into *have (1 when absent: before schema 2). */
+static int
+migrate_schema_get(struct store_txn *txn, uint32_t *have, struct isms_err *err)
+{
+	MDB_val v;
+	int rc;
+
+	*have = 1;
+	rc = store_get(txn, DB_META, SCHEMA_KEY, strlen(SCHEMA_KEY), &v);
+	if (rc == 0 && v.mv_size == 4)
+		*have = be32_get(v.mv_data);
+	else if (rc != -ISMS_ENOTFOUND)
+		return isms_err_set(err, rc == 0 ? ISMS_EDATALOSS : -rc,
+		                    "the schema version: %s",
+		                    rc == 0 ? "malformed" : txn->msg);
+	if (*have > MIGRATE_SCHEMA)
+		return isms_err_set(
+		    err, ISMS_EPRECOND,
+		    "the data dir has schema %u, newer than this "
+		    "ismsd's %d: it was written by a newer ismsd; run that "
+		    "one (the data dir is left as it is)",
+		    *have, MIGRATE_SCHEMA);
+	return 0;
+}
+
+int
+migrate_check(struct store *st, struct isms_err *err)
+{
+	struct store_txn txn;
+	uint32_t have;
+	int rc;
+
+	if ((rc = store_read_begin(st, &txn)) != 0)
+		return isms_err_set(err, -rc, "%s", txn.msg);
+	rc = migrate_schema_get(&txn, &have, err);
+	store_read_end(&txn);
+	return rc;
+}
+
 int
 migrate_run(struct store *st, int64_t now, struct isms_err *err)
 {
 	struct store_txn txn;
-	uint32_t have = 1;
+	uint32_t have, from;
 	uint8_t val[4];
-	MDB_val v;
 	int rc;
 
 	if ((rc = store_write_begin(st, NULL, &txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
-	rc = store_get(&txn, DB_META, SCHEMA_KEY, strlen(SCHEMA_KEY), &v);
-	if (rc == 0 && v.mv_size == 4)
-		have = be32_get(v.mv_data);
-	else if (rc != -ISMS_ENOTFOUND) {
+	if ((rc = migrate_schema_get(&txn, &have, err)) != 0 ||
+	    have == MIGRATE_SCHEMA) {
 		store_abort(&txn);
-		return isms_err_set(err, rc == 0 ? ISMS_EDATALOSS : -rc,
-		                    "the schema version: %s",
-		                    rc == 0 ? "malformed" : txn.msg);
+		if (rc == 0)
+			log_info("data dir schema %u: current", have);
+		return rc;
 	}
-	if (have > MIGRATE_SCHEMA) {
-		store_abort(&txn);
-		return isms_err_set(
-		    err, ISMS_EPRECOND,
-		    "the data dir has schema %u, newer than this "
-		    "ismsd's %d",
-		    have, MIGRATE_SCHEMA);
-	}
-	if (have == MIGRATE_SCHEMA) {
-		store_abort(&txn);
-		return 0;
-	}
+	from = have;
+	log_notice("data dir schema %u: migrating to schema %d in one "
+	           "transaction",
+	           from, MIGRATE_SCHEMA);
 	for (rc = 0; have < MIGRATE_SCHEMA && rc == 0; have++)
 		if (migrate_steps[have] != NULL)
 			rc = migrate_steps[have](&txn, now, err);
@@ -176,5 +204,7 @@ migrate_run(struct store *st, int64_t now, struct isms_err *err)
 	          sizeof val);
 	if ((rc = store_commit(&txn)) != 0)
 		return isms_err_set(err, rc, "%s", txn.msg);
+	log_notice("data dir migrated from schema %u to schema %d", from,
+	           MIGRATE_SCHEMA);
 	return 0;
 }

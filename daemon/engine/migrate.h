@@ -39,4 +39,8 @@ struct store;
  * refuses a store from a newer ismsd. */
 int migrate_run(struct store *, int64_t now, struct isms_err *err);
 
+/* Refuses a store from a newer ismsd (or with a malformed schema) before
+ * anything is written to it; reads only. */
+int migrate_check(struct store *, struct isms_err *err);
+
 #endif

@@ -203,6 +203,17 @@ fail:
 	return -err->code;
 }
 
+int
+store_copy_fd(struct store *st, int fd, struct isms_err *err)
+{
+	int rc;
+
+	if ((rc = mdb_env_copyfd2(st->env, fd, MDB_CP_COMPACT)) != 0)
+		return isms_err_set(err, store_code(rc), "copy: %s",
+		                    mdb_strerror(rc));
+	return 0;
+}
+
 void
 store_close(struct store *st)
 {

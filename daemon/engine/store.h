@@ -51,6 +51,10 @@ int store_open(struct store **out, const char *dir, size_t mapsize,
                struct isms_err *err);
 void store_close(struct store *);
 
+/* Writes a compacted copy of the environment to fd from a read txn of
+ * LMDB's own (mdb_env_copyfd2, MDB_CP_COMPACT): writers go on. */
+int store_copy_fd(struct store *, int fd, struct isms_err *err);
+
 /* Begins a write txn (parent may be NULL: a nested txn otherwise). */
 int store_write_begin(struct store *, struct store_txn *parent,
                       struct store_txn *txn);

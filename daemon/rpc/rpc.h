@@ -71,6 +71,11 @@ rpc_handler rpc_user_list_read, rpc_user_put_apply;
 int rpc_user_put_check(const void *body, struct rpc_call *);
 rpc_handler rpc_token_list_read, rpc_token_create_apply, rpc_token_revoke_apply;
 
+/* rpc_backup.c */
+int rpc_backup_exec(struct rpc_call *);
+/* Ends the backups still streaming (at close, before the store goes). */
+void rpc_backup_stop_all(struct server *);
+
 /*
  * Queues call, a write of entry e, to the writer, which calls e->apply;
  * the reply follows the commit. Takes call->req. Returns RPC_DEFERRED or

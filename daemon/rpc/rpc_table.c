@@ -73,6 +73,8 @@ const struct rpc_entry rpc_table[] = {
      .read = rpc_token_list_read},
     {"TokenRevoke", C(TOKEN_REVOKE), RPC_WRITE | RPC_AUTHZ, ADM, R(TOKEN),
      .apply = rpc_token_revoke_apply},
+    /* Streams BackupChunk replies itself (rpc_backup.c). */
+    {"Backup", C(BACKUP), RPC_READ, ADM, 0, .exec = rpc_backup_exec},
     {NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -102,6 +102,8 @@ static const struct config_opt config_opts[] = {
     {"verbose", 'v', T_BOOL, O(verbose), 0, 1, NULL, "log debug messages"},
     {"check-config", 0, T_BOOL, O(check_config), 0, 1, NULL,
      "read the configuration, report, and exit"},
+    {"restore", 0, T_STR, O(restore), 0, 0, "FILE",
+     "restore a backup (- : stdin) into the empty data dir, verify it, exit"},
 };
 
 #define NOPTS (sizeof config_opts / sizeof config_opts[0])
@@ -285,7 +287,9 @@ config_ini(void *arg, const char *section, const char *name, const char *value)
 		         section);
 		return 0;
 	}
-	if ((o = config_find(name)) == NULL || strcmp(o->name, "config") == 0) {
+	/* Actions of one run, not settings. */
+	if ((o = config_find(name)) == NULL || strcmp(o->name, "config") == 0 ||
+	    strcmp(o->name, "restore") == 0) {
 		snprintf(cf->why, sizeof cf->why, "unknown key '%s'", name);
 		return 0;
 	}

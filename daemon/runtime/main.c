@@ -18,6 +18,7 @@
 #include "config.h"
 #include "conn.h"
 #include "notify.h"
+#include "restore.h"
 #include "listen.h"
 #include "log.h"
 #include "server.h"
@@ -217,6 +218,13 @@ main(int argc, char **argv)
 		return 0;
 	default:
 		return 2;
+	}
+	if (srv.cfg.restore != NULL) {
+		log_init("ismsd", LOG_PRI_INFO);
+		rc = restore_run(srv.cfg.restore, srv.cfg.data_dir,
+		                 srv.cfg.mapsize);
+		config_free();
+		return rc;
 	}
 	if ((rc = main_prepare(&srv, &abs_dir, &lockfd, &ready_fd)) != 0)
 		return rc;

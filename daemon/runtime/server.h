@@ -18,6 +18,7 @@ struct token_use;
 struct conn;
 struct listener;
 struct sub;
+struct backup_job;
 
 #define CONFIG_LISTEN_MAX 16
 
@@ -53,6 +54,9 @@ struct server_config {
 	size_t batch_stage_max;       /* Batch puts staged, all conns */
 	int overdue_grace_days;
 	int64_t clock_offset; /* test only: shifts the server's clock */
+
+	/* --restore FILE: restore it into data_dir and exit */
+	const char *restore;
 };
 
 struct server {
@@ -75,6 +79,7 @@ struct server {
 	TAILQ_HEAD(, sub) subs;
 	size_t nsubs;
 	struct event *subs_ev, *subs_timer;
+	struct backup_job *backups; /* streaming (rpc_backup.c) */
 	struct event *sched_timer;
 	bool sched_busy;    /* a scheduler write is queued */
 	uint64_t users_gen; /* bumped when users or tokens change */

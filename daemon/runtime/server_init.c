@@ -75,6 +75,11 @@ server_open(struct server *srv, struct isms_err *err)
 	srv->started_at = server_now();
 	if ((rc = store_open(&srv->store, dir, srv->cfg.mapsize, err)) != 0)
 		return rc;
+	/* A newer data dir is refused before the seeding may write to it. */
+	if ((rc = migrate_check(srv->store, err)) != 0) {
+		server_close(srv);
+		return rc;
+	}
 	srv->token_use = token_use_new();
 	if ((rc = users_key_load(dir, srv->token_key, err)) != 0 ||
 	    (rc = server_seed(srv, srv->store, dir, err)) != 0 ||
@@ -99,6 +104,7 @@ void
 server_close(struct server *srv)
 {
 	sched_stop(srv);
+	rpc_backup_stop_all(srv);
 	reader_stop(srv->reader);
 	srv->reader = NULL;
 	writer_stop(srv->writer);

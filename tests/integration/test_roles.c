@@ -60,6 +60,7 @@ static const struct {
     {"unarchive", "eA"},
     {"batch", "eA"},
     {"snapshot", "vaeA"},
+    {"backup", "A"},
 };
 
 static const struct {
