@@ -7,7 +7,7 @@
 set -u
 src=$(realpath "$1")
 build=$(realpath "$2")
-units="ismsd.service ismsd-remind.service ismsd-remind.timer ismsd-http.service"
+units="ismsd.socket ismsd.service ismsd-remind.service ismsd-remind.timer ismsd-http.service"
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "SKIP: systemd-analyze not installed (scripts/install-deps.sh" \
@@ -30,8 +30,13 @@ for u in $units; do
 		"$src/systemd/$u" >"$work/$u"
 done
 
+# Documentation= names our man pages: verify finds them in the build's.
+for p in "$build"/man/*.[1-8]; do
+	mkdir -p "$work/man/man${p##*.}"
+	ln -s "$p" "$work/man/man${p##*.}/"
+done
 # verify exits 0 on many warnings: every line naming our units fails.
-(cd "$work" && systemd-analyze verify $(printf './%s ' $units)) \
+(cd "$work" && MANPATH=$work/man systemd-analyze verify $(printf './%s ' $units)) \
 	>"$work/verify.log" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] || bad "systemd-analyze verify exited $rc"
@@ -57,7 +62,13 @@ has ismsd.service "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
 has ismsd.service "SystemCallFilter=@system-service"
 has ismsd.service "UMask=0077"
 has ismsd.service "StateDirectory=ismsd"
-has ismsd.service "RuntimeDirectory=ismsd"
+# Socket-activated: the socket is ismsd.socket's, never removed with
+# the service (no RuntimeDirectory= to clean /run/ismsd away).
+has ismsd.service "Requires=ismsd.socket"
+lacks ismsd.service "RuntimeDirectory"
+has ismsd.socket "ListenStream=/run/ismsd/ismsd.sock"
+has ismsd.socket "SocketMode=0660"
+has ismsd.socket "SocketGroup=ismsd"
 # The gateway: unprivileged, no data, only ismsd's socket group.
 has ismsd-http.service "DynamicUser=yes"
 has ismsd-http.service "SupplementaryGroups=ismsd"
