@@ -46,6 +46,21 @@ if grep -E "${pattern%|}" "$work/verify.log" >"$work/ours.log"; then
 	sed 's/^/    /' "$work/ours.log"
 fi
 
+# systemd-analyze security (offline): each service's exposure at or
+# under its ceiling: 2.0, and the reminder's 6.5 (a set-gid or set-uid
+# sendmail rules out NoNewPrivileges= and all that implies it).
+exposure() {
+	(cd "$work" && systemd-analyze security --offline=true --no-pager "./$1") 2>&1 |
+		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p'
+}
+for pair in ismsd.service:2.0 ismsd-http.service:2.0 ismsd-remind.service:6.5; do
+	u=${pair%%:*}
+	e=$(exposure "$u")
+	echo "exposure $u: ${e:-?} (ceiling ${pair#*:})"
+	awk -v e="$e" -v m="${pair#*:}" 'BEGIN { exit !(e != "" && e + 0 <= m + 0) }' ||
+		bad "$u: exposure ${e:-unknown} over ${pair#*:}"
+done
+
 # has UNIT LINE: the unit holds exactly this line.
 has() { grep -qxF -- "$2" "$src/systemd/$1" || bad "$1 lacks '$2'"; }
 # lacks UNIT KEY: the unit does not set KEY.

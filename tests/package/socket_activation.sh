@@ -3,7 +3,7 @@
 # the socket it is passed (LISTEN_FDS), with and without a --listen that
 # names it, beside one it binds itself, and leaves the passed socket's
 # file alone when it stops; a passed TCP socket no endpoint names is
-# refused. Then the reminder unit's ExecStartPre admits its account as a
+# refused; the README's example works. Then the reminder unit's ExecStartPre admits its account as a
 # viewer, once, with no manual step.
 # Usage: socket_activation.sh SOURCE_DIR BUILD_DIR
 set -u
@@ -85,10 +85,31 @@ pid=
 grep -q "is not a Unix socket and no listen tcp://" daemon.log && ok ||
 	{ bad "no refusal of the TCP socket in the log"; cat daemon.log; }
 
-# 4. ismsd-remind.service's ExecStartPre, run twice as root would run it
+# 4. README's "Run as a service" block, as it stands.
+ln -s "$build" build
+rm -rf var && mkdir var
+mapfile -t lines < <(sed -n '/<!-- sockact:begin -->/,/<!-- sockact:end -->/p' \
+	"$src/README.md" | sed -n 's/^\$ //p')
+equals "README sockact lines" "${#lines[@]}" 2
+eval "${lines[0]}" 2>>daemon.log
+pid=$!
+# A reader types the next line later: wait for the socket.
+for _ in $(seq 200); do
+	[ -S act.sock ] && break
+	sleep 0.05
+done
+if eval "${lines[1]}" >readme.out 2>&1 && grep -q "root (admin)" readme.out; then ok; else
+	bad "README's socket activation block failed"; cat readme.out daemon.log
+fi
+kill "$pid" && wait "$pid" 2>/dev/null
+pid=
+rm -f act.sock
+
+# 5. ismsd-remind.service's ExecStartPre, run twice as root would run it
 # (its account here: nobody), admits the account once, as a viewer.
 export ISMS_ENDPOINT=unix:var/ismsd.sock
 : >daemon.log
+rm -rf var && mkdir var
 start
 cmdline=$(sed -n 's/^ExecStartPre=+//p' "$src/systemd/ismsd-remind.service" |
 	sed -e "s#unix:///run/ismsd/ismsd.sock#unix:$work/var/ismsd.sock#g" \
