@@ -39,8 +39,9 @@ act_name(const char *names, int i, char *out, size_t len)
 	const char *p = names, *end;
 
 	snprintf(out, len, "unknown");
-	for (; p != NULL && i > 0; i--)
-		p = (p = strchr(p, ':')) != NULL ? p + 1 : NULL;
+	while (p != NULL && i-- > 0)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
 	if (p == NULL || *p == '\0' || *p == ':')
 		return;
 	end = strchr(p, ':');

@@ -65,7 +65,7 @@ halt
 # 3. A TCP socket with no tcp:// endpoint (no TLS settings): refused.
 : >daemon.log
 port=$((20000 + RANDOM % 30000))
-systemd-socket-activate -l "127.0.0.1:$port" "$build/bin/ismsd" \
+systemd-socket-activate -l "127.0.0.1:$port" --fdname=web "$build/bin/ismsd" \
 	--foreground --data-dir var 2>>daemon.log &
 pid=$!
 for _ in $(seq 200); do
@@ -82,7 +82,7 @@ if kill -0 "$pid" 2>/dev/null; then
 fi
 wait "$pid" 2>/dev/null
 pid=
-grep -q "is not a Unix socket and no listen tcp://" daemon.log && ok ||
+grep -q "socket 'web' is not a Unix socket and no listen tcp://" daemon.log && ok ||
 	{ bad "no refusal of the TCP socket in the log"; cat daemon.log; }
 
 # 4. README's "Run as a service" block, as it stands.
