@@ -289,6 +289,32 @@ listen_is_loopback(const struct sockaddr *sa)
 	return false;
 }
 
+/* The listener of TCP address ai: the socket systemd passed for it,
+ * served as it is, else one bound here; NULL with errno on failure. */
+static struct evconnlistener *
+listen_tcp_open(struct listener *l, const struct addrinfo *ai)
+{
+	struct evconnlistener *lev = NULL;
+	int fd, e;
+
+	if ((fd = activation_take_addr(ai->ai_addr, ai->ai_addrlen)) == -1)
+		return evconnlistener_new_bind(
+		    l->srv->base, listen_accept, l,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+		        LEV_OPT_REUSEABLE,
+		    128, ai->ai_addr, (int)ai->ai_addrlen);
+	if (evutil_make_socket_nonblocking(fd) == 0)
+		lev = evconnlistener_new(
+		    l->srv->base, listen_accept, l,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (lev == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return lev;
+}
+
 /* Listens on HOST:PORT ([::1]:PORT for IPv6): TLS, or plain on loopback
  * when the insecure option says so. */
 static int
@@ -298,7 +324,7 @@ listen_tcp(struct server *srv, const char *hostport, struct isms_err *err)
 	char host[256], *port;
 	struct listener *l;
 	SSL_CTX *tls = NULL;
-	int rc, fd;
+	int rc;
 
 	snprintf(host, sizeof host, "%s", hostport);
 	if ((port = strrchr(host, ':')) == NULL || port[1] == '\0')
@@ -345,26 +371,11 @@ listen_tcp(struct server *srv, const char *hostport, struct isms_err *err)
 	l->srv = srv;
 	l->tcp = true;
 	l->tls = tls;
-	/* A socket systemd passed for this address is served as it is. */
-	if ((fd = activation_take_addr(ai->ai_addr, ai->ai_addrlen)) != -1)
-		l->lev = evutil_make_socket_nonblocking(fd) != 0
-		             ? NULL
-		             : evconnlistener_new(srv->base, listen_accept, l,
-		                                  LEV_OPT_CLOSE_ON_FREE |
-		                                      LEV_OPT_CLOSE_ON_EXEC,
-		                                  -1, fd);
-	else
-		l->lev = evconnlistener_new_bind(
-		    srv->base, listen_accept, l,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
-		        LEV_OPT_REUSEABLE,
-		    128, ai->ai_addr, (int)ai->ai_addrlen);
+	l->lev = listen_tcp_open(l, ai);
 	freeaddrinfo(ai);
 	if (l->lev == NULL) {
 		rc = isms_err_set(err, ISMS_EUNAVAIL, "listen tcp://%s: %s",
 		                  hostport, strerror(errno));
-		if (fd != -1)
-			close(fd);
 		SSL_CTX_free(tls);
 		free(l);
 		return rc;

@@ -146,7 +146,8 @@ activation_take_next(const char **name, bool *is_unix, char *path,
 		*is_unix =
 		    getsockname(act[i].fd, (struct sockaddr *)&sun, &sl) == 0 &&
 		    sun.sun_family == AF_UNIX;
-		snprintf(path, pathlen, "%s", *is_unix ? sun.sun_path : "");
+		snprintf(path, pathlen, "%.*s",
+		         *is_unix ? (int)sizeof sun.sun_path : 0, sun.sun_path);
 		*name = act[i].name;
 		return act_take(i);
 	}

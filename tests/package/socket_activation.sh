@@ -85,6 +85,32 @@ pid=
 grep -q "socket 'web' is not a Unix socket and no listen tcp://" daemon.log && ok ||
 	{ bad "no refusal of the TCP socket in the log"; cat daemon.log; }
 
+# 3b. A passed TCP socket its tcp:// endpoint names is taken (not bound
+# again, which would fail: the port is the passed socket's).
+: >daemon.log
+systemd-socket-activate -l "127.0.0.1:$port" "$build/bin/ismsd" --foreground \
+	--data-dir var --listen unix:var/own.sock \
+	--listen "tcp://127.0.0.1:$port" --insecure 2>>daemon.log &
+pid=$!
+for _ in $(seq 200); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	sleep 0.05
+done
+for _ in $(seq 200); do
+	grep -q "ready" daemon.log && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+if grep -q "listening on tcp://127.0.0.1:$port" daemon.log && kill -0 "$pid" 2>/dev/null; then
+	ok
+else
+	bad "ismsd did not take the passed TCP socket its endpoint names"
+	cat daemon.log
+fi
+expect 0 "status over the unix socket beside it" --endpoint unix:var/own.sock status
+kill "$pid" && wait "$pid" 2>/dev/null
+pid=
+
 # 4. README's "Run as a service" block, as it stands.
 ln -s "$build" build
 rm -rf var && mkdir var
