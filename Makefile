@@ -14,6 +14,10 @@
 #   make bench-due  the Due query on BENCH_DUE_N (1,000,000) risks
 #   make bench-http ismsd-http beside ismsd's RPCs: ingest and get, 50
 #                   clients each (bench/run.sh gateway, ~1.5 min; root)
+#   make install    the install layout under PREFIX (/usr), below DESTDIR
+#                   when given (make install DESTDIR=/tmp/stage stages it)
+#   make deb        the Debian package (packaging/debian, dh + CMake) into
+#                   build-deb/, then its checks: file list, Depends, lintian
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -23,11 +27,14 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_CC    ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = fuzz_frame fuzz_dispatch fuzz_json fuzz_hooks
+PREFIX     ?= /usr
+DEB_BUILD  ?= build-deb
 GCC_REL    ?= build-gcc-release
 CLANG_REL  ?= build-clang-release
 
 .PHONY: all deps build run test asan test-asan fuzz-deps fuzz-build fuzz \
-	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-http format clean
+	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-http format clean \
+	install pkg-deps deb
 
 all: build
 
@@ -103,8 +110,28 @@ bench-http: bench-build
 	cmake --build $(BUILD) -j $(JOBS) --target ismsd-http
 	./bench/run.sh $(BUILD) gateway
 
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+
+pkg-deps:
+	@./scripts/install-deps.sh pkg
+
+# dpkg-buildpackage on a copy of the tree (tracked and new files, not the
+# build dirs) with packaging/debian as debian/; the .deb lands in
+# $(DEB_BUILD)/, then packaging/deb-check.sh checks it.
+deb: pkg-deps
+	rm -rf $(DEB_BUILD) && mkdir -p $(DEB_BUILD)/src
+	git ls-files -z --cached --others --exclude-standard | \
+	  xargs -0 cp -P --parents -t $(DEB_BUILD)/src
+	cp -rL packaging/debian $(DEB_BUILD)/src/debian
+	cd $(DEB_BUILD)/src && DEB_BUILD_OPTIONS="nocheck parallel=$(JOBS)" \
+	  dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	  { tail -40 ../build.log; exit 1; }
+	./packaging/deb-check.sh $(DEB_BUILD)/ismsd_*.deb
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(GCC_REL) $(CLANG_REL)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(GCC_REL) $(CLANG_REL) \
+	  $(DEB_BUILD)

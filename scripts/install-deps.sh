@@ -6,16 +6,20 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
 protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev libssl-dev libinih-dev
 systemd openssl protobuf-compiler python3 python3-protobuf libjansson-dev curl jq
-libxlsxwriter-dev chromium poppler-utils python3-openpyxl"
+libxlsxwriter-dev chromium poppler-utils python3-openpyxl scdoc man-db groff-base"
 
 # `install-deps.sh fuzz` adds what `make fuzz` needs: clang, its runtime
 # with libFuzzer and the sanitizers, and llvm-symbolizer for the stacks.
 FUZZ_PACKAGES="clang-14 libclang-rt-14-dev llvm-14"
+# `install-deps.sh pkg` adds what `make deb` needs: debhelper (dh with
+# CMake), dpkg-dev and fakeroot, and lintian for the checks.
+PKG_PACKAGES="debhelper dpkg-dev fakeroot lintian"
 case "${1:-}" in
 "") ;;
 fuzz) PACKAGES="$PACKAGES $FUZZ_PACKAGES" ;;
+pkg) PACKAGES="$PACKAGES $PKG_PACKAGES" ;;
 *)
-	echo "usage: install-deps.sh [fuzz]" >&2
+	echo "usage: install-deps.sh [fuzz|pkg]" >&2
 	exit 2
 	;;
 esac

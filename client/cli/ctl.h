@@ -238,6 +238,8 @@ void ctl_usage(FILE *);
 /* "ismsctl CMD --help": a usage line per verb of cmd. */
 void ctl_cmd_usage(FILE *, const struct ctl_cmd *cmd);
 extern const struct ctl_cmd ctl_cmd_help;
+/* ctl_scdoc.c: the commands and verbs as ismsctl(1)'s COMMANDS section. */
+int ctl_help_scdoc(FILE *);
 extern const struct ctl_cmd ctl_cmd_version;
 
 /* ctl_util.c */

@@ -102,6 +102,9 @@ help_exec(struct ctl_ctx *ctx, const struct ctl_cmd *self, int argc,
 		ctl_usage(ctx->out);
 		return CTL_EXIT_OK;
 	}
+	/* Hidden: ismsctl(1)'s COMMANDS section, at build time. */
+	if (strcmp(argv[1], "--scdoc") == 0)
+		return ctl_help_scdoc(ctx->out);
 	if ((cmd = ctl_cmd_find(argv[1])) != NULL) {
 		fprintf(ctx->out, "usage: ismsctl %s\n  %s\n%s%s", cmd->usage,
 		        cmd->help, cmd->detail != NULL ? "\n" : "",

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "activation.h"
 #include "conn.h"
 #include "listen.h"
 #include "log.h"
@@ -29,7 +30,7 @@ struct listener {
 	SSL_CTX *tls; /* tcp:// over TLS; NULL: plain (loopback only) */
 	bool tcp;
 	struct evconnlistener *lev;
-	char *path;
+	char *path; /* a socket file of ours, removed at the end */
 };
 
 #define LISTEN_PAUSE_SECS 1  /* out of descriptors: the accept pause */
@@ -192,6 +193,31 @@ listen_socket_group(const char *path, const char *group, struct isms_err *err)
 	return 0;
 }
 
+/* Serves a Unix socket systemd passed (socket activation): its file,
+ * mode and group are systemd's, and it stays when we stop. */
+static int
+listen_unix_adopt(struct server *srv, int fd, const char *path,
+                  struct isms_err *err)
+{
+	struct listener *l = xcalloc(1, sizeof *l);
+
+	l->srv = srv;
+	if (evutil_make_socket_nonblocking(fd) == 0)
+		l->lev = evconnlistener_new(
+		    srv->base, listen_accept, l,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (l->lev == NULL) {
+		close(fd);
+		free(l);
+		return isms_err_set(err, ISMS_EINTERNAL, "listen %s: %s", path,
+		                    strerror(errno));
+	}
+	evconnlistener_set_error_cb(l->lev, listen_error);
+	TAILQ_INSERT_TAIL(&srv->listeners, l, entry);
+	log_info("listening on unix:%s (socket-activated)", path);
+	return 0;
+}
+
 static int
 listen_unix(struct server *srv, const char *path, struct isms_err *err)
 {
@@ -206,6 +232,8 @@ listen_unix(struct server *srv, const char *path, struct isms_err *err)
 		return isms_err_set(err, ISMS_EINVAL,
 		                    "socket path too long: %s", path);
 	strcpy(sun.sun_path, path);
+	if ((fd = activation_take_unix(path)) != -1)
+		return listen_unix_adopt(srv, fd, path, err);
 	if ((rc = listen_check_stale(path, &sun, err)) != 0)
 		return rc;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -259,6 +287,32 @@ listen_is_loopback(const struct sockaddr *sa)
 		return IN6_IS_ADDR_LOOPBACK(
 		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
 	return false;
+}
+
+/* The listener of TCP address ai: the socket systemd passed for it,
+ * served as it is, else one bound here; NULL with errno on failure. */
+static struct evconnlistener *
+listen_tcp_open(struct listener *l, const struct addrinfo *ai)
+{
+	struct evconnlistener *lev = NULL;
+	int fd, e;
+
+	if ((fd = activation_take_addr(ai->ai_addr, ai->ai_addrlen)) == -1)
+		return evconnlistener_new_bind(
+		    l->srv->base, listen_accept, l,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+		        LEV_OPT_REUSEABLE,
+		    128, ai->ai_addr, (int)ai->ai_addrlen);
+	if (evutil_make_socket_nonblocking(fd) == 0)
+		lev = evconnlistener_new(
+		    l->srv->base, listen_accept, l,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (lev == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return lev;
 }
 
 /* Listens on HOST:PORT ([::1]:PORT for IPv6): TLS, or plain on loopback
@@ -317,10 +371,7 @@ listen_tcp(struct server *srv, const char *hostport, struct isms_err *err)
 	l->srv = srv;
 	l->tcp = true;
 	l->tls = tls;
-	l->lev = evconnlistener_new_bind(
-	    srv->base, listen_accept, l,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
-	    128, ai->ai_addr, (int)ai->ai_addrlen);
+	l->lev = listen_tcp_open(l, ai);
 	freeaddrinfo(ai);
 	if (l->lev == NULL) {
 		rc = isms_err_set(err, ISMS_EUNAVAIL, "listen tcp://%s: %s",
@@ -351,6 +402,31 @@ listen_add(struct server *srv, const char *endpoint, struct isms_err *err)
 	return isms_err_set(err, ISMS_EINVAL,
 	                    "%s: an endpoint is unix:PATH or tcp://HOST:PORT",
 	                    endpoint);
+}
+
+int
+listen_add_activated(struct server *srv, struct isms_err *err)
+{
+	const char *name;
+	char path[108];
+	bool is_unix;
+	int fd, rc;
+
+	while ((fd = activation_take_next(&name, &is_unix, path,
+	                                  sizeof path)) != -1) {
+		if (!is_unix) {
+			close(fd);
+			return isms_err_set(
+			    err, ISMS_EINVAL,
+			    "socket-activated socket '%s' is not a Unix socket "
+			    "and no listen tcp://HOST:PORT names its address "
+			    "(that endpoint gives it its TLS settings)",
+			    name);
+		}
+		if ((rc = listen_unix_adopt(srv, fd, path, err)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 void

@@ -14,6 +14,10 @@ struct server;
 /* Starts listening on an endpoint: "unix:PATH" or "tcp://HOST:PORT". */
 int listen_add(struct server *, const char *endpoint, struct isms_err *err);
 
+/* Serves the sockets systemd passed that no endpoint took: Unix ones as
+ * they are; a TCP one needs its listen endpoint (TLS settings). */
+int listen_add_activated(struct server *, struct isms_err *err);
+
 /* Stops (pause) or resumes accepting on the TCP listeners (tcp) or the
  * Unix ones: each pool of connections has its own. */
 void listen_pause(struct server *, bool tcp, bool pause);

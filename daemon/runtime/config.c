@@ -445,7 +445,7 @@ config_load(struct server_config *cfg, int argc, char **argv)
 		            sizeof cfg->listen[0]);
 		cfg->nlisten -= cfg->nlisten_file;
 	}
-	if (cfg->nlisten == 0)
+	if ((cfg->listen_default = cfg->nlisten == 0))
 		cfg->listen[cfg->nlisten++] = "unix:/run/ismsd/ismsd.sock";
 	if (cfg->check_config) {
 		printf("ismsd: configuration OK (%s)\n",

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "activation.h"
 #include "config.h"
 #include "conn.h"
 #include "notify.h"
@@ -164,11 +165,18 @@ main_start(struct server *srv)
 		log_err("cannot watch SIGTERM and SIGINT");
 		goto fail;
 	}
+	/* Socket-activated, the default endpoint is systemd's socket. */
 	for (i = 0; i < srv->cfg.nlisten; i++) {
+		if (activation_init() > 0 && srv->cfg.listen_default)
+			break;
 		if (listen_add(srv, srv->cfg.listen[i], &err) != 0) {
 			log_err("%s", err.msg);
 			goto fail;
 		}
+	}
+	if (listen_add_activated(srv, &err) != 0) {
+		log_err("%s", err.msg);
+		goto fail;
 	}
 	if (notify_watchdog_start(srv->base) != 0) {
 		log_err("cannot arm the systemd watchdog's pings");
@@ -226,6 +234,8 @@ main(int argc, char **argv)
 		config_free();
 		return rc;
 	}
+	/* Before a fork to the background changes our pid. */
+	(void)activation_init();
 	if ((rc = main_prepare(&srv, &abs_dir, &lockfd, &ready_fd)) != 0)
 		return rc;
 	if (main_start(&srv) != 0)

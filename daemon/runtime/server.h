@@ -27,7 +27,8 @@ struct server_config {
 	const char *data_dir;
 	const char *listen[CONFIG_LISTEN_MAX]; /* unix:PATH, tcp://H:P */
 	int nlisten;
-	int nlisten_file; /* how many of them came from the file */
+	int nlisten_file;    /* how many of them came from the file */
+	bool listen_default; /* none given: the built-in one */
 	bool foreground;
 	bool verbose;
 	bool check_config;

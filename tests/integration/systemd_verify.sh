@@ -7,7 +7,7 @@
 set -u
 src=$(realpath "$1")
 build=$(realpath "$2")
-units="ismsd.service ismsd-remind.service ismsd-remind.timer ismsd-http.service"
+units="ismsd.socket ismsd.service ismsd-remind.service ismsd-remind.timer ismsd-http.service"
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "SKIP: systemd-analyze not installed (scripts/install-deps.sh" \
@@ -30,8 +30,13 @@ for u in $units; do
 		"$src/systemd/$u" >"$work/$u"
 done
 
+# Documentation= names our man pages: verify finds them in the build's.
+for p in "$build"/man/*.[1-8]; do
+	mkdir -p "$work/man/man${p##*.}"
+	ln -s "$p" "$work/man/man${p##*.}/"
+done
 # verify exits 0 on many warnings: every line naming our units fails.
-(cd "$work" && systemd-analyze verify $(printf './%s ' $units)) \
+(cd "$work" && MANPATH=$work/man systemd-analyze verify $(printf './%s ' $units)) \
 	>"$work/verify.log" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] || bad "systemd-analyze verify exited $rc"
@@ -40,6 +45,21 @@ if grep -E "${pattern%|}" "$work/verify.log" >"$work/ours.log"; then
 	bad "systemd-analyze verify warns about our units:"
 	sed 's/^/    /' "$work/ours.log"
 fi
+
+# systemd-analyze security (offline): each service's exposure at or
+# under its ceiling: 2.0, and the reminder's 6.5 (a set-gid or set-uid
+# sendmail rules out NoNewPrivileges= and all that implies it).
+exposure() {
+	(cd "$work" && systemd-analyze security --offline=true --no-pager "./$1") 2>&1 |
+		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p'
+}
+for pair in ismsd.service:2.0 ismsd-http.service:2.0 ismsd-remind.service:6.5; do
+	u=${pair%%:*}
+	e=$(exposure "$u")
+	echo "exposure $u: ${e:-?} (ceiling ${pair#*:})"
+	awk -v e="$e" -v m="${pair#*:}" 'BEGIN { exit !(e != "" && e + 0 <= m + 0) }' ||
+		bad "$u: exposure ${e:-unknown} over ${pair#*:}"
+done
 
 # has UNIT LINE: the unit holds exactly this line.
 has() { grep -qxF -- "$2" "$src/systemd/$1" || bad "$1 lacks '$2'"; }
@@ -57,7 +77,13 @@ has ismsd.service "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"
 has ismsd.service "SystemCallFilter=@system-service"
 has ismsd.service "UMask=0077"
 has ismsd.service "StateDirectory=ismsd"
-has ismsd.service "RuntimeDirectory=ismsd"
+# Socket-activated: the socket is ismsd.socket's, never removed with
+# the service (no RuntimeDirectory= to clean /run/ismsd away).
+has ismsd.service "Requires=ismsd.socket"
+lacks ismsd.service "RuntimeDirectory"
+has ismsd.socket "ListenStream=/run/ismsd/ismsd.sock"
+has ismsd.socket "SocketMode=0660"
+has ismsd.socket "SocketGroup=ismsd"
 # The gateway: unprivileged, no data, only ismsd's socket group.
 has ismsd-http.service "DynamicUser=yes"
 has ismsd-http.service "SupplementaryGroups=ismsd"
