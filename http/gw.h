@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
@@ -76,6 +77,10 @@ int gw_http_status(int code);
 
 /* Replies 200 (or status) with buf as JSON (buf is drained). */
 void gw_reply_json(struct evhttp_request *, int status, struct evbuffer *buf);
+
+/* A stdio stream that appends to buf (fclose flushes it). NULL when out
+ * of memory. */
+FILE *gw_evbuffer_stream(struct evbuffer *buf);
 
 /* Writes message m as JSON into buf, exactly as `ismsctl -o json`. */
 void gw_json_message(struct evbuffer *buf, const ProtobufCMessage *m);

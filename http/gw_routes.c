@@ -97,35 +97,42 @@ gw_http_status(int code)
 	return code < ISMS_NCODES ? st[code] : 500;
 }
 
+/* fopencookie's write: appends to the evbuffer. */
+static ssize_t
+evbuf_write(void *cookie, const char *data, size_t len)
+{
+	return evbuffer_add(cookie, data, len) == 0 ? (ssize_t)len : -1;
+}
+
+FILE *
+gw_evbuffer_stream(struct evbuffer *buf)
+{
+	static const cookie_io_functions_t io = {.write = evbuf_write};
+
+	return fopencookie(buf, "w", io);
+}
+
 void
 gw_json_message(struct evbuffer *buf, const ProtobufCMessage *m)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = gw_evbuffer_stream(buf);
 
 	if (f == NULL)
 		return;
 	ctl_out_json(f, m);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 }
 
 void
 gw_json_array(struct evbuffer *buf, const ProtobufCMessage *const *msgs,
               size_t n)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = gw_evbuffer_stream(buf);
 
 	if (f == NULL)
 		return;
 	ctl_out_json_array(f, msgs, n);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 }
 
 void
@@ -157,13 +164,12 @@ gw_reply_status(struct evhttp_request *req, int status, int code,
                 const char *msg)
 {
 	struct evbuffer *buf = evbuffer_new();
-	char *text = NULL;
-	size_t len = 0;
 	FILE *f;
 
-	if (buf == NULL || (f = open_memstream(&text, &len)) == NULL) {
+	if (buf == NULL || (f = gw_evbuffer_stream(buf)) == NULL) {
 		evhttp_send_error(req, status, NULL);
-		evbuffer_free(buf);
+		if (buf != NULL)
+			evbuffer_free(buf);
 		return;
 	}
 	fputs("{\"code\": ", f);
@@ -172,8 +178,6 @@ gw_reply_status(struct evhttp_request *req, int status, int code,
 	ctl_out_json_string(f, msg);
 	fputs("}\n", f);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 	if (code == ISMS_EUNAUTH || code == -ISMS_EUNAUTH)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		                  "WWW-Authenticate", "Bearer realm=\"ismsd\"");
