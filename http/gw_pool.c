@@ -31,7 +31,9 @@ struct gw_peer {
 	struct gw_waiter *waiting;
 	unsigned users; /* callers holding it */
 	bool dedicated; /* not in the pool: closed on its last release */
-	bool dying; /* being freed: releases from its callbacks only count */
+	bool dying;  /* being freed: releases from its callbacks only count */
+	bool corked; /* calls of this loop turn wait for uncork */
+	struct event *uncork; /* sends them, at the end of the turn */
 	time_t last_used;
 	TAILQ_ENTRY(gw_peer) entry;
 };
@@ -63,6 +65,8 @@ peer_free(struct gw_peer *p)
 		TAILQ_REMOVE(&p->pool->peers, p, entry);
 		p->pool->n--;
 	}
+	if (p->uncork != NULL)
+		event_free(p->uncork);
 	isms_client_free(p->cl);
 	free(p);
 }
@@ -289,6 +293,32 @@ gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
 	TAILQ_INSERT_HEAD(&pool->peers, p, entry);
 	pool->n++;
 	peer_wait(p, cb, arg);
+}
+
+/* The end of the loop turn: the calls held back leave in one write. */
+static void
+peer_uncork_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_peer *p = arg;
+
+	(void)fd;
+	(void)what;
+	p->corked = false;
+	(void)isms_client_cork(p->cl, false);
+}
+
+void
+gw_peer_cork(struct gw_peer *p)
+{
+	if (p->corked || p->cl == NULL)
+		return;
+	if (p->uncork == NULL &&
+	    (p->uncork = event_new(p->pool->base, -1, 0, peer_uncork_cb, p)) ==
+	        NULL)
+		return;
+	p->corked = true;
+	(void)isms_client_cork(p->cl, true);
+	event_active(p->uncork, EV_TIMEOUT, 0);
 }
 
 void

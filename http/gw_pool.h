@@ -37,6 +37,13 @@ void gw_pool_free(struct gw_pool *);
 void gw_pool_get(struct gw_pool *, const char *token, bool dedicated,
                  gw_peer_cb cb, void *arg);
 
+/*
+ * Holds the calls sent on p until the end of this turn of the event loop,
+ * so that the requests of every HTTP request read in one turn reach ismsd
+ * in one write (and ismsd reads them in one).
+ */
+void gw_peer_cork(struct gw_peer *p);
+
 /* Gives the peer back (cb has been called). NULL is a no-op. */
 void gw_peer_release(struct gw_peer *);
 

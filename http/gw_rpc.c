@@ -1,8 +1,8 @@
 /*
  * gw_rpc.c: the RPCs of one HTTP request, on the caller's pooled
  * connection. The request is packed at once, so that the handler's
- * message may live on its stack; it is unpacked again when the
- * connection has said hello (and for each further page).
+ * message may live on its stack, and sent packed when the connection has
+ * said hello (the client library appends the call's id).
  */
 #include <stdlib.h>
 
@@ -16,18 +16,9 @@ static void gw_rpc_reply(struct isms_client *, const Isms__V1__Reply *, void *);
 static int
 gw_rpc_send(struct gw_req *r, struct isms_client *cl)
 {
-	Isms__V1__Request *req;
-	uint64_t id;
-
-	req = isms__v1__request__unpack(NULL, r->rpc_len, r->rpc);
-	if (req == NULL) {
-		gw_reply_error(r->req, ISMS_EINTERNAL,
-		               "cannot repack a request");
-		return -1;
-	}
-	id = isms_client_call(cl, req, gw_rpc_reply, r);
-	isms__v1__request__free_unpacked(req, NULL);
-	if (id == 0) {
+	gw_peer_cork(r->peer);
+	if (isms_client_call_packed(cl, r->rpc, r->rpc_len, gw_rpc_reply, r) ==
+	    0) {
 		gw_reply_error(r->req, ISMS_EUNAVAIL,
 		               "ismsd closed the connection");
 		return -1;
