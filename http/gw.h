@@ -39,6 +39,7 @@ struct gw_config {
 	unsigned pool_max;  /* identities with a connection to ismsd */
 	unsigned pool_idle; /* seconds an unused identity's connection lives */
 	unsigned max_streams; /* event streams at once */
+	unsigned rpc_timeout; /* seconds for ismsd to answer a call */
 };
 
 /* The running gateway. */

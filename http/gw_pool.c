@@ -239,8 +239,9 @@ pool_room(struct gw_pool *pool)
 	return false;
 }
 
-/* Queues cb on p, or calls it now when hello is over. */
-static void
+/* Queues cb on p (and returns p), or calls it now when hello is over
+ * (and returns NULL). */
+static struct gw_peer *
 peer_wait(struct gw_peer *p, gw_peer_cb cb, void *arg)
 {
 	struct gw_waiter *w;
@@ -249,20 +250,21 @@ peer_wait(struct gw_peer *p, gw_peer_cb cb, void *arg)
 	p->last_used = time(NULL);
 	if (p->st == PEER_READY) {
 		cb(p, p->cl, NULL, arg);
-		return;
+		return NULL;
 	}
 	if (p->st == PEER_FAILED) {
 		cb(p, NULL, &p->err, arg);
-		return;
+		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
 	w->cb = cb;
 	w->arg = arg;
 	w->next = p->waiting;
 	p->waiting = w;
+	return p;
 }
 
-void
+struct gw_peer *
 gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
             gw_peer_cb cb, void *arg)
 {
@@ -270,16 +272,13 @@ gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
 	struct gw_peer *p;
 	struct isms_err err;
 
-	if (dedicated) {
-		peer_wait(peer_open(pool, token, true), cb, arg);
-		return;
-	}
+	if (dedicated)
+		return peer_wait(peer_open(pool, token, true), cb, arg);
 	token_key(token, key);
 	if ((p = pool_find(pool, key)) != NULL) {
 		TAILQ_REMOVE(&pool->peers, p, entry);
 		TAILQ_INSERT_HEAD(&pool->peers, p, entry);
-		peer_wait(p, cb, arg);
-		return;
+		return peer_wait(p, cb, arg);
 	}
 	if (!pool_room(pool)) {
 		isms_err_set(&err, ISMS_EEXHAUSTED,
@@ -287,12 +286,39 @@ gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
 		             "later",
 		             pool->max);
 		cb(NULL, NULL, &err, arg);
-		return;
+		return NULL;
 	}
 	p = peer_open(pool, token, false);
 	TAILQ_INSERT_HEAD(&pool->peers, p, entry);
 	pool->n++;
-	peer_wait(p, cb, arg);
+	return peer_wait(p, cb, arg);
+}
+
+void
+gw_peer_drop(struct gw_peer *p)
+{
+	if (p == NULL || p->dying || p->dedicated)
+		return;
+	TAILQ_REMOVE(&p->pool->peers, p, entry);
+	p->pool->n--;
+	p->dedicated = true; /* closed on its last release */
+}
+
+void
+gw_peer_unwait(struct gw_peer *p, gw_peer_cb cb, void *arg)
+{
+	struct gw_waiter **w, *dead;
+
+	for (w = &p->waiting; *w != NULL; w = &(*w)->next) {
+		if ((*w)->cb == cb && (*w)->arg == arg) {
+			dead = *w;
+			*w = dead->next;
+			free(dead);
+			gw_peer_drop(p); /* its hello hangs */
+			gw_peer_release(p);
+			return;
+		}
+	}
 }
 
 /* The end of the loop turn: the calls held back leave in one write. */

@@ -11,6 +11,7 @@
 #include "gw.h"
 #include "ismsclient.h"
 
+struct event;
 struct gw_peer;
 struct gw_req;
 
@@ -36,9 +37,13 @@ struct gw_req {
 	void *stream;            /* gw_sse.c: an event stream's state */
 	Isms__V1__Record **recs; /* gw_soa.c: the pages read so far (owned) */
 	size_t nrecs;
-	struct gw_conn *conn; /* the HTTP connection (gw_routes.c) */
-	bool all_replies;     /* done sees error replies too (webhooks) */
-	void *ctx;            /* a handler's state, freed by ctx_free */
+	struct gw_conn *conn;    /* the HTTP connection (gw_routes.c) */
+	bool all_replies;        /* done sees error replies too (webhooks) */
+	struct event *deadline;  /* gw_rpc.c: the call's rpc_timeout */
+	struct gw_peer *waiting; /* the peer whose hello r waits for */
+	struct isms_client *cl;  /* the connection of the call out */
+	uint64_t call_id;        /* the call out, 0: none */
+	void *ctx;               /* a handler's state, freed by ctx_free */
 	void (*ctx_free)(void *);
 };
 

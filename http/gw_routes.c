@@ -11,6 +11,7 @@
 #include <sys/queue.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 
 #include "fieldargs.h"
@@ -315,6 +316,8 @@ gw_req_free(struct gw_req *r)
 	free(r->recs);
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
+	if (r->deadline != NULL)
+		event_free(r->deadline);
 	free(r);
 }
 
