@@ -22,19 +22,10 @@
 #define SEG_MAX   4   /* segments of a path we serve */
 #define TOKEN_MAX 512 /* bytes of a bearer token */
 
-/* One route: a pattern of segments and a handler per method. */
-struct gw_route {
-	const char *pattern; /* "/v1/{register}/{id}" */
-	bool public_;        /* served without a token */
-	struct {
-		enum evhttp_cmd_type method;
-		gw_handler fn;
-	} m[2];
-};
-
 /*
  * Every route. The webhooks are rows of their own, each ending in the
- * Ingest RPC, ahead of the {register} rows.
+ * Ingest RPC, ahead of the {register} rows. A command row carries its
+ * OpenAPI description (gw_openapi.c reads this table).
  */
 static const struct gw_route gw_routes[] = {
     {"/v1/hooks/alertmanager",
@@ -43,10 +34,59 @@ static const struct gw_route gw_routes[] = {
     {"/v1/hooks/ocsf", false, {{EVHTTP_REQ_POST, gw_hook_ocsf}}},
     {"/v1/hooks/incident", false, {{EVHTTP_REQ_POST, gw_hook_incident}}},
     {"/v1/openapi.json", true, {{EVHTTP_REQ_GET, gw_openapi_serve}}},
-    {"/v1/events", false, {{EVHTTP_REQ_GET, gw_sse_events}}},
-    {"/v1/due", false, {{EVHTTP_REQ_GET, gw_api_due}}},
-    {"/v1/journal", false, {{EVHTTP_REQ_GET, gw_api_journal}}},
-    {"/v1/soa", false, {{EVHTTP_REQ_GET, gw_api_soa}}},
+    {"/v1/events",
+     false,
+     {{EVHTTP_REQ_GET, gw_sse_events}},
+     "events",
+     "Server-Sent Events; the id is the journal seq",
+     "an event stream",
+     NULL,
+     "text/event-stream",
+     {{"since", "query", "integer"},
+      {"register", "query", "string"},
+      {"owner", "query", "string"},
+      {"Last-Event-ID", "header", "string"}}},
+    {"/v1/due",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_due}},
+     "due",
+     "Reviews and actions due",
+     "the items due",
+     "DueResult",
+     NULL,
+     {{"within", "query", "integer"},
+      {"owner", "query", "string"},
+      {"register", "query", "string"}}},
+    {"/v1/journal",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_journal}},
+     "journal",
+     "Journal entries",
+     "entries",
+     "array",
+     NULL,
+     {{"since", "query", "integer"},
+      {"id", "query", "string"},
+      {"actor", "query", "string"},
+      {"limit", "query", "integer"}}},
+    {"/v1/soa",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_soa}},
+     "soa",
+     "The Statement of Applicability, as ismsctl soa -o json",
+     "every live control",
+     "array",
+     NULL,
+     {{NULL}}},
+    {"/v1/gap",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_gap}},
+     "gap",
+     "The gap analysis, as ismsctl gap -o json",
+     "requirements, summary, missing documents, defects",
+     "object",
+     NULL,
+     {{NULL}}},
     {"/v1/{register}",
      false,
      {{EVHTTP_REQ_GET, gw_api_list}, {EVHTTP_REQ_POST, gw_api_create}}},
@@ -56,6 +96,12 @@ static const struct gw_route gw_routes[] = {
 };
 
 #define NROUTES (sizeof gw_routes / sizeof gw_routes[0])
+
+const struct gw_route *
+gw_route_nth(size_t i)
+{
+	return i < NROUTES ? &gw_routes[i] : NULL;
+}
 
 static const struct {
 	enum evhttp_cmd_type m;
