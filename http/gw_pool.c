@@ -46,12 +46,18 @@ struct gw_pool {
 	TAILQ_HEAD(gw_peer_list, gw_peer) peers; /* most recently used first */
 };
 
+/* The key of a token: its SHA-256 (the digest fetched once, not on every
+ * request). */
 static void
 token_key(const char *token, unsigned char key[KEY_LEN])
 {
+	static EVP_MD *sha256;
 	unsigned int len = KEY_LEN;
 
-	EVP_Digest(token, strlen(token), key, &len, EVP_sha256(), NULL);
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	EVP_Digest(token, strlen(token), key, &len,
+	           sha256 != NULL ? sha256 : EVP_sha256(), NULL);
 }
 
 /* Closes and frees a peer nobody holds. */

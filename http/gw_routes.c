@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -155,8 +156,12 @@ FILE *
 gw_evbuffer_stream(struct evbuffer *buf)
 {
 	static const cookie_io_functions_t io = {.write = evbuf_write};
+	FILE *f = fopencookie(buf, "w", io);
 
-	return fopencookie(buf, "w", io);
+	/* One thread writes it: no lock around every putc. */
+	if (f != NULL)
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return f;
 }
 
 void
