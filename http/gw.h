@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
@@ -48,8 +49,10 @@ struct gw {
 	struct event_base *base;
 	struct evhttp *http;
 	struct gw_pool *pool;
-	unsigned conns;   /* HTTP connections open */
-	unsigned streams; /* event streams open */
+	unsigned conns;               /* HTTP connections open */
+	unsigned streams;             /* event streams open */
+	const struct timeval *rpc_tv; /* a call's deadline (gw_rpc.c) */
+	struct timeval rpc_tv_plain;
 };
 
 /* gw_config.c: parses flags and the file. 0, or 2 after a usage error

@@ -20,6 +20,25 @@
 
 static void gw_rpc_reply(struct isms_client *, const Isms__V1__Reply *, void *);
 
+/*
+ * The deadline of a call. Every call has the same one, so libevent keeps
+ * them in one queue (a common timeout: adding and removing one is O(1),
+ * not a heap operation per request).
+ */
+static const struct timeval *
+gw_rpc_deadline(struct gw *gw)
+{
+	if (gw->rpc_tv == NULL) {
+		gw->rpc_tv_plain.tv_sec = (time_t)gw->cfg.rpc_timeout;
+		gw->rpc_tv_plain.tv_usec = 0;
+		gw->rpc_tv =
+		    event_base_init_common_timeout(gw->base, &gw->rpc_tv_plain);
+		if (gw->rpc_tv == NULL) /* out of memory: a plain one */
+			gw->rpc_tv = &gw->rpc_tv_plain;
+	}
+	return gw->rpc_tv;
+}
+
 /* Ends r: its peer released, r freed. */
 static void
 gw_rpc_end(struct gw_req *r)
@@ -58,8 +77,6 @@ gw_rpc_fail(struct gw_req *r, int code, const char *msg)
 static int
 gw_rpc_send(struct gw_req *r, struct isms_client *cl)
 {
-	struct timeval tv = {(time_t)r->gw->cfg.rpc_timeout, 0};
-
 	gw_peer_cork(r->peer);
 	r->cl = cl;
 	r->call_id =
@@ -67,7 +84,7 @@ gw_rpc_send(struct gw_req *r, struct isms_client *cl)
 	if (r->call_id == 0)
 		return -1;
 	if (r->deadline != NULL)
-		evtimer_add(r->deadline, &tv);
+		evtimer_add(r->deadline, gw_rpc_deadline(r->gw));
 	return 0;
 }
 
@@ -150,16 +167,15 @@ gw_req_repack(struct gw_req *r, const Isms__V1__Request *rpc)
 void
 gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done)
 {
-	struct timeval tv = {(time_t)r->gw->cfg.rpc_timeout, 0};
 	struct gw_peer *waiting;
 
 	r->done = done;
 	gw_req_repack(r, rpc);
 	if (r->deadline == NULL)
 		r->deadline = evtimer_new(r->gw->base, gw_rpc_timeout, r);
+	/* The hello's deadline, then each call's. */
 	if (r->deadline != NULL)
-		evtimer_add(r->deadline,
-		            &tv); /* the hello's, then each call's */
+		evtimer_add(r->deadline, gw_rpc_deadline(r->gw));
 	r->waiting = NULL;
 	/* Not NULL: ready waits for the hello, and r lives on. */
 	waiting = gw_pool_get(r->gw->pool, r->token, false, gw_rpc_ready, r);
