@@ -139,6 +139,57 @@ start_gateway() {
 	done
 }
 
+# cpu_ticks PID: the user + system CPU ticks of a running process.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# child_cpu: CHILD, the CPU seconds of this shell's finished children
+# (times must run in this shell: in a pipe or $(...) it would count a
+# subshell's).
+child_cpu() {
+	times >"$DIR/times"
+	CHILD=$(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m")
+		print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$DIR/times")
+}
+
+# gbench NAME ARGS...: bench, and the CPU time per request of ismsd-http,
+# ismsd and ismsbench over the run (utime + stime from /proc and of the
+# finished child), kept in its result as cpu_gw_us, cpu_ismsd_us and
+# cpu_bench_us.
+gbench() {
+	g0=$(cpu_ticks "$GWPID")
+	d0=$(cpu_ticks "$PID")
+	child_cpu
+	c0=$CHILD
+	bench "$@"
+	g1=$(cpu_ticks "$GWPID")
+	d1=$(cpu_ticks "$PID")
+	child_cpu
+	c1=$CHILD
+	f="$DIR/$1.$RUN.json"
+	jq --argjson hz "$HZ" --argjson g "$((g1 - g0))" \
+		--argjson d "$((d1 - d0))" --argjson c "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
+		'(.samples | if . > 0 then . else 1 end) as $n |
+		 . + {cpu_gw_us: ($g / $hz * 1e6 / $n),
+		      cpu_ismsd_us: ($d / $hz * 1e6 / $n),
+		      cpu_bench_us: ($c * 1e6 / $n)}' "$f" >"$f.cpu" &&
+		mv "$f.cpu" "$f"
+}
+
+# cpu_table NAME...: the median CPU per request of each process.
+cpu_table() {
+	echo
+	echo "CPU per request, microseconds (user + system; median of rounds;"
+	echo "ismsd-http is idle in the RPC rows):"
+	printf '%-36s %11s %9s %10s\n' run ismsd-http ismsd ismsbench
+	for n in "$@"; do
+		printf '%-36s %11.1f %9.1f %10.1f\n' "$n" \
+			"$(get "$n" cpu_gw_us)" "$(get "$n" cpu_ismsd_us)" \
+			"$(get "$n" cpu_bench_us)"
+	done
+}
+
 # The gateway set: see the top of this file.
 gateway_set() {
 	ROUNDS=${BENCH_GW_ROUNDS:-5}
@@ -150,6 +201,7 @@ gateway_set() {
 	DAEMON_ARGS="--socket-group 65534"
 	VS="RPC, same run"
 	RUNS=$ROUNDS
+	HZ=$(getconf CLK_TCK)
 	start_daemon
 	ctl="$BIN/ismsctl --endpoint $EP"
 	$ctl user add benchingest --role ingest >/dev/null
@@ -159,13 +211,13 @@ gateway_set() {
 	start_gateway
 	while [ "$RUN" -le "$ROUNDS" ]; do
 		echo "round $RUN of $ROUNDS" >&2
-		bench hingest http-ingest --clients 50 --duration "$GDUR" \
+		gbench hingest http-ingest --clients 50 --duration "$GDUR" \
 			--url "$URL" --token "$ITOK"
-		bench ingest ingest --clients 50 --duration "$GDUR"
-		bench ingest1 ingest --clients 1 --inflight 50 --duration "$GDUR"
-		bench hget http-get --clients 50 --duration "$GDUR" \
+		gbench ingest ingest --clients 50 --duration "$GDUR"
+		gbench ingest1 ingest --clients 1 --inflight 50 --duration "$GDUR"
+		gbench hget http-get --clients 50 --duration "$GDUR" \
 			--url "$URL" --token "$VTOK"
-		bench get get --clients 50 --duration "$GDUR" --records 1
+		gbench get get --clients 50 --duration "$GDUR" --records 1
 		RUN=$((RUN + 1))
 	done
 	row "ingest 50 clients, half repeats, ops/s" "$(get hingest ops_per_s)" "$(get ingest ops_per_s)" up 0.67
@@ -185,6 +237,7 @@ gateway_set() {
 	echo "pool): the RPC row with 1 connection x 50 in flight is that shape."
 	echo "errors (all rounds): $(cat "$DIR"/*.json | jq -s 'map(.errors // 0) | add')"
 	table
+	cpu_table hingest ingest ingest1 hget get
 }
 
 if [ "$SET" = gateway ]; then

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/time.h>
 
 #include "errcode.h"
 #include "proto/isms.pb-c.h"
@@ -38,6 +40,7 @@ struct gw_config {
 	unsigned pool_max;  /* identities with a connection to ismsd */
 	unsigned pool_idle; /* seconds an unused identity's connection lives */
 	unsigned max_streams; /* event streams at once */
+	unsigned rpc_timeout; /* seconds for ismsd to answer a call */
 };
 
 /* The running gateway. */
@@ -46,8 +49,10 @@ struct gw {
 	struct event_base *base;
 	struct evhttp *http;
 	struct gw_pool *pool;
-	unsigned conns;   /* HTTP connections open */
-	unsigned streams; /* event streams open */
+	unsigned conns;               /* HTTP connections open */
+	unsigned streams;             /* event streams open */
+	const struct timeval *rpc_tv; /* a call's deadline (gw_rpc.c) */
+	struct timeval rpc_tv_plain;
 };
 
 /* gw_config.c: parses flags and the file. 0, or 2 after a usage error
@@ -76,6 +81,10 @@ int gw_http_status(int code);
 
 /* Replies 200 (or status) with buf as JSON (buf is drained). */
 void gw_reply_json(struct evhttp_request *, int status, struct evbuffer *buf);
+
+/* A stdio stream that appends to buf (fclose flushes it). NULL when out
+ * of memory. */
+FILE *gw_evbuffer_stream(struct evbuffer *buf);
 
 /* Writes message m as JSON into buf, exactly as `ismsctl -o json`. */
 void gw_json_message(struct evbuffer *buf, const ProtobufCMessage *m);

@@ -416,11 +416,10 @@ journal_done(struct gw_req *r, const Isms__V1__Reply *reply)
 {
 	struct evbuffer *buf = evbuffer_new();
 	const Isms__V1__JournalResult *res = reply->journal;
-	char *text = NULL, head[32];
-	size_t len = 0;
+	char head[32];
 	FILE *f;
 
-	if (res == NULL || (f = open_memstream(&text, &len)) == NULL) {
+	if (res == NULL || (f = gw_evbuffer_stream(buf)) == NULL) {
 		gw_reply_error(r->req, ISMS_EINTERNAL,
 		               "no journal in the reply");
 		evbuffer_free(buf);
@@ -428,8 +427,6 @@ journal_done(struct gw_req *r, const Isms__V1__Reply *reply)
 	}
 	evfmt_json_array(f, res->entries, res->n_entries);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 	snprintf(head, sizeof head, "%llu", (unsigned long long)res->head_seq);
 	evhttp_add_header(evhttp_request_get_output_headers(r->req),
 	                  "X-Journal-Head", head);

@@ -56,6 +56,8 @@ static const struct gw_opt gw_opts[] = {
      "caller identities with a connection to ismsd (default 64)"},
     {"pool-idle", T_UINT, O(pool_idle), 1, 86400, "SECONDS",
      "an unused identity's connection is closed after (default 120)"},
+    {"rpc-timeout", T_UINT, O(rpc_timeout), 1, 3600, "SECONDS",
+     "deadline of each call to ismsd: 504 after it (default 10)"},
 };
 
 #define NOPTS (sizeof gw_opts / sizeof gw_opts[0])
@@ -71,6 +73,7 @@ gw_config_defaults(struct gw_config *cfg)
 	cfg->max_streams = 100;
 	cfg->pool_max = 64;
 	cfg->pool_idle = 120;
+	cfg->rpc_timeout = 10;
 }
 
 /* Sets option o from text. 0, or -1 with a message printed. */
@@ -116,13 +119,20 @@ bad:
 	return -1;
 }
 
+/* The option called name; in the file '_' stands for '-' too
+ * (rpc_timeout is rpc-timeout). */
 static const struct gw_opt *
 opt_find(const char *name)
 {
+	char key[64];
 	size_t i;
 
+	snprintf(key, sizeof key, "%s", name);
+	for (i = 0; key[i] != '\0'; i++)
+		if (key[i] == '_')
+			key[i] = '-';
 	for (i = 0; i < NOPTS; i++)
-		if (strcmp(gw_opts[i].name, name) == 0)
+		if (strcmp(gw_opts[i].name, key) == 0)
 			return &gw_opts[i];
 	return NULL;
 }

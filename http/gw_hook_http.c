@@ -3,7 +3,11 @@
  * (gw_hooks.c), sent one after another on the caller's connection; the
  * reply lists what became of each, in the payload's order. A refused
  * Ingest does not stop the others: the reply then carries the first
- * refusal's code and HTTP status, and says which ones failed.
+ * refusal's code and HTTP status, and says which ones failed. A call that
+ * gets no answer (ismsd gone: UNAVAILABLE; or hung: DEADLINE_EXCEEDED)
+ * stops the payload there: the alerts after it are not sent, each says
+ * so, and the reply has that code and status (503, 504), so that a sender
+ * retries the payload (a retried alert is a repeat, deduplicated).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +25,8 @@ struct hook_run {
 	struct gw_hook_batch batch;
 	size_t next;   /* the Ingest out now */
 	size_t failed; /* refused so far */
-	int code;      /* the first refusal's code */
+	int code;      /* the first refusal's code, or the stop's */
+	size_t unsent; /* not sent after a stop */
 	char *text;    /* the results so far, a JSON array's members */
 	size_t len;
 	FILE *out;
@@ -83,20 +88,51 @@ hook_result(struct hook_run *h, const Isms__V1__Reply *reply)
 	fputs("}}", h->out);
 }
 
+/* Whether code says the connection to ismsd failed (no answer came). */
+static bool
+hook_stops(int code)
+{
+	return code == ISMS_EUNAVAIL || code == ISMS_ETIMEDOUT;
+}
+
+/* After a stop at the Ingest out now: the rest, each "not sent". */
+static void
+hook_unsent(struct hook_run *h)
+{
+	size_t stop = h->next;
+
+	for (h->next++; h->next < h->batch.n; h->next++) {
+		fprintf(h->out,
+		        ",\n    {\"index\": %zu, \"external_id\": ", h->next);
+		ctl_out_json_string(h->out, h->batch.v[h->next]->external_id);
+		fprintf(h->out,
+		        ", \"error\": {\"code\": \"%s\", \"message\": "
+		        "\"not sent: the call of alert %zu failed\"}}",
+		        isms_code_name(h->code), stop);
+		h->unsent++;
+	}
+}
+
 /* The reply: {"results": [...]}, with "code" and "message" (and the
  * first refusal's HTTP status) when one failed. */
 static void
 hook_reply(struct gw_req *r, struct hook_run *h)
 {
 	struct evbuffer *buf = evbuffer_new();
-	char msg[128];
+	char msg[160];
 
 	fclose(h->out);
 	h->out = NULL;
 	evbuffer_add_printf(buf, "{");
-	if (h->failed > 0) {
+	if (h->unsent > 0)
+		snprintf(msg, sizeof msg,
+		         "%zu of %zu ingested; %zu failed, %zu not sent",
+		         h->batch.n - h->failed - h->unsent, h->batch.n,
+		         h->failed, h->unsent);
+	else
 		snprintf(msg, sizeof msg, "%zu of %zu failed", h->failed,
 		         h->batch.n);
+	if (h->failed > 0) {
 		evbuffer_add_printf(buf,
 		                    "\"code\": \"%s\", \"message\": \"%s\", ",
 		                    isms_code_name(h->code), msg);
@@ -123,6 +159,12 @@ hook_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		return 0;
 	}
 	hook_result(h, reply);
+	if (hook_stops(code)) {
+		h->code = code; /* what the sender must retry for */
+		hook_unsent(h);
+		hook_reply(r, h);
+		return 0;
+	}
 	if (++h->next < h->batch.n) {
 		hook_request(h, &req);
 		gw_req_repack(r, &req);

@@ -73,6 +73,25 @@ uid_check(const struct gw_config *cfg)
 	return 1;
 }
 
+/*
+ * The event base. epoll's changelist folds the changes of one loop turn
+ * into one epoll_ctl per descriptor: evhttp turns a connection's read and
+ * write interest on and off around every request.
+ */
+static struct event_base *
+gw_base_new(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (cfg == NULL)
+		return event_base_new();
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base != NULL ? base : event_base_new();
+}
+
 /* Runs the loop until a signal; the exit code. */
 static int
 gw_run(struct gw *gw)
@@ -81,7 +100,7 @@ gw_run(struct gw *gw)
 	struct isms_err err = {0};
 	int rc = 0;
 
-	gw->base = event_base_new();
+	gw->base = gw_base_new();
 	gw->pool = gw_pool_new(gw->base, gw->cfg.endpoint, gw->cfg.pool_max,
 	                       gw->cfg.pool_idle);
 	if (gw_http_start(gw, &err) != 0) {

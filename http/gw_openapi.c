@@ -159,47 +159,53 @@ register_paths(json_t *paths, const ProtobufCFieldDescriptor *reg)
 	json_object_set_new(paths, p2, one);
 }
 
-/* The paths of the commands. */
+/* The schema a command route's answer has. */
+static json_t *
+command_schema(const struct gw_route *rt)
+{
+	if (rt->content != NULL)
+		return json_pack("{s:s}", "type", "string");
+	if (strcmp(rt->schema, "array") == 0)
+		return json_pack("{s:s,s:{s:s}}", "type", "array", "items",
+		                 "type", "object");
+	if (strcmp(rt->schema, "object") == 0)
+		return json_pack("{s:s}", "type", "object");
+	return ref(rt->schema);
+}
+
+/* The paths of the command routes, from the route table. */
 static void
 command_paths(json_t *paths)
 {
-	json_object_set_new(
-	    paths, "/v1/due",
-	    json_pack("{s:{s:s,s:[o,o,o],s:o}}", "get", "summary",
-	              "Reviews and actions due", "parameters",
-	              param("within", "query", false, "integer"),
-	              param("owner", "query", false, "string"),
-	              param("register", "query", false, "string"), "responses",
-	              responses("200", "the items due", ref("DueResult"))));
-	json_object_set_new(
-	    paths, "/v1/journal",
-	    json_pack("{s:{s:s,s:[o,o,o,o],s:o}}", "get", "summary",
-	              "Journal entries", "parameters",
-	              param("since", "query", false, "integer"),
-	              param("id", "query", false, "string"),
-	              param("actor", "query", false, "string"),
-	              param("limit", "query", false, "integer"), "responses",
-	              responses("200", "entries",
-	                        json_pack("{s:s,s:{s:s}}", "type", "array",
-	                                  "items", "type", "object"))));
-	json_object_set_new(
-	    paths, "/v1/soa",
-	    json_pack("{s:{s:s,s:o}}", "get", "summary",
-	              "The Statement of Applicability, as ismsctl soa -o json",
-	              "responses",
-	              responses("200", "every live control",
-	                        json_pack("{s:s,s:{s:s}}", "type", "array",
-	                                  "items", "type", "object"))));
-	json_object_set_new(
-	    paths, "/v1/events",
-	    json_pack(
-	        "{s:{s:s,s:[o,o,o],s:{s:{s:s,s:{s:{s:{s:s}}}}}}}", "get",
-	        "summary", "Server-Sent Events; the id is the journal seq",
-	        "parameters", param("since", "query", false, "integer"),
-	        param("register", "query", false, "string"),
-	        param("Last-Event-ID", "header", false, "string"), "responses",
-	        "200", "description", "an event stream", "content",
-	        "text/event-stream", "schema", "type", "string"));
+	const struct gw_route *rt;
+	json_t *params, *resp;
+	size_t i, k;
+
+	for (i = 0; (rt = gw_route_nth(i)) != NULL; i++) {
+		if (rt->op_id == NULL)
+			continue;
+		params = json_array();
+		for (k = 0; k < GW_PARAMS_MAX && rt->params[k].name != NULL;
+		     k++)
+			json_array_append_new(
+			    params, param(rt->params[k].name, rt->params[k].in,
+			                  false, rt->params[k].type));
+		if (rt->content != NULL) {
+			resp = json_object();
+			json_object_set_new(
+			    resp, "200",
+			    json_pack("{s:s,s:{s:{s:o}}}", "description",
+			              rt->returns, "content", rt->content,
+			              "schema", command_schema(rt)));
+		} else
+			resp =
+			    responses("200", rt->returns, command_schema(rt));
+		json_object_set_new(
+		    paths, rt->pattern,
+		    json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "operationId",
+		              rt->op_id, "summary", rt->summary, "parameters",
+		              params, "responses", resp));
+	}
 }
 
 /* The webhooks: POST a source's payload, one Ingest per alert. */
@@ -229,22 +235,6 @@ hook_paths(json_t *paths)
 	}
 }
 
-/* Names the operations of the commands (operationId: "due"). */
-static void
-command_ids(json_t *paths)
-{
-	static const char *const cmds[] = {"due", "journal", "soa", "events"};
-	char path[32];
-	size_t i;
-
-	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-		snprintf(path, sizeof path, "/v1/%s", cmds[i]);
-		json_object_set_new(
-		    json_object_get(json_object_get(paths, path), "get"),
-		    "operationId", json_string(cmds[i]));
-	}
-}
-
 /* The whole document (a new reference). */
 static json_t *
 openapi_doc(void)
@@ -256,7 +246,6 @@ openapi_doc(void)
 	for (i = 0; (reg = ctl_register_nth(i)) != NULL; i++)
 		register_paths(paths, reg);
 	command_paths(paths);
-	command_ids(paths);
 	hook_paths(paths);
 	schema_add(schemas, &isms__v1__record__descriptor);
 	schema_add(schemas, &isms__v1__due_result__descriptor);

@@ -31,7 +31,9 @@ struct gw_peer {
 	struct gw_waiter *waiting;
 	unsigned users; /* callers holding it */
 	bool dedicated; /* not in the pool: closed on its last release */
-	bool dying; /* being freed: releases from its callbacks only count */
+	bool dying;  /* being freed: releases from its callbacks only count */
+	bool corked; /* calls of this loop turn wait for uncork */
+	struct event *uncork; /* sends them, at the end of the turn */
 	time_t last_used;
 	TAILQ_ENTRY(gw_peer) entry;
 };
@@ -44,12 +46,18 @@ struct gw_pool {
 	TAILQ_HEAD(gw_peer_list, gw_peer) peers; /* most recently used first */
 };
 
+/* The key of a token: its SHA-256 (the digest fetched once, not on every
+ * request). */
 static void
 token_key(const char *token, unsigned char key[KEY_LEN])
 {
+	static EVP_MD *sha256;
 	unsigned int len = KEY_LEN;
 
-	EVP_Digest(token, strlen(token), key, &len, EVP_sha256(), NULL);
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	EVP_Digest(token, strlen(token), key, &len,
+	           sha256 != NULL ? sha256 : EVP_sha256(), NULL);
 }
 
 /* Closes and frees a peer nobody holds. */
@@ -63,6 +71,8 @@ peer_free(struct gw_peer *p)
 		TAILQ_REMOVE(&p->pool->peers, p, entry);
 		p->pool->n--;
 	}
+	if (p->uncork != NULL)
+		event_free(p->uncork);
 	isms_client_free(p->cl);
 	free(p);
 }
@@ -235,8 +245,9 @@ pool_room(struct gw_pool *pool)
 	return false;
 }
 
-/* Queues cb on p, or calls it now when hello is over. */
-static void
+/* Queues cb on p (and returns p), or calls it now when hello is over
+ * (and returns NULL). */
+static struct gw_peer *
 peer_wait(struct gw_peer *p, gw_peer_cb cb, void *arg)
 {
 	struct gw_waiter *w;
@@ -245,20 +256,21 @@ peer_wait(struct gw_peer *p, gw_peer_cb cb, void *arg)
 	p->last_used = time(NULL);
 	if (p->st == PEER_READY) {
 		cb(p, p->cl, NULL, arg);
-		return;
+		return NULL;
 	}
 	if (p->st == PEER_FAILED) {
 		cb(p, NULL, &p->err, arg);
-		return;
+		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
 	w->cb = cb;
 	w->arg = arg;
 	w->next = p->waiting;
 	p->waiting = w;
+	return p;
 }
 
-void
+struct gw_peer *
 gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
             gw_peer_cb cb, void *arg)
 {
@@ -266,16 +278,13 @@ gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
 	struct gw_peer *p;
 	struct isms_err err;
 
-	if (dedicated) {
-		peer_wait(peer_open(pool, token, true), cb, arg);
-		return;
-	}
+	if (dedicated)
+		return peer_wait(peer_open(pool, token, true), cb, arg);
 	token_key(token, key);
 	if ((p = pool_find(pool, key)) != NULL) {
 		TAILQ_REMOVE(&pool->peers, p, entry);
 		TAILQ_INSERT_HEAD(&pool->peers, p, entry);
-		peer_wait(p, cb, arg);
-		return;
+		return peer_wait(p, cb, arg);
 	}
 	if (!pool_room(pool)) {
 		isms_err_set(&err, ISMS_EEXHAUSTED,
@@ -283,12 +292,65 @@ gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
 		             "later",
 		             pool->max);
 		cb(NULL, NULL, &err, arg);
-		return;
+		return NULL;
 	}
 	p = peer_open(pool, token, false);
 	TAILQ_INSERT_HEAD(&pool->peers, p, entry);
 	pool->n++;
-	peer_wait(p, cb, arg);
+	return peer_wait(p, cb, arg);
+}
+
+void
+gw_peer_drop(struct gw_peer *p)
+{
+	if (p == NULL || p->dying || p->dedicated)
+		return;
+	TAILQ_REMOVE(&p->pool->peers, p, entry);
+	p->pool->n--;
+	p->dedicated = true; /* closed on its last release */
+}
+
+void
+gw_peer_unwait(struct gw_peer *p, gw_peer_cb cb, void *arg)
+{
+	struct gw_waiter **w, *dead;
+
+	for (w = &p->waiting; *w != NULL; w = &(*w)->next) {
+		if ((*w)->cb == cb && (*w)->arg == arg) {
+			dead = *w;
+			*w = dead->next;
+			free(dead);
+			gw_peer_drop(p); /* its hello hangs */
+			gw_peer_release(p);
+			return;
+		}
+	}
+}
+
+/* The end of the loop turn: the calls held back leave in one write. */
+static void
+peer_uncork_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_peer *p = arg;
+
+	(void)fd;
+	(void)what;
+	p->corked = false;
+	(void)isms_client_cork(p->cl, false);
+}
+
+void
+gw_peer_cork(struct gw_peer *p)
+{
+	if (p->corked || p->cl == NULL)
+		return;
+	if (p->uncork == NULL &&
+	    (p->uncork = event_new(p->pool->base, -1, 0, peer_uncork_cb, p)) ==
+	        NULL)
+		return;
+	p->corked = true;
+	(void)isms_client_cork(p->cl, true);
+	event_active(p->uncork, EV_TIMEOUT, 0);
 }
 
 void

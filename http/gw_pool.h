@@ -32,10 +32,26 @@ void gw_pool_free(struct gw_pool *);
  * Finds or opens the connection for token and calls cb (maybe at once).
  * The caller holds the peer until gw_peer_release. With dedicated, a new
  * connection of the caller's own, closed on release (a subscription:
- * the protocol has no Cancel call).
+ * the protocol has no Cancel call). Returns the peer when cb waits for
+ * its hello (gw_peer_unwait takes it back), NULL when cb was called.
  */
-void gw_pool_get(struct gw_pool *, const char *token, bool dedicated,
-                 gw_peer_cb cb, void *arg);
+struct gw_peer *gw_pool_get(struct gw_pool *, const char *token, bool dedicated,
+                            gw_peer_cb cb, void *arg);
+
+/* Takes back a cb waiting on p's hello (given up: the hello hangs, so p
+ * is dropped as by gw_peer_drop); cb is not called. */
+void gw_peer_unwait(struct gw_peer *p, gw_peer_cb cb, void *arg);
+
+/* Takes p out of the pool: later callers get a new connection, and p is
+ * closed when its last holder releases it (a call on it hangs). */
+void gw_peer_drop(struct gw_peer *p);
+
+/*
+ * Holds the calls sent on p until the end of this turn of the event loop,
+ * so that the requests of every HTTP request read in one turn reach ismsd
+ * in one write (and ismsd reads them in one).
+ */
+void gw_peer_cork(struct gw_peer *p);
 
 /* Gives the peer back (cb has been called). NULL is a no-op. */
 void gw_peer_release(struct gw_peer *);

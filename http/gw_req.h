@@ -11,6 +11,7 @@
 #include "gw.h"
 #include "ismsclient.h"
 
+struct event;
 struct gw_peer;
 struct gw_req;
 
@@ -36,9 +37,13 @@ struct gw_req {
 	void *stream;            /* gw_sse.c: an event stream's state */
 	Isms__V1__Record **recs; /* gw_soa.c: the pages read so far (owned) */
 	size_t nrecs;
-	struct gw_conn *conn; /* the HTTP connection (gw_routes.c) */
-	bool all_replies;     /* done sees error replies too (webhooks) */
-	void *ctx;            /* a handler's state, freed by ctx_free */
+	struct gw_conn *conn;    /* the HTTP connection (gw_routes.c) */
+	bool all_replies;        /* done sees error replies too (webhooks) */
+	struct event *deadline;  /* gw_rpc.c: the call's rpc_timeout */
+	struct gw_peer *waiting; /* the peer whose hello r waits for */
+	struct isms_client *cl;  /* the connection of the call out */
+	uint64_t call_id;        /* the call out, 0: none */
+	void *ctx;               /* a handler's state, freed by ctx_free */
 	void (*ctx_free)(void *);
 };
 
@@ -48,6 +53,41 @@ void gw_conn_on_close(struct gw_req *r, void (*fn)(void *), void *arg);
 
 /* A route's handler for one method. */
 typedef void (*gw_handler)(struct gw_req *);
+
+/* A query or header parameter of a command route, for the OpenAPI
+ * document. */
+struct gw_param {
+	const char *name;
+	const char *in;   /* "query", "header" */
+	const char *type; /* "string", "integer" */
+};
+
+#define GW_PARAMS_MAX 4
+
+/*
+ * One route: a pattern of segments, a handler per method and, for a
+ * command route (GET /v1/due, ...), what the OpenAPI document says of it;
+ * the {register} and webhook routes are described from the descriptors
+ * and gw_hook_name (op_id NULL).
+ */
+struct gw_route {
+	const char *pattern; /* "/v1/{register}/{id}" */
+	bool public_;        /* served without a token */
+	struct {
+		enum evhttp_cmd_type method;
+		gw_handler fn;
+	} m[2];
+	const char *op_id;   /* the GET's operationId; NULL: see above */
+	const char *summary; /* what it is */
+	const char *returns; /* what a 200 answers */
+	const char *schema;  /* a message's schema, or "array", "object" */
+	const char *content; /* its media type; NULL: application/json */
+	struct gw_param params[GW_PARAMS_MAX];
+};
+
+/* Route i in the order paths are matched (gw_routes.c); NULL past the
+ * last. */
+const struct gw_route *gw_route_nth(size_t i);
 
 /*
  * Sends rpc (borrowed; packed here) to ismsd as the caller, then calls done
@@ -74,6 +114,9 @@ void gw_api_journal(struct gw_req *);
 
 /* gw_soa.c: GET /v1/soa, as `ismsctl soa -o json`. */
 void gw_api_soa(struct gw_req *);
+
+/* gw_gap.c: GET /v1/gap, as `ismsctl gap -o json`. */
+void gw_api_gap(struct gw_req *);
 
 /* gw_sse.c: GET /v1/events. */
 void gw_sse_events(struct gw_req *);

@@ -6,11 +6,13 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 
 #include "fieldargs.h"
@@ -21,19 +23,10 @@
 #define SEG_MAX   4   /* segments of a path we serve */
 #define TOKEN_MAX 512 /* bytes of a bearer token */
 
-/* One route: a pattern of segments and a handler per method. */
-struct gw_route {
-	const char *pattern; /* "/v1/{register}/{id}" */
-	bool public_;        /* served without a token */
-	struct {
-		enum evhttp_cmd_type method;
-		gw_handler fn;
-	} m[2];
-};
-
 /*
  * Every route. The webhooks are rows of their own, each ending in the
- * Ingest RPC, ahead of the {register} rows.
+ * Ingest RPC, ahead of the {register} rows. A command row carries its
+ * OpenAPI description (gw_openapi.c reads this table).
  */
 static const struct gw_route gw_routes[] = {
     {"/v1/hooks/alertmanager",
@@ -42,10 +35,59 @@ static const struct gw_route gw_routes[] = {
     {"/v1/hooks/ocsf", false, {{EVHTTP_REQ_POST, gw_hook_ocsf}}},
     {"/v1/hooks/incident", false, {{EVHTTP_REQ_POST, gw_hook_incident}}},
     {"/v1/openapi.json", true, {{EVHTTP_REQ_GET, gw_openapi_serve}}},
-    {"/v1/events", false, {{EVHTTP_REQ_GET, gw_sse_events}}},
-    {"/v1/due", false, {{EVHTTP_REQ_GET, gw_api_due}}},
-    {"/v1/journal", false, {{EVHTTP_REQ_GET, gw_api_journal}}},
-    {"/v1/soa", false, {{EVHTTP_REQ_GET, gw_api_soa}}},
+    {"/v1/events",
+     false,
+     {{EVHTTP_REQ_GET, gw_sse_events}},
+     "events",
+     "Server-Sent Events; the id is the journal seq",
+     "an event stream",
+     NULL,
+     "text/event-stream",
+     {{"since", "query", "integer"},
+      {"register", "query", "string"},
+      {"owner", "query", "string"},
+      {"Last-Event-ID", "header", "string"}}},
+    {"/v1/due",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_due}},
+     "due",
+     "Reviews and actions due",
+     "the items due",
+     "DueResult",
+     NULL,
+     {{"within", "query", "integer"},
+      {"owner", "query", "string"},
+      {"register", "query", "string"}}},
+    {"/v1/journal",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_journal}},
+     "journal",
+     "Journal entries",
+     "entries",
+     "array",
+     NULL,
+     {{"since", "query", "integer"},
+      {"id", "query", "string"},
+      {"actor", "query", "string"},
+      {"limit", "query", "integer"}}},
+    {"/v1/soa",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_soa}},
+     "soa",
+     "The Statement of Applicability, as ismsctl soa -o json",
+     "every live control",
+     "array",
+     NULL,
+     {{NULL}}},
+    {"/v1/gap",
+     false,
+     {{EVHTTP_REQ_GET, gw_api_gap}},
+     "gap",
+     "The gap analysis, as ismsctl gap -o json",
+     "requirements, summary, missing documents, defects",
+     "object",
+     NULL,
+     {{NULL}}},
     {"/v1/{register}",
      false,
      {{EVHTTP_REQ_GET, gw_api_list}, {EVHTTP_REQ_POST, gw_api_create}}},
@@ -55,6 +97,12 @@ static const struct gw_route gw_routes[] = {
 };
 
 #define NROUTES (sizeof gw_routes / sizeof gw_routes[0])
+
+const struct gw_route *
+gw_route_nth(size_t i)
+{
+	return i < NROUTES ? &gw_routes[i] : NULL;
+}
 
 static const struct {
 	enum evhttp_cmd_type m;
@@ -97,35 +145,46 @@ gw_http_status(int code)
 	return code < ISMS_NCODES ? st[code] : 500;
 }
 
+/* fopencookie's write: appends to the evbuffer. */
+static ssize_t
+evbuf_write(void *cookie, const char *data, size_t len)
+{
+	return evbuffer_add(cookie, data, len) == 0 ? (ssize_t)len : -1;
+}
+
+FILE *
+gw_evbuffer_stream(struct evbuffer *buf)
+{
+	static const cookie_io_functions_t io = {.write = evbuf_write};
+	FILE *f = fopencookie(buf, "w", io);
+
+	/* One thread writes it: no lock around every putc. */
+	if (f != NULL)
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return f;
+}
+
 void
 gw_json_message(struct evbuffer *buf, const ProtobufCMessage *m)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = gw_evbuffer_stream(buf);
 
 	if (f == NULL)
 		return;
 	ctl_out_json(f, m);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 }
 
 void
 gw_json_array(struct evbuffer *buf, const ProtobufCMessage *const *msgs,
               size_t n)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = gw_evbuffer_stream(buf);
 
 	if (f == NULL)
 		return;
 	ctl_out_json_array(f, msgs, n);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 }
 
 void
@@ -157,13 +216,12 @@ gw_reply_status(struct evhttp_request *req, int status, int code,
                 const char *msg)
 {
 	struct evbuffer *buf = evbuffer_new();
-	char *text = NULL;
-	size_t len = 0;
 	FILE *f;
 
-	if (buf == NULL || (f = open_memstream(&text, &len)) == NULL) {
+	if (buf == NULL || (f = gw_evbuffer_stream(buf)) == NULL) {
 		evhttp_send_error(req, status, NULL);
-		evbuffer_free(buf);
+		if (buf != NULL)
+			evbuffer_free(buf);
 		return;
 	}
 	fputs("{\"code\": ", f);
@@ -172,8 +230,6 @@ gw_reply_status(struct evhttp_request *req, int status, int code,
 	ctl_out_json_string(f, msg);
 	fputs("}\n", f);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 	if (code == ISMS_EUNAUTH || code == -ISMS_EUNAUTH)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		                  "WWW-Authenticate", "Bearer realm=\"ismsd\"");
@@ -311,6 +367,8 @@ gw_req_free(struct gw_req *r)
 	free(r->recs);
 	if (r->ctx_free != NULL)
 		r->ctx_free(r->ctx);
+	if (r->deadline != NULL)
+		event_free(r->deadline);
 	free(r);
 }
 

@@ -40,10 +40,8 @@ static void
 soa_reply(struct gw_req *r)
 {
 	struct evbuffer *buf = evbuffer_new();
-	char *text = NULL;
-	size_t len = 0;
 	struct soa soa;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = gw_evbuffer_stream(buf);
 
 	if (f == NULL) {
 		gw_reply_error(r->req, ISMS_EINTERNAL, "out of memory");
@@ -54,8 +52,6 @@ soa_reply(struct gw_req *r)
 	soa_print_json(f, &soa);
 	soa_free(&soa);
 	fclose(f);
-	evbuffer_add(buf, text, len);
-	free(text);
 	gw_reply_json(r->req, 200, buf);
 	evbuffer_free(buf);
 }

@@ -65,45 +65,78 @@ utf8_seq(const unsigned char *s, size_t len)
 	return n;
 }
 
-void
-ctl_out_json_string(FILE *f, const char *s)
+/* Bytes that JSON may carry as they are: printable ASCII but '"', '\\'. */
+static bool
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* Writes the escape of the character at p[i] (not json_plain); returns
+ * the bytes it stood for. */
+static size_t
+json_escape(FILE *f, const unsigned char *p, size_t i, size_t len)
 {
 	static const char short_esc[] = {
 	    ['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
 	    ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't'};
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, n;
+	char esc[8];
+	size_t n;
 
-	fputc('"', f);
-	while (i < len) {
-		if (p[i] < sizeof short_esc && short_esc[p[i]] != 0) {
-			fputc('\\', f);
-			fputc(short_esc[p[i++]], f);
-		} else if (p[i] < 0x20 || p[i] == 0x7f)
-			fprintf(f, "\\u%04x", p[i++]);
-		else if (p[i] < 0x80)
-			fputc(p[i++], f);
-		else if ((n = utf8_seq(p + i, len - i)) == 0) {
-			fputs("\\ufffd", f); /* not UTF-8: say so, go on */
-			i++;
-		} else if (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
-		           (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-			/* U+2028, U+2029 end a line in JavaScript. */
-			fprintf(f, "\\u%04x",
-			        p[i + 2] == 0xa8 ? 0x2028 : 0x2029);
-			i += 3;
-		} else {
-			fwrite(p + i, 1, n, f);
-			i += n;
-		}
+	if (p[i] < sizeof short_esc && short_esc[p[i]] != 0) {
+		esc[0] = '\\';
+		esc[1] = short_esc[p[i]];
+		fwrite(esc, 1, 2, f);
+		return 1;
 	}
-	fputc('"', f);
+	if (p[i] < 0x20 || p[i] == 0x7f) {
+		fprintf(f, "\\u%04x", p[i]);
+		return 1;
+	}
+	if ((n = utf8_seq(p + i, len - i)) == 0) {
+		fwrite("\\ufffd", 1, 6, f); /* not UTF-8: say so, go on */
+		return 1;
+	}
+	if (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+	    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+		/* U+2028, U+2029 end a line in JavaScript. */
+		fprintf(f, "\\u%04x", p[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+		return 3;
+	}
+	fwrite(p + i, 1, n, f);
+	return n;
+}
+
+void
+ctl_out_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, start;
+
+	putc('"', f);
+	while (i < len) {
+		/* A run of bytes that need no escape goes out in one write. */
+		for (start = i; i < len && json_plain(p[i]); i++)
+			;
+		if (i > start)
+			fwrite(p + start, 1, i - start, f);
+		if (i < len)
+			i += json_escape(f, p, i, len);
+	}
+	putc('"', f);
 }
 
 /* Starts a new line indented for nesting level. */
 static void
 json_newline(FILE *f, int level)
 {
+	static const char spaces[] = "\n                                ";
+	size_t n = (size_t)level * JSON_INDENT;
+
+	if (n < sizeof spaces - 1) {
+		fwrite(spaces, 1, n + 1, f);
+		return;
+	}
 	fprintf(f, "\n%*s", level * JSON_INDENT, "");
 }
 

@@ -667,20 +667,70 @@ client_flush(struct isms_client *c)
  * scratch while corked; otherwise, or for what the socket does not take,
  * through the bufferevent, which also meets and reports any write
  * error. */
-static int
-client_send(struct isms_client *c, const ProtobufCMessage *msg)
+static struct evbuffer *
+client_dest(struct isms_client *c, bool *direct)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	bool held = c->scratch != NULL && evbuffer_get_length(c->scratch) > 0;
 
+	*direct = false;
 	if (c->t.ssl != NULL || c->t.plain_tcp ||
 	    (evbuffer_get_length(out) > 0 && !held))
-		return frame_write(out, msg);
+		return out;
 	if (c->scratch == NULL && (c->scratch = evbuffer_new()) == NULL)
+		return NULL;
+	*direct = true;
+	return c->scratch;
+}
+
+/* After a request went to dest: straight out unless corked. */
+static int
+client_sent(struct isms_client *c, bool direct)
+{
+	return direct && !c->corked ? client_flush(c) : 0;
+}
+
+static int
+client_send(struct isms_client *c, const ProtobufCMessage *msg)
+{
+	bool direct;
+	struct evbuffer *dst = client_dest(c, &direct);
+
+	if (dst == NULL || frame_write(dst, msg) != 0)
 		return -1;
-	if (frame_write(c->scratch, msg) != 0)
+	return client_sent(c, direct);
+}
+
+/* Sends a packed Request without its id, the id appended (field 1, a
+ * varint: the fields of a message may come in any order). */
+static int
+client_send_packed(struct isms_client *c, const uint8_t *req, size_t len,
+                   uint64_t id)
+{
+	uint8_t hdr[FRAME_HDR_MAX], tail[1 + FRAME_HDR_MAX];
+	size_t hlen, tlen = 0;
+	struct evbuffer_iovec v;
+	bool direct;
+	struct evbuffer *dst = client_dest(c, &direct);
+
+	if (dst == NULL)
 		return -1;
-	return c->corked ? 0 : client_flush(c);
+	tail[tlen++] = 0x08; /* field 1, varint */
+	do {
+		tail[tlen++] = (uint8_t)((id & 0x7f) | (id > 0x7f ? 0x80 : 0));
+		id >>= 7;
+	} while (id > 0);
+	hlen = frame_encode_header(hdr, len + tlen);
+	if (evbuffer_reserve_space(dst, (ev_ssize_t)(hlen + len + tlen), &v,
+	                           1) < 1)
+		return -1;
+	memcpy(v.iov_base, hdr, hlen);
+	memcpy((uint8_t *)v.iov_base + hlen, req, len);
+	memcpy((uint8_t *)v.iov_base + hlen + len, tail, tlen);
+	v.iov_len = hlen + len + tlen;
+	if (evbuffer_commit_space(dst, &v, 1) != 0)
+		return -1;
+	return client_sent(c, direct);
 }
 
 int
@@ -696,12 +746,28 @@ isms_client_cork(struct isms_client *c, bool on)
 	return 0;
 }
 
+/* Remembers the call id, answered by cb. */
+static void
+client_pending_add(struct isms_client *c, uint64_t id, unsigned flags,
+                   isms_reply_cb cb, void *arg)
+{
+	struct client_pending *p;
+
+	if (c->npend == c->cappend) {
+		c->cappend = c->cappend == 0 ? 8 : c->cappend * 2;
+		c->pend = xreallocarray(c->pend, c->cappend, sizeof *c->pend);
+	}
+	p = &c->pend[c->npend++];
+	p->id = id;
+	p->flags = flags;
+	p->cb = cb;
+	p->arg = arg;
+}
+
 uint64_t
 isms_client_call_flags(struct isms_client *c, Isms__V1__Request *req,
                        unsigned flags, isms_reply_cb cb, void *arg)
 {
-	struct client_pending *p;
-
 	if (c->closed)
 		return 0;
 	req->has_id = 1;
@@ -710,16 +776,25 @@ isms_client_call_flags(struct isms_client *c, Isms__V1__Request *req,
 		client_close(c, "cannot queue a request: out of buffer space");
 		return 0;
 	}
-	if (c->npend == c->cappend) {
-		c->cappend = c->cappend == 0 ? 8 : c->cappend * 2;
-		c->pend = xreallocarray(c->pend, c->cappend, sizeof *c->pend);
-	}
-	p = &c->pend[c->npend++];
-	p->id = req->id;
-	p->flags = flags;
-	p->cb = cb;
-	p->arg = arg;
+	client_pending_add(c, req->id, flags, cb, arg);
 	return req->id;
+}
+
+uint64_t
+isms_client_call_packed(struct isms_client *c, const uint8_t *req, size_t len,
+                        isms_reply_cb cb, void *arg)
+{
+	uint64_t id;
+
+	if (c->closed)
+		return 0;
+	id = c->next_id++;
+	if (client_send_packed(c, req, len, id) != 0) {
+		client_close(c, "cannot queue a request: out of buffer space");
+		return 0;
+	}
+	client_pending_add(c, id, 0, cb, arg);
+	return id;
 }
 
 uint64_t

@@ -131,6 +131,14 @@ Isms__V1__Reply *isms_client_take_reply(struct isms_client *,
  */
 int isms_client_cork(struct isms_client *, bool on);
 
+/*
+ * isms_client_call of a Request packed already, without its id (req, len
+ * bytes, copied): the client appends the id. Spares a caller that keeps
+ * requests packed an unpack and a pack per call.
+ */
+uint64_t isms_client_call_packed(struct isms_client *, const uint8_t *req,
+                                 size_t len, isms_reply_cb cb, void *arg);
+
 /* isms_client_call with flags (ISMS_CALL_STREAM). */
 uint64_t isms_client_call_flags(struct isms_client *, Isms__V1__Request *req,
                                 unsigned flags, isms_reply_cb cb, void *arg);

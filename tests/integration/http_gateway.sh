@@ -207,7 +207,7 @@ setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--listen "tcp://127.0.0.1:$port2" --insecure --foreground \
 	--max-conns 1 --timeout 3 2>gw2.log &
 gw2=$!
-for _ in $(seq 100); do
+for _ in $(seq 400); do
 	curl -s -o /dev/null "http://127.0.0.1:$port2/v1/openapi.json" && break
 	sleep 0.05
 done
@@ -219,7 +219,7 @@ status=$(curl -s -o body.out -w '%{http_code}' "http://127.0.0.1:$port2/v1/opena
 equals "past the connection cap: 503" "$status" 503
 has "as UNAVAILABLE" "$(cat body.out)" "connections are open"
 exec 3>&-
-for _ in $(seq 100); do
+for _ in $(seq 400); do
 	status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port2/v1/openapi.json")
 	[ "$status" = 200 ] && break
 	sleep 0.05
@@ -250,7 +250,7 @@ setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--listen "tcp://127.0.0.1:$port3" --tls-cert cert.pem \
 	--tls-key key.pem --foreground 2>gw3.log &
 gw3=$!
-for _ in $(seq 100); do
+for _ in $(seq 400); do
 	curl -s -o /dev/null --cacert cert.pem "https://127.0.0.1:$port3/v1/openapi.json" && break
 	sleep 0.05
 done
@@ -273,7 +273,7 @@ call GET /v1/openapi.json
 equals "still serving" "$status" 200
 curl -s -N -H "$auth" "$url/v1/events?since=$head" >sse3.out &
 streampid=$!
-for _ in $(seq 100); do
+for _ in $(seq 400); do
 	grep -q '^id: ' sse3.out && break
 	sleep 0.05
 done

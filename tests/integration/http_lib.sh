@@ -47,7 +47,7 @@ gw_start() {
 		"$@" 2>>gw.log &
 	gwpid=$!
 	url="http://127.0.0.1:$port"
-	for _ in $(seq 100); do
+	for _ in $(seq 400); do
 		curl -s -o /dev/null "$url/v1/openapi.json" && break
 		sleep 0.05
 	done
