@@ -115,12 +115,15 @@ batch_ref_key(const struct register_def *reg, const char *ref)
 	return xasprintf("%c%s", (char)register_code(reg), ref);
 }
 
-/* The field a message names ("field 'risk.impact' is ..."), or NULL. */
+/* The field a message names ("field 'risk.impact' is ..."; a link's
+ * errors: links), or NULL. */
 static char *
 batch_err_field(const char *msg)
 {
 	const char *p = strstr(msg, "field '"), *q;
 
+	if (p == NULL && strncmp(msg, "link ", 5) == 0)
+		return xstrdup("links");
 	if (p == NULL || (q = strchr(p + 7, '\'')) == NULL || q == p + 7)
 		return NULL;
 	return xasprintf("%.*s", (int)(q - p - 7), p + 7);
@@ -137,10 +140,8 @@ batch_fail(struct batch *b, size_t i, int rc, const struct isms_err *e)
 	res->has_error_count = 1;
 	res->error_count++;
 	if (b->first == 0) {
-		b->first = rc;
-		b->first_err = *e;
-		snprintf(b->first_err.msg, sizeof b->first_err.msg,
-		         "put %zu: %s", i, e->msg);
+		b->first =
+		    isms_err_set(&b->first_err, -rc, "put %zu: %s", i, e->msg);
 	}
 	if (res->n_errors >= BATCH_ERRORS_MAX)
 		return;
