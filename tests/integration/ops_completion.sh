@@ -97,14 +97,16 @@ comp "ismsctl risk get RSK-"
 ms=$((($(date +%s%N) - t0) / 1000000))
 kill -CONT "$pid"
 equals "nothing from a hung daemon" "$reply" ""
-if [ "$ms" -lt 2000 ]; then ok; else bad "a hung daemon took $ms ms"; fi
+# (the bounds leave room for a sanitizer build on a loaded machine; what
+# they catch is the 60 s call deadline or the 30 s TCP connect instead)
+if [ "$ms" -lt 3000 ]; then ok; else bad "a hung daemon took $ms ms"; fi
 echo "completion against a stopped (SIGSTOP) daemon: $ms ms"
 stop
 t0=$(date +%s%N)
 comp "ismsctl risk get RSK-"
 ms=$((($(date +%s%N) - t0) / 1000000))
 equals "nothing when ismsd is down" "$reply" ""
-if [ "$ms" -lt 1000 ]; then ok; else bad "a down daemon took $ms ms"; fi
+if [ "$ms" -lt 2000 ]; then ok; else bad "a down daemon took $ms ms"; fi
 comp "ismsctl ri"
 equals "commands still complete" "$reply" risk
 
