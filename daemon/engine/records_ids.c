@@ -35,8 +35,11 @@ records_claim_id(struct store_txn *txn, const struct register_def *reg,
 	bool same;
 	MDB_val v;
 
-	if (reg->owns_id != NULL || strncmp(id, reg->prefix, n) != 0 ||
-	    id[n] != '-' || id[n + 1] == '\0' || strlen(id + n + 1) > 9)
+	/* Ids a register owns (catalog items, A.8.1) come from the catalog
+	 * only; its own PREFIX-NUMBER records may keep theirs. */
+	if ((reg->owns_id != NULL && reg->owns_id(id)) ||
+	    strncmp(id, reg->prefix, n) != 0 || id[n] != '-' ||
+	    id[n + 1] == '\0' || strlen(id + n + 1) > 9)
 		return -ISMS_EINVAL;
 	for (i = n + 1; id[i] != '\0'; i++) {
 		if (id[i] < '0' || id[i] > '9')

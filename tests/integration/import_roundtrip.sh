@@ -46,9 +46,9 @@ c role add title="CISO" owner=alice responsibilities="Runs the ISMS" \
 	holders=alice holders=bob
 c treatment add title="Encrypt disks" owner=alice action="FDE everywhere" \
 	due_on=2027-03-31 progress=40
-# (An own control, CTL-0001, cannot keep its id through a Batch yet:
-# keep_ids refuses every id of a register that owns its ids, the
-# catalog's A.8.1 and its own CTL-NUMBER alike.)
+# An own control keeps its id (CTL-0001) beside the catalog's A.8.1.
+c control add title="Clean desk checks" owner=alice applicable=yes \
+	status=planned justification="Open-plan office"
 c control set A.8.1 applicable=yes status=partial evidence="MDM report" \
 	owner=alice
 c requirement set 4.1 status=partial evidence="Context doc" owner=alice
@@ -104,6 +104,7 @@ has_file out1/risk.csv ',R-1,2025-01-20,assessed,"Lost, ""stolen""'
 has_file out1/scope.csv 'justification=No premises\; remote'
 has_file out1/method.txt "levels=low:1:365,medium:5:180,high:13:90,critical:20:30"
 has_file out1/users.csv "bob,Bob Ng,bob@example.org,editor"
+has_file out1/control.csv "CTL-0001,Clean desk checks"
 if grep -q "score\|created_at\|updated_by" out1/risk.csv; then
 	bad "derived fields or stamps exported: $(head -1 out1/risk.csv)"
 fi
