@@ -10,15 +10,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <time.h>
+#include <unistd.h>
+
 #include "ctl.h"
 #include "ctl_import.h"
 #include "export_cols.h"
+#include "export_report.h"
 #include "fieldargs.h"
+#include "report_xlsx.h"
 #include "xmalloc.h"
 
 /* What one export writes. */
 struct export_opts {
 	bool json;
+	bool xlsx; /* a workbook, a sheet per register (not read back) */
 	bool defuse;
 	const char *all; /* --all DIR */
 };
@@ -131,10 +137,10 @@ ctl_describe(struct ctl_ctx *ctx, const char *reg, Isms__V1__Reply **out)
 	                       out);
 }
 
-/* Exports register reg to f. */
+/* Exports register reg to f, or as a sheet of workbook wb. */
 static int
-export_register(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
-                const struct export_opts *o, FILE *f)
+export_register_to(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+                   const struct export_opts *o, FILE *f, struct report *wb)
 {
 	Isms__V1__Reply *info;
 	struct export_cols cols;
@@ -149,7 +155,9 @@ export_register(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
 	}
 	export_cols_build(&cols, reg, info->register_info->derived,
 	                  info->register_info->n_derived);
-	if (o->json)
+	if (wb != NULL)
+		export_report_section(wb, reg, &cols, recs.recs, recs.n);
+	else if (o->json)
 		write_jsonl(f, &cols, recs.recs, recs.n);
 	else
 		write_csv(f, &cols, recs.recs, recs.n, o->defuse);
@@ -157,6 +165,43 @@ export_register(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
 	ctl_recs_free(&recs);
 	isms_reply_free(info);
 	return 0;
+}
+
+static int
+export_register(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+                const struct export_opts *o, FILE *f)
+{
+	return export_register_to(ctx, reg, o, f, NULL);
+}
+
+/* -o xlsx: register reg (or every register, reg NULL) as one workbook,
+ * a typed sheet each, written to f. */
+static int
+export_xlsx(struct ctl_ctx *ctx, const ProtobufCFieldDescriptor *reg,
+            const struct export_opts *o, FILE *f)
+{
+	const Isms__V1__HelloResult *hello;
+	struct report *wb = report_new("export", "Export");
+	char err[256];
+	size_t i;
+	int rc = 0;
+
+	if (reg != NULL)
+		rc = export_register_to(ctx, reg, o, NULL, wb);
+	for (i = 0;
+	     reg == NULL && rc == 0 && (reg = ctl_register_nth(i)) != NULL;
+	     i++, reg = NULL)
+		rc = export_register_to(ctx, reg, o, NULL, wb);
+	if (rc == 0) {
+		hello = isms_sync_hello(ctx->sync);
+		wb->h.generated_at = (int64_t)time(NULL);
+		if (hello != NULL && hello->user != NULL)
+			wb->h.generated_by = xstrdup(hello->user);
+		if (report_render_xlsx(f, wb, err, sizeof err) != 0)
+			rc = ctl_error(CTL_EXIT_USAGE, "export: %s", err);
+	}
+	report_free(wb);
+	return rc;
 }
 
 /* The users as CSV: name, display_name, email, role (no logins). */
@@ -259,6 +304,11 @@ export_all(struct ctl_ctx *ctx, const struct export_opts *o)
 	if (mkdir(o->all, 0777) != 0 && errno != EEXIST)
 		return ctl_error(CTL_EXIT_USAGE, "cannot create %s: %s", o->all,
 		                 strerror(errno));
+	if (o->xlsx) {
+		if ((f = dir_open(o->all, "isms.xlsx")) == NULL)
+			return CTL_EXIT_USAGE;
+		return dir_close(f, export_xlsx(ctx, NULL, o, f));
+	}
 	if ((f = dir_open(o->all, "users.csv")) == NULL)
 		return CTL_EXIT_USAGE;
 	if ((rc = dir_close(f, export_users(ctx, f))) != 0)
@@ -295,9 +345,12 @@ export_args(struct ctl_ctx *ctx, int argc, char **argv, struct export_opts *o,
 	optind = 0; /* GNU: start over, argv[0] is the command */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		if (ch == 'o' && ctl_format_parse(optarg, &fmt) != 0)
-			return ctl_error(CTL_EXIT_USAGE,
-			                 "export: -o expects csv or json");
+		if (ch == 'o' && strcmp(optarg, "xlsx") == 0)
+			o->xlsx = true;
+		else if (ch == 'o' && ctl_format_parse(optarg, &fmt) != 0)
+			return ctl_error(
+			    CTL_EXIT_USAGE,
+			    "export: -o expects csv, json or xlsx");
 		else if (ch == 'a')
 			o->all = optarg;
 		else if (ch == 'd')
@@ -315,9 +368,10 @@ export_args(struct ctl_ctx *ctx, int argc, char **argv, struct export_opts *o,
 	if (o->all != NULL && optind == argc)
 		return 0;
 	if (o->all != NULL || optind + 1 != argc)
-		return ctl_error(CTL_EXIT_USAGE,
-		                 "usage: ismsctl export REGISTER [-o csv|json] "
-		                 "[--defuse], or export --all DIR");
+		return ctl_error(
+		    CTL_EXIT_USAGE,
+		    "usage: ismsctl export REGISTER [-o csv|json|xlsx] "
+		    "[--defuse], or export --all DIR");
 	if ((*reg = ctl_register_find(argv[optind])) == NULL)
 		return ctl_error(CTL_EXIT_USAGE, "export: no register '%s'",
 		                 argv[optind]);
@@ -340,12 +394,19 @@ export_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
 		return rc;
 	if (o.all != NULL)
 		return export_all(ctx, &o);
+	if (o.xlsx && isatty(fileno(ctx->out)))
+		return ctl_error(CTL_EXIT_USAGE,
+		                 "export: -o xlsx writes a workbook, not text: "
+		                 "redirect it to a file");
+	if (o.xlsx)
+		return export_xlsx(ctx, reg, &o, ctx->out);
 	return export_register(ctx, reg, &o, ctx->out);
 }
 
 const struct ctl_cmd ctl_cmd_export = {
     .name = "export",
-    .usage = "export REGISTER [-o csv|json] [--defuse] | export --all DIR",
+    .usage = "export REGISTER [-o csv|json|xlsx] [--defuse] | export --all "
+             "DIR [-o csv|json|xlsx]",
     .help = "write records in the form import reads back",
     .detail =
         "Writes the records of REGISTER as CSV (default) or JSON lines\n"
@@ -357,6 +418,9 @@ const struct ctl_cmd ctl_cmd_export = {
         "spreadsheet would run as formulas (off by default: that would\n"
         "change the values). --all DIR writes users.csv, method.txt (the\n"
         "risk method as 'method set' words) and REGISTER.csv (or .jsonl)\n"
-        "for every register: 'ismsctl import --all DIR' reads it back.\n",
+        "for every register: 'ismsctl import --all DIR' reads it back.\n"
+        "-o xlsx writes a workbook instead (with --all, DIR/isms.xlsx):\n"
+        "a sheet per register, the same columns, numbers and dates\n"
+        "typed, header frozen, filters on; for people, not for import.\n",
     .exec = export_exec,
 };

@@ -111,6 +111,20 @@ fi
 for r in $regs; do
 	"$ctl" -o json "$r" list >"$r.1.json"
 done
+# The same as a workbook, read back by openpyxl (not our code).
+expect 0 "export risk -o xlsx" export risk -o xlsx
+"$ctl" export risk -o xlsx >risk.xlsx
+/usr/bin/python3 "$(dirname "$0")/xlsx_dump.py" risk.xlsx >risk.xlsx.txt ||
+	bad "openpyxl cannot read risk.xlsx"
+has_file risk.xlsx.txt "sheet risk rows=3 "
+has_file risk.xlsx.txt "cell risk!A2 s 'RSK-0001'"
+grep -q "^cell risk![A-Z]*2 d 2025-01-20" risk.xlsx.txt ||
+	bad "identified_on is not a date cell: $(grep '!.2 ' risk.xlsx.txt)"
+expect 0 "export --all -o xlsx" export --all xl -o xlsx
+/usr/bin/python3 "$(dirname "$0")/xlsx_dump.py" xl/isms.xlsx 1 >all.txt ||
+	bad "openpyxl cannot read xl/isms.xlsx"
+[ "$(grep -c '^sheet ' all.txt)" -ge 23 ] ||
+	bad "isms.xlsx lacks a sheet per register: $(grep '^sheet ' all.txt)"
 stop
 
 # --- a second daemon on an empty data dir
