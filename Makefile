@@ -12,6 +12,9 @@
 #   make bench      ismsbench's standard set on a fresh daemon: each figure
 #                   beside its ceiling or target (bench/run.sh, ~2 min)
 #   make bench-due  the Due query on BENCH_DUE_N (1,000,000) risks
+#   make bench-import  import of BENCH_IMPORT_N (100,000) risks from CSV in
+#                   one batch, then report risks -o html and export of them:
+#                   time and peak memory (bench/import_report.sh)
 #   make bench-http ismsd-http beside ismsd's RPCs: ingest and get, 50
 #                   clients each (bench/run.sh gateway, ~1.5 min; root)
 #   make install    the install layout under PREFIX (/usr), below DESTDIR
@@ -33,7 +36,7 @@ GCC_REL    ?= build-gcc-release
 CLANG_REL  ?= build-clang-release
 
 .PHONY: all deps build run test asan test-asan fuzz-deps fuzz-build fuzz \
-	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-http format clean \
+	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-import bench-http format clean \
 	install pkg-deps deb
 
 all: build
@@ -105,6 +108,10 @@ bench: bench-build
 
 bench-due: bench-build
 	./bench/run.sh $(BUILD) due
+
+BENCH_IMPORT_N ?= 100000
+bench-import: build
+	./bench/import_report.sh $(BUILD) $(BENCH_IMPORT_N)
 
 bench-http: bench-build
 	cmake --build $(BUILD) -j $(JOBS) --target ismsd-http
