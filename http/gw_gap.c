@@ -56,15 +56,7 @@ gap_list_request(struct gw_req *r, size_t i, const ProtobufCBinaryData *token)
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__List list = ISMS__V1__LIST__INIT;
 
-	list.register_ = (char *)gap_reg_names[i];
-	list.has_page_size = 1;
-	list.page_size = GAP_PAGE;
-	if (token != NULL) {
-		list.has_page_token = 1;
-		list.page_token = *token;
-	}
-	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
-	req.list = &list;
+	gw_list_fill(&req, &list, gap_reg_names[i], GAP_PAGE, token);
 	gw_req_repack(r, &req);
 }
 
@@ -200,10 +192,6 @@ gw_api_gap(struct gw_req *r)
 
 	r->ctx = xcalloc(1, sizeof(struct gap_run));
 	r->ctx_free = gap_run_free;
-	list.register_ = (char *)gap_reg_names[0];
-	list.has_page_size = 1;
-	list.page_size = GAP_PAGE;
-	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
-	req.list = &list;
+	gw_list_fill(&req, &list, gap_reg_names[0], GAP_PAGE, NULL);
 	gw_rpc(r, &req, gap_done);
 }

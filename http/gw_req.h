@@ -98,6 +98,11 @@ void gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done);
 /* Packs rpc into r->rpc, replacing the one there. */
 void gw_req_repack(struct gw_req *r, const Isms__V1__Request *rpc);
 
+/* Fills req with list: a List of register reg, page_size records a page,
+ * after token (NULL: the first page). The strings stay the caller's. */
+void gw_list_fill(Isms__V1__Request *req, Isms__V1__List *list, const char *reg,
+                  uint32_t page_size, const ProtobufCBinaryData *token);
+
 /* Frees r (the HTTP request is answered or handed on). */
 void gw_req_free(struct gw_req *r);
 

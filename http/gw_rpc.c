@@ -165,6 +165,21 @@ gw_req_repack(struct gw_req *r, const Isms__V1__Request *rpc)
 }
 
 void
+gw_list_fill(Isms__V1__Request *req, Isms__V1__List *list, const char *reg,
+             uint32_t page_size, const ProtobufCBinaryData *token)
+{
+	list->register_ = (char *)reg;
+	list->has_page_size = 1;
+	list->page_size = page_size;
+	if (token != NULL) {
+		list->has_page_token = 1;
+		list->page_token = *token;
+	}
+	req->call_case = ISMS__V1__REQUEST__CALL_LIST;
+	req->list = list;
+}
+
+void
 gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done)
 {
 	struct gw_peer *waiting;

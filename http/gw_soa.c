@@ -23,15 +23,7 @@ soa_request(struct gw_req *r, const ProtobufCBinaryData *token)
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__List list = ISMS__V1__LIST__INIT;
 
-	list.register_ = (char *)"control";
-	list.has_page_size = 1;
-	list.page_size = SOA_PAGE;
-	if (token != NULL) {
-		list.has_page_token = 1;
-		list.page_token = *token;
-	}
-	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
-	req.list = &list;
+	gw_list_fill(&req, &list, "control", SOA_PAGE, token);
 	gw_req_repack(r, &req);
 }
 
@@ -86,10 +78,6 @@ gw_api_soa(struct gw_req *r)
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
 	Isms__V1__List list = ISMS__V1__LIST__INIT;
 
-	list.register_ = (char *)"control";
-	list.has_page_size = 1;
-	list.page_size = SOA_PAGE;
-	req.call_case = ISMS__V1__REQUEST__CALL_LIST;
-	req.list = &list;
+	gw_list_fill(&req, &list, "control", SOA_PAGE, NULL);
 	gw_rpc(r, &req, soa_page);
 }

@@ -124,4 +124,7 @@ char *ctl_out_base64(const uint8_t *data, size_t len);
 /* Writes one CSV cell (quoted when needed, formulas defused). */
 void ctl_out_csv_cell(FILE *, const char *s);
 
+/* One CSV row of n cells (NULL is empty), each as ctl_out_csv_cell, CRLF. */
+void ctl_out_csv_row(FILE *, const char *const *cells, size_t n);
+
 #endif

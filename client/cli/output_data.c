@@ -284,6 +284,19 @@ ctl_out_csv_cell(FILE *f, const char *s)
 }
 
 void
+ctl_out_csv_row(FILE *f, const char *const *cells, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', f);
+		ctl_out_csv_cell(f, cells[i] != NULL ? cells[i] : "");
+	}
+	fputs("\r\n", f);
+}
+
+void
 ctl_out_csv_records(FILE *f, const ProtobufCFieldDescriptor *reg,
                     Isms__V1__Record *const *recs, size_t n)
 {

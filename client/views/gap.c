@@ -606,20 +606,6 @@ gap_print_json(FILE *f, const struct gap_input *in, const struct gap *g)
 	fputs(g->ndef > 0 ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
-/* Writes one CSV row of the given cells. */
-static void
-csv_row(FILE *f, const char *const *cells, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', f);
-		ctl_out_csv_cell(f, cells[i] != NULL ? cells[i] : "");
-	}
-	fputs("\r\n", f);
-}
-
 /* Writes requirements, summary and missing items as CSV rows. */
 void
 gap_print_csv(FILE *f, const struct gap_input *in, const struct gap *g)
@@ -634,12 +620,13 @@ gap_print_csv(FILE *f, const struct gap_input *in, const struct gap *g)
 	for (i = 0; i < in->reg[GAP_REQUIREMENT].n; i++) {
 		r = in->reg[GAP_REQUIREMENT].recs[i];
 		ev = req_evidence(g, in, i);
-		csv_row(f,
-		        (const char *const[]){
-		            "requirement", r->id, r->title,
-		            req_status(r, gap_status(g, in, i, NULL), true), ev,
-		            "", "", "", ""},
-		        9);
+		ctl_out_csv_row(
+		    f,
+		    (const char *const[]){
+		        "requirement", r->id, r->title,
+		        req_status(r, gap_status(g, in, i, NULL), true), ev, "",
+		        "", "", ""},
+		    9);
 		free(ev);
 	}
 	for (i = 0; i < g->nsum; i++) {
@@ -651,22 +638,22 @@ gap_print_csv(FILE *f, const struct gap_input *in, const struct gap *g)
 		else
 			snprintf(pct, sizeof pct, "%d",
 			         gap_percent(&g->sum[i]));
-		csv_row(f,
-		        (const char *const[]){"summary", g->sum[i].key,
-		                              g->sum[i].title, "", "", met,
-		                              partial, not_met, pct},
-		        9);
+		ctl_out_csv_row(f,
+		                (const char *const[]){
+		                    "summary", g->sum[i].key, g->sum[i].title,
+		                    "", "", met, partial, not_met, pct},
+		                9);
 	}
 	for (i = 0; i < g->nmiss; i++)
-		csv_row(f,
-		        (const char *const[]){"missing", g->miss[i].clause,
-		                              g->miss[i].msg, "", "", "", "",
-		                              "", ""},
-		        9);
+		ctl_out_csv_row(f,
+		                (const char *const[]){
+		                    "missing", g->miss[i].clause,
+		                    g->miss[i].msg, "", "", "", "", "", ""},
+		                9);
 	for (i = 0; i < g->ndef; i++)
-		csv_row(f,
-		        (const char *const[]){"defect", g->def[i].ref,
-		                              g->def[i].msg, "", "", "", "", "",
-		                              ""},
-		        9);
+		ctl_out_csv_row(f,
+		                (const char *const[]){"defect", g->def[i].ref,
+		                                      g->def[i].msg, "", "", "",
+		                                      "", "", ""},
+		                9);
 }

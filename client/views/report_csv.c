@@ -10,20 +10,6 @@
 #include "report_text.h"
 #include "xmalloc.h"
 
-/* A row of cells. */
-static void
-csv_row(FILE *f, const char *const *cells, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			fputc(',', f);
-		ctl_out_csv_cell(f, cells[i]);
-	}
-	fputs("\r\n", f);
-}
-
 static void
 csv_label(FILE *f, const struct rsection *s, const char *part)
 {
@@ -34,7 +20,7 @@ csv_label(FILE *f, const struct rsection *s, const char *part)
 		id = xasprintf("%s.%s", s->id, part);
 		l[1] = id;
 	}
-	csv_row(f, l, 3);
+	ctl_out_csv_row(f, l, 3);
 	free(id);
 }
 
@@ -44,11 +30,11 @@ csv_table(FILE *f, const struct rtable *t)
 	const char **cells = xcalloc(t->ncols, sizeof *cells);
 	size_t i, j;
 
-	csv_row(f, (const char *const *)t->cols, t->ncols);
+	ctl_out_csv_row(f, (const char *const *)t->cols, t->ncols);
 	for (i = 0; i < t->nrows; i++) {
 		for (j = 0; j < t->ncols; j++)
 			cells[j] = t->cells[i * t->ncols + j].text;
-		csv_row(f, cells, t->ncols);
+		ctl_out_csv_row(f, cells, t->ncols);
 	}
 	free(cells);
 	fputs("\r\n", f);
@@ -66,7 +52,7 @@ csv_heat(FILE *f, const struct rsection *s, const struct rheat *h,
 	unsigned l, i, k;
 
 	csv_label(f, s, part);
-	csv_row(f, cols, 4);
+	ctl_out_csv_row(f, cols, 4);
 	for (l = 1; l <= h->nlik; l++)
 		for (i = 1; i <= h->nimp; i++) {
 			k = (l - 1) * h->nimp + (i - 1);
@@ -74,7 +60,7 @@ csv_heat(FILE *f, const struct rsection *s, const struct rheat *h,
 			snprintf(b, sizeof b, "%u", i);
 			snprintf(c, sizeof c, "%u", h->count[k]);
 			cells[3] = h->level && h->level[k] ? h->level[k] : "";
-			csv_row(f, cells, 4);
+			ctl_out_csv_row(f, cells, 4);
 		}
 	fputs("\r\n", f);
 }
@@ -88,12 +74,12 @@ csv_bars(FILE *f, const struct rsection *s, const struct rbars *b)
 	size_t i;
 
 	csv_label(f, s, "bars");
-	csv_row(f, cols, 3);
+	ctl_out_csv_row(f, cols, 3);
 	for (i = 0; i < b->n; i++) {
 		cells[0] = b->bar[i].label;
 		snprintf(v, sizeof v, "%g", b->bar[i].value);
 		snprintf(m, sizeof m, "%g", b->bar[i].max);
-		csv_row(f, cells, 3);
+		ctl_out_csv_row(f, cells, 3);
 	}
 	fputs("\r\n", f);
 }
@@ -108,13 +94,13 @@ report_render_csv(FILE *f, const struct report *r, char *err, size_t errlen)
 	char *value[REPORT_HEADER_ROWS];
 	size_t i;
 
-	csv_row(f, dc, 3);
-	csv_row(f, hcols, 2);
+	ctl_out_csv_row(f, dc, 3);
+	ctl_out_csv_row(f, hcols, 2);
 	report_header_rows(r, label, value);
 	for (i = 0; i < REPORT_HEADER_ROWS; i++) {
 		row[0] = label[i];
 		row[1] = value[i];
-		csv_row(f, row, 2);
+		ctl_out_csv_row(f, row, 2);
 		free(value[i]);
 	}
 	fputs("\r\n", f);

@@ -25,11 +25,10 @@ extref_key(const char *source, const char *ext, uint8_t *out, size_t cap)
 	return ls + 1 + le;
 }
 
-int
-extref_get(struct store_txn *txn, const char *source, const char *ext, char *id)
+/* The record id stored under key (klen 0: no such key) into id. */
+static int
+extref_lookup(struct store_txn *txn, const uint8_t *key, size_t klen, char *id)
 {
-	uint8_t key[STORE_KEY_MAX];
-	size_t klen = extref_key(source, ext, key, sizeof key);
 	MDB_val v;
 	int rc;
 
@@ -42,6 +41,15 @@ extref_get(struct store_txn *txn, const char *source, const char *ext, char *id)
 	memcpy(id, v.mv_data, v.mv_size);
 	id[v.mv_size] = '\0';
 	return 0;
+}
+
+int
+extref_get(struct store_txn *txn, const char *source, const char *ext, char *id)
+{
+	uint8_t key[STORE_KEY_MAX];
+	size_t klen = extref_key(source, ext, key, sizeof key);
+
+	return extref_lookup(txn, key, klen, id);
 }
 
 void
@@ -155,18 +163,8 @@ extref_ref_get(struct store_txn *txn, uint8_t code, const char *ref, char *id)
 {
 	uint8_t key[STORE_KEY_MAX];
 	size_t klen = extref_ref_key(code, ref, key, sizeof key);
-	MDB_val v;
-	int rc;
 
-	if (klen == 0)
-		return -ISMS_ENOTFOUND;
-	if ((rc = store_get(txn, DB_EXTREF, key, klen, &v)) != 0)
-		return rc;
-	if (v.mv_size == 0 || v.mv_size > ID_MAX)
-		return -ISMS_EDATALOSS;
-	memcpy(id, v.mv_data, v.mv_size);
-	id[v.mv_size] = '\0';
-	return 0;
+	return extref_lookup(txn, key, klen, id);
 }
 
 int
