@@ -124,8 +124,8 @@ struct rcell *report_row(struct rtable *);
  * (XLSX, PDF) write it to a temporary file and copy it onto out. The
  * renderers are rows of a table of {name, fn} in the report command.
  */
-typedef int (*report_render_fn)(FILE *out, const struct report *,
-                                char *err, size_t errlen);
+typedef int (*report_render_fn)(FILE *out, const struct report *, char *err,
+                                size_t errlen);
 
 /* Sets a cell's text (copied) / number (printed with %g) / tone. */
 void rcell_text(struct rcell *, const char *s);
