@@ -44,7 +44,8 @@ writer() {
 		i=$((i + 1))
 		"$ctl" risk add title="w$i" owner=alice >/dev/null 2>&1
 		"$ctl" risk set RSK-0001 description="d$i" >/dev/null 2>&1
-		echo "$i" >written
+		# Renamed into place: a reader never sees it half written.
+		echo "$i" >written.tmp && mv written.tmp written
 	done
 }
 writer &
