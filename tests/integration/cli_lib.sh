@@ -60,7 +60,7 @@ start() {
 # ($port): a daemon that cannot bind it exits, and the next is tried.
 start_tcp() {
 	for _ in $(seq 10); do
-		port=$((20000 + RANDOM % 30000))
+		port=$((20000 + RANDOM % 12000)) # below the ephemeral ports
 		"$build/bin/ismsd" --data-dir var --listen unix:var/ismsd.sock \
 			--listen "tcp://127.0.0.1:$port" --insecure --foreground \
 			"$@" 2>>daemon.log &

@@ -40,15 +40,22 @@ has() {
 # gw_start [FLAGS...]: ismsd-http as nobody on a free loopback port
 # ($port, $url, $gwpid), its log in gw.log; waits until it answers.
 gw_start() {
-	port=$((20000 + RANDOM % 20000))
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$build/bin/ismsd-http" --endpoint "unix:$work/var/ismsd.sock" \
-		--listen "tcp://127.0.0.1:$port" --insecure --foreground \
-		"$@" 2>>gw.log &
-	gwpid=$!
-	url="http://127.0.0.1:$port"
-	for _ in $(seq 400); do
-		curl -s -o /dev/null "$url/v1/openapi.json" && break
-		sleep 0.05
+	for _ in $(seq 10); do
+		port=$((20000 + RANDOM % 12000)) # below the ephemeral ports
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$build/bin/ismsd-http" \
+			--endpoint "unix:${gw_endpoint:-$work/var/ismsd.sock}" \
+			--listen "tcp://127.0.0.1:$port" --insecure --foreground \
+			"$@" 2>>gw.log &
+		gwpid=$!
+		url="http://127.0.0.1:$port"
+		for _ in $(seq 400); do
+			curl -s -o /dev/null "$url/v1/openapi.json" && return 0
+			kill -0 "$gwpid" 2>/dev/null || break
+			sleep 0.05
+		done
+		# It could not bind that port (taken): the next one is tried.
+		wait "$gwpid" 2>/dev/null
 	done
+	bad "ismsd-http did not start on any port: $(tail -3 gw.log)"
 }

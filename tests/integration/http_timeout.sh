@@ -152,17 +152,7 @@ for _ in $(seq 200); do
 done
 [ -S relay/ismsd.sock ] && ok || bad "the relay did not start"
 
-port=$((20000 + RANDOM % 20000))
-setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$build/bin/ismsd-http" --endpoint "unix:$work/relay/ismsd.sock" \
-	--listen "tcp://127.0.0.1:$port" --insecure --foreground \
-	--rpc-timeout 1 2>>gw.log &
-gwpid=$!
-url="http://127.0.0.1:$port"
-for _ in $(seq 400); do
-	curl -s -o /dev/null "$url/v1/openapi.json" && break
-	sleep 0.05
-done
+gw_endpoint=$work/relay/ismsd.sock gw_start --rpc-timeout 1
 
 alerts=
 for k in 1 2 3 4 5; do

@@ -9,7 +9,7 @@ export ISMS_ENDPOINT=unix:var/ismsd.sock
 # The gateway's user reaches the socket through its group.
 chmod 755 "$work" var
 chgrp 65534 var/ismsd.sock
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000)) # below the ephemeral ports
 setpriv --reuid=65534 --regid=65534 --clear-groups \
 	build/bin/ismsd-http --endpoint "unix:$work/var/ismsd.sock" \
 	--listen "tcp://127.0.0.1:$port" --insecure --foreground 2>gw.log &

@@ -64,7 +64,7 @@ halt
 
 # 3. A TCP socket with no tcp:// endpoint (no TLS settings): refused.
 : >daemon.log
-port=$((20000 + RANDOM % 30000))
+port=$((20000 + RANDOM % 12000)) # below the ephemeral ports
 systemd-socket-activate -l "127.0.0.1:$port" --fdname=web "$build/bin/ismsd" \
 	--foreground --data-dir var 2>>daemon.log &
 pid=$!
