@@ -332,10 +332,10 @@ test_token_rows(void **state)
 	free(out);
 	out = print_msgs(CTL_FORMAT_CSV, cols, 4, msgs, 2);
 	assert_string_equal(out, "id,owner,created_at,expires_at,last_used_at,"
-	                         "revoked\r\n"
-	                         "TOK-0001,ed,2026-11-28T10:00:00Z,,,\r\n"
+	                         "revoked,session\r\n"
+	                         "TOK-0001,ed,2026-11-28T10:00:00Z,,,,\r\n"
 	                         "TOK-0002,'=cmd(),,2026-11-29T10:00:00Z,"
-	                         "2026-11-28T10:00:00Z,true\r\n");
+	                         "2026-11-28T10:00:00Z,true,\r\n");
 	free(out);
 	out = print_msgs(CTL_FORMAT_JSON, cols, 4, msgs, 1);
 	assert_non_null(strstr(out, "\"id\": \"TOK-0001\""));
