@@ -35,7 +35,9 @@ printf '%s\n' "$pw_carol" | "$ctl" user passwd carol --stdin >/dev/null ||
 	bad "passwd carol"
 tok=$("$ctl" token create alice 2>/dev/null | awk '{print $2}')
 
-gw_start --trusted-proxy 127.0.0.2
+# Trusted proxies: one by flag, one by the file (the flags add to it).
+printf '[ismsd-http]\ntrusted_proxy = 127.0.0.4\n' >gw.conf
+gw_start --trusted-proxy 127.0.0.2 --config "$work/gw.conf"
 
 status=
 body=
@@ -84,6 +86,11 @@ jar="Cookie: theme=dark; isms_session=$sec; other=1"
 # --- the cookie as a credential
 call GET /v1/risk -H "$jar"
 equals "GET /v1/risk with the cookie" "$status" 200
+call GET /v1/session -H "Cookie: isms_session=\"$sec\""
+equals "a quoted cookie value" "$status" 200
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+call GET /v1/session -H "Cookie: pad=$long; isms_session=$sec"
+equals "a Cookie header past 8 KiB is not read" "$status" 401
 call GET /v1/session -H "$jar"
 equals "GET /v1/session" "$status" 200
 equals "it gives the CSRF token again" "$(jq -r .csrf <<<"$body")" "$csrf"
@@ -183,6 +190,8 @@ equals "with the user's role" "$(jq -r .role <<<"$body")" viewer
 jar="Cookie: isms_session=$(set_cookie)"
 call GET /v1/risk -H "$jar"
 equals "the proxy's session works" "$status" 200
+call GET /v1/session -H 'X-Forwarded-User: dave' --interface 127.0.0.4
+equals "the proxy of the config file too" "$status" 200
 call GET /v1/session -H 'X-Forwarded-User: nosuchuser' --interface 127.0.0.2
 equals "the proxy's unknown user is refused" "$status" 403
 
