@@ -134,6 +134,7 @@ call GET /v1/risk -H "$jar"
 equals "the same cookie after logout: 401" "$status" 401
 call GET /v1/session -H "$jar"
 equals "GET /v1/session after logout: 401" "$status" 401
+ended=$jar
 
 # --- a password change ends every session
 signin alice "$pw_alice"
@@ -190,6 +191,10 @@ equals "with the user's role" "$(jq -r .role <<<"$body")" viewer
 jar="Cookie: isms_session=$(set_cookie)"
 call GET /v1/risk -H "$jar"
 equals "the proxy's session works" "$status" 200
+call GET /v1/session -H 'X-Forwarded-User: dave' -H "$ended" \
+	--interface 127.0.0.2
+equals "an ended cookie gives way to the proxy's user" \
+	"$(jq -r .user <<<"$body")" dave
 call GET /v1/session -H 'X-Forwarded-User: dave' --interface 127.0.0.4
 equals "the proxy of the config file too" "$status" 200
 call GET /v1/session -H 'X-Forwarded-User: nosuchuser' --interface 127.0.0.2
