@@ -517,6 +517,48 @@ test_password_change(void **state)
 	free(token);
 }
 
+/* ismsctl user passwd without NAME: one's own, the old password on the
+ * line before the new one. */
+static void
+test_passwd_own_cli(void **state)
+{
+	struct sess_fx *fx = *state;
+	Isms__V1__Request *req;
+	Isms__V1__Reply *r;
+	char out[2048], *token, *secret;
+
+	user_add(fx, "alice", "viewer");
+	passwd(fx, "alice", PW_ALICE);
+	req = (Isms__V1__Request *)pb_new(&isms__v1__request__descriptor);
+	req->call_case = ISMS__V1__REQUEST__CALL_TOKEN_CREATE;
+	req->token_create = (Isms__V1__TokenCreate *)pb_new(
+	    &isms__v1__token_create__descriptor);
+	req->token_create->owner = strdup("alice");
+	r = call(fx->admin, req);
+	assert_int_equal(code(r), 0);
+	token = strdup(r->token_created->secret);
+	isms_reply_free(r);
+	protobuf_c_message_free_unpacked(&req->base, NULL);
+	assert_int_equal(
+	    daemon_fx_sh(&fx->d, out, sizeof out,
+	                 "printf 'not it at all\\n%s\\n' | "
+	                 "ISMS_TOKEN=%s \"$ISMSCTL\" --endpoint %s "
+	                 "--insecure user passwd --stdin 2>&1",
+	                 PW_NEW, token, fx->tcp),
+	    1);
+	assert_non_null(strstr(out, "old_password is not alice's password"));
+	assert_int_equal(daemon_fx_sh(&fx->d, out, sizeof out,
+	                              "printf '%s\\n%s\\n' | ISMS_TOKEN=%s "
+	                              "\"$ISMSCTL\" --endpoint %s --insecure "
+	                              "user passwd --stdin 2>&1",
+	                              PW_ALICE, PW_NEW, token, fx->tcp),
+	                 0);
+	assert_non_null(strstr(out, "alice"));
+	secret = session_secret(fx, "alice", PW_NEW, "192.0.2.1");
+	free(secret);
+	free(token);
+}
+
 /* SessionClose ends the caller's session; elsewhere it is refused. */
 static void
 test_session_close(void **state)
@@ -883,6 +925,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_hash_hidden, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_password_change, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_passwd_own_cli, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_session_close, setup,
 	                                    teardown),
