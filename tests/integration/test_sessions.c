@@ -296,11 +296,17 @@ test_session_opens(void **state)
 	Isms__V1__Reply *r;
 	struct isms_sync *s;
 	time_t now = time(NULL);
+	char out[1024];
 
-	user_add(fx, "alice", "editor");
+	assert_int_equal(daemon_fx_sh(&fx->d, out, sizeof out,
+	                              "\"$ISMSCTL\" user add alice --role "
+	                              "editor --display-name 'Alice A'"),
+	                 0);
 	passwd(fx, "alice", PW_ALICE);
 	r = session_open(fx->admin, "alice", PW_ALICE, "192.0.2.1");
 	assert_int_equal(code(r), 0);
+	/* For the web page's greeting (a viewer may not list users). */
+	assert_string_equal(r->session->display_name, "Alice A");
 	assert_int_equal(r->result_case, ISMS__V1__REPLY__RESULT_SESSION);
 	assert_string_equal(r->session->user, "alice");
 	assert_int_equal(r->session->role,
@@ -315,6 +321,7 @@ test_session_opens(void **state)
 	assert_string_equal(isms_sync_hello(s)->user, "alice");
 	assert_int_equal(isms_sync_hello(s)->role,
 	                 ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_EDITOR);
+	assert_string_equal(isms_sync_hello(s)->display_name, "Alice A");
 	assert_int_equal(info_code(s), 0);
 	isms_sync_free(s);
 	isms_reply_free(r);
