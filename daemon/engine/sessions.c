@@ -16,21 +16,27 @@ sessions_open(struct store_txn *txn, const char *name, int64_t expires_at,
               Isms__V1__SessionOpened *out, struct isms_err *err)
 {
 	Isms__V1__TokenCreateResult tc = ISMS__V1__TOKEN_CREATE_RESULT__INIT;
-	struct identity id;
+	Isms__V1__User *u = NULL;
 	int rc;
 
-	if (users_identify_name(txn, name, &id) != 0)
+	if (users_get(txn, name, &u) != 0 || u->disabled) {
+		if (u != NULL)
+			protobuf_c_message_free_unpacked(&u->base, NULL);
 		return isms_err_set(err, ISMS_EPERM,
 		                    "user %s is disabled or gone", name);
+	}
 	if ((rc = tokens_mint(txn, name, expires_at, true, key, who, &tc,
-	                      err)) != 0)
-		return rc;
-	out->token = tc.token;
-	out->secret = tc.secret;
-	out->user = xstrdup(id.user);
-	out->has_role = 1;
-	out->role = id.role;
-	return 0;
+	                      err)) == 0) {
+		out->token = tc.token;
+		out->secret = tc.secret;
+		out->user = xstrdup(u->name);
+		out->has_role = 1;
+		out->role = u->role;
+		if (u->display_name != NULL && u->display_name[0] != '\0')
+			out->display_name = xstrdup(u->display_name);
+	}
+	protobuf_c_message_free_unpacked(&u->base, NULL);
+	return rc;
 }
 
 /* A stored token value (mac + Token), malloc'ed, or NULL. */

@@ -52,6 +52,25 @@ rpc_hello_token(struct rpc_call *call, const char *secret)
 	return 0;
 }
 
+/* The display name of user name, or NULL (malloc'ed). */
+static char *
+rpc_hello_display_name(struct server *srv, const char *name)
+{
+	struct store_txn txn;
+	Isms__V1__User *u = NULL;
+	char *dn = NULL;
+
+	if (store_read_begin(srv->store, &txn) != 0)
+		return NULL;
+	if (users_get(&txn, name, &u) == 0 && u->display_name != NULL &&
+	    u->display_name[0] != '\0')
+		dn = xstrdup(u->display_name);
+	store_read_end(&txn);
+	if (u != NULL)
+		protobuf_c_message_free_unpacked(&u->base, NULL);
+	return dn;
+}
+
 /* What named conn: a token, a certificate or its Unix uid. */
 static const char *
 rpc_hello_named_by(const struct conn *c)
@@ -110,6 +129,7 @@ rpc_hello_exec(struct rpc_call *call)
 	r->has_role = 1;
 	r->role = call->conn->role;
 	r->instance_id = xstrdup(call->srv->instance_id);
+	r->display_name = rpc_hello_display_name(call->srv, call->conn->user);
 	call->reply->result_case = ISMS__V1__REPLY__RESULT_HELLO;
 	call->reply->hello = r;
 	return 0;

@@ -123,6 +123,8 @@ auth_job_free(struct auth_job *j)
 	}
 	if (req != NULL)
 		protobuf_c_message_free_unpacked(&req->base, NULL);
+	/* Not handed to the writer (it takes it): the conn went, or not. */
+	rpc_call_prep_free(&j->call);
 	conn_unref(j->call.conn);
 	OPENSSL_cleanse(j, sizeof *j);
 	free(j);
