@@ -35,8 +35,9 @@ struct gw_peer {
 	bool corked; /* calls of this loop turn wait for uncork */
 	struct event *uncork; /* sends them, at the end of the turn */
 	time_t last_used;
-	char *user; /* whom hello named */
-	int role;   /* and their role (Isms__V1__AccessRole) */
+	char *user;         /* whom hello named */
+	char *display_name; /* their display name, if any */
+	int role;           /* and their role (Isms__V1__AccessRole) */
 	TAILQ_ENTRY(gw_peer) entry;
 };
 
@@ -77,6 +78,7 @@ peer_free(struct gw_peer *p)
 		event_free(p->uncork);
 	isms_client_free(p->cl);
 	free(p->user);
+	free(p->display_name);
 	free(p);
 }
 
@@ -176,6 +178,9 @@ peer_hello_cb(struct isms_client *cl, const Isms__V1__Reply *r, void *arg)
 		p->st = PEER_READY;
 		if (r->hello != NULL && r->hello->user != NULL)
 			p->user = xstrdup(r->hello->user);
+		if (r->hello != NULL && r->hello->display_name != NULL &&
+		    r->hello->display_name[0] != '\0')
+			p->display_name = xstrdup(r->hello->display_name);
 		p->role = r->hello != NULL ? (int)r->hello->role : 0;
 	}
 	peer_wake(p);
@@ -341,6 +346,12 @@ const char *
 gw_peer_user(const struct gw_peer *p)
 {
 	return p != NULL ? p->user : NULL;
+}
+
+const char *
+gw_peer_display_name(const struct gw_peer *p)
+{
+	return p != NULL ? p->display_name : NULL;
 }
 
 int

@@ -58,9 +58,10 @@ void gw_peer_cork(struct gw_peer *p);
  * later callers get a new one; calls out on it are answered first. */
 void gw_pool_forget(struct gw_pool *, const char *token);
 
-/* The user and role (Isms__V1__AccessRole) the peer's hello named; NULL
- * and 0 before hello or without one. */
+/* The user, display name and role (Isms__V1__AccessRole) the peer's
+ * hello named; NULL and 0 before hello or without one. */
 const char *gw_peer_user(const struct gw_peer *p);
+const char *gw_peer_display_name(const struct gw_peer *p); /* NULL: none */
 int gw_peer_role(const struct gw_peer *p);
 
 /* Gives the peer back (cb has been called). NULL is a no-op. */

@@ -126,10 +126,11 @@ reply_doc(struct gw_req *r, json_t *doc)
 	json_decref(doc);
 }
 
-/* The session document: who, their role, the CSRF token, the end. */
+/* The session document: who (display: their display name, NULL for
+ * none), their role, the CSRF token, the end. */
 static void
-reply_session(struct gw_req *r, const char *user, int role, const char *secret,
-              int64_t expires_at)
+reply_session(struct gw_req *r, const char *user, const char *display, int role,
+              const char *secret, int64_t expires_at)
 {
 	char csrf[GW_CSRF_LEN + 1], when[32] = "";
 	time_t t = (time_t)expires_at;
@@ -138,11 +139,12 @@ reply_session(struct gw_req *r, const char *user, int role, const char *secret,
 	gw_session_csrf(secret, csrf);
 	if (expires_at > 0 && gmtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	/* ismsd tells the gateway no display name (SessionOpened has
-	 * none, UserList needs auditor): the user name stands for it. */
+	/* A user without a display name is shown by their name. */
+	if (display == NULL || display[0] == '\0')
+		display = user;
 	reply_doc(r,
 	          json_pack("{s:s,s:s,s:s,s:s,s:o}", "user", user,
-	                    "display_name", user, "role", role_word(role),
+	                    "display_name", display, "role", role_word(role),
 	                    "csrf", csrf, "expires_at",
 	                    when[0] != '\0' ? json_string(when) : json_null()));
 	explicit_bzero(csrf, sizeof csrf);
@@ -190,7 +192,8 @@ opened_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		exp = s->token != NULL ? s->token->expires_at : 0;
 		gw_sessions_note(r->gw->sessions, s->secret, exp);
 		cookie_set(r, s->secret, exp > 0 ? exp - time(NULL) : -1);
-		reply_session(r, s->user, (int)s->role, s->secret, exp);
+		reply_session(r, s->user, s->display_name, (int)s->role,
+		              s->secret, exp);
 		return 0;
 	}
 	if (code == ISMS_EUNAUTH && !c->sso) {
@@ -369,8 +372,8 @@ shown_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		reply_session(
 		    r,
 		    gw_peer_user(r->peer) != NULL ? gw_peer_user(r->peer) : "?",
-		    gw_peer_role(r->peer), r->token,
-		    gw_sessions_expiry(r->gw->sessions, r->token));
+		    gw_peer_display_name(r->peer), gw_peer_role(r->peer),
+		    r->token, gw_sessions_expiry(r->gw->sessions, r->token));
 		return 0;
 	}
 	if (code == ISMS_EUNAUTH && c->proxy != NULL) {

@@ -76,6 +76,7 @@ sec=$(set_cookie)
 csrf=$(jq -r .csrf <<<"$body")
 equals "the user" "$(jq -r .user <<<"$body")" alice
 equals "the role" "$(jq -r .role <<<"$body")" editor
+equals "the display name" "$(jq -r .display_name <<<"$body")" "Alice A"
 equals "the CSRF token is 64 hex digits" \
 	"$(grep -cE '^[0-9a-f]{64}$' <<<"$csrf")" 1
 case "$(jq -r .expires_at <<<"$body")" in
@@ -94,6 +95,7 @@ equals "a Cookie header past 8 KiB is not read" "$status" 401
 call GET /v1/session -H "$jar"
 equals "GET /v1/session" "$status" 200
 equals "it gives the CSRF token again" "$(jq -r .csrf <<<"$body")" "$csrf"
+equals "and the display name" "$(jq -r .display_name <<<"$body")" "Alice A"
 call POST /v1/risk -H "$jar" -d "$(risk 'No token')"
 equals "a change without X-CSRF-Token is 403" "$status" 403
 has "it says what is missing" "$body" "needs the X-CSRF-Token header"
@@ -188,6 +190,7 @@ call GET /v1/session -H 'X-Forwarded-User: dave' --interface 127.0.0.2
 equals "from the trusted proxy it opens a session" "$status" 200
 equals "for its user" "$(jq -r .user <<<"$body")" dave
 equals "with the user's role" "$(jq -r .role <<<"$body")" viewer
+equals "no display name: the name" "$(jq -r .display_name <<<"$body")" dave
 jar="Cookie: isms_session=$(set_cookie)"
 call GET /v1/risk -H "$jar"
 equals "the proxy's session works" "$status" 200
