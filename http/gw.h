@@ -23,6 +23,8 @@ struct evhttp;
 struct evhttp_request;
 struct evbuffer;
 struct gw_pool;
+struct gw_sessions;
+struct gw_assets;
 
 /* The settings: flags, then the configuration file for the rest. */
 struct gw_config {
@@ -41,6 +43,10 @@ struct gw_config {
 	unsigned pool_idle; /* seconds an unused identity's connection lives */
 	unsigned max_streams; /* event streams at once */
 	unsigned rpc_timeout; /* seconds for ismsd to answer a call */
+	char *www;            /* the UI's files (gw_assets.c) */
+	char **trusted_proxy; /* addresses whose user header is believed */
+	size_t n_trusted_proxy;
+	char *proxy_user_header; /* the header naming the proxy's user */
 };
 
 /* The running gateway. */
@@ -53,6 +59,8 @@ struct gw {
 	unsigned streams;             /* event streams open */
 	const struct timeval *rpc_tv; /* a call's deadline (gw_rpc.c) */
 	struct timeval rpc_tv_plain;
+	struct gw_sessions *sessions; /* gw_session_auth.c */
+	struct gw_assets *assets;     /* gw_assets.c */
 };
 
 /* gw_config.c: parses flags and the file. 0, or 2 after a usage error

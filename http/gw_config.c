@@ -2,6 +2,7 @@
  * gw_config.c: ismsd-http's options, one table behind the flags and the
  * configuration file (the same names, as in ismsd).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
@@ -16,7 +17,7 @@
 
 #define GW_CONFIG_DEFAULT "/etc/ismsd/ismsd-http.conf"
 
-enum opt_type { T_STR, T_BOOL, T_UINT, T_SIZE };
+enum opt_type { T_STR, T_BOOL, T_UINT, T_SIZE, T_LIST };
 
 struct gw_opt {
 	const char *name;
@@ -58,6 +59,14 @@ static const struct gw_opt gw_opts[] = {
      "an unused identity's connection is closed after (default 120)"},
     {"rpc-timeout", T_UINT, O(rpc_timeout), 1, 3600, "SECONDS",
      "deadline of each call to ismsd: 504 after it (default 10)"},
+    {"www", T_STR, O(www), 0, 0, "DIR",
+     "the web interface's files (default EXEDIR/../share/ismsd/www, "
+     "then " ISMS_WWW_DIR ")"},
+    {"trusted-proxy", T_LIST, O(trusted_proxy), 0, 0, "ADDR",
+     "a reverse proxy's IP address whose user header opens a session "
+     "(repeatable)"},
+    {"proxy-user-header", T_STR, O(proxy_user_header), 0, 0, "NAME",
+     "the header naming the proxy's user (default X-Forwarded-User)"},
 };
 
 #define NOPTS (sizeof gw_opts / sizeof gw_opts[0])
@@ -76,6 +85,32 @@ gw_config_defaults(struct gw_config *cfg)
 	cfg->rpc_timeout = 10;
 }
 
+#define LIST_MAX 64 /* values of a repeatable option */
+
+/* Appends an IP address to the list option (trusted-proxy). */
+static int
+list_add(struct gw_config *cfg, const struct gw_opt *o, const char *text)
+{
+	char ***v = &cfg->trusted_proxy;
+	size_t *n = &cfg->n_trusted_proxy;
+	unsigned char bin[16];
+
+	if (inet_pton(AF_INET, text, bin) != 1 &&
+	    inet_pton(AF_INET6, text, bin) != 1) {
+		fprintf(stderr, "ismsd-http: %s: '%s' is not an IP address\n",
+		        o->name, text);
+		return -1;
+	}
+	if (*n == LIST_MAX) {
+		fprintf(stderr, "ismsd-http: %s: at most %d\n", o->name,
+		        LIST_MAX);
+		return -1;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = xstrdup(text);
+	return 0;
+}
+
 /* Sets option o from text. 0, or -1 with a message printed. */
 static int
 opt_set(struct gw_config *cfg, const struct gw_opt *o, const char *text)
@@ -85,6 +120,8 @@ opt_set(struct gw_config *cfg, const struct gw_opt *o, const char *text)
 	char *end;
 
 	switch (o->type) {
+	case T_LIST:
+		return list_add(cfg, o, text);
 	case T_STR:
 		free(*(char **)p);
 		*(char **)p = xstrdup(text);
@@ -278,6 +315,8 @@ gw_config_load(struct gw_config *cfg, int argc, char **argv)
 		cfg->endpoint = xstrdup("unix:/run/ismsd/ismsd.sock");
 	if (cfg->listen == NULL)
 		cfg->listen = xstrdup("tcp://127.0.0.1:8443");
+	if (cfg->proxy_user_header == NULL)
+		cfg->proxy_user_header = xstrdup("X-Forwarded-User");
 	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
 		fprintf(stderr, "ismsd-http: --tls-cert and --tls-key go "
 		                "together\n");
@@ -296,4 +335,8 @@ gw_config_free(struct gw_config *cfg)
 			free(*(char **)((char *)cfg + gw_opts[i].offset));
 			*(char **)((char *)cfg + gw_opts[i].offset) = NULL;
 		}
+	while (cfg->n_trusted_proxy > 0)
+		free(cfg->trusted_proxy[--cfg->n_trusted_proxy]);
+	free(cfg->trusted_proxy);
+	cfg->trusted_proxy = NULL;
 }

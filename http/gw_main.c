@@ -10,7 +10,9 @@
 #include <event2/event.h>
 
 #include "gw.h"
+#include "gw_assets.h"
 #include "gw_pool.h"
+#include "gw_session.h"
 #include "ismsclient.h"
 #include "log.h"
 
@@ -103,6 +105,7 @@ gw_run(struct gw *gw)
 	gw->base = gw_base_new();
 	gw->pool = gw_pool_new(gw->base, gw->cfg.endpoint, gw->cfg.pool_max,
 	                       gw->cfg.pool_idle);
+	gw->sessions = gw_sessions_new();
 	if (gw_http_start(gw, &err) != 0) {
 		fprintf(stderr, "ismsd-http: %s\n", err.msg);
 		rc = 1;
@@ -125,6 +128,7 @@ out:
 	 * HTTP requests still exist; then evhttp frees them. */
 	gw_pool_free(gw->pool);
 	gw_http_stop(gw);
+	gw_sessions_free(gw->sessions);
 	event_base_free(gw->base);
 	return rc;
 }
@@ -142,8 +146,9 @@ main(int argc, char **argv)
 	}
 	log_init("ismsd-http", gw.cfg.foreground ? 7 : 6);
 	if ((rc = endpoint_check(&gw.cfg)) == 0 &&
-	    (rc = uid_check(&gw.cfg)) == 0)
+	    (rc = uid_check(&gw.cfg)) == 0 && (rc = gw_assets_load(&gw)) == 0)
 		rc = gw_run(&gw);
+	gw_assets_free(gw.assets);
 	gw_config_free(&gw.cfg);
 	return rc;
 }

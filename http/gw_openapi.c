@@ -173,38 +173,89 @@ command_schema(const struct gw_route *rt)
 	return ref(rt->schema);
 }
 
+/* The lower-case name of a method, for an operation. */
+static const char *
+op_method(enum evhttp_cmd_type m)
+{
+	switch (m) {
+	case EVHTTP_REQ_POST:
+		return "post";
+	case EVHTTP_REQ_PUT:
+		return "put";
+	case EVHTTP_REQ_PATCH:
+		return "patch";
+	case EVHTTP_REQ_DELETE:
+		return "delete";
+	default:
+		return "get";
+	}
+}
+
+/* The 200 response of a command route. */
+static json_t *
+command_responses(const struct gw_route *rt)
+{
+	json_t *resp;
+
+	if (rt->content == NULL)
+		return responses("200", rt->returns, command_schema(rt));
+	resp = json_object();
+	json_object_set_new(resp, "200",
+	                    json_pack("{s:s,s:{s:{s:o}}}", "description",
+	                              rt->returns, "content", rt->content,
+	                              "schema", command_schema(rt)));
+	return resp;
+}
+
+/* One operation of a command route: its method m of n. */
+static json_t *
+command_op(const struct gw_route *rt, size_t m, size_t n)
+{
+	const char *meth = op_method(rt->m[m].method);
+	json_t *params = json_array(), *op;
+	char id[96];
+	size_t k;
+
+	for (k = 0; k < GW_PARAMS_MAX && rt->params[k].name != NULL; k++)
+		json_array_append_new(
+		    params, param(rt->params[k].name, rt->params[k].in,
+		                  strcmp(rt->params[k].in, "path") == 0,
+		                  rt->params[k].type));
+	if (n > 1)
+		snprintf(id, sizeof id, "%s_%s", rt->op_id, meth);
+	else
+		snprintf(id, sizeof id, "%s", rt->op_id);
+	op = json_pack("{s:s,s:s,s:o,s:o}", "operationId", id, "summary",
+	               rt->summary, "parameters", params, "responses",
+	               command_responses(rt));
+	if (strcmp(meth, "get") != 0 && strcmp(meth, "delete") != 0)
+		json_object_set_new(op, "requestBody",
+		                    json_pack("{s:{s:{s:{s:s}}}}", "content",
+		                              "application/json", "schema",
+		                              "type", "object"));
+	if (rt->public_) /* no credential needed */
+		json_object_set_new(op, "security", json_array());
+	return op;
+}
+
 /* The paths of the command routes, from the route table. */
 static void
 command_paths(json_t *paths)
 {
 	const struct gw_route *rt;
-	json_t *params, *resp;
-	size_t i, k;
+	json_t *item;
+	size_t i, m, n;
 
 	for (i = 0; (rt = gw_route_nth(i)) != NULL; i++) {
 		if (rt->op_id == NULL)
 			continue;
-		params = json_array();
-		for (k = 0; k < GW_PARAMS_MAX && rt->params[k].name != NULL;
-		     k++)
-			json_array_append_new(
-			    params, param(rt->params[k].name, rt->params[k].in,
-			                  false, rt->params[k].type));
-		if (rt->content != NULL) {
-			resp = json_object();
-			json_object_set_new(
-			    resp, "200",
-			    json_pack("{s:s,s:{s:{s:o}}}", "description",
-			              rt->returns, "content", rt->content,
-			              "schema", command_schema(rt)));
-		} else
-			resp =
-			    responses("200", rt->returns, command_schema(rt));
-		json_object_set_new(
-		    paths, rt->pattern,
-		    json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "operationId",
-		              rt->op_id, "summary", rt->summary, "parameters",
-		              params, "responses", resp));
+		for (n = 0; n < GW_METHODS_MAX && rt->m[n].fn != NULL; n++)
+			;
+		item = json_object();
+		for (m = 0; m < n; m++)
+			json_object_set_new(item, op_method(rt->m[m].method),
+			                    command_op(rt, m, n));
+		json_object_set_new(paths, rt->pattern, item);
 	}
 }
 
@@ -255,11 +306,13 @@ openapi_doc(void)
 	                              "message", "properties", "code", "type",
 	                              "string", "message", "type", "string"));
 	return json_pack(
-	    "{s:s,s:{s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s}}},s:[{s:[]}]}",
+	    "{s:s,s:{s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}},"
+	    "s:[{s:[]},{s:[]}]}",
 	    "openapi", "3.1.0", "info", "title", "ismsd JSON API", "version",
 	    ISMS_VERSION, "paths", paths, "components", "schemas", schemas,
 	    "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
-	    "security", "bearer");
+	    "session", "type", "apiKey", "in", "cookie", "name", "isms_session",
+	    "security", "bearer", "session");
 }
 
 void

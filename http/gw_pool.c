@@ -35,6 +35,9 @@ struct gw_peer {
 	bool corked; /* calls of this loop turn wait for uncork */
 	struct event *uncork; /* sends them, at the end of the turn */
 	time_t last_used;
+	char *user;         /* whom hello named */
+	char *display_name; /* their display name, if any */
+	int role;           /* and their role (Isms__V1__AccessRole) */
 	TAILQ_ENTRY(gw_peer) entry;
 };
 
@@ -74,6 +77,8 @@ peer_free(struct gw_peer *p)
 	if (p->uncork != NULL)
 		event_free(p->uncork);
 	isms_client_free(p->cl);
+	free(p->user);
+	free(p->display_name);
 	free(p);
 }
 
@@ -169,12 +174,20 @@ peer_hello_cb(struct isms_client *cl, const Isms__V1__Reply *r, void *arg)
 	} else if (r->result_case != ISMS__V1__REPLY__RESULT_HELLO) {
 		p->st = PEER_FAILED;
 		isms_err_set(&p->err, ISMS_EUNAVAIL, "ismsd did not say hello");
-	} else
+	} else {
 		p->st = PEER_READY;
+		if (r->hello != NULL && r->hello->user != NULL)
+			p->user = xstrdup(r->hello->user);
+		if (r->hello != NULL && r->hello->display_name != NULL &&
+		    r->hello->display_name[0] != '\0')
+			p->display_name = xstrdup(r->hello->display_name);
+		p->role = r->hello != NULL ? (int)r->hello->role : 0;
+	}
 	peer_wake(p);
 }
 
-/* Opens a connection for token and says hello with it. */
+/* Opens a connection for token and says hello with it; token NULL: one
+ * that says no hello (for SessionOpen), ready at once. */
 static struct gw_peer *
 peer_open(struct gw_pool *pool, const char *token, bool dedicated)
 {
@@ -184,7 +197,7 @@ peer_open(struct gw_pool *pool, const char *token, bool dedicated)
 
 	p->pool = pool;
 	p->dedicated = dedicated;
-	token_key(token, p->key);
+	token_key(token != NULL ? token : "", p->key);
 	p->last_used = time(NULL);
 	if ((p->cl = isms_client_connect(pool->base, pool->endpoint,
 	                                 &p->err)) == NULL) {
@@ -193,6 +206,10 @@ peer_open(struct gw_pool *pool, const char *token, bool dedicated)
 		return p;
 	}
 	isms_client_own_replies(p->cl, false);
+	if (token == NULL) {
+		p->st = PEER_READY;
+		return p;
+	}
 	hello.has_protocol_major = hello.has_protocol_minor = 1;
 	hello.protocol_major = ISMS_PROTOCOL_MAJOR;
 	hello.protocol_minor = ISMS_PROTOCOL_MINOR;
@@ -278,7 +295,7 @@ gw_pool_get(struct gw_pool *pool, const char *token, bool dedicated,
 	struct gw_peer *p;
 	struct isms_err err;
 
-	if (dedicated)
+	if (dedicated || token == NULL)
 		return peer_wait(peer_open(pool, token, true), cb, arg);
 	token_key(token, key);
 	if ((p = pool_find(pool, key)) != NULL) {
@@ -308,6 +325,39 @@ gw_peer_drop(struct gw_peer *p)
 	TAILQ_REMOVE(&p->pool->peers, p, entry);
 	p->pool->n--;
 	p->dedicated = true; /* closed on its last release */
+}
+
+void
+gw_pool_forget(struct gw_pool *pool, const char *token)
+{
+	unsigned char key[KEY_LEN];
+	struct gw_peer *p;
+
+	token_key(token, key);
+	if ((p = pool_find(pool, key)) == NULL)
+		return;
+	if (p->users == 0)
+		peer_free(p);
+	else
+		gw_peer_drop(p);
+}
+
+const char *
+gw_peer_user(const struct gw_peer *p)
+{
+	return p != NULL ? p->user : NULL;
+}
+
+const char *
+gw_peer_display_name(const struct gw_peer *p)
+{
+	return p != NULL ? p->display_name : NULL;
+}
+
+int
+gw_peer_role(const struct gw_peer *p)
+{
+	return p != NULL ? p->role : 0;
 }
 
 void

@@ -32,7 +32,8 @@ void gw_pool_free(struct gw_pool *);
  * Finds or opens the connection for token and calls cb (maybe at once).
  * The caller holds the peer until gw_peer_release. With dedicated, a new
  * connection of the caller's own, closed on release (a subscription:
- * the protocol has no Cancel call). Returns the peer when cb waits for
+ * the protocol has no Cancel call). token NULL: a dedicated connection
+ * that says no hello, for the calls ismsd takes from anyone (SessionOpen). Returns the peer when cb waits for
  * its hello (gw_peer_unwait takes it back), NULL when cb was called.
  */
 struct gw_peer *gw_pool_get(struct gw_pool *, const char *token, bool dedicated,
@@ -52,6 +53,16 @@ void gw_peer_drop(struct gw_peer *p);
  * in one write (and ismsd reads them in one).
  */
 void gw_peer_cork(struct gw_peer *p);
+
+/* Closes the pool's connection for token, if any (its session ended):
+ * later callers get a new one; calls out on it are answered first. */
+void gw_pool_forget(struct gw_pool *, const char *token);
+
+/* The user, display name and role (Isms__V1__AccessRole) the peer's
+ * hello named; NULL and 0 before hello or without one. */
+const char *gw_peer_user(const struct gw_peer *p);
+const char *gw_peer_display_name(const struct gw_peer *p); /* NULL: none */
+int gw_peer_role(const struct gw_peer *p);
 
 /* Gives the peer back (cb has been called). NULL is a no-op. */
 void gw_peer_release(struct gw_peer *);

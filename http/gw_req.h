@@ -27,11 +27,13 @@ struct gw_req {
 	struct evhttp_request *req;
 	const ProtobufCFieldDescriptor *reg; /* {register} routes */
 	char *id;                            /* {id} routes, decoded */
-	char *token;                         /* the bearer token */
-	struct evkeyvalq query;              /* decoded query parameters */
-	bool if_match;                       /* PATCH with If-Match */
-	struct gw_peer *peer;                /* while an RPC is out */
-	uint8_t *rpc;                        /* the packed request */
+	char *token; /* the bearer token, or the session cookie's secret */
+	bool cookie; /* token came from the cookie (gw_session_auth.c) */
+	bool anon;   /* the call goes on a connection without hello */
+	struct evkeyvalq query; /* decoded query parameters */
+	bool if_match;          /* PATCH with If-Match */
+	struct gw_peer *peer;   /* while an RPC is out */
+	uint8_t *rpc;           /* the packed request */
 	size_t rpc_len;
 	gw_done_fn done;
 	void *stream;            /* gw_sse.c: an event stream's state */
@@ -62,7 +64,8 @@ struct gw_param {
 	const char *type; /* "string", "integer" */
 };
 
-#define GW_PARAMS_MAX 4
+#define GW_PARAMS_MAX  4
+#define GW_METHODS_MAX 3 /* methods of one route */
 
 /*
  * One route: a pattern of segments, a handler per method and, for a
@@ -76,7 +79,7 @@ struct gw_route {
 	struct {
 		enum evhttp_cmd_type method;
 		gw_handler fn;
-	} m[2];
+	} m[GW_METHODS_MAX];
 	const char *op_id;   /* the GET's operationId; NULL: see above */
 	const char *summary; /* what it is */
 	const char *returns; /* what a 200 answers */

@@ -2,7 +2,9 @@
  * gw_routes.c: the route table and what every request goes through before
  * its handler: the connection cap, the path matched against the table (a
  * {register} segment is any member of Record's body, from the
- * descriptors), the method (405 otherwise, with Allow), the bearer token.
+ * descriptors), the method (405 otherwise, with Allow), the credential
+ * (a bearer token, else the session cookie) and, for a change made with
+ * the cookie, its CSRF token (gw_session_auth.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,12 +18,13 @@
 #include <event2/http.h>
 
 #include "fieldargs.h"
+#include "gw_assets.h"
 #include "gw_req.h"
+#include "gw_session.h"
 #include "output.h"
 #include "xmalloc.h"
 
-#define SEG_MAX   4   /* segments of a path we serve */
-#define TOKEN_MAX 512 /* bytes of a bearer token */
+#define SEG_MAX 4 /* segments of a path we serve */
 
 /*
  * Every route. The webhooks are rows of their own, each ending in the
@@ -29,6 +32,49 @@
  * OpenAPI description (gw_openapi.c reads this table).
  */
 static const struct gw_route gw_routes[] = {
+    {"/v1/session",
+     true,
+     {{EVHTTP_REQ_POST, gw_session_open},
+      {EVHTTP_REQ_GET, gw_session_show},
+      {EVHTTP_REQ_DELETE, gw_session_close}},
+     "session",
+     "The browser's session: POST {user, password} signs in and sets the "
+     "isms_session cookie; GET says whose it is (from a trusted proxy "
+     "with its user header: signs that user in); DELETE signs out "
+     "(X-CSRF-Token)",
+     "user, display_name, role, csrf, expires_at",
+     "object",
+     NULL,
+     {{NULL}}},
+    {"/v1/session/password",
+     false,
+     {{EVHTTP_REQ_POST, gw_session_password}},
+     "session_password",
+     "Changes the caller's password: body {old_password, password} "
+     "(X-CSRF-Token); every session of the user ends",
+     "the user",
+     "object",
+     NULL,
+     {{NULL}}},
+    {"/", true, {{EVHTTP_REQ_GET, gw_assets_root}}},
+    {"/ui",
+     true,
+     {{EVHTTP_REQ_GET, gw_assets_index}},
+     "ui",
+     "The web interface (/ui redirects to /ui/)",
+     "index.html",
+     NULL,
+     "text/html",
+     {{NULL}}},
+    {"/ui/{name}",
+     true,
+     {{EVHTTP_REQ_GET, gw_assets_file}},
+     "ui_file",
+     "A file of the web interface (ETag, If-None-Match)",
+     "the file",
+     NULL,
+     "application/octet-stream",
+     {{"name", "path", "string"}, {"If-None-Match", "header", "string"}}},
     {"/v1/hooks/alertmanager",
      false,
      {{EVHTTP_REQ_POST, gw_hook_alertmanager}}},
@@ -271,7 +317,7 @@ route_match(const struct gw_route *rt, char **seg, int n, struct gw_req *r)
 		if (strcmp(p[i], "{register}") == 0) {
 			if ((r->reg = ctl_register_find(seg[i])) == NULL)
 				return false;
-		} else if (strcmp(p[i], "{id}") == 0) {
+		} else if (p[i][0] == '{') { /* {id}, {name} */
 			free(r->id);
 			r->id = xstrdup(seg[i]);
 		} else if (strcmp(p[i], seg[i]) != 0)
@@ -308,7 +354,7 @@ reply_405(struct gw_req *r, const struct gw_route *rt)
 	char allow[64] = "", msg[256];
 	size_t i;
 
-	for (i = 0; i < 2 && rt->m[i].fn != NULL; i++) {
+	for (i = 0; i < GW_METHODS_MAX && rt->m[i].fn != NULL; i++) {
 		if (i > 0)
 			strcat(allow, ", ");
 		strcat(allow, method_name(rt->m[i].method));
@@ -319,29 +365,6 @@ reply_405(struct gw_req *r, const struct gw_route *rt)
 	         method_name(evhttp_request_get_command(r->req)), rt->pattern,
 	         allow);
 	gw_reply_status(r->req, 405, ISMS_EUNIMPL, msg);
-}
-
-/* Takes the bearer token of the request into r; false when absent or
- * malformed. */
-static bool
-bearer_token(struct gw_req *r)
-{
-	const char *h = evhttp_find_header(
-	    evhttp_request_get_input_headers(r->req), "Authorization");
-	const char *p;
-
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
-		return false;
-	h += 7;
-	while (*h == ' ')
-		h++;
-	if (*h == '\0' || strlen(h) > TOKEN_MAX)
-		return false;
-	for (p = h; *p != '\0'; p++)
-		if (*p <= ' ' || *p > '~')
-			return false;
-	r->token = xstrdup(h);
-	return true;
 }
 
 const char *
@@ -357,6 +380,8 @@ gw_req_free(struct gw_req *r)
 		return;
 	evhttp_clear_headers(&r->query);
 	free(r->id);
+	if (r->rpc != NULL) /* a password may be in it */
+		explicit_bzero(r->rpc, r->rpc_len);
 	if (r->token != NULL)
 		explicit_bzero(r->token, strlen(r->token));
 	free(r->token);
@@ -389,11 +414,21 @@ route_handler(struct gw_req *r, const struct gw_route *rt)
 	enum evhttp_cmd_type m = evhttp_request_get_command(r->req);
 	size_t i;
 
-	for (i = 0; i < 2 && rt->m[i].fn != NULL; i++)
+	for (i = 0; i < GW_METHODS_MAX && rt->m[i].fn != NULL; i++)
 		if (rt->m[i].method == m)
 			return rt->m[i].fn;
 	reply_405(r, rt);
 	return NULL;
+}
+
+/* Whether the request's method changes something. */
+static bool
+is_change(struct evhttp_request *req)
+{
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+
+	return m == EVHTTP_REQ_POST || m == EVHTTP_REQ_PUT ||
+	       m == EVHTTP_REQ_PATCH || m == EVHTTP_REQ_DELETE;
 }
 
 /* A connection that has sent a request: counted against max_conns. */
@@ -461,6 +496,7 @@ gw_routes_handle(struct evhttp_request *req, void *arg)
 	r->gw = arg;
 	r->req = req;
 	TAILQ_INIT(&r->query);
+	gw_security_headers(req);
 	if ((r->conn = conn_admit(r->gw, req)) == NULL) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		                  "Connection", "close");
@@ -482,12 +518,15 @@ gw_routes_handle(struct evhttp_request *req, void *arg)
 	}
 	if ((fn = route_handler(r, rt)) == NULL)
 		goto done;
-	if (!rt->public_ && !bearer_token(r)) {
+	if (!gw_session_credential(r) && !rt->public_) {
 		gw_reply_error(req, ISMS_EUNAUTH,
 		               "an Authorization: Bearer TOKEN header is "
-		               "needed (a token from ismsctl token create)");
+		               "needed (a token from ismsctl token create), or "
+		               "the session cookie (POST /v1/session)");
 		goto done;
 	}
+	if (!rt->public_ && is_change(req) && !gw_session_change_ok(r))
+		goto done;
 	fn(r); /* owns r from here */
 	return;
 done:

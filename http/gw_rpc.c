@@ -193,7 +193,8 @@ gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done)
 		evtimer_add(r->deadline, gw_rpc_deadline(r->gw));
 	r->waiting = NULL;
 	/* Not NULL: ready waits for the hello, and r lives on. */
-	waiting = gw_pool_get(r->gw->pool, r->token, false, gw_rpc_ready, r);
+	waiting = gw_pool_get(r->gw->pool, r->anon ? NULL : r->token, r->anon,
+	                      gw_rpc_ready, r);
 	if (waiting != NULL)
 		r->waiting = waiting;
 }

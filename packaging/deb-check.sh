@@ -22,6 +22,7 @@ for f in /usr/sbin/ismsd /usr/sbin/ismsd-http /usr/bin/ismsctl \
 	"/usr/lib/$multiarch/libismsclient.a" "/usr/lib/$multiarch/pkgconfig/ismsclient.pc" \
 	/usr/include/ismsd/ismsclient.h /usr/include/ismsd/proto/isms.pb-c.h \
 	/usr/share/ismsd/proto/isms.proto /usr/share/ismsd/catalog/iso27001-2022.csv \
+	/usr/share/ismsd/www/index.html \
 	/lib/systemd/system/ismsd.socket /lib/systemd/system/ismsd.service \
 	/lib/systemd/system/ismsd-http.service /lib/systemd/system/ismsd-remind.service \
 	/lib/systemd/system/ismsd-remind.timer \

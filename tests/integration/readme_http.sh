@@ -48,6 +48,17 @@ check "ocsf creates INC-0002" grep -q '"id": "INC-0002"' "$(out hooks/ocsf)"
 check "the form creates INC-0003" grep -q '"id": "INC-0003"' "$(out hooks/incident)"
 check "the ingest token may not list" grep -q PERMISSION_DENIED "$(out v1/incident)"
 check "the admin sees three" test "$(grep -c '^INC-000' "$(out 'incident list')")" -eq 3
+# Sign-in with the cookie (the Sign-in subsection).
+run session expect_rc
+check "sign-in answers the user" grep -q '"user": "alice"' session.json
+check "and the CSRF token" grep -qE '"csrf": "[0-9a-f]{64}"' session.json
+check "the cookie lists" grep -q '"title": "Laptop theft"' "$(out 'risk?owner=alice')"
+check "a change without the token is 403" grep -q 'X-CSRF-Token header' "$(out 'cookie)" -d')"
+check "with it, 201" grep -q '"id": "RSK-0002"' "$(out 'X-CSRF-Token')"
+check "logout answers {}" grep -qx '{}' "$(out 'DELETE')"
+check "the cookie is refused after" grep -q UNAUTHENTICATED \
+	"$(out_is 'curl -s -H "Cookie: $(cat cookie)" http://127.0.0.1:'"$port"'/v1/session')"
+check "the web interface is served" grep -q '^200 text/html' "$(out '%{http_code}')"
 kill "$gw"
 wait "$gw"
 check "the gateway stops cleanly" test "$?" -eq 0
