@@ -173,12 +173,28 @@ command_schema(const struct gw_route *rt)
 	return ref(rt->schema);
 }
 
+/* The path parameters of a pattern: each {name} segment. */
+static void
+path_params(json_t *params, const char *pattern)
+{
+	const char *p, *e;
+	char name[32];
+
+	for (p = strchr(pattern, '{'); p != NULL; p = strchr(e, '{')) {
+		if ((e = strchr(p, '}')) == NULL)
+			break;
+		snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+		json_array_append_new(params,
+		                      param(name, "path", true, "string"));
+	}
+}
+
 /* The paths of the command routes, from the route table. */
 static void
 command_paths(json_t *paths)
 {
 	const struct gw_route *rt;
-	json_t *params, *resp;
+	json_t *params, *resp, *op;
 	size_t i, k;
 
 	for (i = 0; (rt = gw_route_nth(i)) != NULL; i++) {
@@ -200,11 +216,22 @@ command_paths(json_t *paths)
 		} else
 			resp =
 			    responses("200", rt->returns, command_schema(rt));
-		json_object_set_new(
-		    paths, rt->pattern,
-		    json_pack("{s:{s:s,s:s,s:o,s:o}}", "get", "operationId",
-		              rt->op_id, "summary", rt->summary, "parameters",
-		              params, "responses", resp));
+		path_params(params, rt->pattern);
+		op = json_pack("{s:s,s:s,s:o,s:o}", "operationId", rt->op_id,
+		               "summary", rt->summary, "parameters", params,
+		               "responses", resp);
+		if (rt->m[0].method == EVHTTP_REQ_POST)
+			json_object_set_new(
+			    op, "requestBody",
+			    json_pack("{s:{s:{s:{s:s}}}}", "content",
+			              "application/json", "schema", "type",
+			              "object"));
+		json_object_set_new(paths, rt->pattern,
+		                    json_pack("{s:o}",
+		                              rt->m[0].method == EVHTTP_REQ_POST
+		                                  ? "post"
+		                                  : "get",
+		                              op));
 	}
 }
 
@@ -249,6 +276,7 @@ openapi_doc(void)
 	hook_paths(paths);
 	schema_add(schemas, &isms__v1__record__descriptor);
 	schema_add(schemas, &isms__v1__due_result__descriptor);
+	schema_add(schemas, &isms__v1__register_info__descriptor);
 	json_object_set_new(schemas, "Error",
 	                    json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s}}}",
 	                              "type", "object", "required", "code",

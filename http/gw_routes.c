@@ -17,6 +17,7 @@
 
 #include "fieldargs.h"
 #include "gw_req.h"
+#include "gw_ui.h"
 #include "output.h"
 #include "xmalloc.h"
 
@@ -85,6 +86,81 @@ static const struct gw_route gw_routes[] = {
      "gap",
      "The gap analysis, as ismsctl gap -o json",
      "requirements, summary, missing documents, defects",
+     "object",
+     NULL,
+     {{NULL}}},
+    /* The web interface's routes (gw_ui.h), ahead of {register}. */
+    {"/v1/dashboard",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_dashboard}},
+     "dashboard",
+     "Heat maps, risks by status, SoA and gap progress, due by owner, "
+     "open incidents and nonconformities, the journal head",
+     "the dashboard's figures",
+     "object",
+     NULL,
+     {{NULL}}},
+    {"/v1/mywork",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_mywork}},
+     "mywork",
+     "The caller's due items and the records waiting for their sign-off",
+     "user, due, signoffs",
+     "object",
+     NULL,
+     {{NULL}}},
+    {"/v1/journal/verify",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_verify}},
+     "journal_verify",
+     "Verifies the journal's hash chain, as ismsctl journal verify -o json",
+     "ok, entries, head_seq, head_hash; bad_seq and problem when not ok",
+     "object",
+     NULL,
+     {{"deep", "query", "boolean"}}},
+    {"/v1/describe/{register}",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_describe}},
+     "describe",
+     "A register's states, moves, evidence per state and sign-off verb",
+     "the register's description",
+     "RegisterInfo",
+     NULL,
+     {{NULL}}},
+    {"/v1/reports/{name}",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_report}},
+     "report",
+     "A report as ismsctl report NAME -o FORMAT makes it, as an attachment",
+     "the report",
+     NULL,
+     "application/octet-stream",
+     {{"format", "query", "string"}}},
+    {"/v1/{register}/{id}/signoff",
+     false,
+     {{EVHTTP_REQ_POST, gw_ui_signoff}},
+     "signoff",
+     "Signs the record off with its register's verb, as the caller; body "
+     "{verb, note, until, expect_rev} (or If-Match)",
+     "the record signed",
+     "Record",
+     NULL,
+     {{"If-Match", "header", "string"}}},
+    {"/v1/{register}/{id}/history",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_history}},
+     "history",
+     "Every revision of the record, oldest first (auditors and up)",
+     "the revisions",
+     "array",
+     NULL,
+     {{NULL}}},
+    {"/v1/{register}/{id}/links",
+     false,
+     {{EVHTTP_REQ_GET, gw_ui_links}},
+     "links",
+     "The record's links both ways, as ismsctl links ID -o json",
+     "id, outgoing, incoming",
      "object",
      NULL,
      {{NULL}}},
@@ -271,7 +347,8 @@ route_match(const struct gw_route *rt, char **seg, int n, struct gw_req *r)
 		if (strcmp(p[i], "{register}") == 0) {
 			if ((r->reg = ctl_register_find(seg[i])) == NULL)
 				return false;
-		} else if (strcmp(p[i], "{id}") == 0) {
+		} else if (strcmp(p[i], "{id}") == 0 ||
+		           strcmp(p[i], "{name}") == 0) {
 			free(r->id);
 			r->id = xstrdup(seg[i]);
 		} else if (strcmp(p[i], seg[i]) != 0)
