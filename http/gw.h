@@ -41,6 +41,7 @@ struct gw_config {
 	unsigned pool_idle; /* seconds an unused identity's connection lives */
 	unsigned max_streams; /* event streams at once */
 	unsigned rpc_timeout; /* seconds for ismsd to answer a call */
+	char *ismsctl;        /* the ismsctl reports run (gw_reports.c) */
 };
 
 /* The running gateway. */

@@ -58,6 +58,8 @@ static const struct gw_opt gw_opts[] = {
      "an unused identity's connection is closed after (default 120)"},
     {"rpc-timeout", T_UINT, O(rpc_timeout), 1, 3600, "SECONDS",
      "deadline of each call to ismsd: 504 after it (default 10)"},
+    {"ismsctl", T_STR, O(ismsctl), 0, 0, "PATH",
+     "the ismsctl reports run (default: beside ismsd-http, else on PATH)"},
 };
 
 #define NOPTS (sizeof gw_opts / sizeof gw_opts[0])

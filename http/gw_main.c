@@ -11,6 +11,7 @@
 
 #include "gw.h"
 #include "gw_pool.h"
+#include "gw_ui.h"
 #include "ismsclient.h"
 #include "log.h"
 
@@ -121,8 +122,10 @@ gw_run(struct gw *gw)
 	event_free(sigs[0]);
 	event_free(sigs[1]);
 out:
-	/* The pool first: calls still out are answered 503 while their
-	 * HTTP requests still exist; then evhttp frees them. */
+	/* The reports' children first: none outlives the gateway. The pool
+	 * then: calls still out are answered 503 while their HTTP requests
+	 * still exist; then evhttp frees them. */
+	gw_reports_stop();
 	gw_pool_free(gw->pool);
 	gw_http_stop(gw);
 	event_base_free(gw->base);
