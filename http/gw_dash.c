@@ -32,10 +32,10 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define DASH_PAGE   500 /* records a List page, as ismsctl's views */
-#define DASH_WITHIN 30  /* due: items due in the next 30 days, or late */
-#define DASH_SCALE  5   /* a scale the method does not label */
-#define DASH_MAXSC  100 /* largest scale shown */
+#define DASH_PAGE   1000 /* records a List page: the most ismsd gives */
+#define DASH_WITHIN 30   /* due: items due in the next 30 days, or late */
+#define DASH_SCALE  5    /* a scale the method does not label */
+#define DASH_MAXSC  100  /* largest scale shown */
 
 /* The registers whose unsettled records are counted open. */
 static const char *const dash_open_regs[] = {"incident", "nonconformity"};
