@@ -241,11 +241,28 @@ equals "in the OpenAPI document" \
 		.paths["/v1/reports/{name}"].get.operationId] | join(" ")')" \
 	"dashboard signoff report"
 
+# A report still running when the gateway stops: the child goes first.
+rm -f gate/started.*
+touch gate/hold
+curl -s -o /dev/null -H "$(auth alice)" "$url/v1/reports/soa" &
+held=$!
+for _ in $(seq 200); do
+	[ -n "$(find gate -name 'started.*')" ] && break
+	sleep 0.05
+done
+child=$(find gate -name 'started.*' | sed 's/.*\.//')
+[ -n "$child" ] && kill -0 "$child" 2>/dev/null && ok || bad "no child running"
 kill "$gwpid"
 wait "$gwpid"
 rc=$?
 gwpid=
 equals "the gateway stops cleanly" "$rc" 0
+if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+	bad "the report's child outlived the gateway"
+	kill "$child"
+else ok; fi
+wait "$held"
+rm gate/hold
 
 echo "http_ui_api: $passes passed, $fails failed"
 [ "$fails" -eq 0 ] || { sed 's/^/    gw: /' gw.log | tail -20; exit 1; }
