@@ -31,6 +31,7 @@ struct gw_config {
 	char *listen;   /* tcp://HOST:PORT */
 	char *tls_cert;
 	char *tls_key;
+	char *ismsctl;      /* the ismsctl reports run (gw_reports.c) */
 	bool insecure;      /* plain HTTP, loopback only */
 	bool foreground;    /* else detach once listening */
 	size_t max_body;    /* bytes of a request body */
@@ -41,7 +42,6 @@ struct gw_config {
 	unsigned pool_idle; /* seconds an unused identity's connection lives */
 	unsigned max_streams; /* event streams at once */
 	unsigned rpc_timeout; /* seconds for ismsd to answer a call */
-	char *ismsctl;        /* the ismsctl reports run (gw_reports.c) */
 };
 
 /* The running gateway. */

@@ -11,9 +11,9 @@
 
 #include "gw.h"
 #include "gw_pool.h"
-#include "gw_ui.h"
 #include "ismsclient.h"
 #include "log.h"
+#include "gw_ui.h"
 
 static void
 gw_stop_cb(evutil_socket_t sig, short what, void *arg)

@@ -173,22 +173,6 @@ command_schema(const struct gw_route *rt)
 	return ref(rt->schema);
 }
 
-/* The path parameters of a pattern: each {name} segment. */
-static void
-path_params(json_t *params, const char *pattern)
-{
-	const char *p, *e;
-	char name[32];
-
-	for (p = strchr(pattern, '{'); p != NULL; p = strchr(e, '{')) {
-		if ((e = strchr(p, '}')) == NULL)
-			break;
-		snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
-		json_array_append_new(params,
-		                      param(name, "path", true, "string"));
-	}
-}
-
 /* The paths of the command routes, from the route table. */
 static void
 command_paths(json_t *paths)
@@ -205,7 +189,8 @@ command_paths(json_t *paths)
 		     k++)
 			json_array_append_new(
 			    params, param(rt->params[k].name, rt->params[k].in,
-			                  false, rt->params[k].type));
+			                  strcmp(rt->params[k].in, "path") == 0,
+			                  rt->params[k].type));
 		if (rt->content != NULL) {
 			resp = json_object();
 			json_object_set_new(
@@ -216,7 +201,6 @@ command_paths(json_t *paths)
 		} else
 			resp =
 			    responses("200", rt->returns, command_schema(rt));
-		path_params(params, rt->pattern);
 		op = json_pack("{s:s,s:s,s:o,s:o}", "operationId", rt->op_id,
 		               "summary", rt->summary, "parameters", params,
 		               "responses", resp);

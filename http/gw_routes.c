@@ -17,9 +17,9 @@
 
 #include "fieldargs.h"
 #include "gw_req.h"
-#include "gw_ui.h"
 #include "output.h"
 #include "xmalloc.h"
+#include "gw_ui.h"
 
 #define SEG_MAX   4   /* segments of a path we serve */
 #define TOKEN_MAX 512 /* bytes of a bearer token */
@@ -126,7 +126,7 @@ static const struct gw_route gw_routes[] = {
      "the register's description",
      "RegisterInfo",
      NULL,
-     {{NULL}}},
+     {{"register", "path", "string"}}},
     {"/v1/reports/{name}",
      false,
      {{EVHTTP_REQ_GET, gw_ui_report}},
@@ -135,7 +135,7 @@ static const struct gw_route gw_routes[] = {
      "the report",
      NULL,
      "application/octet-stream",
-     {{"format", "query", "string"}}},
+     {{"name", "path", "string"}, {"format", "query", "string"}}},
     {"/v1/{register}/{id}/signoff",
      false,
      {{EVHTTP_REQ_POST, gw_ui_signoff}},
@@ -145,7 +145,9 @@ static const struct gw_route gw_routes[] = {
      "the record signed",
      "Record",
      NULL,
-     {{"If-Match", "header", "string"}}},
+     {{"register", "path", "string"},
+      {"id", "path", "string"},
+      {"If-Match", "header", "string"}}},
     {"/v1/{register}/{id}/history",
      false,
      {{EVHTTP_REQ_GET, gw_ui_history}},
@@ -154,7 +156,7 @@ static const struct gw_route gw_routes[] = {
      "the revisions",
      "array",
      NULL,
-     {{NULL}}},
+     {{"register", "path", "string"}, {"id", "path", "string"}}},
     {"/v1/{register}/{id}/links",
      false,
      {{EVHTTP_REQ_GET, gw_ui_links}},
@@ -163,7 +165,7 @@ static const struct gw_route gw_routes[] = {
      "id, outgoing, incoming",
      "object",
      NULL,
-     {{NULL}}},
+     {{"register", "path", "string"}, {"id", "path", "string"}}},
     {"/v1/{register}",
      false,
      {{EVHTTP_REQ_GET, gw_api_list}, {EVHTTP_REQ_POST, gw_api_create}}},
@@ -347,8 +349,7 @@ route_match(const struct gw_route *rt, char **seg, int n, struct gw_req *r)
 		if (strcmp(p[i], "{register}") == 0) {
 			if ((r->reg = ctl_register_find(seg[i])) == NULL)
 				return false;
-		} else if (strcmp(p[i], "{id}") == 0 ||
-		           strcmp(p[i], "{name}") == 0) {
+		} else if (p[i][0] == '{') { /* {id}, {name} */
 			free(r->id);
 			r->id = xstrdup(seg[i]);
 		} else if (strcmp(p[i], seg[i]) != 0)
