@@ -32,7 +32,6 @@ bench_http_dash(const struct bench_opts *o, struct bench_result *r)
 		return -1;
 	free(ids);
 	rc = bench_http_drive(o, &load, r);
-	snprintf(r->what, sizeof r->what,
-	         "GET /v1/dashboard over %u risks: send -> answer", o->records);
+	snprintf(r->what, sizeof r->what, "GET /v1/dashboard: send -> answer");
 	return rc;
 }

@@ -35,8 +35,18 @@ setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/ismsd-http" \
 	--foreground --rpc-timeout 60 2>"$DIR/gw.log" &
 GWPID=$!
 until curl -s -o /dev/null "$URL/v1/openapi.json"; do sleep 0.1; done
-"$BIN/ismsbench" --endpoint "$EP" http-dash --records "$N" \
+# cpu PID: user + system CPU ticks of a running process.
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# N - 1 risks and one request, then the timed run adds the last risk.
+"$BIN/ismsbench" --endpoint "$EP" http-dash --records "$((N - 1))" \
+	--clients 1 --count 1 --url "$URL" --token "$TOK" >/dev/null
+d0=$(cpu "$PID")
+g0=$(cpu "$GWPID")
+echo "GET /v1/dashboard over $N risks, $CLIENTS clients, $DUR s:"
+"$BIN/ismsbench" --endpoint "$EP" http-dash --records 1 \
 	--clients "$CLIENTS" --duration "$DUR" --url "$URL" --token "$TOK"
+hz=$(getconf CLK_TCK)
+echo "CPU s during the run: ismsd $(( ($(cpu "$PID") - d0) / hz )).$(( ($(cpu "$PID") - d0) % hz * 100 / hz )), ismsd-http $(( ($(cpu "$GWPID") - g0) / hz )).$(( ($(cpu "$GWPID") - g0) % hz * 100 / hz ))"
 echo "one request alone (curl, total s):"
 for _ in 1 2 3; do
 	curl -s -o "$DIR/dash.json" -w '  %{time_total}\n' \
