@@ -105,6 +105,7 @@ int bench_conns(const struct bench_opts *, struct bench_result *);
 int bench_ingest(const struct bench_opts *, struct bench_result *);
 int bench_http_ingest(const struct bench_opts *, struct bench_result *);
 int bench_http_get(const struct bench_opts *, struct bench_result *);
+int bench_http_dash(const struct bench_opts *, struct bench_result *);
 
 /* bench_ingest.c */
 

@@ -37,6 +37,8 @@ static const struct bench_mode bench_modes[] = {
      bench_http_ingest},
     {"http-get", "create one risk, then GET /v1/risk/{id} from ismsd-http",
      bench_http_get},
+    {"http-dash", "create --records risks, then GET /v1/dashboard",
+     bench_http_dash},
 };
 
 #define BENCH_NMODES (sizeof bench_modes / sizeof bench_modes[0])

@@ -33,6 +33,7 @@ struct gw_config {
 	char *listen;   /* tcp://HOST:PORT */
 	char *tls_cert;
 	char *tls_key;
+	char *ismsctl;      /* the ismsctl reports run (gw_reports.c) */
 	bool insecure;      /* plain HTTP, loopback only */
 	bool foreground;    /* else detach once listening */
 	size_t max_body;    /* bytes of a request body */

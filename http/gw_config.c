@@ -39,6 +39,8 @@ static const struct gw_opt gw_opts[] = {
     {"tls-cert", T_STR, O(tls_cert), 0, 0, "FILE",
      "certificate chain (PEM) for TLS 1.3"},
     {"tls-key", T_STR, O(tls_key), 0, 0, "FILE", "its private key (PEM)"},
+    {"ismsctl", T_STR, O(ismsctl), 0, 0, "PATH",
+     "the ismsctl reports run (default: beside ismsd-http, else on PATH)"},
     {"insecure", T_BOOL, O(insecure), 0, 1, NULL,
      "serve plain HTTP, on loopback addresses only"},
     {"foreground", T_BOOL, O(foreground), 0, 1, NULL,

@@ -15,6 +15,7 @@
 #include "gw_session.h"
 #include "ismsclient.h"
 #include "log.h"
+#include "gw_ui.h"
 
 static void
 gw_stop_cb(evutil_socket_t sig, short what, void *arg)
@@ -124,8 +125,10 @@ gw_run(struct gw *gw)
 	event_free(sigs[0]);
 	event_free(sigs[1]);
 out:
-	/* The pool first: calls still out are answered 503 while their
-	 * HTTP requests still exist; then evhttp frees them. */
+	/* The reports' children first: none outlives the gateway. The pool
+	 * then: calls still out are answered 503 while their HTTP requests
+	 * still exist; then evhttp frees them. */
+	gw_reports_stop();
 	gw_pool_free(gw->pool);
 	gw_http_stop(gw);
 	gw_sessions_free(gw->sessions);

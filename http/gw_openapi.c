@@ -300,6 +300,7 @@ openapi_doc(void)
 	hook_paths(paths);
 	schema_add(schemas, &isms__v1__record__descriptor);
 	schema_add(schemas, &isms__v1__due_result__descriptor);
+	schema_add(schemas, &isms__v1__register_info__descriptor);
 	json_object_set_new(schemas, "Error",
 	                    json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s}}}",
 	                              "type", "object", "required", "code",
