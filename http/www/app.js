@@ -64,7 +64,7 @@ function updateChrome(path) {
   const nav = document.getElementById('nav');
   nav.hidden = !session.user;
   document.getElementById('whoami').textContent = session.user
-    ? (session.display_name || session.user) + ' (' + session.role + ')' : '';
+    ? (session.display_name ? session.display_name + ' · ' : '') + session.user + ' (' + session.role + ')' : '';
   for (const a of nav.querySelectorAll('a')) {
     const target = a.getAttribute('href').slice(1);
     const here = path === target || (target.startsWith('/r/') && path.startsWith('/r/'));
@@ -84,6 +84,10 @@ async function show(reload) {
     return;
   }
   const seq = ++navSeq;
+  if (!reload) {
+    clearTimeout(reloadTimer);
+    reloadTimer = null;
+  }
   setReady(false);
   if (!entry.open && !session.user) {
     let ok = false;
@@ -108,7 +112,7 @@ async function show(reload) {
     // show(...nodes): replaces the view's content unless a newer
     // navigation started meanwhile.
     show(...nodes) {
-      if (seq === navSeq) viewRoot().replaceChildren(...nodes.flat());
+      if (seq === navSeq) viewRoot().replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
     },
     reload: () => show(true),
   };
@@ -145,9 +149,13 @@ function toLogin() {
 function onEvent(ev) {
   if (!current || !current.entry.view.concerns) return;
   if (!current.entry.view.concerns(ev, current.ctx)) return;
-  const wait = current.entry.view.debounce || 0;
-  clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => current.ctx.reload(), wait);
+  // At most one reload per `debounce` ms, so a burst of changes (an
+  // import) costs a few reloads, and a steady stream still shows.
+  if (reloadTimer) return;
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    current.ctx.reload();
+  }, current.entry.view.debounce || 0);
 }
 
 async function logout() {

@@ -23,16 +23,16 @@ export async function render(ctx) {
     h('div', { class: 'grid' },
       panel('Inherent risk', heatmap('heatmap-inherent', 'Inherent risk: likelihood by impact', hm, hm.inherent, 'likelihood', 'impact')),
       panel('Residual risk', heatmap('heatmap-residual', 'Residual risk: likelihood by impact', hm, hm.residual, 'residual_likelihood', 'residual_impact')),
-      panel('Statement of Applicability', soaProgress(data.soa || [])),
+      panel('Statement of Applicability', soaProgress(data.soa || []), true),
       panel('Gap per clause', gapClauses(data.gap || [])),
       panel('Due and overdue by owner', dueOwners(data.due || [])),
       panel('Open', openCounts(data.open || {}, data.risks_by_status || {})),
-      panel('Recent changes', recent)));
+      panel('Recent changes', recent, true)));
 }
 
-function panel(title, body) {
+function panel(title, body, wide) {
   const id = 'p-' + title.toLowerCase().replace(/[^a-z]+/g, '-');
-  return h('section', { class: 'panel', 'aria-labelledby': id }, h('h2', { id }, title), body);
+  return h('section', { class: wide ? 'panel wide' : 'panel', 'aria-labelledby': id }, h('h2', { id }, title), body);
 }
 
 // A likelihood × impact table: rows from the highest likelihood down,

@@ -100,3 +100,9 @@ export function clearStatus() {
   if (keep) keep = false;
   else status('');
 }
+
+// A horizontally scrolling region for a wide table, reachable by
+// keyboard (a scrollable region must be focusable).
+export function scroller(label, content) {
+  return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': label }, content);
+}

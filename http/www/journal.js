@@ -2,7 +2,7 @@
 // 100 at a time from the newest, and `journal verify` (#verify: the chain
 // of hashes checked by ismsd, GET /v1/journal/verify).
 import { api, withQuery } from './api.js';
-import { h, route, show, table, when } from './dom.js';
+import { h, route, scroller, show, table, when } from './dom.js';
 
 const PAGE = 100;
 
@@ -43,7 +43,7 @@ export async function render(ctx) {
   ctx.show(
     h('h1', { tabindex: '-1' }, 'Journal'),
     h('p', null, verify), result,
-    h('div', { class: 'scroll' }, table({ id: 'journal' }, 'Entries ' + (since + 1) + ' to ' + (before - 1) + ', newest first',
+    scroller('Journal entries', table({ id: 'journal' }, 'Entries ' + (since + 1) + ' to ' + (before - 1) + ', newest first',
       ['Seq', 'When', 'Who', 'Type', 'Record', 'Summary'],
       entries.map((e) => h('tr', { 'data-seq': e.seq },
         h('td', null, String(e.seq)), h('td', null, when(e.time)), h('td', null, show(e.actor)),

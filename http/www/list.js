@@ -3,7 +3,7 @@
 // server's order, with `ismsctl list`'s filters: owner, status, tag,
 // archived and any field=value. Editors get #new-record.
 import { api, session, withQuery } from './api.js';
-import { h, field, route, show, when, nest } from './dom.js';
+import { h, field, route, scroller, show, when, nest } from './dom.js';
 import { REGISTERS, isRegister, atLeast, describe, HEADER_FIELDS } from './registers.js';
 
 const PAGE = 50;
@@ -52,7 +52,7 @@ export async function render(ctx) {
     picker(reg),
     filters(reg, query, info),
     atLeast(session.role, 'editor') ? newRecord(reg) : null,
-    h('div', { class: 'scroll' }, list),
+    scroller('Records of ' + reg, list),
     count, more);
 }
 

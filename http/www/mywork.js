@@ -28,7 +28,7 @@ export async function render(ctx) {
     h('section', { 'aria-labelledby': 'mywork-due-h' },
       h('h2', { id: 'mywork-due-h' }, 'Due and overdue'),
       due.length
-        ? table({ id: 'mywork-due' }, null, ['Record', 'Title', 'What', 'Date', ''],
+        ? table({ id: 'mywork-due' }, null, ['Record', 'Title', 'What', 'Date', 'State'],
           due.map((d) => h('tr', { class: d.overdue ? 'overdue' : null },
             h('td', null, h('a', { href: route('r', d.register, d.id) }, d.id)),
             h('td', null, show(d.title)), h('td', null, show(d.kind)), h('td', null, show(d.date)),

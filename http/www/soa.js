@@ -2,7 +2,7 @@
 // `ismsctl soa -o json`): every Annex A control by theme with its
 // applicability, status, justification and the risks it treats.
 import { api } from './api.js';
-import { h, route, show, table } from './dom.js';
+import { h, route, scroller, show, table } from './dom.js';
 
 export const debounce = 1000;
 export function concerns(ev) {
@@ -17,7 +17,7 @@ export async function render(ctx) {
     themes.get(c.theme).push(c);
   }
   ctx.show(h('h1', { tabindex: '-1' }, 'Statement of Applicability'),
-    [...themes].map(([theme, controls]) => h('section', { class: 'scroll' },
+    [...themes].map(([theme, controls]) => scroller(theme,
       table({ class: 'soa' }, theme + ' (' + controls.length + ' controls)',
         ['Control', 'Title', 'Applicable', 'Status', 'Justification', 'Owner', 'Risks'],
         controls.map((c) => [
