@@ -47,8 +47,10 @@ function parseHash() {
   return { path, query: new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)) };
 }
 
+let shown = false;
 function setReady(on) {
   const root = viewRoot();
+  shown = on;
   if (on) {
     document.body.dataset.ready = '1';
     root.dataset.ready = '1';
@@ -139,10 +141,9 @@ function toLogin() {
   live.stop();
   session.user = null;
   updateChrome('/login');
+  if (location.hash.startsWith('#/login')) return;
   const back = location.hash && !location.hash.startsWith('#/login') ? location.hash : '';
-  const target = '#/login' + (back ? '?next=' + encodeURIComponent(back) : '');
-  if (location.hash === target) show(false);
-  else location.hash = target;
+  location.hash = '#/login' + (back ? '?next=' + encodeURIComponent(back) : '');
 }
 
 // A live event: the current view reloads if it shows what changed.
@@ -177,6 +178,17 @@ setHooks({
   unauthorized: () => toLogin(),
   forbidden: (message) => status(message, 'error'),
 });
+
+// The flag tells the truth: cleared from outside while the view is shown
+// and idle (a script about to move to the hash the page is already at,
+// which fires no hashchange), it is set again. A real navigation clears
+// `shown` first (its hashchange runs before this timer).
+new MutationObserver(() => {
+  if (!shown || document.body.dataset.ready) return;
+  setTimeout(() => {
+    if (shown && !document.body.dataset.ready) setReady(true);
+  }, 50);
+}).observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
 
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', () => show(false));

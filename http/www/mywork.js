@@ -2,7 +2,7 @@
 // their sign-off (one click each, with an optional note; the server
 // stamps the signer) and what is due or overdue (GET /v1/mywork).
 import { api, session } from './api.js';
-import { h, route, show, status, table, when } from './dom.js';
+import { h, route, scroller, show, status, table, when } from './dom.js';
 import { verbLabel } from './registers.js';
 
 export const debounce = 400;
@@ -28,11 +28,11 @@ export async function render(ctx) {
     h('section', { 'aria-labelledby': 'mywork-due-h' },
       h('h2', { id: 'mywork-due-h' }, 'Due and overdue'),
       due.length
-        ? table({ id: 'mywork-due' }, null, ['Record', 'Title', 'What', 'Date', 'State'],
+        ? scroller('Due and overdue', table({ id: 'mywork-due' }, null, ['Record', 'Title', 'What', 'Date', 'State'],
           due.map((d) => h('tr', { class: d.overdue ? 'overdue' : null },
             h('td', null, h('a', { href: route('r', d.register, d.id) }, d.id)),
             h('td', null, show(d.title)), h('td', null, show(d.kind)), h('td', null, show(d.date)),
-            h('td', null, d.overdue ? 'overdue' : 'due'))))
+            h('td', null, d.overdue ? 'overdue' : 'due')))))
         : h('p', { id: 'mywork-due' }, 'Nothing of yours is due in the next 30 days.')));
 }
 
