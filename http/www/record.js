@@ -62,9 +62,12 @@ function readOnlyOf(reg, info) {
 function linksBox(rec, links) {
   const out = (links && links.outgoing) || rec.links || [];
   const inc = (links && links.incoming) || [];
+  // The other end: an incoming link's source (the route spells out both
+  // ends; LinksResult alone names the other record as target).
   const item = (l, dir) => {
-    const reg = registerOf(l.target);
-    const a = reg ? h('a', { href: route('r', reg, l.target) }, l.target) : l.target;
+    const other = dir === 'in' && l.source ? l.source : l.target;
+    const reg = registerOf(other);
+    const a = reg ? h('a', { href: route('r', reg, other) }, other) : other;
     return h('li', null, dir === 'out' ? [l.rel, ' → ', a] : [a, ' ', l.rel, ' → this']);
   };
   return h('section', { id: 'record-links', 'aria-labelledby': 'links-h' }, h('h2', { id: 'links-h' }, 'Links'),
