@@ -114,7 +114,12 @@ async function show(reload) {
     // show(...nodes): replaces the view's content unless a newer
     // navigation started meanwhile.
     show(...nodes) {
-      if (seq === navSeq) viewRoot().replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+      if (seq !== navSeq) return;
+      const focused = document.activeElement && document.activeElement.id;
+      viewRoot().replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+      // A reload keeps the keyboard where it was when it can.
+      const again = reload && focused && document.getElementById(focused);
+      if (again && viewRoot().contains(again)) again.focus({ preventScroll: true });
     },
     reload: () => show(true),
   };
@@ -130,8 +135,8 @@ async function show(reload) {
   if (seq !== navSeq) return;
   setReady(true);
   if (!reload) {
-    const h1 = viewRoot().querySelector('h1');
-    if (h1) h1.focus({ preventScroll: true });
+    const first = viewRoot().querySelector(entry.view.focus || 'h1');
+    if (first) first.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }
 }
@@ -153,10 +158,23 @@ function onEvent(ev) {
   // At most one reload per `debounce` ms, so a burst of changes (an
   // import) costs a few reloads, and a steady stream still shows.
   if (reloadTimer) return;
-  reloadTimer = setTimeout(() => {
+  const wait = current.entry.view.debounce || 0;
+  const fire = () => {
+    // Someone typing in the view keeps what they typed: later.
+    if (typing()) {
+      reloadTimer = setTimeout(fire, Math.max(wait, 1000));
+      return;
+    }
     reloadTimer = null;
     current.ctx.reload();
-  }, current.entry.view.debounce || 0);
+  };
+  reloadTimer = setTimeout(fire, wait);
+}
+
+// Whether the focus is in a form control of the view.
+function typing() {
+  const el = document.activeElement;
+  return Boolean(el && viewRoot().contains(el) && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 }
 
 async function logout() {

@@ -1,7 +1,7 @@
 // history.js: #history on a record page (auditor and up): its revisions
 // (GET /v1/REG/ID/history, oldest first) and the diff between two of
 // them, picked with two labelled selects.
-import { h, field, flatten, show, table, when } from './dom.js';
+import { h, field, flatten, scroller, show, table, when } from './dom.js';
 
 export function historyView(revs) {
   const box = h('section', { id: 'history', 'aria-labelledby': 'history-h' }, h('h2', { id: 'history-h' }, 'History'));
@@ -15,9 +15,9 @@ export function historyView(revs) {
   to.addEventListener('change', draw);
   draw();
   return add(box,
-    table({ id: 'revisions' }, null, ['Rev', 'When', 'Who', 'Changed'],
+    scroller('Revisions', table({ id: 'revisions' }, null, ['Rev', 'When', 'Who', 'Changed'],
       revs.map((r, i) => [String(r.rev), when(r.updated_at), show(r.updated_by),
-        i ? changed(revs[i - 1], r).join(', ') || '—' : 'created'])),
+        i ? changed(revs[i - 1], r).join(', ') || '—' : 'created']))),
     h('div', { class: 'inline' }, field('rev-from', 'From', from), field('rev-to', 'To', to)),
     out);
 }
@@ -41,7 +41,7 @@ function diff(a, b) {
   if (!paths.length) return h('p', { id: 'diff' }, 'No field differs between rev ' + a.rev + ' and rev ' + b.rev + '.');
   const fa = new Map(flatten(a));
   const fb = new Map(flatten(b));
-  return table({ id: 'diff', class: 'diff' }, 'Rev ' + a.rev + ' → rev ' + b.rev, ['Field', 'Rev ' + a.rev, 'Rev ' + b.rev],
+  return scroller('Differences', table({ id: 'diff', class: 'diff' }, 'Rev ' + a.rev + ' → rev ' + b.rev, ['Field', 'Rev ' + a.rev, 'Rev ' + b.rev],
     paths.map((p) => h('tr', null, h('th', { scope: 'row' }, p),
-      h('td', { class: 'old' }, show(fa.get(p))), h('td', { class: 'new' }, show(fb.get(p))))));
+      h('td', { class: 'old' }, show(fa.get(p))), h('td', { class: 'new' }, show(fb.get(p)))))));
 }

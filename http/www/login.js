@@ -4,6 +4,9 @@ import { api, session, loadSession } from './api.js';
 import { h, field, status } from './dom.js';
 import * as live from './live.js';
 
+// The field to start in.
+export const focus = '#login-user';
+
 export async function render(ctx) {
   const next = ctx.query.get('next') || '';
   const go = () => {

@@ -5,7 +5,7 @@
 // rev shows #conflict with the server's message and never overwrites.
 import { api, session } from './api.js';
 import { h, field, flatten, nest, route, show, status, table, when } from './dom.js';
-import { atLeast, describe, registerOf, serverPaths, signoffStates, verbLabel, SERVER_FIELDS } from './registers.js';
+import { atLeast, describe, registerOf, serverPaths, signoffStates, verbLabel, HEADER_FIELDS, SERVER_FIELDS } from './registers.js';
 import { historyView } from './history.js';
 
 // Reload when this record changes, unless it is being edited (the save
@@ -150,7 +150,8 @@ function openEdit(box, reg, rec, info, readOnly, ctx) {
         return;
       }
       const key = line.slice(0, at).trim();
-      pairs.push([key.includes('.') || values.has(key) ? key : reg + '.' + key, line.slice(at + 1).trim() || null]);
+      const top = key.startsWith(reg + '.') || HEADER_FIELDS.has(key);
+      pairs.push([top ? key : reg + '.' + key, line.slice(at + 1).trim() || null]);
     }
     if (!pairs.length) {
       error.textContent = 'Nothing changed.';
