@@ -22,7 +22,7 @@ export async function render(ctx) {
         ['Control', 'Title', 'Applicable', 'Status', 'Justification', 'Owner', 'Risks'],
         controls.map((c) => [
           h('a', { href: route('r', 'control', c.id) }, c.id), show(c.title),
-          c.applicable === null ? 'undecided' : c.applicable ? 'yes' : 'no',
+          c.applicable === null || c.applicable === undefined ? 'undecided' : c.applicable ? 'yes' : 'no',
           show(c.status), show(c.justification), show(c.owner),
           (c.risks || []).length ? (c.risks || []).map((r, i) => [i ? ', ' : '', h('a', { href: route('r', 'risk', r) }, r)]) : '—',
         ])))));
