@@ -66,7 +66,8 @@ function updateChrome(path) {
   const nav = document.getElementById('nav');
   nav.hidden = !session.user;
   document.getElementById('whoami').textContent = session.user
-    ? (session.display_name ? session.display_name + ' · ' : '') + session.user + ' (' + session.role + ')' : '';
+    ? (session.display_name && session.display_name !== session.user ? session.display_name + ' · ' : '') +
+      session.user + ' (' + session.role + ')' : '';
   for (const a of nav.querySelectorAll('a')) {
     const target = a.getAttribute('href').slice(1);
     const here = path === target || (target.startsWith('/r/') && path.startsWith('/r/'));

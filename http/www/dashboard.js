@@ -85,9 +85,9 @@ function dueOwners(rows) {
 
 function openCounts(open, byStatus) {
   const items = Object.entries(open).map(([reg, n]) =>
-    h('li', null, h('a', { href: route('r', reg) }, n + ' open ' + reg + (n === 1 ? '' : 's'))));
+    h('li', null, h('a', { href: route('r', reg) }, 'Open ' + reg + ': ' + n)));
   for (const [st, n] of Object.entries(byStatus))
-    items.push(h('li', null, h('a', { href: withQuery('#/r/risk', { status: st }) }, n + ' risks ' + st)));
+    items.push(h('li', null, h('a', { href: withQuery('#/r/risk', { status: st }) }, 'Risks ' + st + ': ' + n)));
   return h('ul', { id: 'open-counts', class: 'plain' }, items);
 }
 
