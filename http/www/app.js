@@ -209,6 +209,11 @@ new MutationObserver(() => {
   }, 50);
 }).observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
 
+// The skip link moves the focus, not the hash (the hash is the route).
+document.querySelector('.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  document.getElementById('main').focus();
+});
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', () => show(false));
 show(false);

@@ -22,13 +22,12 @@ export async function render(ctx) {
   const reg = ctx.params[0];
   if (!isRegister(reg)) throw new Error('There is no register "' + reg + '".');
   const query = ctx.query;
-  const info = await describe(reg).catch(() => null);
   const tbody = h('tbody');
+  const [info, first] = await Promise.all([describe(reg).catch(() => null), loadPage(reg, query, '', tbody)]);
   const more = h('button', { type: 'button', id: 'next-page' }, 'Next ' + PAGE);
   const count = h('p', { class: 'meta', 'aria-live': 'polite' });
-  let shown = 0;
-  let token = await loadPage(reg, query, '', tbody);
-  shown = tbody.children.length;
+  let token = first;
+  let shown = tbody.children.length;
   const paging = () => {
     more.hidden = !token;
     count.textContent = shown + (token ? ' shown; more follow' : shown === 1 ? ' record' : ' records');

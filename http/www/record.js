@@ -22,13 +22,13 @@ export function concerns(ev, ctx) {
 export async function render(ctx) {
   const [reg, id] = ctx.params;
   const base = '/v1/' + encodeURIComponent(reg) + '/' + encodeURIComponent(id);
-  const [rec, info, links] = await Promise.all([
+  const mayAudit = atLeast(session.role, 'auditor');
+  const [rec, info, links, revs] = await Promise.all([
     api('GET', base).then((r) => r.data),
     describe(reg).catch(() => null),
     api('GET', base + '/links').then((r) => r.data).catch(() => null),
+    mayAudit ? api('GET', base + '/history').then((r) => r.data).catch(() => null) : null,
   ]);
-  const mayAudit = atLeast(session.role, 'auditor');
-  const revs = mayAudit ? await api('GET', base + '/history').then((r) => r.data).catch(() => null) : null;
   const readOnly = readOnlyOf(reg, info);
   const body = rec[reg] || {};
   const editBox = h('div', { id: 'edit-box' });
