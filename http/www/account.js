@@ -11,6 +11,8 @@ export async function render(ctx) {
   const error = h('p', { id: 'pw-error', role: 'alert', class: 'error' });
   const form = h('form', { id: 'pw-form', class: 'card', novalidate: true },
     h('h2', null, 'Change your password'),
+    // For password managers: whose password this is.
+    h('input', { type: 'text', name: 'username', autocomplete: 'username', value: session.user, hidden: true, readonly: true }),
     field('pw-old', 'Current password', old),
     field('pw-new', 'New password', pw),
     h('p', { id: 'pw-help', class: 'meta' }, '12 to 256 characters, not your user name. Every session of yours ends: you sign in again.'),

@@ -73,10 +73,11 @@ export async function loadSession() {
   }
 }
 
-// A path with query parameters, empty ones left out.
+// A path with query parameters, absent ones (undefined, null) left out;
+// an empty one stays ("level=" lists the records without a level).
 export function withQuery(path, params) {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.append(k, v);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.append(k, v);
   const s = q.toString();
   return s ? path + '?' + s : path;
 }
