@@ -3,7 +3,7 @@
 // server's order, with `ismsctl list`'s filters: owner, status, tag,
 // archived and any field=value. Editors get #new-record.
 import { api, session, withQuery } from './api.js';
-import { h, field, route, scroller, show, when, nest } from './dom.js';
+import { h, field, route, scroller, show, status, when, nest } from './dom.js';
 import { REGISTERS, isRegister, atLeast, describe, HEADER_FIELDS } from './registers.js';
 
 const PAGE = 50;
@@ -12,9 +12,15 @@ const PAGE = 50;
 const MAX_EMPTY = 20;
 const NAMED = ['owner', 'status', 'tag', 'archived'];
 
-// Reload when a record of this register changes.
+// Pages loaded past the first: a reload would take them away.
+let paged = false;
+
+// Reload when a record of this register changes, unless a new record is
+// being written or more pages were read (then say so instead).
 export function concerns(ev, ctx) {
-  return ev.register === ctx.params[0] && !document.getElementById('new-form');
+  if (ev.register !== ctx.params[0] || document.getElementById('new-form')) return false;
+  if (paged) status(ev.id + ' changed (' + ev.type + '); open the list again to see it in place.');
+  return !paged;
 }
 export const debounce = 500;
 
@@ -22,6 +28,7 @@ export async function render(ctx) {
   const reg = ctx.params[0];
   if (!isRegister(reg)) throw new Error('There is no register "' + reg + '".');
   const query = ctx.query;
+  paged = false;
   const tbody = h('tbody');
   const [info, first] = await Promise.all([describe(reg).catch(() => null), loadPage(reg, query, '', tbody)]);
   const more = h('button', { type: 'button', id: 'next-page' }, 'Next ' + PAGE);
@@ -37,6 +44,7 @@ export async function render(ctx) {
     more.disabled = true;
     try {
       token = await loadPage(reg, query, token, tbody);
+      paged = true;
       shown = tbody.children.length;
       paging();
     } finally {
@@ -103,7 +111,7 @@ function picker(reg) {
 function filters(reg, query, info) {
   const owner = h('input', { name: 'owner', value: query.get('owner') || '' });
   const states = ((info && info.states) || []).map((s) => s.status);
-  const status = h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
+  const state = h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
     states.map((s) => h('option', { value: s, selected: s === query.get('status') }, s)));
   const tag = h('input', { name: 'tag', value: query.get('tag') || '' });
   const archived = h('select', { name: 'archived' },
@@ -111,7 +119,7 @@ function filters(reg, query, info) {
   const extra = [...query].filter(([k]) => !NAMED.includes(k)).map(([k, v]) => k + '=' + v).join(' ');
   const free = h('input', { name: 'fields', value: extra, placeholder: 'level=high', 'aria-describedby': 'filters-help' });
   const form = h('form', { id: 'filters', class: 'filters', 'aria-label': 'Filters' },
-    field('f-owner', 'Owner', owner), field('f-status', 'Status', status),
+    field('f-owner', 'Owner', owner), field('f-status', 'Status', state),
     field('f-tag', 'Tag', tag), field('f-archived', 'Archived', archived),
     field('f-fields', 'Fields (field=value …)', free),
     h('p', { id: 'filters-help', class: 'meta' }, 'Any field, derived ones too: level=high; "f=" means f is absent.'),
@@ -120,7 +128,7 @@ function filters(reg, query, info) {
     e.preventDefault();
     const q = new URLSearchParams();
     if (owner.value.trim()) q.append('owner', owner.value.trim());
-    if (status.value) q.append('status', status.value);
+    if (state.value) q.append('status', state.value);
     if (tag.value.trim()) q.append('tag', tag.value.trim());
     if (archived.value !== 'live') q.append('archived', archived.value);
     for (const word of free.value.trim().split(/\s+/).filter(Boolean)) {
