@@ -33,6 +33,8 @@ struct bench_opts {
 	const char *data_dir; /* raw: NULL: a temp dir, removed after */
 	const char *url;      /* http-*: the gateway, http://HOST:PORT */
 	const char *token;    /* http-*: the bearer token */
+	const char *cookie;   /* http-*: a session secret sent as the cookie */
+	const char *paths;    /* http-paths: the GETs, comma-separated */
 	char **argv;          /* spawn: the command */
 };
 
@@ -105,6 +107,7 @@ int bench_conns(const struct bench_opts *, struct bench_result *);
 int bench_ingest(const struct bench_opts *, struct bench_result *);
 int bench_http_ingest(const struct bench_opts *, struct bench_result *);
 int bench_http_get(const struct bench_opts *, struct bench_result *);
+int bench_http_paths(const struct bench_opts *, struct bench_result *);
 
 /* bench_ingest.c */
 
@@ -146,7 +149,8 @@ struct bench_http_load {
 
 /*
  * Runs load over o->clients keep-alive connections to o->url, one
- * request in flight each, with o->token as the bearer, for o->count
+ * request in flight each, with o->token as the bearer (or o->cookie as
+ * the isms_session cookie, a browser's session), for o->count
  * operations or o->duration_s seconds; a non-200 answer is an error. 0,
  * or -1 when nothing could run.
  */

@@ -37,6 +37,9 @@ static const struct bench_mode bench_modes[] = {
      bench_http_ingest},
     {"http-get", "create one risk, then GET /v1/risk/{id} from ismsd-http",
      bench_http_get},
+    {"http-paths",
+     "GET each of --paths from ismsd-http in turn (a page's calls)",
+     bench_http_paths},
 };
 
 #define BENCH_NMODES (sizeof bench_modes / sizeof bench_modes[0])
@@ -74,6 +77,9 @@ usage(FILE *f)
 	      "(http://127.0.0.1:8080)\n"
 	      "  --token TOKEN      http-*: the bearer token (default "
 	      "$ISMS_TOKEN)\n"
+	      "  --cookie SECRET    http-*: send the isms_session cookie "
+	      "instead\n"
+	      "  --paths P1,P2,...  http-paths: the GETs, in turn\n"
 	      "  --json             one JSON object instead of text\n",
 	      f);
 }
@@ -116,6 +122,8 @@ main(int argc, char **argv)
 	    {"prepare", required_argument, NULL, 'p'},
 	    {"url", required_argument, NULL, 'u'},
 	    {"token", required_argument, NULL, 'k'},
+	    {"cookie", required_argument, NULL, 'K'},
+	    {"paths", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -188,6 +196,12 @@ main(int argc, char **argv)
 			break;
 		case 'k':
 			o.token = optarg;
+			break;
+		case 'K':
+			o.cookie = optarg;
+			break;
+		case 'P':
+			o.paths = optarg;
 			break;
 		case 'h':
 			usage(stdout);
