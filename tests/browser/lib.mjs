@@ -127,9 +127,11 @@ export function ready(page, route, sel) {
 
 // go(page, route, sel): moves to route in the same document (a hash
 // change, no reload) and waits for it; data-ready is cleared first so
-// that the previous view's "1" is not taken for this one's.
+// that the previous view's "1" is not taken for this one's. Already
+// there: waits for it as it is.
 export async function go(page, route, sel) {
   await page.evaluate((r) => {
+    if (location.hash === r) return;
     delete document.body.dataset.ready;
     location.hash = r;
   }, route);
@@ -146,9 +148,12 @@ export async function signIn(page, user, password) {
   await page.type('#login-user', user);
   await page.type('#login-password', password);
   await page.click('#login-submit');
-  await waitFor(page, `${user} signed in (#whoami, a view ready)`, (u) =>
+  await waitFor(page, `${user} signed in (#whoami shown, a view ready)`, () =>
     !location.hash.startsWith('#/login') && document.body.dataset.ready === '1' &&
-    (document.querySelector('#whoami')?.textContent || '').includes(u), user);
+    (document.querySelector('#whoami')?.textContent || '').trim() !== '');
+  const who = await page.evaluate(async () => (await fetch('/v1/session')).json());
+  check(who.user === user, `GET /v1/session names ${user} (${JSON.stringify(who)})`);
+  await axe(page, `${await page.evaluate(() => location.hash)} after sign-in`);
 }
 
 // axe(page, what): axe-core on the page as shown; serious and critical
