@@ -107,7 +107,6 @@ int bench_conns(const struct bench_opts *, struct bench_result *);
 int bench_ingest(const struct bench_opts *, struct bench_result *);
 int bench_http_ingest(const struct bench_opts *, struct bench_result *);
 int bench_http_get(const struct bench_opts *, struct bench_result *);
-int bench_http_paths(const struct bench_opts *, struct bench_result *);
 
 /* bench_ingest.c */
 
@@ -156,6 +155,9 @@ struct bench_http_load {
  */
 int bench_http_drive(const struct bench_opts *, const struct bench_http_load *,
                      struct bench_result *r);
+
+/* bench_http_paths.c: the http-paths mode, on the driver above */
+int bench_http_paths(const struct bench_opts *, struct bench_result *);
 
 /* bench_drive.c */
 

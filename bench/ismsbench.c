@@ -32,14 +32,14 @@ static const struct bench_mode bench_modes[] = {
      bench_conns},
     {"ingest", "push incidents with the Ingest RPC, half repeats of keys",
      bench_ingest},
+    {"http-paths",
+     "GET each of --paths from ismsd-http in turn (a page's calls)",
+     bench_http_paths},
     {"http-ingest",
      "POST /v1/hooks/incident to ismsd-http (--url, --token), half repeats",
      bench_http_ingest},
     {"http-get", "create one risk, then GET /v1/risk/{id} from ismsd-http",
      bench_http_get},
-    {"http-paths",
-     "GET each of --paths from ismsd-http in turn (a page's calls)",
-     bench_http_paths},
 };
 
 #define BENCH_NMODES (sizeof bench_modes / sizeof bench_modes[0])
