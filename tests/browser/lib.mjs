@@ -154,13 +154,20 @@ export async function signIn(page, user, password) {
   const who = await page.evaluate(async () => (await fetch('/v1/session')).json());
   check(who.user === user, `GET /v1/session names ${user} (${JSON.stringify(who)})`);
   await axe(page, `${await page.evaluate(() => location.hash)} after sign-in`);
+  return who;
 }
 
-// axe(page, what): axe-core on the page as shown; serious and critical
-// violations fail, with their rule ids and nodes. The script goes in
+// axe(page, what): axe-core on the page as shown (once per route, width
+// and user); serious and critical violations fail, with their rule ids
+// and nodes. The script goes in
 // through the DevTools protocol: the UI's CSP (script-src 'self') refuses
 // an inline <script> such as addScriptTag would add.
+const axed = new Set(); // pages checked: hash, width and who
 export async function axe(page, what) {
+  const key = await page.evaluate(() => [location.hash, window.innerWidth,
+    document.querySelector('#whoami')?.textContent || ''].join(' '));
+  if (axed.has(key)) return;
+  axed.add(key);
   if (!(await page.evaluate(() => typeof window.axe === 'object')))
     await page.evaluate(axeSource);
   const v = await page.evaluate(async () => {

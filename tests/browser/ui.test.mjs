@@ -23,7 +23,9 @@ let aliceCookie = null;
 
 // --- 1. the risk owner signs off from My work, with a note
 await step('the owner accepts a risk from My work', async () => {
-  await signIn(alice, 'alice', PW.alice);
+  const who = await signIn(alice, 'alice', PW.alice);
+  check(who.display_name === 'Alice Owner',
+    `the session gives alice's display name 'Alice Owner' (got '${who.display_name}')`);
   aliceCookie = await cookieOf(alice);
   check(aliceCookie !== null, 'the sign-in set the isms_session cookie');
   await go(alice, '#/mywork', '#mywork-due');
@@ -163,7 +165,7 @@ await step('a viewer sees no #signoff and the API refuses the sign-off', async (
 // --- 8. a phone screen: the dashboard and My work at 375 x 800
 await step('the dashboard and My work at 375 x 800', async () => {
   const phone = await newPage(browser,
-    { width: 375, height: 800, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    { width: 375, height: 800, isMobile: true, hasTouch: true });
   await signIn(phone, 'alice', PW.alice);
   for (const [route, sel, name] of [['#/dashboard', '#heatmap-inherent', 'dashboard-phone'],
     ['#/mywork', '#mywork-due', 'mywork-phone']]) {
