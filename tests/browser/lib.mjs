@@ -142,6 +142,7 @@ export async function go(page, route, sel) {
 // signIn(page, user, password): the sign-in form, then a view of the
 // signed-in user.
 export async function signIn(page, user, password) {
+  const t0 = Date.now();
   await page.goto(`${env.url}/ui/#/login`, { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#login-user', { visible: true });
   await axe(page, '#/login');
@@ -153,6 +154,7 @@ export async function signIn(page, user, password) {
     (document.querySelector('#whoami')?.textContent || '').trim() !== '');
   const who = await page.evaluate(async () => (await fetch('/v1/session')).json());
   check(who.user === user, `GET /v1/session names ${user} (${JSON.stringify(who)})`);
+  console.log(`signed in as ${user} in ${Date.now() - t0} ms`);
   await axe(page, `${await page.evaluate(() => location.hash)} after sign-in`);
   return who;
 }

@@ -163,18 +163,17 @@ await step('a viewer sees no #signoff and the API refuses the sign-off', async (
 });
 
 // --- 8. a phone screen: the dashboard and My work at 375 x 800
+// (alice's page, narrowed: the same session on a phone-sized window)
 await step('the dashboard and My work at 375 x 800', async () => {
-  const phone = await newPage(browser,
-    { width: 375, height: 800, isMobile: true, hasTouch: true });
-  await signIn(phone, 'alice', PW.alice);
+  await alice.setViewport({ width: 375, height: 800 });
   for (const [route, sel, name] of [['#/dashboard', '#heatmap-inherent', 'dashboard-phone'],
     ['#/mywork', '#mywork-due', 'mywork-phone']]) {
-    await go(phone, route, sel);
-    const w = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    await go(alice, route, sel);
+    const w = await alice.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     check(w[0] <= w[1] + 1, `${route} fits 375 px: nothing scrolls sideways (page ${w[0]} px wide)`);
-    await shot(phone, name);
+    await shot(alice, name);
   }
-  await phone.browserContext().close();
+  await alice.setViewport({ width: 1280, height: 900 });
 });
 
 // --- 9. logout ends the session: the old cookie gets 401
@@ -194,7 +193,6 @@ await step('logout ends the session', async () => {
 await step('disabling the user ends the open session', async () => {
   const dora = await newPage(browser);
   await signIn(dora, 'dora', PW.dora);
-  await go(dora, '#/dashboard', '#heatmap-inherent');
   const secret = await cookieOf(dora);
   ctl('user', 'disable', 'dora');
   await dora.evaluate(() => { location.hash = '#/r/risk'; });
