@@ -97,7 +97,7 @@ echo
 printf '%-44s %10s %10s %10s\n' "in Chromium (ms, $RUNS runs)" median min max
 for m in dashboard_cold dashboard_warm list_cold list_warm; do
 	jq -r --arg m "$m" '.[$m] | sort | [.[length / 2 | floor], .[0], .[-1]] |
-		map(. * 10 | round / 10) | @tsv' "$TMP/ui.json" |
+		@tsv' "$TMP/ui.json" |
 		{
 			read -r med lo hi
 			case $m in
@@ -106,7 +106,7 @@ for m in dashboard_cold dashboard_warm list_cold list_warm; do
 			list_cold) what="#/r/risk usable ($N risks), cold" ;;
 			list_warm) what="#/r/risk usable ($N risks), warm" ;;
 			esac
-			printf '%-44s %10s %10s %10s\n' "$what" "$med" "$lo" "$hi"
+			printf '%-44s %10.0f %10.0f %10.0f\n' "$what" "$med" "$lo" "$hi"
 		}
 done
 echo
