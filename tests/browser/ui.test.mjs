@@ -16,7 +16,7 @@ const PW = {
 };
 const NOTE = 'Board minute 7: accepted until the new backups run';
 
-watchdog(90);
+watchdog(150);
 const browser = await launch();
 const alice = await newPage(browser);
 let aliceCookie = null;
