@@ -37,7 +37,8 @@ paths_split(const char *list, struct paths *ps)
 {
 	char *save = NULL, *tok;
 
-	ps->buf = strdup(list != NULL ? list : "");
+	if ((ps->buf = strdup(list != NULL ? list : "")) == NULL)
+		return -1;
 	for (tok = strtok_r(ps->buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (ps->n == PATHS_MAX || tok[0] != '/')
