@@ -5,7 +5,7 @@
 // wait for alice's acceptance), RSK-0002 open. Each step prints its name;
 // a failure names the step and the check. axe-core runs on every view.
 import {
-  step, check, done, watchdog, launch, newPage, waitFor, go,
+  env, step, check, done, watchdog, launch, newPage, waitFor, go,
   signIn, axe, shot, text, ctl, ctlJson, cookieOf, replay,
 } from './lib.mjs';
 
@@ -20,6 +20,22 @@ watchdog(150);
 const browser = await launch();
 const alice = await newPage(browser);
 let aliceCookie = null;
+
+// --- 0. a wrong password: an error on the form, no session
+await step('a wrong password is refused on the sign-in form', async () => {
+  await alice.goto(`${env.url}/ui/#/login`, { waitUntil: 'domcontentloaded' });
+  await alice.waitForSelector('#login-user', { visible: true });
+  await alice.type('#login-user', 'alice');
+  await alice.type('#login-password', 'not the password at all');
+  await alice.click('#login-submit');
+  await waitFor(alice, 'a message in #login-error',
+    () => (document.querySelector('#login-error')?.textContent || '').trim() !== '');
+  check(await alice.$eval('#login-error', (e) => e.getAttribute('role')) === 'alert',
+    '#login-error has role="alert"');
+  check((await text(alice, '#login-error')).includes('wrong user name or password'),
+    `#login-error says why: '${await text(alice, '#login-error')}'`);
+  check((await cookieOf(alice)) === null, 'no isms_session cookie');
+});
 
 // --- 1. the risk owner signs off from My work, with a note
 await step('the owner accepts a risk from My work', async () => {
