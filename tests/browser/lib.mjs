@@ -146,6 +146,8 @@ export async function signIn(page, user, password) {
   await page.goto(`${env.url}/ui/#/login`, { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#login-user', { visible: true });
   await axe(page, '#/login');
+  await page.$eval('#login-user', (e) => { e.value = ''; });
+  await page.$eval('#login-password', (e) => { e.value = ''; });
   await page.type('#login-user', user);
   await page.type('#login-password', password);
   await page.click('#login-submit');
