@@ -8,7 +8,8 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
 protobuf-c-compiler liblmdb-dev lmdb-utils libcmocka-dev libssl-dev libinih-dev
 systemd openssl protobuf-compiler python3 python3-protobuf libjansson-dev curl jq
-libxlsxwriter-dev chromium poppler-utils python3-openpyxl scdoc man-db groff-base"
+libxlsxwriter-dev chromium poppler-utils python3-openpyxl scdoc man-db groff-base
+libargon2-dev"
 
 # `install-deps.sh fuzz` adds what `make fuzz` needs: clang, its runtime
 # with libFuzzer and the sanitizers, and llvm-symbolizer for the stacks.

@@ -76,6 +76,7 @@ enum ctl_gopt {
 #define CTL_OPT_DISPLAY  0x4000000  /* --display-name NAME */
 #define CTL_OPT_FALLBACK 0x8000000  /* --fallback ADDR */
 #define CTL_OPT_NAGIOS   0x10000000 /* --nagios */
+#define CTL_OPT_STDIN    0x20000000 /* --stdin */
 
 /* The values of a repeatable option, in order (borrowed strings). */
 struct ctl_strv {
@@ -114,6 +115,7 @@ struct ctl_opts {
 	const char *display_name;  /* --display-name */
 	const char *fallback;      /* --fallback */
 	bool nagios;               /* --nagios */
+	bool from_stdin;           /* --stdin */
 	const char *expires;       /* --expires */
 	const char *until;         /* --until */
 	struct ctl_strv registers; /* owned array */
@@ -253,6 +255,15 @@ void ctl_print_record(struct ctl_ctx *, const Isms__V1__Record *);
 void ctl_print_records(struct ctl_ctx *, const ProtobufCFieldDescriptor *reg,
                        Isms__V1__Record *const *recs, size_t n);
 /* Sends req and checks the reply has result want; *out owned by caller. */
+/* Reads a password (ctl_passwd.c): from a line of stdin when from_stdin,
+ * else from the terminal without echo, twice when again is not NULL (the
+ * two must match). 0 or a CTL_EXIT_* code (the message printed). */
+#define CTL_PASSWORD_MAX 1024
+int ctl_password_read(bool from_stdin, const char *prompt, const char *again,
+                      char *out, size_t len);
+/* Clears a password from memory. */
+void ctl_password_wipe(char *buf, size_t len);
+
 int ctl_call_expect(struct ctl_ctx *, Isms__V1__Request *,
                     Isms__V1__Reply__ResultCase want, Isms__V1__Reply **out);
 /* Gets the current risk method; *out is the reply holding it. */

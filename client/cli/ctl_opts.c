@@ -74,6 +74,7 @@ static const struct ctl_opt {
      OFF(display_name)},
     {"--fallback", NULL, CTL_OPT_FALLBACK, true, opt_string, OFF(fallback)},
     {"--nagios", NULL, CTL_OPT_NAGIOS, false, opt_flag, OFF(nagios)},
+    {"--stdin", NULL, CTL_OPT_STDIN, false, opt_flag, OFF(from_stdin)},
     {"--expires", NULL, CTL_OPT_EXPIRES, true, opt_string, OFF(expires)},
     {"--until", NULL, CTL_OPT_UNTIL, true, opt_string, OFF(until)},
     {"--output", "-o", 0, true, opt_output, 0},

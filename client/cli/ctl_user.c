@@ -19,6 +19,7 @@ static const struct ctl_col user_cols[] = {
     {"EMAIL", "email", "-"},
     {"DISPLAY-NAME", "display_name", "-"},
     {"DISABLED", "disabled", "no"},
+    {"PASSWORD", "has_password", "no"},
     {"UPDATED", "updated_at", "-"},
     {"BY", "updated_by", "-"},
     /* clang-format on */
@@ -203,6 +204,44 @@ user_disable(struct ctl_ctx *ctx, const struct ctl_args *a)
 	return user_put(ctx, u, false, mask, 1);
 }
 
+/* user passwd [NAME] [--stdin]: a password for web sign-in; NAME's (an
+ * admin's doing) or one's own, which asks the old one first. */
+static int
+user_passwd(struct ctl_ctx *ctx, const struct ctl_args *a)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__PasswordSet ps = ISMS__V1__PASSWORD_SET__INIT;
+	char old[CTL_PASSWORD_MAX], pw[CTL_PASSWORD_MAX];
+	Isms__V1__Reply *reply;
+	const char *name = a->nwords > 0 ? a->words[0] : NULL;
+	bool in = a->opt.from_stdin;
+	int rc;
+
+	old[0] = '\0';
+	if (name == NULL &&
+	    (rc = ctl_password_read(in, "Old password (empty: none set): ",
+	                            NULL, old, sizeof old)) != 0)
+		return rc;
+	if ((rc = ctl_password_read(in, "New password: ", "Again: ", pw,
+	                            sizeof pw)) != 0) {
+		ctl_password_wipe(old, sizeof old);
+		return rc;
+	}
+	ps.user = (char *)name;
+	ps.password = pw;
+	ps.old_password = old[0] != '\0' ? old : NULL;
+	req.call_case = ISMS__V1__REQUEST__CALL_PASSWORD_SET;
+	req.password_set = &ps;
+	rc = ctl_call_expect(ctx, &req, ISMS__V1__REPLY__RESULT_USER, &reply);
+	ctl_password_wipe(old, sizeof old);
+	ctl_password_wipe(pw, sizeof pw);
+	if (rc != 0)
+		return rc;
+	user_print_one(ctx, reply->user);
+	isms_reply_free(reply);
+	return 0;
+}
+
 /* The verbs of "user": its options, its arguments (NAME, words). */
 static const struct ctl_verb user_verbs[] = {
     {"add", "NAME [--role R] [--uid N] [--email E] [--display-name D]",
@@ -211,8 +250,9 @@ static const struct ctl_verb user_verbs[] = {
      CTL_OPT_ROLE | CTL_OPT_UID | CTL_OPT_EMAIL | CTL_OPT_DISPLAY, 1, 1, true,
      NULL, user_add},
     {"list", "",
-     "every user: NAME ROLE UID EMAIL DISPLAY-NAME DISABLED UPDATED BY", 0, 0,
-     0, false, NULL, user_list},
+     "every user: NAME ROLE UID EMAIL DISPLAY-NAME DISABLED PASSWORD UPDATED "
+     "BY",
+     0, 0, 0, false, NULL, user_list},
     {"set", "NAME [role=R] [uid=N] [email=E] [display_name=D]",
      "change only the fields named (uid=, email=, display_name= clear them)", 0,
      2, 1 + (int)USER_NSETTABLE, true, NULL, user_set},
@@ -220,13 +260,18 @@ static const struct ctl_verb user_verbs[] = {
      true, NULL, user_disable},
     {"enable", "NAME", "let a disabled user in again", 0, 1, 1, true, NULL,
      user_disable},
+    {"passwd", "[NAME] [--stdin]",
+     "set NAME's password for web sign-in (admin), or one's own (asks the\n"
+     "      old one too); prompts twice without echo, --stdin reads a line",
+     CTL_OPT_STDIN, 0, 1, false, NULL, user_passwd},
 };
 
 const struct ctl_cmd ctl_cmd_user = {
     .name = "user",
     .usage = "user add NAME [--role R] [--uid N] [--email E] [--display-name "
              "D] | list | set NAME [role=R] [uid=N] [email=E] "
-             "[display_name=D] | disable NAME | enable NAME",
+             "[display_name=D] | disable NAME | enable NAME | passwd [NAME] "
+             "[--stdin]",
     .help = "who may use ismsd, with which access role (admin only)",
     .detail =
         "Roles: viewer (read registers), auditor (read everything, journal\n"
@@ -251,7 +296,15 @@ const struct ctl_cmd ctl_cmd_user = {
         "is\n"
         "never deleted: the journal keeps who had which access, and when "
         "(A.5.18).\n"
-        "user list: NAME ROLE UID EMAIL DISPLAY-NAME DISABLED UPDATED BY.\n",
+        "user list: NAME ROLE UID EMAIL DISPLAY-NAME DISABLED PASSWORD "
+        "UPDATED BY.\n"
+        "user passwd NAME sets NAME's password for web sign-in (ismsd-http),\n"
+        "stored by ismsd as an Argon2id hash (12 to 256 bytes, not the user\n"
+        "name); every web session of NAME ends. An admin sets anyone's;\n"
+        "user passwd without NAME sets one's own and asks the old one first\n"
+        "(when one is set). On a terminal it prompts twice without echo;\n"
+        "--stdin reads the new password from a line of standard input (for\n"
+        "one's own: the old one on the line before).\n",
     .verbs = user_verbs,
     .nverbs = CTL_NVERBS(user_verbs),
     .exec = ctl_verbs_exec_cmd,

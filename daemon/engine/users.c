@@ -108,8 +108,7 @@ users_get(struct store_txn *txn, const char *name, Isms__V1__User **out)
 	return *out != NULL ? 0 : -ISMS_EDATALOSS;
 }
 
-/* Stores u and journals the change. */
-static int
+int
 users_store(struct store_txn *txn, const Isms__V1__User *u,
             const Isms__V1__User *old, const struct records_actor *who,
             const char *what, struct isms_err *err)
@@ -229,6 +228,7 @@ users_to_identity(const Isms__V1__User *u, struct identity *id)
 	snprintf(id->user, sizeof id->user, "%s", u->name);
 	id->role = u->role;
 	id->expires_at = 0;
+	id->session = false;
 	return 0;
 }
 
@@ -275,6 +275,7 @@ users_identify_uid(struct store_txn *txn, uid_t uid, struct identity *id)
 		snprintf(id->user, sizeof id->user, "root");
 		id->role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_ADMIN;
 		id->expires_at = 0;
+		id->session = false;
 		return 0;
 	}
 	return -ISMS_ENOTFOUND;
@@ -351,6 +352,8 @@ users_next(const Isms__V1__UserPut *up, const Isms__V1__User *old,
 		u->created_at = who->now;
 		u->has_rev = 1;
 		u->rev = 0;
+		/* Only PasswordSet writes it (passwords.h). */
+		u->has_has_password = u->has_password = 0;
 		if (!u->has_role) {
 			u->has_role = 1;
 			u->role = ISMS__V1__ACCESS_ROLE__ACCESS_ROLE_VIEWER;
@@ -543,6 +546,19 @@ tokens_create(struct store_txn *txn, const Isms__V1__TokenCreate *tc,
               const uint8_t key[USERS_KEY_LEN], const struct records_actor *who,
               Isms__V1__TokenCreateResult *out, struct isms_err *err)
 {
+	int64_t exp = tc->expires_days > 0
+	                  ? who->now + (int64_t)tc->expires_days * 86400
+	                  : 0;
+
+	return tokens_mint(txn, tc->owner, exp, false, key, who, out, err);
+}
+
+int
+tokens_mint(struct store_txn *txn, const char *owner, int64_t expires_at,
+            bool session, const uint8_t key[USERS_KEY_LEN],
+            const struct records_actor *who, Isms__V1__TokenCreateResult *out,
+            struct isms_err *err)
+{
 	Isms__V1__Token *t;
 	Isms__V1__User *u;
 	uint8_t raw[32], mac[32], hkey[40], next[4], mkey[] = TOKEN_NEXT_KEY;
@@ -552,9 +568,9 @@ tokens_create(struct store_txn *txn, const Isms__V1__TokenCreate *tc,
 	size_t i;
 	int rc;
 
-	if (tc->owner == NULL || users_get(txn, tc->owner, &u) != 0)
+	if (owner == NULL || users_get(txn, owner, &u) != 0)
 		return isms_err_set(err, ISMS_ENOTFOUND, "no user %s",
-		                    tc->owner ? tc->owner : "");
+		                    owner ? owner : "");
 	protobuf_c_message_free_unpacked(&u->base, NULL);
 	if (getrandom(raw, sizeof raw, 0) != sizeof raw)
 		return isms_err_set(err, ISMS_EINTERNAL, "getrandom: %s",
@@ -572,16 +588,17 @@ tokens_create(struct store_txn *txn, const Isms__V1__TokenCreate *tc,
 	snprintf(id, sizeof id, "TOK-%04u", n);
 	t = (Isms__V1__Token *)pb_new(&isms__v1__token__descriptor);
 	t->id = xstrdup(id);
-	t->owner = xstrdup(tc->owner);
+	t->owner = xstrdup(owner);
 	t->has_created_at = t->has_expires_at = 1;
 	t->created_at = who->now;
-	t->expires_at = tc->expires_days > 0
-	                    ? who->now + (int64_t)tc->expires_days * 86400
-	                    : 0;
+	t->expires_at = expires_at;
+	t->has_session = t->session = session;
 	store_put(txn, DB_TOKENS, hkey,
 	          tokens_key(TOKENS_MAC_INDEX[0], mac, 32, hkey), id,
 	          strlen(id));
-	if ((rc = tokens_store(txn, t, mac, who, "created", err)) != 0) {
+	rc = tokens_store(txn, t, mac, who,
+	                  session ? "opened (session)" : "created", err);
+	if (rc != 0) {
 		protobuf_c_message_free_unpacked(&t->base, NULL);
 		OPENSSL_cleanse(secret, sizeof secret);
 		return rc;
@@ -659,8 +676,10 @@ tokens_check(struct store_txn *txn, const Isms__V1__Token *t, int64_t now,
 		rc = isms_err_set(err, ISMS_EUNAUTH,
 		                  "the owner of token %s is disabled or gone",
 		                  t->id);
-	else
+	else {
 		id->expires_at = t->expires_at;
+		id->session = t->session;
+	}
 	return rc;
 }
 

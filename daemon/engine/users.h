@@ -28,6 +28,7 @@ struct identity {
 	char user[USER_NAME_MAX + 1];
 	int role;           /* ISMS__V1__ACCESS_ROLE__*; 0: not authenticated */
 	int64_t expires_at; /* by a token that expires: when; else 0 */
+	bool session;       /* by a web session (SessionOpen) */
 };
 
 /* Loads (creating on first use) the token HMAC key in dir. */
@@ -66,6 +67,12 @@ int users_identify_name(struct store_txn *, const char *name,
 int users_put(struct store_txn *, const Isms__V1__UserPut *, uid_t owner,
               const struct records_actor *, Isms__V1__User **out,
               struct isms_err *err);
+/* Stores user u (old: as it was, or NULL) and journals the change,
+ * "what" saying which ("created", "changed"). */
+int users_store(struct store_txn *, const Isms__V1__User *u,
+                const Isms__V1__User *old, const struct records_actor *who,
+                const char *what, struct isms_err *err);
+
 /* The user name whose e-mail is email (case aside): 0, -ISMS_ENOTFOUND,
  * or -ISMS_EEXIST when more than one user has it. */
 int users_by_email(struct store_txn *, const char *email,
@@ -81,6 +88,12 @@ int tokens_create(struct store_txn *, const Isms__V1__TokenCreate *,
                   const uint8_t key[USERS_KEY_LEN],
                   const struct records_actor *,
                   Isms__V1__TokenCreateResult *out, struct isms_err *err);
+/* Makes a token of owner (session: a web session) expiring at expires_at
+ * (0: never); its secret, shown once, in out. */
+int tokens_mint(struct store_txn *, const char *owner, int64_t expires_at,
+                bool session, const uint8_t key[USERS_KEY_LEN],
+                const struct records_actor *, Isms__V1__TokenCreateResult *out,
+                struct isms_err *err);
 int tokens_list(struct store_txn *, Isms__V1__TokenListResult *out,
                 struct isms_err *err);
 int tokens_revoke(struct store_txn *, const char *id,

@@ -49,6 +49,19 @@ authz_identity_fixed(struct conn *c)
 	return mapped;
 }
 
+/* Cuts c, whose identity is over, telling it why (auth_hint). */
+static void
+authz_cut(struct conn *c)
+{
+	log_notice("conn %llu (%s): %s; closing", (unsigned long long)c->serial,
+	           c->user, c->auth_hint);
+	conn_ref(c);
+	subs_conn_end(c, ISMS_EUNAUTH, c->auth_hint);
+	conn_send_error(c, 0, ISMS_EUNAUTH, c->auth_hint);
+	conn_close_after_flush(c);
+	conn_unref(c);
+}
+
 /* The token expired: a quiet connection (a subscriber) is cut too. */
 static void
 authz_expiry_cb(evutil_socket_t fd, short what, void *arg)
@@ -66,13 +79,20 @@ authz_expiry_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	(void)authz_current(c);
-	log_notice("conn %llu (%s): %s; closing", (unsigned long long)c->serial,
-	           c->user, c->auth_hint);
-	conn_ref(c);
-	subs_conn_end(c, ISMS_EUNAUTH, c->auth_hint);
-	conn_send_error(c, 0, ISMS_EUNAUTH, c->auth_hint);
-	conn_close_after_flush(c);
-	conn_unref(c);
+	authz_cut(c);
+}
+
+void
+authz_sessions_sweep(struct server *srv)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->session && c->bev != NULL && !c->closing &&
+		    !authz_current(c))
+			authz_cut(c);
+	}
 }
 
 void
@@ -83,6 +103,7 @@ authz_token_set(struct conn *c, const char *tok_id, const struct identity *id)
 
 	snprintf(c->user, sizeof c->user, "%s", id->user);
 	snprintf(c->token_id, sizeof c->token_id, "%s", tok_id);
+	c->session = id->session;
 	c->role = id->role;
 	c->expires_at = id->expires_at;
 	if (id->expires_at == 0 || c->expiry != NULL)

@@ -16,6 +16,7 @@
 #include "users.h"
 
 struct conn;
+struct server;
 
 /* Brings c's rights up to date (users changed, token expired); whether
  * it is authenticated now (if not, c->auth_hint says why). */
@@ -31,6 +32,10 @@ bool authz_identity_fixed(struct conn *c);
 /* Names c by the token tok_id of identity id; arms its expiry. */
 void authz_token_set(struct conn *c, const char *tok_id,
                      const struct identity *id);
+
+/* After users or tokens changed: cuts every web session's connection
+ * whose session ended (signed out, password changed, user disabled). */
+void authz_sessions_sweep(struct server *);
 
 /* Frees what authz keeps for c (its expiry timer). */
 void authz_conn_gone(struct conn *c);

@@ -77,6 +77,7 @@ struct conn {
 	uint64_t users_gen;               /* identity as of this generation */
 	char user[USER_NAME_MAX + 1];     /* the actor of this conn's changes */
 	char token_id[32];                /* when authenticated by token */
+	bool session;                     /* that token is a web session */
 	int64_t expires_at;               /* the token's expiry, or 0 */
 	struct event *expiry;             /* cuts the conn then (authz.c) */
 	char cert_cn[USER_NAME_MAX + 1];  /* a verified client certificate */

@@ -71,6 +71,11 @@ rpc_handler rpc_user_list_read, rpc_user_put_apply;
 int rpc_user_put_check(const void *body, struct rpc_call *);
 rpc_handler rpc_token_list_read, rpc_token_create_apply, rpc_token_revoke_apply;
 
+/* rpc_session.c: web sign-in; the Argon2 work on the auth thread. */
+int rpc_session_open_exec(struct rpc_call *);
+int rpc_session_close_exec(struct rpc_call *);
+int rpc_password_set_exec(struct rpc_call *);
+
 /* rpc_backup.c */
 int rpc_backup_exec(struct rpc_call *);
 /* Ends the backups still streaming (at close, before the store goes). */

@@ -75,6 +75,14 @@ const struct rpc_entry rpc_table[] = {
      .apply = rpc_token_revoke_apply},
     /* Streams BackupChunk replies itself (rpc_backup.c). */
     {"Backup", C(BACKUP), RPC_READ, ADM, 0, .exec = rpc_backup_exec},
+    /* Web sign-in (rpc_session.c): SessionOpen needs no hello; the
+     * others check who is changed or closed themselves. */
+    {"SessionOpen", C(SESSION_OPEN), RPC_READ | RPC_NOAUTH | RPC_INGEST, 0,
+     R(SESSION), .exec = rpc_session_open_exec},
+    {"PasswordSet", C(PASSWORD_SET), RPC_READ, V, R(USER),
+     .exec = rpc_password_set_exec},
+    {"SessionClose", C(SESSION_CLOSE), RPC_READ | RPC_INGEST, V, R(TOKEN),
+     .exec = rpc_session_close_exec},
     {NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "authz.h"
 #include "conn.h"
 #include "pbfield.h"
 #include "refusal.h"
@@ -78,6 +79,9 @@ rpc_write_done(struct wop *op)
 	else
 		rpc_reply(w->conn, w->call.req->id, reply, op->rc, &op->err);
 	conn_write_done(w->conn, w->call.req_bytes);
+	/* After the reply: an ended web session's connections go now. */
+	if (op->rc == 0 && (w->entry->flags & RPC_AUTHZ))
+		authz_sessions_sweep(w->call.srv);
 	conn_unref(w->conn);
 	if (w->result != NULL)
 		protobuf_c_message_free_unpacked(w->result, NULL);

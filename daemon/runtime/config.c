@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <ini.h>
+#include <pwd.h>
 
 #include "config.h"
 #include "conn.h"
@@ -20,7 +21,7 @@
 #include "subs.h"
 #include "xmalloc.h"
 
-enum opt_type { T_STR, T_LISTEN, T_SIZE, T_UINT, T_INT, T_I64, T_BOOL };
+enum opt_type { T_STR, T_LISTEN, T_SIZE, T_UINT, T_INT, T_I64, T_BOOL, T_UIDS };
 
 struct config_opt {
 	const char *name; /* --name on the command line, name in the file */
@@ -97,6 +98,11 @@ static const struct config_opt config_opts[] = {
      "CA whose client certificates authenticate (CN = user)"},
     {"insecure", 0, T_BOOL, O(insecure), 0, 1, NULL,
      "allow plain TCP, on loopback addresses only"},
+    {"session-hours", 0, T_UINT, O(session_hours), 1, 8760, "HOURS",
+     "a web session (ismsd-http sign-in) ends after (default 12)"},
+    {"sso-gateway-uid", 0, T_UIDS, O(sso_uids), 0, 0, "UID",
+     "repeatable: a Unix peer of this uid (or user name) may open web "
+     "sessions for users its reverse proxy signed in (single sign-on)"},
     {"test-clock-offset", 0, T_I64, O(clock_offset), -3650LL * 86400,
      3650LL * 86400, "SECS", "TEST ONLY: shift the server's clock"},
     {"verbose", 'v', T_BOOL, O(verbose), 0, 1, NULL, "log debug messages"},
@@ -187,6 +193,36 @@ config_free(void)
 	config_nowned = 0;
 }
 
+/* Adds a uid (a number or a user name) to --sso-gateway-uid's. */
+static int
+config_uid(struct server_config *cfg, const char *text, char *why, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096], *end;
+	unsigned long v;
+
+	if (cfg->nsso_uids == CONFIG_SSO_UID_MAX) {
+		snprintf(why, len, "at most %d sso-gateway-uid",
+		         CONFIG_SSO_UID_MAX);
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (*text != '\0' && *end == '\0' && *text != '-' && errno == 0 &&
+	    v < 0xffffffffUL) {
+		cfg->sso_uids[cfg->nsso_uids++] = (unsigned)v;
+		return 0;
+	}
+	if (getpwnam_r(text, &pw, buf, sizeof buf, &res) != 0 || res == NULL) {
+		snprintf(why, len,
+		         "sso-gateway-uid takes a uid or a user name, got '%s'",
+		         text);
+		return -1;
+	}
+	cfg->sso_uids[cfg->nsso_uids++] = (unsigned)pw.pw_uid;
+	return 0;
+}
+
 /* Sets option o from text; a message in why on error. */
 static int
 config_set(struct server_config *cfg, const struct config_opt *o,
@@ -208,6 +244,8 @@ config_set(struct server_config *cfg, const struct config_opt *o,
 		cfg->listen[cfg->nlisten++] =
 		    from_file ? config_keep(text) : text;
 		return 0;
+	case T_UIDS:
+		return config_uid(cfg, text, why, len);
 	case T_BOOL:
 		if (strcmp(text, "yes") == 0 || strcmp(text, "true") == 0 ||
 		    strcmp(text, "1") == 0)
@@ -341,6 +379,7 @@ config_defaults(struct server_config *cfg)
 	cfg->max_repeated = PB_WIRE_REPEATED_DEFAULT;
 	cfg->busy_poll_us = 200;
 	cfg->batch_stage_max = 256u << 20;
+	cfg->session_hours = 12;
 }
 
 /* Builds getopt's table from ours. */

@@ -4,6 +4,7 @@
 
 #include <event2/event.h>
 
+#include "authq.h"
 #include "conn.h"
 #include "listen.h"
 #include "log.h"
@@ -135,6 +136,9 @@ server_shutdown(struct server *srv)
 	listen_close_all(srv);
 	TAILQ_FOREACH(c, &srv->conns, entry)
 	conn_stop_reading(c);
+	/* Sign-ins under way hear that ismsd stops (authq.h). */
+	authq_stop(srv->authq);
+	srv->authq = NULL;
 	/* Commit everything queued (the last token uses too) and queue the
 	 * replies. */
 	token_use_flush(srv);

@@ -19,8 +19,11 @@ struct conn;
 struct listener;
 struct sub;
 struct backup_job;
+struct authq;
+struct throttle;
 
-#define CONFIG_LISTEN_MAX 16
+#define CONFIG_LISTEN_MAX  16
+#define CONFIG_SSO_UID_MAX 16
 
 struct server_config {
 	const char *config_path;
@@ -54,7 +57,11 @@ struct server_config {
 	unsigned busy_poll_us;        /* poll after a request; 0: never */
 	size_t batch_stage_max;       /* Batch puts staged, all conns */
 	int overdue_grace_days;
-	int64_t clock_offset; /* test only: shifts the server's clock */
+	int64_t clock_offset;   /* test only: shifts the server's clock */
+	unsigned session_hours; /* a web session's life (SessionOpen) */
+	/* uids whose Unix peers may open sessions by proxy (SSO) */
+	unsigned sso_uids[CONFIG_SSO_UID_MAX];
+	int nsso_uids;
 
 	/* --restore FILE: restore it into data_dir and exit */
 	const char *restore;
@@ -87,6 +94,8 @@ struct server {
 	uint8_t token_key[32];
 	char instance_id[33];        /* the store's (instance.h) */
 	struct token_use *token_use; /* last uses, see token_use.h */
+	struct authq *authq;         /* Argon2 work (authq.h) */
+	struct throttle *throttle;   /* failed sign-ins (throttle.h) */
 	int64_t started_at;
 	bool stopping;
 	struct event *sig_term, *sig_int, *stop_timer;

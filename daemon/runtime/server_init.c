@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "authq.h"
 #include "catalog.h"
 #include "instance.h"
 #include "log.h"
@@ -18,6 +19,7 @@
 #include "server.h"
 #include "store.h"
 #include "subs.h"
+#include "throttle.h"
 #include "token_use.h"
 #include "users.h"
 #include "writer.h"
@@ -81,6 +83,7 @@ server_open(struct server *srv, struct isms_err *err)
 		return rc;
 	}
 	srv->token_use = token_use_new();
+	srv->throttle = throttle_new(THROTTLE_ENTRIES);
 	if ((rc = users_key_load(dir, srv->token_key, err)) != 0 ||
 	    (rc = server_seed(srv, srv->store, dir, err)) != 0 ||
 	    (rc = migrate_run(srv->store, server_now(), err)) != 0 ||
@@ -88,7 +91,8 @@ server_open(struct server *srv, struct isms_err *err)
 	                       (uint64_t)srv->cfg.busy_poll_us * 1000u, err)) !=
 	        0 ||
 	    (rc = reader_start(&srv->reader, srv->store, srv->base, err)) !=
-	        0) {
+	        0 ||
+	    (rc = authq_start(&srv->authq, srv->base, AUTHQ_CAP, err)) != 0) {
 		server_close(srv);
 		return rc;
 	}
@@ -107,6 +111,9 @@ server_close(struct server *srv)
 	rpc_backup_stop_all(srv);
 	reader_stop(srv->reader);
 	srv->reader = NULL;
+	/* Before the writer: a sign-in verified may still queue its write. */
+	authq_stop(srv->authq);
+	srv->authq = NULL;
 	writer_stop(srv->writer);
 	srv->writer = NULL;
 	subs_free_all(srv);
@@ -116,4 +123,6 @@ server_close(struct server *srv)
 	srv->store = NULL;
 	token_use_free(srv->token_use);
 	srv->token_use = NULL;
+	throttle_free(srv->throttle);
+	srv->throttle = NULL;
 }

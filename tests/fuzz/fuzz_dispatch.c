@@ -50,6 +50,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "authq.h"
 #include "config.h"
 #include "conn.h"
 #include "frame.h"
@@ -401,10 +402,11 @@ fuzz_settle(struct fuzz_peer *p)
 		if (event_base_get_num_events(srv.base,
 		                              EVENT_BASE_COUNT_ACTIVE) > 0)
 			busy = true;
-		/* Wait for the writer's and the read worker's completions,
-		 * or the next timer. */
+		/* Wait for the writer's, the read worker's and the auth
+		 * thread's completions, or the next timer. */
 		if (writer_inflight(srv.writer) > 0 ||
-		    reader_inflight(srv.reader) > 0 || fuzz_timer_soon()) {
+		    reader_inflight(srv.reader) > 0 ||
+		    authq_inflight(srv.authq) > 0 || fuzz_timer_soon()) {
 			event_base_loop(srv.base, EVLOOP_ONCE);
 			busy = true;
 		}
@@ -470,6 +472,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(TAILQ_EMPTY(&srv.subs));
 	CHECK(writer_inflight(srv.writer) == 0);
 	CHECK(reader_inflight(srv.reader) == 0);
+	CHECK(authq_inflight(srv.authq) == 0);
 	evbuffer_free(p.out);
 	evbuffer_free(p.in);
 

@@ -42,6 +42,12 @@ static const struct {
     {"batch", "eA"},
     {"snapshot", "vaeA"},
     {"backup", "A"},
+    /* Anyone, even a connection nothing names yet (the gateway). */
+    {"session_open", "vaeAi"},
+    /* One's own (others' need admin: test_sessions). */
+    {"password_set", "vaeA"},
+    /* Any session (on another connection: FAILED_PRECONDITION). */
+    {"session_close", "vaeAi"},
 };
 
 #endif
