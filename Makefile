@@ -17,6 +17,10 @@
 #                   time and peak memory (bench/import_report.sh)
 #   make bench-http ismsd-http beside ismsd's RPCs: ingest and get, 50
 #                   clients each (bench/run.sh gateway, ~1.5 min; root)
+#   make bench-ui   the web interface on BENCH_UI_N (10,000) risks: sign-in
+#                   to a usable dashboard and the risk list in headless
+#                   Chromium, cold and warm, and ismsd-http's requests/s on
+#                   the dashboard's API calls (bench/ui.sh, ~1.5 min; root)
 #   make install    the install layout under PREFIX (/usr), below DESTDIR
 #                   when given (make install DESTDIR=/tmp/stage stages it)
 #   make deb        the Debian package (packaging/debian, dh + CMake) into
@@ -36,7 +40,7 @@ GCC_REL    ?= build-gcc-release
 CLANG_REL  ?= build-clang-release
 
 .PHONY: all deps build run test asan test-asan fuzz-deps fuzz-build fuzz \
-	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-import bench-http format clean \
+	fuzz-ci fuzz-seeds builds bench-build bench bench-due bench-import bench-http bench-ui format clean \
 	install pkg-deps deb
 
 all: build
@@ -116,6 +120,10 @@ bench-import: build
 bench-http: bench-build
 	cmake --build $(BUILD) -j $(JOBS) --target ismsd-http
 	./bench/run.sh $(BUILD) gateway
+
+BENCH_UI_N ?= 10000
+bench-ui: build
+	./bench/ui.sh $(BUILD) $(BENCH_UI_N)
 
 install: build
 	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)

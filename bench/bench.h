@@ -33,6 +33,8 @@ struct bench_opts {
 	const char *data_dir; /* raw: NULL: a temp dir, removed after */
 	const char *url;      /* http-*: the gateway, http://HOST:PORT */
 	const char *token;    /* http-*: the bearer token */
+	const char *cookie;   /* http-*: a session secret sent as the cookie */
+	const char *paths;    /* http-paths: the GETs, comma-separated */
 	char **argv;          /* spawn: the command */
 };
 
@@ -147,12 +149,16 @@ struct bench_http_load {
 
 /*
  * Runs load over o->clients keep-alive connections to o->url, one
- * request in flight each, with o->token as the bearer, for o->count
+ * request in flight each, with o->token as the bearer (or o->cookie as
+ * the isms_session cookie, a browser's session), for o->count
  * operations or o->duration_s seconds; a non-200 answer is an error. 0,
  * or -1 when nothing could run.
  */
 int bench_http_drive(const struct bench_opts *, const struct bench_http_load *,
                      struct bench_result *r);
+
+/* bench_http_paths.c: the http-paths mode, on the driver above */
+int bench_http_paths(const struct bench_opts *, struct bench_result *);
 
 /* bench_drive.c */
 

@@ -50,7 +50,7 @@ struct http_drive {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	char hostport[300];
-	char auth[600];
+	char auth[600]; /* the Authorization or Cookie header line */
 	char first_err[200];
 	double *lat;
 	size_t n, cap;
@@ -211,14 +211,14 @@ http_send(struct http_slot *s)
 	if (load->post)
 		evbuffer_add_printf(out,
 		                    "POST %s HTTP/1.1\r\nHost: %s\r\n"
-		                    "Authorization: %s\r\nContent-Type: "
+		                    "%s\r\nContent-Type: "
 		                    "application/json\r\nContent-Length: "
 		                    "%zu\r\n\r\n%s",
 		                    path, d->hostport, d->auth, blen, body);
 	else
 		evbuffer_add_printf(out,
 		                    "GET %s HTTP/1.1\r\nHost: %s\r\n"
-		                    "Authorization: %s\r\n\r\n",
+		                    "%s\r\n\r\n",
 		                    path, d->hostport, d->auth);
 }
 
@@ -307,8 +307,12 @@ bench_http_drive(const struct bench_opts *o, const struct bench_http_load *load,
 
 	bench_raise_nofile();
 	d.nslots = o->clients ? o->clients : 1;
-	snprintf(d.auth, sizeof d.auth, "Bearer %s",
-	         o->token != NULL ? o->token : "");
+	if (o->cookie != NULL)
+		snprintf(d.auth, sizeof d.auth, "Cookie: isms_session=%s",
+		         o->cookie);
+	else
+		snprintf(d.auth, sizeof d.auth, "Authorization: Bearer %s",
+		         o->token != NULL ? o->token : "");
 	d.base = event_base_new();
 	d.slots = calloc(d.nslots, sizeof *d.slots);
 	if (d.base == NULL || d.slots == NULL || http_open(&d, o->url) != 0)

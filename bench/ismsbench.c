@@ -32,6 +32,9 @@ static const struct bench_mode bench_modes[] = {
      bench_conns},
     {"ingest", "push incidents with the Ingest RPC, half repeats of keys",
      bench_ingest},
+    {"http-paths",
+     "GET each of --paths from ismsd-http in turn (a page's calls)",
+     bench_http_paths},
     {"http-ingest",
      "POST /v1/hooks/incident to ismsd-http (--url, --token), half repeats",
      bench_http_ingest},
@@ -76,6 +79,9 @@ usage(FILE *f)
 	      "(http://127.0.0.1:8080)\n"
 	      "  --token TOKEN      http-*: the bearer token (default "
 	      "$ISMS_TOKEN)\n"
+	      "  --cookie SECRET    http-*: send the isms_session cookie "
+	      "instead\n"
+	      "  --paths P1,P2,...  http-paths: the GETs, in turn\n"
 	      "  --json             one JSON object instead of text\n",
 	      f);
 }
@@ -118,6 +124,8 @@ main(int argc, char **argv)
 	    {"prepare", required_argument, NULL, 'p'},
 	    {"url", required_argument, NULL, 'u'},
 	    {"token", required_argument, NULL, 'k'},
+	    {"cookie", required_argument, NULL, 'K'},
+	    {"paths", required_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -190,6 +198,12 @@ main(int argc, char **argv)
 			break;
 		case 'k':
 			o.token = optarg;
+			break;
+		case 'K':
+			o.cookie = optarg;
+			break;
+		case 'P':
+			o.paths = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # install-deps.sh: installs the Debian packages ismsd needs to build, test
-# and run, when they are missing. Does nothing when all are present.
+# and run, when they are missing, then the browser tests' npm packages
+# when they are missing or older than their lock. Does nothing when all
+# are present.
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
@@ -32,18 +34,37 @@ for p in $PACKAGES; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+# The browser tests need node and npm: the commands, wherever they come
+# from (Debian's nodejs 18 + npm 9, or a newer nodejs with npm inside).
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
-echo "install-deps: installing:$missing"
-if [ "$(id -u)" -eq 0 ]; then
-	SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-	SUDO="sudo"
-else
-	echo "install-deps: need root (or sudo) to install:$missing" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	echo "install-deps: installing:$missing"
+	if [ "$(id -u)" -eq 0 ]; then
+		SUDO=""
+	elif command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "install-deps: need root (or sudo) to install:$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y --no-install-recommends $missing
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-# shellcheck disable=SC2086
-$SUDO apt-get install -y --no-install-recommends $missing
+
+# The browser tests' npm packages (tests/browser/package-lock.json: the
+# pinned puppeteer-core and axe-core), as the invoking user, when
+# node_modules is missing or older than the lock. puppeteer-core never
+# downloads a browser (the tests drive Debian's chromium); no package's
+# install scripts run.
+browser="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+stamp="$browser/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ -n "$(find "$browser" -maxdepth 1 \
+    -name 'package*.json' -newer "$stamp")" ]; then
+	echo "install-deps: npm ci --prefix tests/browser"
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix "$browser" --no-audit \
+	    --no-fund --ignore-scripts
+fi

@@ -3,8 +3,9 @@
 # benchmark), not a timed one: a real ismsd and a real ismsd-http (plain
 # HTTP on loopback, run as nobody). http-ingest and the ingest RPC each
 # push 40 incidents, half repeating a key sent before: 20 incidents each,
-# none failed; http-get reads one risk 200 times with no error; a wrong
-# token makes every request of http-get an error.
+# none failed; http-get reads one risk 200 times with no error; http-paths
+# reads its paths in turn; a wrong token makes every request of http-get
+# an error.
 # Usage: bench_http.sh BUILD_DIR
 set -u
 build=$(realpath "$1")
@@ -40,6 +41,20 @@ equals "http-get exits 0" "$?" 0
 equals "http-get: 200 samples" "$(jq -r .samples <<<"$out")" 200
 equals "http-get: no error" "$(jq -r .errors <<<"$out")" 0
 equals "http-get: 10 clients" "$(jq -r .clients <<<"$out")" 10
+
+# http-paths: the paths in turn (a page's calls), each answered.
+out=$("$bench" --json http-paths --count 40 --clients 4 --url "$url" \
+	--token "$vtok" --paths '/v1/risk?page_size=50,/v1/openapi.json')
+equals "http-paths exits 0" "$?" 0
+equals "http-paths: 40 samples" "$(jq -r .samples <<<"$out")" 40
+equals "http-paths: no error" "$(jq -r .errors <<<"$out")" 0
+out=$("$bench" --json http-paths --count 20 --clients 2 --url "$url" \
+	--token "$vtok" --paths '/v1/openapi.json,/v1/nosuch' 2>/dev/null)
+equals "http-paths: every other path a 404, an error" \
+	"$(jq -r .errors <<<"$out")" 10
+"$bench" http-paths --url "$url" --token "$vtok" --paths 'v1/risk' \
+	2>err.out >/dev/null
+equals "http-paths: a path without / is refused" "$?" 1
 
 out=$("$bench" --json http-get --count 20 --clients 2 --url "$url" \
 	--token isms_wrong 2>err.out)
