@@ -16,6 +16,14 @@
  * metrics, audits, reviews and nonconformities, never risks: so the
  * risks are left out of the analysis's input and 10,000 risks cost
  * counting, not memory. SoA and gap numbers are client/views' own.
+ *
+ * The walk starts with Info, as the caller: the journal head then. The
+ * answer of a walk during which the head did not move is kept, and the
+ * next caller whose Info finds the same head, within DASH_TTL seconds,
+ * gets it without the walk. Every reader sees the same figures (the
+ * calls need the viewer role, and no role sees less of a register), so
+ * one answer serves all; the TTL bounds how late due and overdue counts
+ * follow the date, which moves with no journal entry.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +44,14 @@
 #define DASH_WITHIN 30   /* due: items due in the next 30 days, or late */
 #define DASH_SCALE  5    /* a scale the method does not label */
 #define DASH_MAXSC  100  /* largest scale shown */
+#define DASH_TTL    60   /* seconds a kept answer is served */
+
+/* The last answer of a walk the journal did not move under. */
+static struct {
+	uint64_t head;
+	time_t made; /* CLOCK_MONOTONIC seconds; 0: none */
+	struct evbuffer *body;
+} dash_kept;
 
 /* The registers whose unsettled records are counted open. */
 static const char *const dash_open_regs[] = {"incident", "nonconformity"};
@@ -49,6 +65,7 @@ struct dash_owner {
 
 struct dash {
 	enum {
+		D_HEAD,
 		D_METHOD,
 		D_DESCRIBE,
 		D_RISKS,
@@ -71,6 +88,7 @@ struct dash {
 	char **latest; /* per metric: its latest measurement's date */
 	struct dash_owner *owners;
 	size_t nowners;
+	uint64_t head0; /* the journal head when the walk began */
 };
 
 static void
@@ -143,6 +161,18 @@ dash_values(struct gw_req *r, const struct dash *d,
 	}
 	req.call_case = ISMS__V1__REQUEST__CALL_METRIC_VALUES;
 	req.metric_values = &mv;
+	gw_req_repack(r, &req);
+}
+
+/* Packs the MethodGet: the scale. */
+static void
+dash_method_get(struct gw_req *r)
+{
+	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
+	Isms__V1__MethodGet mg = ISMS__V1__METHOD_GET__INIT;
+
+	req.call_case = ISMS__V1__REQUEST__CALL_METHOD_GET;
+	req.method_get = &mg;
 	gw_req_repack(r, &req);
 }
 
@@ -326,16 +356,57 @@ dash_gap_page(struct gw_req *r, struct dash *d, const Isms__V1__Reply *reply)
 	return dash_next_gap(r, d);
 }
 
-/* The answer. */
+static time_t
+dash_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1; /* never 0 */
+}
+
+/* Serves the kept answer if it is of journal head head and fresh. */
+static bool
+dash_serve_kept(struct gw_req *r, uint64_t head)
+{
+	struct evbuffer *buf;
+
+	if (dash_kept.body == NULL || dash_kept.head != head ||
+	    dash_clock() - dash_kept.made >= DASH_TTL)
+		return false;
+	buf = evbuffer_new();
+	evbuffer_add(buf, evbuffer_pullup(dash_kept.body, -1),
+	             evbuffer_get_length(dash_kept.body));
+	gw_reply_json(r->req, 200, buf);
+	evbuffer_free(buf);
+	return true;
+}
+
+/* The answer; kept when the journal did not move during the walk. */
 static void
 dash_reply(struct gw_req *r, struct dash *d, uint64_t journal_seq)
 {
 	struct evbuffer *buf = evbuffer_new();
 	FILE *f = gw_evbuffer_stream(buf);
 
-	if (f != NULL)
-		dash_print(f, d, journal_seq);
-	gw_ui_reply_stream(r, buf, f);
+	if (f == NULL) {
+		gw_ui_reply_stream(r, buf, f);
+		return;
+	}
+	dash_print(f, d, journal_seq);
+	fclose(f);
+	if (journal_seq == d->head0) {
+		if (dash_kept.body == NULL)
+			dash_kept.body = evbuffer_new();
+		evbuffer_drain(dash_kept.body,
+		               evbuffer_get_length(dash_kept.body));
+		evbuffer_add(dash_kept.body, evbuffer_pullup(buf, -1),
+		             evbuffer_get_length(buf));
+		dash_kept.head = journal_seq;
+		dash_kept.made = dash_clock();
+	}
+	gw_reply_json(r->req, 200, buf);
+	evbuffer_free(buf);
 }
 
 /* Whether reply holds what step waits for. */
@@ -343,6 +414,9 @@ static bool
 dash_expected(const struct dash *d, const Isms__V1__Reply *reply)
 {
 	switch (d->step) {
+	case D_HEAD:
+	case D_INFO:
+		return reply->info != NULL;
 	case D_METHOD:
 		return reply->method != NULL;
 	case D_DESCRIBE:
@@ -354,8 +428,6 @@ dash_expected(const struct dash *d, const Isms__V1__Reply *reply)
 		return reply->measurements != NULL;
 	case D_DUE:
 		return reply->due != NULL;
-	case D_INFO:
-		return reply->info != NULL;
 	}
 	return false;
 }
@@ -373,6 +445,13 @@ dash_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		return 0;
 	}
 	switch (d->step) {
+	case D_HEAD:
+		d->head0 = reply->info->journal_head;
+		if (dash_serve_kept(r, d->head0))
+			return 0;
+		d->step = D_METHOD;
+		dash_method_get(r);
+		return 1;
 	case D_METHOD:
 		dash_method(d, reply->method);
 		d->step = D_DESCRIBE;
@@ -413,12 +492,12 @@ void
 gw_ui_dashboard(struct gw_req *r)
 {
 	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__MethodGet mg = ISMS__V1__METHOD_GET__INIT;
+	Isms__V1__Info info = ISMS__V1__INFO__INIT;
 
 	r->ctx = xcalloc(1, sizeof(struct dash));
 	r->ctx_free = dash_free;
-	req.call_case = ISMS__V1__REQUEST__CALL_METHOD_GET;
-	req.method_get = &mg;
+	req.call_case = ISMS__V1__REQUEST__CALL_INFO;
+	req.info = &info;
 	gw_rpc(r, &req, dash_done);
 }
 

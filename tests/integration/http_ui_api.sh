@@ -175,6 +175,16 @@ equals "the journal head" "$(jq .journal_seq dash.json)" \
 	"$("$ctl" -o json journal | jq '.[-1].seq')"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/v1/dashboard")
 equals "dashboard without a token: 401" "$code" 401
+# The answer is kept while the journal does not move, and only then: a
+# second caller gets the same bytes; a new risk shows at once.
+get alice /v1/dashboard dash2.json
+cmp -s dash.json dash2.json && ok || bad "an unchanged store answers differently"
+cell() { jq ".heatmap.inherent[0][0]" "$1"; }
+"$ctl" risk add title="Kept answers" owner=alice likelihood=1 impact=1 >/dev/null
+get bob /v1/dashboard dash3.json
+equals "a change shows at once" "$(cell dash3.json)" "$(($(cell dash.json) + 1))"
+equals "with the new head" "$(jq .journal_seq dash3.json)" \
+	"$("$ctl" -o json journal | jq '.[-1].seq')"
 
 # --- reports: as ismsctl report makes them for the same user
 asalice() { # runs ismsctl as nobody with alice's token, as the gateway does
