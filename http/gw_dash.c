@@ -32,7 +32,7 @@
 
 #include <event2/buffer.h>
 
-#include "gap.h"
+#include "gw_gapwalk.h"
 #include "gw_ui.h"
 #include "output.h"
 #include "pbfield.h"
@@ -70,7 +70,6 @@ struct dash {
 		D_DESCRIBE,
 		D_RISKS,
 		D_GAP,
-		D_METRICS,
 		D_DUE,
 		D_INFO
 	} step;
@@ -79,13 +78,7 @@ struct dash {
 	size_t *by_status;           /* per value of RiskStatus, in order */
 	size_t open_i;               /* D_DESCRIBE: the register described */
 	char **settled[DASH_NOPEN];  /* its settled states, NULL-ended */
-	size_t reg;                  /* D_GAP: the gap register listed */
-	size_t metric;               /* D_METRICS: the metric read */
-	struct {
-		Isms__V1__Record **recs; /* copies, owned */
-		size_t n;
-	} regs[GAP_NREGS];
-	char **latest; /* per metric: its latest measurement's date */
+	struct gw_gapwalk gap;       /* D_GAP: the gap analysis's reads */
 	struct dash_owner *owners;
 	size_t nowners;
 	uint64_t head0; /* the journal head when the walk began */
@@ -97,14 +90,7 @@ dash_free(void *arg)
 	struct dash *d = arg;
 	size_t i, j;
 
-	for (i = 0; i < GAP_NREGS; i++) {
-		for (j = 0; j < d->regs[i].n; j++)
-			protobuf_c_message_free_unpacked(
-			    &d->regs[i].recs[j]->base, NULL);
-		free(d->regs[i].recs);
-	}
-	for (j = 0; d->latest != NULL && j < d->regs[GAP_METRIC].n; j++)
-		free(d->latest[j]);
+	gw_gapwalk_free(&d->gap);
 	for (i = 0; i < DASH_NOPEN; i++) {
 		for (j = 0; d->settled[i] != NULL && d->settled[i][j]; j++)
 			free(d->settled[i][j]);
@@ -113,7 +99,6 @@ dash_free(void *arg)
 	for (i = 0; i < d->nowners; i++)
 		free(d->owners[i].owner);
 	free(d->owners);
-	free(d->latest);
 	free(d->inherent);
 	free(d->residual);
 	free(d->by_status);
@@ -141,26 +126,6 @@ dash_describe(struct gw_req *r, size_t i)
 	ds.register_ = (char *)dash_open_regs[i];
 	req.call_case = ISMS__V1__REQUEST__CALL_DESCRIBE;
 	req.describe = &ds;
-	gw_req_repack(r, &req);
-}
-
-/* Packs the MetricValues of metric m after token. */
-static void
-dash_values(struct gw_req *r, const struct dash *d,
-            const ProtobufCBinaryData *token)
-{
-	Isms__V1__Request req = ISMS__V1__REQUEST__INIT;
-	Isms__V1__MetricValues mv = ISMS__V1__METRIC_VALUES__INIT;
-
-	mv.metric = d->regs[GAP_METRIC].recs[d->metric]->id;
-	mv.has_page_size = 1;
-	mv.page_size = DASH_PAGE;
-	if (token != NULL) {
-		mv.has_page_token = 1;
-		mv.page_token = *token;
-	}
-	req.call_case = ISMS__V1__REQUEST__CALL_METRIC_VALUES;
-	req.metric_values = &mv;
 	gw_req_repack(r, &req);
 }
 
@@ -256,19 +221,6 @@ dash_risks(struct dash *d, const Isms__V1__ListResult *res)
 	}
 }
 
-/* Keeps a page of gap register d->reg. */
-static void
-dash_keep(struct dash *d, const Isms__V1__ListResult *res)
-{
-	size_t i, *n = &d->regs[d->reg].n;
-
-	d->regs[d->reg].recs = xreallocarray(
-	    d->regs[d->reg].recs, *n + res->n_records + 1, sizeof(void *));
-	for (i = 0; i < res->n_records; i++)
-		d->regs[d->reg].recs[(*n)++] =
-		    (Isms__V1__Record *)pb_dup(&res->records[i]->base);
-}
-
 /* Counts the due items per owner, by owner name. */
 static void
 dash_due(struct dash *d, const Isms__V1__DueResult *due)
@@ -298,63 +250,6 @@ dash_due(struct dash *d, const Isms__V1__DueResult *due)
 }
 
 static void dash_print(FILE *f, struct dash *d, uint64_t journal_seq);
-
-/* The next gap register to list (not the risks: see above), the
- * metrics' measurements, or the Due. */
-static int
-dash_next_gap(struct gw_req *r, struct dash *d)
-{
-	while (d->reg < GAP_NREGS && d->reg == GAP_RISK)
-		d->reg++;
-	if (d->reg < GAP_NREGS) {
-		d->step = D_GAP;
-		dash_list(r, gap_reg_names[d->reg], NULL);
-		return 1;
-	}
-	if (d->latest == NULL)
-		d->latest =
-		    xcalloc(d->regs[GAP_METRIC].n + 1, sizeof *d->latest);
-	if (d->metric < d->regs[GAP_METRIC].n) {
-		d->step = D_METRICS;
-		dash_values(r, d, NULL);
-		return 1;
-	}
-	d->step = D_DUE;
-	dash_simple(r, true);
-	return 1;
-}
-
-/* A page of the gap's reads: kept; the next page, or on. */
-static int
-dash_gap_page(struct gw_req *r, struct dash *d, const Isms__V1__Reply *reply)
-{
-	const Isms__V1__MetricValuesResult *mv = reply->measurements;
-
-	if (d->step == D_GAP) {
-		dash_keep(d, reply->list);
-		if (reply->list->has_next_page_token &&
-		    reply->list->next_page_token.len > 0) {
-			dash_list(r, gap_reg_names[d->reg],
-			          &reply->list->next_page_token);
-			return 1;
-		}
-		d->reg++;
-		return dash_next_gap(r, d);
-	}
-	if (mv->n_measurements > 0) {
-		const char *at = mv->measurements[mv->n_measurements - 1]->at;
-
-		/* By date: the last of the last page is the latest. */
-		free(d->latest[d->metric]);
-		d->latest[d->metric] = at != NULL ? xstrdup(at) : NULL;
-		if (mv->has_next_page_token && mv->next_page_token.len > 0) {
-			dash_values(r, d, &mv->next_page_token);
-			return 1;
-		}
-	}
-	d->metric++;
-	return dash_next_gap(r, d);
-}
 
 static time_t
 dash_clock(void)
@@ -422,14 +317,30 @@ dash_expected(const struct dash *d, const Isms__V1__Reply *reply)
 	case D_DESCRIBE:
 		return reply->register_info != NULL;
 	case D_RISKS:
-	case D_GAP:
 		return reply->list != NULL;
-	case D_METRICS:
-		return reply->measurements != NULL;
+	case D_GAP:
+		return reply->list != NULL || reply->measurements != NULL;
 	case D_DUE:
 		return reply->due != NULL;
 	}
 	return false;
+}
+
+/* After a step of the gap's walk (rc as gw_gapwalk_page's): on with
+ * it, or, when it has read all, the Due. */
+static int
+dash_next_gap(struct gw_req *r, struct dash *d, int rc)
+{
+	if (rc < 0) {
+		gw_reply_error(r->req, ISMS_EINTERNAL,
+		               "no result in the reply");
+		return 0;
+	}
+	if (rc == 0) {
+		d->step = D_DUE;
+		dash_simple(r, true);
+	}
+	return 1;
 }
 
 /* Each reply of the walk. */
@@ -472,10 +383,11 @@ dash_done(struct gw_req *r, const Isms__V1__Reply *reply)
 			dash_list(r, "risk", &res->next_page_token);
 			return 1;
 		}
-		return dash_next_gap(r, d);
+		d->gap.skip_risks = true;
+		d->step = D_GAP;
+		return dash_next_gap(r, d, gw_gapwalk_next(r, &d->gap));
 	case D_GAP:
-	case D_METRICS:
-		return dash_gap_page(r, d, reply);
+		return dash_next_gap(r, d, gw_gapwalk_page(r, &d->gap, reply));
 	case D_DUE:
 		dash_due(d, reply->due);
 		d->step = D_INFO;
@@ -586,7 +498,8 @@ print_soa(FILE *f, const struct dash *d)
 	struct soa s;
 	size_t i, from = 0;
 
-	soa_build(&s, d->regs[GAP_CONTROL].recs, d->regs[GAP_CONTROL].n);
+	soa_build(&s, d->gap.regs[GAP_CONTROL].recs,
+	          d->gap.regs[GAP_CONTROL].n);
 	fputc('[', f);
 	for (i = 1; i <= s.n; i++) {
 		if (i < s.n && s.rows[i].group == s.rows[from].group)
@@ -603,19 +516,13 @@ print_soa(FILE *f, const struct dash *d)
 static void
 print_gap(FILE *f, const struct dash *d)
 {
-	struct gap_input in = {0};
+	struct gap_input in;
 	char today[TIMEFMT_DATE_LEN];
 	struct gap g;
 	bool first = true;
 	size_t i;
 
-	for (i = 0; i < GAP_NREGS; i++) {
-		in.reg[i].recs = d->regs[i].recs;
-		in.reg[i].n = d->regs[i].n;
-	}
-	in.metric_latest = (const char *const *)d->latest;
-	timefmt_date_add((int64_t)time(NULL), 0, today, sizeof today);
-	in.today = today;
+	gw_gapwalk_input(&d->gap, &in, today);
 	gap_build(&g, &in);
 	fputc('[', f);
 	for (i = 0; i < g.nsum; i++) {
@@ -661,10 +568,10 @@ print_open(FILE *f, const struct dash *d)
 		for (g = 0; g < GAP_NREGS; g++)
 			if (strcmp(gap_reg_names[g], dash_open_regs[i]) == 0)
 				break;
-		for (n = k = 0; g < GAP_NREGS && k < d->regs[g].n; k++)
-			n += !dash_settled(
-			    d, i,
-			    gw_ui_status(d->regs[g].recs[k], st, sizeof st));
+		for (n = k = 0; g < GAP_NREGS && k < d->gap.regs[g].n; k++)
+			n += !dash_settled(d, i,
+			                   gw_ui_status(d->gap.regs[g].recs[k],
+			                                st, sizeof st));
 		fputs(i > 0 ? ", " : "", f);
 		ctl_out_json_string(f, dash_open_regs[i]);
 		fprintf(f, ": %zu", n);

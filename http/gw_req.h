@@ -98,6 +98,9 @@ const struct gw_route *gw_route_nth(size_t i);
  */
 void gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done);
 
+/* The same with the request gw_req_repack packed into r already. */
+void gw_rpc_packed(struct gw_req *r, gw_done_fn done);
+
 /* Packs rpc into r->rpc, replacing the one there. */
 void gw_req_repack(struct gw_req *r, const Isms__V1__Request *rpc);
 

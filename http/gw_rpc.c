@@ -182,10 +182,16 @@ gw_list_fill(Isms__V1__Request *req, Isms__V1__List *list, const char *reg,
 void
 gw_rpc(struct gw_req *r, const Isms__V1__Request *rpc, gw_done_fn done)
 {
+	gw_req_repack(r, rpc);
+	gw_rpc_packed(r, done);
+}
+
+void
+gw_rpc_packed(struct gw_req *r, gw_done_fn done)
+{
 	struct gw_peer *waiting;
 
 	r->done = done;
-	gw_req_repack(r, rpc);
 	if (r->deadline == NULL)
 		r->deadline = evtimer_new(r->gw->base, gw_rpc_timeout, r);
 	/* The hello's deadline, then each call's. */
