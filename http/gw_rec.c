@@ -106,19 +106,6 @@ gw_ui_history(struct gw_req *r)
 	gw_rpc(r, &req, history_done);
 }
 
-/* One link: the record at either end spelled out. */
-static void
-link_json(FILE *f, const char *from, const char *rel, const char *to)
-{
-	fputs("{\"source\": ", f);
-	ctl_out_json_string(f, from != NULL ? from : "");
-	fputs(", \"rel\": ", f);
-	ctl_out_json_string(f, rel != NULL ? rel : "");
-	fputs(", \"target\": ", f);
-	ctl_out_json_string(f, to != NULL ? to : "");
-	fputc('}', f);
-}
-
 /* Both directions, as `ismsctl links ID -o json` prints them. */
 static int
 links_done(struct gw_req *r, const Isms__V1__Reply *reply)
@@ -126,7 +113,6 @@ links_done(struct gw_req *r, const Isms__V1__Reply *reply)
 	const Isms__V1__LinksResult *l = reply->links;
 	struct evbuffer *buf;
 	FILE *f;
-	size_t i;
 
 	if (reply->result_case == ISMS__V1__REPLY__RESULT_RECORD) {
 		/* The id is the register's: now its links. */
@@ -144,25 +130,8 @@ links_done(struct gw_req *r, const Isms__V1__Reply *reply)
 		return 0;
 	}
 	buf = evbuffer_new();
-	if ((f = gw_evbuffer_stream(buf)) != NULL) {
-		fputs("{\n  \"id\": ", f);
-		ctl_out_json_string(f, r->id);
-		fputs(",\n  \"outgoing\": [", f);
-		for (i = 0; i < l->n_outgoing; i++) {
-			fputs(i > 0 ? ",\n    " : "\n    ", f);
-			link_json(f, r->id, l->outgoing[i]->rel,
-			          l->outgoing[i]->target);
-		}
-		fputs(l->n_outgoing > 0 ? "\n  ],\n  \"incoming\": ["
-		                        : "],\n  \"incoming\": [",
-		      f);
-		for (i = 0; i < l->n_incoming; i++) {
-			fputs(i > 0 ? ",\n    " : "\n    ", f);
-			link_json(f, l->incoming[i]->target,
-			          l->incoming[i]->rel, r->id);
-		}
-		fputs(l->n_incoming > 0 ? "\n  ]\n}\n" : "]\n}\n", f);
-	}
+	if ((f = gw_evbuffer_stream(buf)) != NULL)
+		ctl_links_print_json(f, r->id, l);
 	gw_ui_reply_stream(r, buf, f);
 	return 0;
 }

@@ -53,9 +53,8 @@ links_json_one(FILE *f, const char *from, const char *rel, const char *to)
 	fputc('}', f);
 }
 
-/* Both directions as JSON, each link spelled source, rel, target. */
-static void
-links_print_json(FILE *f, const char *id, const Isms__V1__LinksResult *r)
+void
+ctl_links_print_json(FILE *f, const char *id, const Isms__V1__LinksResult *r)
 {
 	size_t i;
 
@@ -142,7 +141,7 @@ links_exec(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc,
 		ctl_links_print_table(ctx->out, o.pos[0], reply->links);
 		break;
 	case CTL_FORMAT_JSON:
-		links_print_json(ctx->out, o.pos[0], reply->links);
+		ctl_links_print_json(ctx->out, o.pos[0], reply->links);
 		break;
 	case CTL_FORMAT_CSV:
 		links_print_csv(ctx->out, o.pos[0], reply->links);

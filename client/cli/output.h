@@ -127,4 +127,9 @@ void ctl_out_csv_cell(FILE *, const char *s);
 /* One CSV row of n cells (NULL is empty), each as ctl_out_csv_cell, CRLF. */
 void ctl_out_csv_row(FILE *, const char *const *cells, size_t n);
 
+/* A record's links in both directions as JSON, each spelled source,
+ * rel, target: `ismsctl links ID -o json` (ctl_link.c). */
+void ctl_links_print_json(FILE *f, const char *id,
+                          const Isms__V1__LinksResult *r);
+
 #endif
