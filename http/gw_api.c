@@ -300,12 +300,12 @@ body_get(struct gw_req *r, size_t *len)
 	return body;
 }
 
-/* Parses If-Match ("3", "\"3\"", W/"3") into expect_rev; false if bad. */
-static bool
-if_match(struct gw_req *r, Isms__V1__Put *put)
+bool
+gw_if_match(struct gw_req *r, protobuf_c_boolean *has, uint64_t *rev)
 {
 	const char *h = evhttp_find_header(
 	    evhttp_request_get_input_headers(r->req), "If-Match");
+	uint64_t v;
 	char *end;
 
 	if (h == NULL)
@@ -316,13 +316,14 @@ if_match(struct gw_req *r, Isms__V1__Put *put)
 		h++;
 	if (*h < '0' || *h > '9')
 		return false;
-	put->expect_rev = strtoull(h, &end, 10);
+	v = strtoull(h, &end, 10);
 	if (*end == '"')
 		end++;
-	if (*end != '\0')
+	if (*end != '\0' || (*has && *rev != v))
 		return false;
-	put->has_expect_rev = 1;
-	r->if_match = true;
+	*has = 1;
+	*rev = v;
+	r->if_match = true; /* a stale rev answers 412 */
 	return true;
 }
 
@@ -344,7 +345,7 @@ api_put(struct gw_req *r, bool update)
 	}
 	if (update) {
 		put->record->id = xstrdup(r->id);
-		if (!if_match(r, put)) {
+		if (!gw_if_match(r, &put->has_expect_rev, &put->expect_rev)) {
 			gw_reply_status(r->req, 400, ISMS_EINVAL,
 			                "If-Match: expected the ETag of a "
 			                "revision, \"3\"");

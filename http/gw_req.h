@@ -115,6 +115,11 @@ void gw_req_free(struct gw_req *r);
 /* The value of query parameter name, or NULL. */
 const char *gw_query(const struct gw_req *r, const char *name);
 
+/* gw_api.c: parses If-Match ("3", "\"3\"", W/"3") into *rev (*has set),
+ * marking r so that a stale rev answers 412; false when malformed or not
+ * the rev *rev holds already. */
+bool gw_if_match(struct gw_req *r, protobuf_c_boolean *has, uint64_t *rev);
+
 /* gw_api.c: the JSON API's handlers. */
 void gw_api_list(struct gw_req *);
 void gw_api_get(struct gw_req *);

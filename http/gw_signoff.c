@@ -22,7 +22,7 @@
 /* What the body asks for. */
 struct signoff_args {
 	char *verb, *note, *until;
-	bool has_rev;
+	protobuf_c_boolean has_rev;
 	uint64_t rev;
 	bool sent; /* the SignOff is out: its reply is the answer */
 };
@@ -122,34 +122,6 @@ signoff_body(struct gw_req *r, struct signoff_args *a, char *why, size_t len)
 	return ok;
 }
 
-/* Parses If-Match ("3", "\"3\"", W/"3") into a's rev; false if bad. */
-static bool
-signoff_if_match(struct gw_req *r, struct signoff_args *a)
-{
-	const char *h = evhttp_find_header(
-	    evhttp_request_get_input_headers(r->req), "If-Match");
-	uint64_t rev;
-	char *end;
-
-	if (h == NULL)
-		return true;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	if (*h == '"')
-		h++;
-	if (*h < '0' || *h > '9')
-		return false;
-	rev = strtoull(h, &end, 10);
-	if (*end == '"')
-		end++;
-	if (*end != '\0' || (a->has_rev && a->rev != rev))
-		return false;
-	a->has_rev = true;
-	a->rev = rev;
-	r->if_match = true; /* a stale rev answers 412 */
-	return true;
-}
-
 /* The Get: the id is the register's; the SignOff. Then the record. */
 static int
 signoff_done(struct gw_req *r, const Isms__V1__Reply *reply)
@@ -190,7 +162,7 @@ gw_ui_signoff(struct gw_req *r)
 		gw_req_free(r);
 		return;
 	}
-	if (!signoff_if_match(r, a)) {
+	if (!gw_if_match(r, &a->has_rev, &a->rev)) {
 		gw_reply_status(r->req, 400, ISMS_EINVAL,
 		                "If-Match: expected the ETag of a revision, "
 		                "\"3\", and the same as expect_rev");
