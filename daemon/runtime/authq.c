@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -27,6 +29,10 @@ authq_main(void *arg)
 	struct authq *q = arg;
 	struct ajob *job;
 
+	/* Below the loop and the writer when cores are short: a burst of
+	 * sign-ins waits, the clients being served do not (Linux nice is
+	 * per thread; raising it needs no privilege). */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), AUTHQ_NICE);
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		while (TAILQ_EMPTY(&q->queue) && !q->stopping)

@@ -18,7 +18,8 @@
 struct event_base;
 struct authq;
 
-#define AUTHQ_CAP 8
+#define AUTHQ_CAP  8
+#define AUTHQ_NICE 10 /* the thread's niceness: the loop comes first */
 
 struct ajob {
 	TAILQ_ENTRY(ajob) entry;

@@ -161,6 +161,8 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define NGETS 7 /* Gets timed while the sign-ins run */
+
 /* A Get request for record id. */
 static Isms__V1__Request *
 get_req(const char *id)
@@ -184,27 +186,28 @@ test_loop_not_stalled(void **state)
 	struct event_base *base = event_base_new();
 	struct isms_client *c, *other;
 	struct isms_err err;
-	struct sx_got g[9], gets[5];
+	struct sx_got g[9], gets[NGETS];
 	Isms__V1__Request *req, *get;
 	Isms__V1__Reply *r;
-	double t0, verify_ms = 1e9, busy_ms, get_ms[5], first_ms, sent;
+	double t0, verify[3], verify_ms, busy_ms, get_ms[NGETS], first_ms, sent;
 	char addr[32], *id;
 	int i, ok = 0;
 
 	sx_user_add(fx, "alice", "editor");
 	sx_passwd(fx, "alice", PW_ALICE);
 	id = sfx_add_risk(fx->admin, "loop stays free", "alice", 3);
-	/* One verify, alone: the best of three wrong passwords. */
+	/* One verify, alone: the median of three wrong passwords. */
 	for (i = 0; i < 3; i++) {
 		snprintf(addr, sizeof addr, "192.0.2.%d", 100 + i);
 		t0 = sx_now_ms();
 		r = sx_session_open(fx->admin, "alice", "not the password",
 		                    addr);
-		if (sx_now_ms() - t0 < verify_ms)
-			verify_ms = sx_now_ms() - t0;
+		verify[i] = sx_now_ms() - t0;
 		assert_int_equal(sx_code(r), ISMS_EUNAUTH);
 		isms_reply_free(r);
 	}
+	qsort(verify, 3, sizeof verify[0], cmp_double);
+	verify_ms = verify[1];
 	assert_non_null(c = isms_client_connect(base, fx->d.endpoint, &err));
 	assert_non_null(other =
 	                    isms_client_connect(base, fx->d.endpoint, &err));
@@ -238,8 +241,8 @@ test_loop_not_stalled(void **state)
 	assert_int_equal(g[8].code, ISMS_EEXHAUSTED);
 	assert_string_equal(g[8].msg, "sign-in is busy; retry in a second");
 	assert_int_equal(gets[0].code, 0);
-	/* Four more Gets while the sign-ins run. */
-	for (i = 1; i < 5; i++) {
+	/* More Gets while the sign-ins run. */
+	for (i = 1; i < NGETS; i++) {
 		sent = sx_now_ms();
 		isms_client_call(other, get, sx_got_cb, &gets[i]);
 		sx_await(base, &gets[i], 1);
@@ -253,17 +256,18 @@ test_loop_not_stalled(void **state)
 		ok += g[i].code == 0;
 	assert_int_equal(ok, 8);
 	first_ms = get_ms[0];
-	qsort(get_ms, 5, sizeof get_ms[0], cmp_double);
-	print_message("one Argon2 verify (sign-in round trip, best of 3): "
+	qsort(get_ms, NGETS, sizeof get_ms[0], cmp_double);
+	print_message("one Argon2 verify (sign-in round trip, median of 3): "
 	              "%.1f ms; while 8 sign-ins run, a Get answers in %.2f "
-	              "ms (median of 5, max %.2f), the 9th sign-in is refused "
-	              "as busy in %.2f ms\n",
-	              verify_ms, get_ms[2], get_ms[4], busy_ms);
+	              "ms (median of %d, max %.2f), the 9th sign-in is "
+	              "refused as busy in %.2f ms\n",
+	              verify_ms, get_ms[NGETS / 2], NGETS, get_ms[NGETS - 1],
+	              busy_ms);
 	/* On the loop, the 9th and the first Get would wait for the 8
 	 * verifies. */
 	assert_true(busy_ms < 2 * verify_ms);
 	assert_true(first_ms < 2 * verify_ms);
-	assert_true(get_ms[2] < verify_ms / 2);
+	assert_true(get_ms[NGETS / 2] < verify_ms / 2);
 	protobuf_c_message_free_unpacked(&get->base, NULL);
 	isms_client_free(other);
 	isms_client_free(c);
