@@ -23,6 +23,7 @@ for f in /usr/sbin/ismsd /usr/sbin/ismsd-http /usr/bin/ismsctl \
 	/usr/include/ismsd/ismsclient.h /usr/include/ismsd/proto/isms.pb-c.h \
 	/usr/share/ismsd/proto/isms.proto /usr/share/ismsd/catalog/iso27001-2022.csv \
 	/usr/share/ismsd/www/index.html \
+	/usr/share/ismsd/www/reglist.js \
 	/lib/systemd/system/ismsd.socket /lib/systemd/system/ismsd.service \
 	/lib/systemd/system/ismsd-http.service /lib/systemd/system/ismsd-remind.service \
 	/lib/systemd/system/ismsd-remind.timer \

@@ -1,17 +1,11 @@
 // registers.js: the registers in display order with their id prefixes
-// (the server's list, common/reglist.h), the roles by rank, and what a
-// register's description (GET /v1/describe/REG) says about sign-offs.
+// (reglist.js, which the build makes from the server's common/reglist.h),
+// the roles by rank, and what a register's description (GET
+// /v1/describe/REG) says about sign-offs.
 import { api } from './api.js';
+import { REGISTERS } from './reglist.js';
 
-export const REGISTERS = [
-  ['scope', 'SCOPE'], ['issue', 'ISS'], ['party', 'IP'], ['document', 'DOC'],
-  ['role', 'ROLE'], ['asset', 'AST'], ['risk', 'RSK'], ['treatment', 'RTP'],
-  ['control', 'CTL'], ['requirement', 'REQ'], ['objective', 'OBJ'],
-  ['competence', 'TRN'], ['communication', 'COM'], ['supplier', 'SUP'],
-  ['incident', 'INC'], ['metric', 'KPI'], ['audit', 'AUD'], ['finding', 'FND'],
-  ['mreview', 'MR'], ['nonconformity', 'NC'], ['action', 'ACT'],
-  ['legal', 'LEG'], ['milestone', 'MS'],
-];
+export { REGISTERS };
 const NAMES = new Set(REGISTERS.map(([n]) => n));
 
 export function isRegister(name) {
