@@ -572,6 +572,9 @@ ctl_out_info_table(FILE *f, const Isms__V1__InfoResult *info,
 	if (info->has_subscribers)
 		fprintf(f, "subscribers:  %llu\n",
 		        (unsigned long long)info->subscribers);
+	if (info->has_scheduler_passes)
+		fprintf(f, "scheduler:    %llu passes\n",
+		        (unsigned long long)info->scheduler_passes);
 	if (info->has_journal_head)
 		fprintf(f, "journal head: seq %llu\n",
 		        (unsigned long long)info->journal_head);

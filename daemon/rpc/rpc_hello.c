@@ -207,6 +207,8 @@ rpc_info_read(struct store_txn *txn, const void *body, void *result,
 	r->commit_max_us = ws.lat_us[3];
 	r->has_subscribers = 1;
 	r->subscribers = srv->nsubs;
+	r->has_scheduler_passes = 1;
+	r->scheduler_passes = srv->sched_passes;
 	{
 		struct mallinfo2 mi = mallinfo2();
 

@@ -39,6 +39,7 @@ sched_done(struct wop *op)
 	struct sched_op *s = op->arg;
 
 	s->srv->sched_busy = false;
+	s->srv->sched_passes++;
 	if (op->rc != 0)
 		log_err("scheduler: %s", op->err.msg);
 	else if (s->fired > 0)
@@ -65,8 +66,10 @@ sched_tick(evutil_socket_t fd, short what, void *arg)
 		return;
 	pending = due_pending(&txn, today, srv->cfg.overdue_grace_days);
 	store_read_end(&txn);
-	if (!pending)
+	if (!pending) {
+		srv->sched_passes++;
 		return;
+	}
 	s = xcalloc(1, sizeof *s);
 	s->op.apply = sched_apply;
 	s->op.done = sched_done;

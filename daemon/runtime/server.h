@@ -89,8 +89,9 @@ struct server {
 	struct event *subs_ev, *subs_timer;
 	struct backup_job *backups; /* streaming (rpc_backup.c) */
 	struct event *sched_timer;
-	bool sched_busy;    /* a scheduler write is queued */
-	uint64_t users_gen; /* bumped when users or tokens change */
+	bool sched_busy;       /* a scheduler write is queued */
+	uint64_t sched_passes; /* passes finished (InfoResult) */
+	uint64_t users_gen;    /* bumped when users or tokens change */
 	uint8_t token_key[32];
 	char instance_id[33];        /* the store's (instance.h) */
 	struct token_use *token_use; /* last uses, see token_use.h */

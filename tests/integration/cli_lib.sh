@@ -82,6 +82,32 @@ stop() {
 	pid=
 }
 
+# wait_until WHAT CMD...: runs CMD every 50 ms until it succeeds, for at
+# most 20 s (a loaded sanitizer build is slow); a FAIL names WHAT if it
+# never does. Tests wait for what they check, never a fixed time.
+wait_until() {
+	local what=$1 _i
+	shift
+	for _i in $(seq 400); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	bad "timed out waiting for $what"
+	return 1
+}
+
+# status_at_least KEY N: `ismsctl status -o json` has KEY >= N.
+status_at_least() {
+	local v
+	v=$("$ctl" -o json status 2>/dev/null | sed -n "s/^ *\"$1\": \([0-9]*\).*/\1/p")
+	[ -n "$v" ] && [ "$v" -ge "$2" ]
+}
+
+# in_file FILE PATTERN: FILE has a line matching the extended regex.
+in_file() {
+	grep -qE -- "$2" "$1" 2>/dev/null
+}
+
 # The fixed-string checks: the output is stdout and stderr together.
 cli_checks_fixed() {
 	run() {

@@ -49,13 +49,22 @@ expect 2 watch --type nonsense
 has "bad type names the valid ones" "review_due" "$err"
 
 # watch: filters, NDJSON, SIGTERM ends it with 0.
+# A second, unfiltered watch shows when ismsd has fanned out the last
+# change: the filtered one has been sent all it would get by then.
 "$ctl" -o json watch --register risk --type created >watch1.json 2>&1 &
 wpid=$!
-sleep 0.3
+"$ctl" -o json watch >watch1.all 2>&1 &
+apid=$!
+wait_until "two subscribers" status_at_least subscribers 2
 expect 0 risk add title="Flood 2" likelihood=1 impact=1 owner=dave
 expect 0 asset add title="Rack" kind=hardware owner=dave
 expect 0 risk set RSK-0003 impact=2
-sleep 0.3
+wait_until "the last change in the unfiltered watch" \
+	in_file watch1.all '"type":"updated".*"id":"RSK-0003"'
+wait_until "the risk's creation in the filtered watch" \
+	in_file watch1.json '"id":"RSK-0003"'
+kill -TERM "$apid"
+wait "$apid"
 kill -TERM "$wpid"
 wait "$wpid"
 equals "watch ends with 0 on SIGTERM" "$?" 0
@@ -70,7 +79,7 @@ fi
 # watch: the connection lost (daemon stopped) is exit 3.
 "$ctl" watch --since 0 >watch2.txt 2>&1 &
 wpid=$!
-sleep 0.3
+wait_until "the replay" in_file watch2.txt .
 has "watch --since 0 replays the journal" "^1 .* created 4 " \
 	"$(head -1 watch2.txt)"
 stop
@@ -185,7 +194,7 @@ due_events=$("$ctl" -o csv journal | grep -cE ',(review|action)_(over)?due,')
 # --- day 31 again: nothing new; RSK-0001 is reviewed ------------------
 stop
 start --test-clock-offset $((31 * DAY))
-sleep 1
+wait_until "the scheduler's first pass" status_at_least scheduler_passes 1
 equals "no duplicate notices after a restart" \
 	"$("$ctl" -o csv journal | grep -cE ',(review|action)_(over)?due,')" \
 	"$due_events"

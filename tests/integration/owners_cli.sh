@@ -89,10 +89,11 @@ has "una's items" "R2"
 lacks "not tom's" "R1"
 "$ctl" watch --owner una@example.org >watch.txt 2>&1 &
 wpid=$!
-sleep 0.3
+wait_until "the watch subscribed" status_at_least subscribers 1
 expect 0 "a change of tom's" risk set "$rsk" impact=2
 expect 0 "a change of una's" risk set RSK-0002 impact=2
-sleep 0.3
+# Tom's change is fanned out before una's: once hers shows, his would.
+wait_until "una's change in the watch" in_file watch.txt RSK-0002
 kill -TERM "$wpid"
 wait "$wpid"
 if grep -q RSK-0002 watch.txt && ! grep -q "$rsk" watch.txt; then
