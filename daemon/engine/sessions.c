@@ -8,6 +8,7 @@
 #include "records.h"
 #include "sessions.h"
 #include "store.h"
+#include "users.h"
 #include "xmalloc.h"
 
 int
@@ -39,16 +40,6 @@ sessions_open(struct store_txn *txn, const char *name, int64_t expires_at,
 	return rc;
 }
 
-/* A stored token value (mac + Token), malloc'ed, or NULL. */
-static Isms__V1__Token *
-sessions_unpack(const MDB_val *v)
-{
-	if (v->mv_size < 32)
-		return NULL;
-	return isms__v1__token__unpack(NULL, v->mv_size - 32,
-	                               (uint8_t *)v->mv_data + 32);
-}
-
 int
 sessions_revoke_user(struct store_txn *txn, const char *name,
                      const struct records_actor *who, size_t *n,
@@ -65,7 +56,7 @@ sessions_revoke_user(struct store_txn *txn, const char *name,
 	if (store_iter_open(txn, DB_TOKENS, &it, "t", 1) != 0)
 		return isms_err_set(err, txn->ret, "%s", txn->msg);
 	while (store_iter_next(&it)) {
-		if ((t = sessions_unpack(&it.v)) == NULL)
+		if ((t = tokens_unpack(&it.v)) == NULL)
 			continue;
 		if (t->session && !t->revoked && t->owner != NULL &&
 		    strcmp(t->owner, name) == 0) {
@@ -159,7 +150,7 @@ sessions_prune(struct store_txn *txn, const struct records_actor *who,
 		seen++;
 		snprintf(sessions_cursor, sizeof sessions_cursor, "%.*s",
 		         (int)it.k.mv_size - 1, (char *)it.k.mv_data + 1);
-		if ((t = sessions_unpack(&it.v)) == NULL)
+		if ((t = tokens_unpack(&it.v)) == NULL)
 			continue;
 		if (t->session && t->expires_at != 0 &&
 		    t->expires_at <= who->now) {

@@ -509,9 +509,7 @@ tokens_store(struct store_txn *txn, const Isms__V1__Token *t,
 	return rc;
 }
 
-/* The token in a stored value (mac + Token), malloc'ed; NULL when it
- * does not decode. */
-static Isms__V1__Token *
+Isms__V1__Token *
 tokens_unpack(const MDB_val *v)
 {
 	if (v->mv_size < 32)

@@ -94,6 +94,9 @@ int tokens_mint(struct store_txn *, const char *owner, int64_t expires_at,
                 bool session, const uint8_t key[USERS_KEY_LEN],
                 const struct records_actor *, Isms__V1__TokenCreateResult *out,
                 struct isms_err *err);
+/* The token in a stored value (mac + Token), malloc'ed; NULL when it
+ * does not decode. */
+Isms__V1__Token *tokens_unpack(const MDB_val *v);
 int tokens_list(struct store_txn *, Isms__V1__TokenListResult *out,
                 struct isms_err *err);
 int tokens_revoke(struct store_txn *, const char *id,
